@@ -1,0 +1,288 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+});
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+// ---------------------------------------------------------------------------------------------
+// Console: people, sessions, audit
+// ---------------------------------------------------------------------------------------------
+
+export const users = pgTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    email: text('email').notNull(),
+    name: text('name'),
+    role: text('role', { enum: ['admin', 'sender', 'support'] }).notNull(),
+    passwordHash: text('password_hash').notNull(),
+    disabledAt: tstz('disabled_at'),
+    createdAt: createdAt(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('users_email_key').on(t.email)],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    /** Keyed hash of the cookie token; the token itself is never stored. */
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    lastSeenAt: tstz('last_seen_at').notNull().defaultNow(),
+    expiresAt: tstz('expires_at').notNull(),
+    userAgent: text('user_agent'),
+    ip: text('ip'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    createdAt: createdAt(),
+    actorId: text('actor_id'),
+    actorEmail: text('actor_email'),
+    action: text('action').notNull(),
+    /** What the event is about, e.g. the account a sign-in attempt named. */
+    target: text('target'),
+    ip: text('ip'),
+    detail: jsonb('detail').$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    index('audit_events_action_target_idx').on(t.action, t.target, t.createdAt),
+    index('audit_events_created_idx').on(t.createdAt),
+  ],
+);
+
+/** Small key/value store for instance-wide state (first-run setup token hash, etc.). */
+export const appSettings = pgTable('app_settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: tstz('updated_at').notNull().defaultNow(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// The request log: one row per upstream HTTP attempt
+// ---------------------------------------------------------------------------------------------
+
+export const apiRequests = pgTable(
+  'api_requests',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    createdAt: createdAt(),
+    completedAt: tstz('completed_at'),
+    userId: text('user_id'),
+    userEmail: text('user_email'),
+    /** Name of the key profile; the key itself is never stored. */
+    keyProfile: text('key_profile').notNull(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    source: text('source', { enum: ['compose', 'batch', 'manual_batch', 'settings', 'upload', 'other'] }).notNull(),
+    idempotencyKey: text('idempotency_key'),
+    attempt: integer('attempt').notNull().default(1),
+    /** Time the client waited before this attempt (backoff or Retry-After), for the attempt timeline. */
+    waitMs: integer('wait_ms').notNull().default(0),
+    /** Set on a failed attempt the client will repeat: when the next attempt starts. */
+    nextRetryAt: tstz('next_retry_at'),
+    status: integer('status'),
+    ok: boolean('ok'),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    requestId: text('request_id'),
+    durationMs: integer('duration_ms'),
+    /** Request body with attachment content replaced by { filename, size_bytes }. */
+    requestBody: jsonb('request_body'),
+    responseBody: jsonb('response_body'),
+    rateLimit: jsonb('rate_limit').$type<{ limit?: number; remaining?: number; reset?: number; retryAfter?: number }>(),
+    /** Lower-cased to/cc/bcc addresses of every message in the request, for search. */
+    recipients: text('recipients').array().notNull().default(sql`'{}'::text[]`),
+    /** eml_ ids returned by the response, for search. */
+    messageIds: text('message_ids').array().notNull().default(sql`'{}'::text[]`),
+    messageCount: integer('message_count').notNull().default(0),
+    jobId: text('job_id'),
+    chunkNo: integer('chunk_no'),
+  },
+  (t) => [
+    index('api_requests_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('api_requests_request_id_idx').on(t.requestId),
+    index('api_requests_idempotency_idx').on(t.idempotencyKey),
+    index('api_requests_job_idx').on(t.jobId, t.chunkNo),
+    index('api_requests_recipients_idx').using('gin', t.recipients),
+    index('api_requests_message_ids_idx').using('gin', t.messageIds),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Compose templates
+// ---------------------------------------------------------------------------------------------
+
+export const templates = pgTable(
+  'templates',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    /** The message as the compose form holds it, without attachment content. */
+    message: jsonb('message').notNull().$type<Record<string, unknown>>(),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('templates_name_key').on(t.name)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Batch jobs (CSV mail merge)
+// ---------------------------------------------------------------------------------------------
+
+export const batchJobs = pgTable(
+  'batch_jobs',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    status: text('status', { enum: ['running', 'paused', 'cancelled', 'done'] }).notNull(),
+    keyProfile: text('key_profile').notNull(),
+    createdBy: text('created_by'),
+    createdByEmail: text('created_by_email'),
+    createdAt: createdAt(),
+    startedAt: tstz('started_at'),
+    finishedAt: tstz('finished_at'),
+    totalRows: integer('total_rows').notNull(),
+    /** CSV header names in file order. */
+    columns: jsonb('columns').notNull().$type<string[]>(),
+    /** Mapping and templates the rows were merged with, for display and re-use. */
+    spec: jsonb('spec').notNull().$type<Record<string, unknown>>(),
+    currentTry: integer('current_try').notNull().default(1),
+  },
+  (t) => [index('batch_jobs_created_idx').on(t.createdAt.desc())],
+);
+
+export const batchRows = pgTable(
+  'batch_rows',
+  {
+    jobId: text('job_id')
+      .notNull()
+      .references(() => batchJobs.id, { onDelete: 'cascade' }),
+    rowNo: integer('row_no').notNull(),
+    csvLine: integer('csv_line').notNull(),
+    input: jsonb('input').notNull().$type<Record<string, string>>(),
+    /** The merged EmailSendRequest (wire format) this row sends. */
+    message: jsonb('message').notNull().$type<Record<string, unknown>>(),
+    toEmail: text('to_email').notNull(),
+    status: text('status', { enum: ['pending', 'sending', 'queued', 'failed', 'cancelled'] }).notNull(),
+    messageId: text('message_id'),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    errorFields: jsonb('error_fields').$type<{ field: string; code: string; message: string }[]>(),
+    requestId: text('request_id'),
+    idempotencyKey: text('idempotency_key'),
+    chunkNo: integer('chunk_no'),
+    try: integer('try').notNull().default(1),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.jobId, t.rowNo] }),
+    index('batch_rows_status_idx').on(t.jobId, t.status),
+    index('batch_rows_to_idx').on(t.jobId, t.toEmail),
+  ],
+);
+
+export const batchChunks = pgTable(
+  'batch_chunks',
+  {
+    jobId: text('job_id')
+      .notNull()
+      .references(() => batchJobs.id, { onDelete: 'cascade' }),
+    chunkNo: integer('chunk_no').notNull(),
+    try: integer('try').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    /** Row numbers in request order: results[].index points into this list. */
+    rowNos: integer('row_nos').array().notNull(),
+    status: text('status', { enum: ['pending', 'sending', 'done', 'failed', 'cancelled'] }).notNull(),
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: tstz('lease_expires_at'),
+    notBefore: tstz('not_before'),
+    sends: integer('sends').notNull().default(0),
+    queuedCount: integer('queued_count').notNull().default(0),
+    failedCount: integer('failed_count').notNull().default(0),
+    lastErrorCode: text('last_error_code'),
+    lastRequestId: text('last_request_id'),
+    createdAt: createdAt(),
+    completedAt: tstz('completed_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.jobId, t.chunkNo, t.try] }),
+    uniqueIndex('batch_chunks_idempotency_key').on(t.idempotencyKey),
+    index('batch_chunks_claim_idx').on(t.status, t.notBefore),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// The built-in Sendmux sandbox. Its own tables: it shares the database, not the console's code.
+// ---------------------------------------------------------------------------------------------
+
+export const sandboxMessages = pgTable(
+  'sandbox_messages',
+  {
+    id: text('id').primaryKey(),
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    createdAt: createdAt(),
+    requestId: text('request_id').notNull(),
+    idempotencyKey: text('idempotency_key'),
+    endpoint: text('endpoint').notNull(),
+    batchIndex: integer('batch_index'),
+    fromEmail: text('from_email').notNull(),
+    toEmail: text('to_email').notNull(),
+    subject: text('subject').notNull(),
+    /** The message exactly as received (inline attachment content included). */
+    message: jsonb('message').notNull().$type<Record<string, unknown>>(),
+  },
+  (t) => [index('sandbox_messages_seq_idx').on(t.seq.desc()), index('sandbox_messages_to_idx').on(t.toEmail)],
+);
+
+export const sandboxAttachments = pgTable('sandbox_attachments', {
+  id: text('id').primaryKey(),
+  filename: text('filename').notNull(),
+  contentType: text('content_type').notNull(),
+  sizeBytes: integer('size_bytes').notNull(),
+  content: bytea('content').notNull(),
+  createdAt: createdAt(),
+  expiresAt: tstz('expires_at').notNull(),
+});
+
+export const sandboxIdempotency = pgTable(
+  'sandbox_idempotency',
+  {
+    /** Hash of the API key the request came with: keys are scoped per credential. */
+    scope: text('scope').notNull(),
+    endpoint: text('endpoint').notNull(),
+    key: text('key').notNull(),
+    bodyHash: text('body_hash').notNull(),
+    state: text('state', { enum: ['in_flight', 'done'] }).notNull(),
+    lockedUntil: tstz('locked_until'),
+    status: integer('status'),
+    responseBody: jsonb('response_body'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.endpoint, t.key] }), index('sandbox_idempotency_created_idx').on(t.createdAt)],
+);

@@ -1,0 +1,230 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+export const DEFAULT_SENDMUX_API_URL = 'https://smtp.sendmux.ai/api/v1';
+export const SANDBOX_API_PATH = '/sandbox/api/v1';
+export const MIN_PASSWORD_LENGTH = 12;
+
+export type KeyProfile = { name: string; key: string };
+
+export type Config = {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  appUrl: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  db: 'pglite' | 'postgres';
+  sendmuxApiUrl: string;
+  /** Keys configured for real Sendmux (or whatever SENDMUX_API_URL points at). Empty in sandbox mode. */
+  keyProfiles: KeyProfile[];
+  mode: 'sandbox' | 'live';
+  /** The built-in emulator is served in sandbox mode, or when SENDMUX_API_URL points at this console's own sandbox. */
+  sandboxServed: boolean;
+  sandboxApiKey: string | undefined;
+  sandboxRateLimit: number;
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  sessionSecret: string | undefined;
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
+  sendmuxTimeoutMs: number;
+  requestLogRetentionDays: number;
+  batchWorkers: number;
+  batchLeaseSeconds: number;
+};
+
+type Source = Record<string, string | undefined>;
+
+const PROFILE_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+
+const int = (name: string, min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return fallback;
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from ${min} to ${max} (got "${value}")` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+/** Shows enough of a key to recognise it in a message, never the key itself. */
+export function maskKey(key: string): string {
+  const prefix = /^smx_[a-z]+_/.exec(key)?.[0] ?? '';
+  return `${prefix}…${key.length > 8 ? key.slice(-4) : ''}`;
+}
+
+function checkKey(variable: string, name: string, key: string): string | undefined {
+  if (key === '') return `${variable}: the key for profile "${name}" is empty`;
+  if (/\s/.test(key)) return `${variable}: the key for profile "${name}" contains whitespace`;
+  if (key.startsWith('smx_root_'))
+    return `${variable}: profile "${name}" holds a root key (${maskKey(key)}); root keys only work on the management API. Use a sending key (smx_mbx_…) with the email.send permission`;
+  return undefined;
+}
+
+function parseKeyProfiles(src: Source, errors: string[]): KeyProfile[] {
+  const profiles: KeyProfile[] = [];
+  const single = src.SENDMUX_API_KEY?.trim();
+  if (single) {
+    const problem = checkKey('SENDMUX_API_KEY', 'default', single);
+    if (problem) errors.push(problem);
+    else profiles.push({ name: 'default', key: single });
+  }
+  const many = src.SENDMUX_KEYS?.trim();
+  if (many) {
+    const entries = many.split(',').map((entry) => entry.trim()).filter(Boolean);
+    entries.forEach((entry, i) => {
+      const eq = entry.indexOf('=');
+      const name = eq === -1 ? '' : entry.slice(0, eq).trim();
+      const key = eq === -1 ? '' : entry.slice(eq + 1).trim();
+      if (eq === -1 || !PROFILE_NAME.test(name)) {
+        errors.push(
+          `SENDMUX_KEYS: entry ${i + 1} is not name=key. Expected comma-separated pairs such as transactional=smx_mbx_…,marketing=smx_mbx_… with names of lowercase letters, digits, - or _`,
+        );
+        return;
+      }
+      const problem = checkKey('SENDMUX_KEYS', name, key);
+      if (problem) return void errors.push(problem);
+      if (profiles.some((p) => p.name === name)) {
+        errors.push(
+          `SENDMUX_KEYS: profile "${name}" is defined twice${name === 'default' ? ' (SENDMUX_API_KEY already defines "default")' : ''}`,
+        );
+        return;
+      }
+      profiles.push({ name, key });
+    });
+  }
+  return profiles;
+}
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
+  PORT: int('PORT', 1, 65535, 3000),
+  APP_URL: z
+    .url({ protocol: /^https?$/, error: 'APP_URL must be an http(s) URL such as https://console.example.com' })
+    .optional(),
+  DATA_DIR: z.string().trim().optional(),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => !v || /^postgres(ql)?:\/\/.+/.test(v), {
+      message: 'DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/db (leave it unset for the embedded database)',
+    }),
+  SENDMUX_API_URL: z
+    .url({ protocol: /^https?$/, error: 'SENDMUX_API_URL must be an http(s) URL such as https://smtp.sendmux.ai/api/v1' })
+    .optional(),
+  SANDBOX_API_KEY: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => !v || (v.length >= 16 && !/\s/.test(v)), {
+      message: 'SANDBOX_API_KEY must be at least 16 characters without spaces',
+    }),
+  SANDBOX_RATE_LIMIT: int('SANDBOX_RATE_LIMIT', 1, 1_000_000, 1800),
+  ADMIN_EMAIL: z
+    .email({ error: 'ADMIN_EMAIL must be an email address such as admin@example.com' })
+    .max(254)
+    .optional(),
+  ADMIN_PASSWORD: z
+    .string()
+    .optional()
+    .refine((v) => !v || (v.length >= MIN_PASSWORD_LENGTH && v.length <= 128), {
+      message: `ADMIN_PASSWORD must be ${MIN_PASSWORD_LENGTH} to 128 characters`,
+    }),
+  SESSION_SECRET: z
+    .string()
+    .optional()
+    .refine((v) => !v || v.length >= 32, { message: 'SESSION_SECRET must be at least 32 characters (try: openssl rand -hex 32)' }),
+  SESSION_IDLE_MINUTES: int('SESSION_IDLE_MINUTES', 5, 60 * 24 * 30, 120),
+  SESSION_MAX_HOURS: int('SESSION_MAX_HOURS', 1, 24 * 90, 24),
+  SENDMUX_TIMEOUT_MS: int('SENDMUX_TIMEOUT_MS', 1000, 300_000, 30_000),
+  REQUEST_LOG_RETENTION_DAYS: int('REQUEST_LOG_RETENTION_DAYS', 1, 3650, 30),
+  BATCH_WORKERS: int('BATCH_WORKERS', 1, 64, 4),
+  BATCH_LEASE_SECONDS: int('BATCH_LEASE_SECONDS', 5, 3600, 60),
+});
+
+export type EnvResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+export function parseEnv(src: Source, cwd = process.cwd()): EnvResult {
+  const errors: string[] = [];
+  // Empty strings mean "unset", as in most .env loaders.
+  const cleaned = Object.fromEntries(Object.entries(src).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const variable = String(issue.path[0] ?? '');
+      errors.push(issue.message.startsWith(variable) ? issue.message : `${variable}: ${issue.message}`);
+    }
+  }
+  const keyProfiles = parseKeyProfiles(cleaned, errors);
+  const e = parsed.data;
+  if (e && !!e.ADMIN_EMAIL !== !!e.ADMIN_PASSWORD) {
+    errors.push('ADMIN_EMAIL and ADMIN_PASSWORD go together: set both to create the first admin, or neither to get a one-time setup link');
+  }
+  if (errors.length > 0 || !e) return { ok: false, errors };
+
+  const mode = keyProfiles.length > 0 ? 'live' : 'sandbox';
+  const appUrl = (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  const ownSandbox = `http://127.0.0.1:${e.PORT}${SANDBOX_API_PATH}`;
+  const apiUrl = (e.SENDMUX_API_URL ?? DEFAULT_SENDMUX_API_URL).replace(/\/$/, '');
+  const pointsAtOwnSandbox = (() => {
+    const u = new URL(apiUrl);
+    return ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname) && u.port === String(e.PORT) && u.pathname === SANDBOX_API_PATH;
+  })();
+
+  return {
+    ok: true,
+    config: {
+      nodeEnv: e.NODE_ENV,
+      port: e.PORT,
+      appUrl,
+      dataDir: path.resolve(cwd, e.DATA_DIR ?? 'data'),
+      databaseUrl: e.DATABASE_URL,
+      db: e.DATABASE_URL ? 'postgres' : 'pglite',
+      sendmuxApiUrl: mode === 'sandbox' ? ownSandbox : apiUrl,
+      keyProfiles,
+      mode,
+      sandboxServed: mode === 'sandbox' || pointsAtOwnSandbox,
+      sandboxApiKey: e.SANDBOX_API_KEY,
+      sandboxRateLimit: e.SANDBOX_RATE_LIMIT,
+      adminEmail: e.ADMIN_EMAIL?.toLowerCase(),
+      adminPassword: e.ADMIN_PASSWORD,
+      sessionSecret: e.SESSION_SECRET,
+      sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+      sessionMaxHours: e.SESSION_MAX_HOURS,
+      sendmuxTimeoutMs: e.SENDMUX_TIMEOUT_MS,
+      requestLogRetentionDays: e.REQUEST_LOG_RETENTION_DAYS,
+      batchWorkers: e.BATCH_WORKERS,
+      batchLeaseSeconds: e.BATCH_LEASE_SECONDS,
+    },
+  };
+}
+
+export function formatEnvErrors(errors: string[]): string {
+  return ['Sendmux Console cannot start: the configuration is invalid.', ...errors.map((e) => `  - ${e}`), 'See .env.example for every variable.'].join('\n');
+}
+
+let cached: Config | undefined;
+
+/** The validated configuration. Throws with a readable message when it is invalid. */
+export function getEnv(): Config {
+  if (cached) return cached;
+  const result = parseEnv(process.env);
+  if (!result.ok) throw new Error(formatEnvErrors(result.errors));
+  cached = result.config;
+  return cached;
+}
+
+/** True when the current process runs under Next's build step, where no request-time config exists. */
+export function isBuildPhase(): boolean {
+  return process.env.NEXT_PHASE === 'phase-production-build';
+}
+
+export function resetEnvForTests(): void {
+  cached = undefined;
+}

@@ -1,0 +1,20 @@
+// Applies database migrations and exits: `npm run db:migrate`. The server also migrates at start-up.
+import { formatEnvErrors, parseEnv } from '../lib/env';
+import { openDatabase } from '../lib/db/connection';
+
+const env = parseEnv(process.env);
+if (!env.ok) {
+  console.error(formatEnvErrors(env.errors));
+  process.exit(1);
+}
+const { config } = env;
+try {
+  const handle = await openDatabase(
+    config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl, poolSize: 1 } : { kind: 'pglite', dataDir: config.dataDir },
+  );
+  await handle.close();
+  console.log(`migrations applied (${handle.kind})`);
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(1);
+}
