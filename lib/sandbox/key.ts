@@ -1,0 +1,14 @@
+import 'server-only';
+import { randomBytes } from 'node:crypto';
+import { readOrCreateSecretFile } from '@/lib/data-dir';
+import { getEnv } from '@/lib/env';
+
+/**
+ * The key the sandbox accepts: SANDBOX_API_KEY when set, else one generated on first start and
+ * kept in DATA_DIR. It looks like a mailbox key so the console treats it exactly like a real one.
+ */
+export function getSandboxKey(): string {
+  const configured = getEnv().sandboxApiKey;
+  if (configured) return configured;
+  return readOrCreateSecretFile('sandbox-api-key', () => `smx_mbx_sbx${randomBytes(18).toString('hex')}`);
+}
