@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { MIN_PASSWORD_LENGTH } from './schemas/auth';
 
 export const DEFAULT_SENDMUX_API_URL = 'https://smtp.sendmux.ai/api/v1';
 export const SANDBOX_API_PATH = '/sandbox/api/v1';
-export const MIN_PASSWORD_LENGTH = 12;
 
 export type KeyProfile = { name: string; key: string };
 
@@ -104,6 +104,11 @@ function parseKeyProfiles(src: Source, errors: string[]): KeyProfile[] {
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
   PORT: int('PORT', 1, 65535, 3000),
+  HOST: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.:[\]-]+$/, 'HOST must be an interface address or host name such as 127.0.0.1 or 0.0.0.0')
+    .optional(),
   APP_URL: z
     .url({ protocol: /^https?$/, error: 'APP_URL must be an http(s) URL such as https://console.example.com' })
     .optional(),

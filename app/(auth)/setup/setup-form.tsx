@@ -1,0 +1,50 @@
+'use client';
+
+import { zodResolver } from '@hookform/resolvers/zod';
+import { AlertCircle, Loader2 } from 'lucide-react';
+import { useTransition } from 'react';
+import { useForm } from 'react-hook-form';
+import { Alert, AlertDescription } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { FormField } from '@/components/form-field';
+import { Input } from '@/components/ui/input';
+import { MIN_PASSWORD_LENGTH, setupSchema, type SetupInput } from '@/lib/schemas/auth';
+import { completeSetupAction } from './actions';
+
+export function SetupForm({ token }: { token: string }) {
+  const [pending, startTransition] = useTransition();
+  const form = useForm<SetupInput>({ resolver: zodResolver(setupSchema), defaultValues: { token, email: '', name: '', password: '', confirm: '' } });
+  const { errors } = form.formState;
+  const onSubmit = form.handleSubmit((values) =>
+    startTransition(async () => {
+      const result = await completeSetupAction(values);
+      if (result && !result.ok) form.setError('root', { message: result.error.message });
+    }),
+  );
+  return (
+    <form onSubmit={onSubmit} noValidate className="grid gap-4">
+      {errors.root ? (
+        <Alert variant="destructive">
+          <AlertCircle aria-hidden />
+          <AlertDescription>{errors.root.message}</AlertDescription>
+        </Alert>
+      ) : null}
+      <FormField id="email" label="Email" error={errors.email?.message}>
+        <Input type="email" autoComplete="username" autoFocus {...form.register('email')} />
+      </FormField>
+      <FormField id="name" label="Name" hint="Optional" error={errors.name?.message}>
+        <Input autoComplete="name" {...form.register('name')} />
+      </FormField>
+      <FormField id="password" label="Password" hint={`At least ${MIN_PASSWORD_LENGTH} characters`} error={errors.password?.message}>
+        <Input type="password" autoComplete="new-password" {...form.register('password')} />
+      </FormField>
+      <FormField id="confirm" label="Repeat password" error={errors.confirm?.message}>
+        <Input type="password" autoComplete="new-password" {...form.register('confirm')} />
+      </FormField>
+      <Button type="submit" disabled={pending}>
+        {pending ? <Loader2 className="animate-spin" aria-hidden /> : null}
+        Create admin and sign in
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,61 @@
+'use client';
+
+import { zodResolver } from '@hookform/resolvers/zod';
+import { Loader2, UserPlus } from 'lucide-react';
+import { useTransition } from 'react';
+import { useForm } from 'react-hook-form';
+import { toast } from 'sonner';
+import { FormField } from '@/components/form-field';
+import { Button } from '@/components/ui/button';
+import { Input } from '@/components/ui/input';
+import { NativeSelect } from '@/components/ui/native-select';
+import { ROLE_DESCRIPTIONS } from '@/lib/auth/roles';
+import { createUserSchema, MIN_PASSWORD_LENGTH, ROLE_VALUES, type CreateUserInput } from '@/lib/schemas/auth';
+import { createUserAction } from './actions';
+
+export function AddUserForm() {
+  const [pending, startTransition] = useTransition();
+  const form = useForm<CreateUserInput>({ resolver: zodResolver(createUserSchema), defaultValues: { email: '', name: '', role: 'sender', password: '' } });
+  const { errors } = form.formState;
+  const onSubmit = form.handleSubmit((values) =>
+    startTransition(async () => {
+      const result = await createUserAction(values);
+      if (!result.ok) {
+        for (const [field, messages] of Object.entries(result.fieldErrors ?? {})) form.setError(field as keyof CreateUserInput, { message: messages[0] });
+        if (!result.fieldErrors) form.setError('root', { message: result.error.message });
+        return;
+      }
+      toast.success(`Added ${result.data.email}. Give them their password through a safe channel.`);
+      form.reset();
+    }),
+  );
+  return (
+    <form onSubmit={onSubmit} noValidate className="grid gap-4 sm:grid-cols-2">
+      <FormField id="new-email" label="Email" error={errors.email?.message}>
+        <Input type="email" autoComplete="off" {...form.register('email')} />
+      </FormField>
+      <FormField id="new-name" label="Name" hint="Optional" error={errors.name?.message}>
+        <Input autoComplete="off" {...form.register('name')} />
+      </FormField>
+      <FormField id="new-role" label="Role" error={errors.role?.message}>
+        <NativeSelect {...form.register('role')}>
+          {ROLE_VALUES.map((r) => (
+            <option key={r} value={r}>
+              {r} — {ROLE_DESCRIPTIONS[r]}
+            </option>
+          ))}
+        </NativeSelect>
+      </FormField>
+      <FormField id="new-password" label="Initial password" hint={`At least ${MIN_PASSWORD_LENGTH} characters`} error={errors.password?.message}>
+        <Input type="password" autoComplete="new-password" {...form.register('password')} />
+      </FormField>
+      {errors.root ? <p className="text-sm text-destructive sm:col-span-2">{errors.root.message}</p> : null}
+      <div className="sm:col-span-2">
+        <Button type="submit" disabled={pending}>
+          {pending ? <Loader2 className="animate-spin" aria-hidden /> : <UserPlus aria-hidden />}
+          Add user
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,87 @@
+import 'server-only';
+import { randomBytes } from 'node:crypto';
+import { eq, lt, or } from 'drizzle-orm';
+import { cookies } from 'next/headers';
+import { cache } from 'react';
+import { getDb, tables } from '@/lib/db';
+import { getEnv } from '@/lib/env';
+import type { Role } from './roles';
+import { hmac } from './secret';
+import { requestInfo } from './request-info';
+
+export const SESSION_COOKIE = 'smx_session';
+const TOUCH_EVERY_MS = 60_000;
+
+export type SessionUser = { id: string; email: string; name: string | null; role: Role };
+
+export async function createSession(userId: string): Promise<void> {
+  const env = getEnv();
+  const token = randomBytes(32).toString('base64url');
+  const now = Date.now();
+  const expiresAt = new Date(now + env.sessionMaxHours * 3_600_000);
+  const info = await requestInfo();
+  const db = await getDb();
+  await db.insert(tables.sessions).values({ id: hmac(token), userId, expiresAt, userAgent: info.userAgent, ip: info.ip });
+  (await cookies()).set(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: info.secure,
+    path: '/',
+    expires: expiresAt,
+  });
+}
+
+/** The signed-in user for this request, or null. Expired or idle sessions are removed. */
+export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
+  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  if (!token) return null;
+  const env = getEnv();
+  const db = await getDb();
+  const id = hmac(token);
+  const [row] = await db
+    .select({
+      lastSeenAt: tables.sessions.lastSeenAt,
+      expiresAt: tables.sessions.expiresAt,
+      user: { id: tables.users.id, email: tables.users.email, name: tables.users.name, role: tables.users.role, disabledAt: tables.users.disabledAt },
+    })
+    .from(tables.sessions)
+    .innerJoin(tables.users, eq(tables.users.id, tables.sessions.userId))
+    .where(eq(tables.sessions.id, id))
+    .limit(1);
+  if (!row) return null;
+  const now = Date.now();
+  const idleLimit = row.lastSeenAt.getTime() + env.sessionIdleMinutes * 60_000;
+  if (row.user.disabledAt || row.expiresAt.getTime() <= now || idleLimit <= now) {
+    await db.delete(tables.sessions).where(eq(tables.sessions.id, id));
+    return null;
+  }
+  if (now - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+    await db.update(tables.sessions).set({ lastSeenAt: new Date(now) }).where(eq(tables.sessions.id, id));
+  }
+  const { disabledAt: _disabled, ...user } = row.user;
+  return user;
+});
+
+export async function destroySession(): Promise<void> {
+  const jar = await cookies();
+  const token = jar.get(SESSION_COOKIE)?.value;
+  if (token) {
+    const db = await getDb();
+    await db.delete(tables.sessions).where(eq(tables.sessions.id, hmac(token)));
+  }
+  jar.delete(SESSION_COOKIE);
+}
+
+export async function deleteSessionsOf(userId: string): Promise<void> {
+  const db = await getDb();
+  await db.delete(tables.sessions).where(eq(tables.sessions.userId, userId));
+}
+
+export async function pruneExpiredSessions(): Promise<void> {
+  const env = getEnv();
+  const db = await getDb();
+  const now = new Date();
+  await db
+    .delete(tables.sessions)
+    .where(or(lt(tables.sessions.expiresAt, now), lt(tables.sessions.lastSeenAt, new Date(now.getTime() - env.sessionIdleMinutes * 60_000))));
+}

@@ -1,0 +1,23 @@
+import type { z } from 'zod';
+
+export type ActionError = { code: string; message: string; requestId?: string };
+export type FieldErrors = Record<string, string[]>;
+export type ActionResult<T = undefined> =
+  | { ok: true; data: T }
+  | { ok: false; error: ActionError; fieldErrors?: FieldErrors };
+
+/** Dot-path field errors (`cc.3.email`) from a zod error, for form.setError and error summaries. */
+export function fieldErrorsOf(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join('.') || '_form';
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
+}
+
+export function invalidInput(error: z.ZodError): { ok: false; error: ActionError; fieldErrors: FieldErrors } {
+  const fieldErrors = fieldErrorsOf(error);
+  const n = Object.keys(fieldErrors).length;
+  return { ok: false, error: { code: 'invalid_input', message: n === 1 ? 'One field needs fixing.' : `${n} fields need fixing.` }, fieldErrors };
+}

@@ -1,0 +1,36 @@
+import 'server-only';
+import { ensureFirstAdmin } from '@/lib/auth/setup';
+import { getDbHandle } from '@/lib/db';
+import { DataDirLockedError } from '@/lib/db/data-dir-lock';
+import { getEnv } from '@/lib/env';
+
+const log = (line: string) => console.log(`[sendmux-console] ${line}`);
+
+function fail(message: string): never {
+  console.error(`\n${message}\n`);
+  process.exit(1);
+}
+
+/** Runs once per server process, from instrumentation.ts, before the first request is served. */
+export async function startServer(): Promise<void> {
+  let env: ReturnType<typeof getEnv>;
+  try {
+    env = getEnv();
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  try {
+    const db = await getDbHandle();
+    log(db.kind === 'pglite' ? `Embedded database (PGlite) in ${env.dataDir}` : 'PostgreSQL database from DATABASE_URL');
+  } catch (err) {
+    if (err instanceof DataDirLockedError) fail(err.message);
+    fail(`Sendmux Console cannot open its database: ${(err as Error).message}`);
+  }
+  await ensureFirstAdmin(log);
+  log(
+    env.mode === 'sandbox'
+      ? 'Sandbox mode: no Sendmux key is configured, so email goes to the built-in sandbox and nothing leaves this machine.'
+      : `Live mode: ${env.keyProfiles.length} key profile(s) against ${env.sendmuxApiUrl}.`,
+  );
+  log(`Ready on ${env.appUrl}`);
+}
