@@ -5,7 +5,7 @@ const pdfBytes = Buffer.from('%PDF-1.7 pretend this is a whole invoice, long eno
 const PDF = pdfBytes.toString('base64');
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]).toString('base64');
 
-const message = (to: string, extra: Record<string, unknown> = {}) => ({
+const message = (to: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   from: { email: 'sender@example.com' },
   to: { email: to, name: 'Someone' },
   subject: 'Hello',

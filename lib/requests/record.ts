@@ -1,0 +1,92 @@
+import 'server-only';
+import { eq } from 'drizzle-orm';
+import { getDb } from '@/lib/db';
+import { apiRequests } from '@/lib/db/schema';
+import { countMessages, extractMessageIds, extractRecipients, redactRequestBody } from './redact';
+
+export type RequestSource = (typeof apiRequests.source.enumValues)[number];
+
+/** Who and what a Sendmux call is for; stored on every attempt row. */
+export type RequestContext = {
+  source: RequestSource;
+  userId?: string | null;
+  userEmail?: string | null;
+  jobId?: string | null;
+  chunkNo?: number | null;
+};
+
+export type AttemptStart = {
+  /** Profile NAME; the key never reaches this module. */
+  keyProfile: string;
+  method: string;
+  path: string;
+  query?: Record<string, string | undefined>;
+  /** The body as sent (JSON value or bytes); redacted here before it is stored. */
+  body: unknown;
+  context: RequestContext;
+  idempotencyKey?: string;
+  attempt: number;
+  waitMs: number;
+};
+
+export type AttemptCompletion = {
+  status: number | null;
+  ok: boolean;
+  errorCode?: string;
+  errorMessage?: string;
+  requestId?: string;
+  durationMs: number;
+  responseBody: unknown;
+  rateLimit?: { limit?: number; remaining?: number; reset?: number; retryAfter?: number };
+};
+
+/** Inserts the pending row before the call goes out, so a crash mid-call still leaves evidence. */
+export async function startAttempt(a: AttemptStart): Promise<number> {
+  const db = await getDb();
+  const [row] = await db
+    .insert(apiRequests)
+    .values({
+      keyProfile: a.keyProfile,
+      method: a.method,
+      path: a.path,
+      source: a.context.source,
+      userId: a.context.userId ?? null,
+      userEmail: a.context.userEmail ?? null,
+      jobId: a.context.jobId ?? null,
+      chunkNo: a.context.chunkNo ?? null,
+      idempotencyKey: a.idempotencyKey ?? null,
+      attempt: a.attempt,
+      waitMs: Math.max(0, Math.round(a.waitMs)),
+      requestBody: redactRequestBody(a.path, a.body, a.query),
+      recipients: extractRecipients(a.path, a.body),
+      messageCount: countMessages(a.path, a.body),
+    })
+    .returning({ id: apiRequests.id });
+  if (!row) throw new Error('api_requests insert returned no row');
+  return row.id;
+}
+
+export async function completeAttempt(id: number, c: AttemptCompletion): Promise<void> {
+  const db = await getDb();
+  await db
+    .update(apiRequests)
+    .set({
+      completedAt: new Date(),
+      status: c.status,
+      ok: c.ok,
+      errorCode: c.errorCode ?? null,
+      errorMessage: c.errorMessage ?? null,
+      requestId: c.requestId ?? null,
+      durationMs: Math.max(0, Math.round(c.durationMs)),
+      responseBody: c.responseBody ?? null,
+      rateLimit: c.rateLimit && Object.keys(c.rateLimit).length > 0 ? c.rateLimit : null,
+      messageIds: extractMessageIds(c.responseBody),
+    })
+    .where(eq(apiRequests.id, id));
+}
+
+/** Marks a failed attempt as about to be repeated at `nextRetryAt` (null clears it when the retry is abandoned). */
+export async function scheduleRetry(id: number, nextRetryAt: Date | null): Promise<void> {
+  const db = await getDb();
+  await db.update(apiRequests).set({ nextRetryAt }).where(eq(apiRequests.id, id));
+}
