@@ -9,7 +9,6 @@ export type EnvelopeInput = {
   status: number;
   headers: HeaderSource;
   bodyText: string;
-  /** Clock for an HTTP-date Retry-After; defaults to Date.now(). */
   now?: number;
 };
 
@@ -17,7 +16,6 @@ type Common = {
   status: number;
   requestId: string | undefined;
   rateLimit: RateLimitInfo;
-  /** The Retry-After header as sent, for the retry policy. */
   retryAfter: string | undefined;
   /** Parsed JSON, or the body text (truncated) when it is not JSON, or null when empty. For the request log. */
   raw: unknown;

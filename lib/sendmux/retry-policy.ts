@@ -10,7 +10,6 @@ export const RETRY_DEFAULTS = {
   retryAfterCapMs: 30_000,
 } as const;
 
-/** What one attempt ended with, as far as the retry decision cares. */
 export type AttemptOutcome =
   | { kind: 'network' }
   | { kind: 'timeout' }
@@ -52,7 +51,6 @@ export type RetryInput = {
 // a key without an active sending account stays so until someone activates one.
 const FUTILE_CODES = new Set(['daily_limit_exceeded', 'no_active_providers']);
 
-/** Retry-After in milliseconds from delta-seconds or an HTTP-date; undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
   if (value == null) return undefined;
   const trimmed = value.trim();

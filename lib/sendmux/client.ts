@@ -1,0 +1,288 @@
+import 'server-only';
+import { getEnv, maskKey } from '@/lib/env';
+import { completeAttempt, scheduleRetry, startAttempt, type RequestContext } from '@/lib/requests/record';
+import { parseEnvelope, type EnvelopeResult } from './envelope';
+import { resolveProfileKey, UnknownProfileError } from './profiles';
+import { decideRetry, RETRY_DEFAULTS, type AttemptOutcome } from './retry-policy';
+import type { RateLimitInfo, SendmuxError, SendmuxResult } from './types';
+
+export type { RequestContext, RequestSource } from '@/lib/requests/record';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export type Transport = {
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  random?: () => number;
+};
+
+export type SendmuxRequestOptions<T> = Transport & {
+  profile: string;
+  method: HttpMethod;
+  /** Relative to the API base, e.g. "/emails/send". */
+  path: string;
+  query?: Record<string, string | undefined>;
+  json?: unknown;
+  bytes?: Uint8Array;
+  contentType?: string;
+  idempotencyKey?: string;
+  context: RequestContext;
+  maxAttempts?: number;
+  deadlineMs?: number;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /**
+   * Checks and converts `data` of a success. Returning undefined turns the answer into an
+   * invalid_response failure (recorded as such), so callers never see a half-shaped success.
+   */
+  parseData?: (data: unknown) => T | undefined;
+};
+
+type RawAttempt =
+  | { kind: 'response'; status: number; headers: Headers; bodyText: string }
+  | { kind: 'network'; message: string }
+  | { kind: 'timeout' }
+  | { kind: 'cancelled' };
+
+type Evaluated = {
+  ok: boolean;
+  status: number | null;
+  data?: unknown;
+  error?: SendmuxError;
+  requestId?: string;
+  rateLimit: RateLimitInfo;
+  raw: unknown;
+  outcome: AttemptOutcome | null;
+};
+
+const USER_AGENT = 'sendmux-console/0.1';
+
+function validIdempotencyKey(key: string): boolean {
+  // Header value rules plus the vendor's 1–255 length; CR/LF would be header injection.
+  return key.length >= 1 && key.length <= 255 && /^[\x20-\x7e]+$/.test(key);
+}
+
+function buildUrl(base: string, path: string, query?: Record<string, string | undefined>): string {
+  const url = new URL(base.replace(/\/$/, '') + (path.startsWith('/') ? path : `/${path}`));
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
+  return url.toString();
+}
+
+/** Replaces every occurrence of the key with its masked form, deep, in anything about to be stored or returned. */
+function scrub<T>(value: T, secret: string): T {
+  const masked = maskKey(secret);
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.includes(secret) ? v.split(secret).join(masked) : v;
+    if (Array.isArray(v)) return v.map(walk);
+    if (typeof v === 'object' && v !== null && !(v instanceof Uint8Array) && !(v instanceof ArrayBuffer)) {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    }
+    return v;
+  };
+  return walk(value) as T;
+}
+
+function describeNetworkError(err: unknown, origin: string): string {
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : undefined;
+  const code = cause && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
+  const detail = cause?.message || (err instanceof Error ? err.message : String(err));
+  return `Could not reach Sendmux at ${origin}${code ? ` (${code})` : ''}: ${detail}`;
+}
+
+function defaultSleep(signal?: AbortSignal) {
+  return (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (signal?.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+}
+
+async function performAttempt(
+  fetchImpl: typeof fetch,
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: BodyInit },
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<RawAttempt> {
+  if (signal?.aborted) return { kind: 'cancelled' };
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  const onAbort = () => controller.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const res = await fetchImpl(url, { ...init, signal: controller.signal, redirect: 'manual', cache: 'no-store' });
+    // The timer stays armed while the body streams in: a server that stalls mid-body is a timeout too.
+    const bodyText = await res.text();
+    return { kind: 'response', status: res.status, headers: res.headers, bodyText };
+  } catch (err) {
+    if (timedOut) return { kind: 'timeout' };
+    if (signal?.aborted) return { kind: 'cancelled' };
+    return { kind: 'network', message: describeNetworkError(err, new URL(url).origin) };
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function evaluate<T>(raw: RawAttempt, timeoutMs: number, now: number, parseData?: (data: unknown) => T | undefined): Evaluated {
+  if (raw.kind === 'network') {
+    return { ok: false, status: null, error: { code: 'network_error', message: raw.message, retryable: true }, rateLimit: {}, raw: null, outcome: { kind: 'network' } };
+  }
+  if (raw.kind === 'timeout') {
+    return {
+      ok: false,
+      status: null,
+      error: { code: 'timeout', message: `Sendmux did not answer within ${timeoutMs} ms`, retryable: true },
+      rateLimit: {},
+      raw: null,
+      outcome: { kind: 'timeout' },
+    };
+  }
+  if (raw.kind === 'cancelled') {
+    return {
+      ok: false,
+      status: null,
+      error: { code: 'network_error', message: 'The request was cancelled before Sendmux answered', retryable: false },
+      rateLimit: {},
+      raw: null,
+      outcome: null,
+    };
+  }
+  const env: EnvelopeResult = parseEnvelope({ status: raw.status, headers: raw.headers, bodyText: raw.bodyText, now });
+  const base = { status: raw.status, requestId: env.requestId, rateLimit: env.rateLimit, raw: env.raw };
+  if (env.ok) {
+    const data = parseData ? parseData(env.data) : env.data;
+    if (data !== undefined || !parseData) return { ...base, ok: true, data, outcome: null };
+    return {
+      ...base,
+      ok: false,
+      error: { code: 'invalid_response', message: `Sendmux answered HTTP ${raw.status} with data this console cannot read`, retryable: false },
+      outcome: { kind: 'response', status: raw.status, code: 'invalid_response', retryable: false },
+    };
+  }
+  return {
+    ...base,
+    ok: false,
+    error: env.error,
+    outcome: { kind: 'response', status: raw.status, code: env.error.code, retryable: env.retryableStated, retryAfter: env.retryAfter ?? null },
+  };
+}
+
+/**
+ * The one way to call Sendmux. Every attempt is recorded in api_requests (pending before, completed
+ * after); failures come back as values, never as throws. Throws only for programming errors: an
+ * unknown profile, a malformed Idempotency-Key, or a request log that cannot be written.
+ */
+export async function sendmuxRequest<T = unknown>(options: SendmuxRequestOptions<T>): Promise<SendmuxResult<T>> {
+  const env = getEnv();
+  const key = resolveProfileKey(options.profile);
+  if (!key) throw new UnknownProfileError(options.profile);
+  const { idempotencyKey, signal, context, method, path, query } = options;
+  if (idempotencyKey !== undefined && !validIdempotencyKey(idempotencyKey)) {
+    throw new RangeError('Idempotency-Key must be 1–255 printable ASCII characters');
+  }
+  const fetchImpl = options.fetch ?? fetch;
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? defaultSleep(signal);
+  const random = options.random ?? Math.random;
+  const timeoutMs = options.timeoutMs ?? env.sendmuxTimeoutMs;
+  const maxAttempts = options.maxAttempts ?? RETRY_DEFAULTS.maxAttempts;
+  const deadlineMs = options.deadlineMs ?? RETRY_DEFAULTS.deadlineMs;
+
+  const url = buildUrl(env.sendmuxApiUrl, path, query);
+  const headers: Record<string, string> = { Authorization: `Bearer ${key}`, Accept: 'application/json', 'User-Agent': USER_AGENT };
+  let body: BodyInit | undefined;
+  let logged: unknown = undefined;
+  if (options.bytes !== undefined) {
+    headers['Content-Type'] = options.contentType ?? 'application/octet-stream';
+    body = new Uint8Array(options.bytes);
+    logged = options.bytes;
+  } else if (options.json !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(options.json);
+    logged = scrub(options.json, key);
+  }
+  if (idempotencyKey !== undefined) headers['Idempotency-Key'] = idempotencyKey;
+
+  // A GET changes nothing upstream, so it may be repeated like a keyed POST.
+  const repeatable = idempotencyKey !== undefined || method === 'GET';
+  const startedAt = now();
+  let attempt = 0;
+  let waitMs = 0;
+  for (;;) {
+    attempt += 1;
+    const logId = await startAttempt({
+      keyProfile: options.profile,
+      method,
+      path,
+      query,
+      body: logged,
+      context,
+      idempotencyKey,
+      attempt,
+      waitMs,
+    });
+    const t0 = performance.now();
+    const raw = await performAttempt(fetchImpl, url, { method, headers, body }, timeoutMs, signal);
+    const durationMs = performance.now() - t0;
+    const result = scrub(evaluate(raw, timeoutMs, now(), options.parseData), key);
+
+    try {
+      await completeAttempt(logId, {
+        status: result.status,
+        ok: result.ok,
+        errorCode: result.error?.code,
+        errorMessage: result.error?.message,
+        requestId: result.requestId,
+        durationMs,
+        responseBody: result.raw,
+        rateLimit: result.rateLimit,
+      });
+    } catch (err) {
+      // The call already happened; losing its outcome row must not lose the outcome itself.
+      console.error(`sendmux: could not complete api_requests row ${logId}:`, err instanceof Error ? err.message : err);
+    }
+
+    if (result.ok) {
+      return { ok: true, status: result.status ?? 0, data: result.data as T, requestId: result.requestId, rateLimit: result.rateLimit, attempts: attempt, logId };
+    }
+
+    const failure: SendmuxResult<T> = {
+      ok: false,
+      status: result.status,
+      error: result.error ?? { code: 'unknown_error', message: 'The request failed', retryable: false },
+      rateLimit: result.rateLimit,
+      attempts: attempt,
+      logId,
+    };
+    if (result.requestId) failure.requestId = result.requestId;
+    const decision = result.outcome
+      ? decideRetry({ attempt, outcome: result.outcome, hasIdempotencyKey: repeatable, now: now(), startedAt, maxAttempts, deadlineMs, random })
+      : null;
+    if (!decision || !decision.retry) {
+      if (decision?.retryAfterMs !== undefined) failure.retryAfterMs = decision.retryAfterMs;
+      return failure;
+    }
+
+    await scheduleRetry(logId, new Date(now() + decision.waitMs)).catch((err: unknown) =>
+      console.error(`sendmux: could not mark api_requests row ${logId} for retry:`, err instanceof Error ? err.message : err),
+    );
+    await sleep(decision.waitMs);
+    if (signal?.aborted) {
+      await scheduleRetry(logId, null).catch(() => undefined);
+      return failure;
+    }
+    waitMs = decision.waitMs;
+  }
+}
