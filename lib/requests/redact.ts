@@ -16,7 +16,6 @@ function isBytes(value: unknown): value is Uint8Array | ArrayBuffer {
   return value instanceof Uint8Array || value instanceof ArrayBuffer;
 }
 
-/** Bytes a base64 string decodes to, without decoding it. */
 export function base64DecodedSize(content: string): number {
   const clean = content.replace(/[\s]/g, '');
   if (clean === '') return 0;
@@ -24,7 +23,6 @@ export function base64DecodedSize(content: string): number {
   return Math.max(0, Math.floor((clean.length * 3) / 4) - padding);
 }
 
-/** The messages a JSON body carries: `messages` of a batch, or the body itself when it is one message. */
 function messagesOf(body: unknown): Json[] {
   if (!isRecord(body)) return [];
   if (Array.isArray(body.messages)) return body.messages.filter(isRecord);
@@ -67,7 +65,6 @@ function addressEmail(value: unknown): string | undefined {
   return isRecord(value) && typeof value.email === 'string' ? value.email.trim().toLowerCase() : undefined;
 }
 
-/** Lower-cased to/cc/bcc addresses of every message in the body, without duplicates, for search. */
 export function extractRecipients(_path: string, body: unknown): string[] {
   const seen = new Set<string>();
   for (const message of messagesOf(body)) {
@@ -84,7 +81,6 @@ export function countMessages(_path: string, body: unknown): number {
   return messagesOf(body).length;
 }
 
-/** eml_ ids in a response body: data.message_id of a send, data.results[].message_id of a batch. */
 export function extractMessageIds(response: unknown): string[] {
   if (!isRecord(response) || !isRecord(response.data)) return [];
   const data = response.data;
