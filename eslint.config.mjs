@@ -19,5 +19,10 @@ export default defineConfig([
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through lib/env.ts.' }],
     },
   },
+  {
+    // Vitest helpers named use…() are not React hooks.
+    files: ['**/*.test.ts', 'lib/testing/**'],
+    rules: { 'react-hooks/rules-of-hooks': 'off' },
+  },
   globalIgnores(['.next/**', 'out/**', 'build/**', 'next-env.d.ts', 'data/**', '.e2e-data/**', 'test-results/**', 'playwright-report/**', 'drizzle/**']),
 ]);

@@ -62,7 +62,6 @@ const sent = () => ok({ message_id: emlId(), status: 'queued' });
 
 // ---------------------------------------------------------------------------------------------
 
-// eslint-disable-next-line react-hooks/rules-of-hooks -- a vitest lifecycle helper, not a React hook
 const getDbHandle = useTestDatabase();
 
 beforeAll(async () => {

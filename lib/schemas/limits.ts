@@ -1,0 +1,37 @@
+// Limits of the Sendmux Sending API (../shared/sendmux/CONTRACT.md and the OpenAPI document).
+export const MAX_CC = 49;
+export const MAX_BCC = 49;
+export const MAX_RECIPIENTS = 50;
+export const MAX_SUBJECT = 998;
+export const MAX_EMAIL = 254;
+export const MAX_NAME = 100;
+export const MAX_HEADER_VALUE = 500;
+export const MAX_ATTACHMENTS = 10;
+export const MAX_FILENAME = 255;
+export const MAX_IDEMPOTENCY_KEY = 255;
+export const MAX_BATCH = 100;
+/** Request body, each body, and the final message: 25 MB (the spec's 26,214,400 bytes). */
+export const MESSAGE_LIMIT_BYTES = 26_214_400;
+/** POST /emails/attachments accepts up to 18 MiB. */
+export const UPLOAD_LIMIT_BYTES = 18 * 1024 * 1024;
+/**
+ * Files above this travel through the upload endpoint and are sent as attachment_id refs; smaller
+ * ones go inline as base64. 1 MiB keeps the JSON body (and every retry of it) small: ten inline
+ * files add at most ~13.4 MiB, under the console's 19 MB server-action limit.
+ */
+export const INLINE_THRESHOLD_BYTES = 1024 * 1024;
+/** The largest JSON body the browser may hand the send action (next.config.ts bodySizeLimit is 19 MB). */
+export const ACTION_PAYLOAD_LIMIT_BYTES = 18 * 1024 * 1024;
+
+/** Length of the base64 text for n raw bytes (with padding). */
+export function base64Length(rawBytes: number): number {
+  return Math.ceil(rawBytes / 3) * 4;
+}
+
+/** Raw bytes a base64 string decodes to (ignores whitespace, honours padding). */
+export function decodedLength(base64: string): number {
+  const clean = base64.replace(/\s/g, '');
+  if (clean.length === 0) return 0;
+  const padding = clean.endsWith('==') ? 2 : clean.endsWith('=') ? 1 : 0;
+  return Math.floor((clean.length * 3) / 4) - padding;
+}

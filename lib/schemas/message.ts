@@ -1,0 +1,219 @@
+import { z } from 'zod';
+import { checkAttachmentType } from './file-types';
+import {
+  ACTION_PAYLOAD_LIMIT_BYTES,
+  base64Length,
+  MAX_ATTACHMENTS,
+  MAX_BCC,
+  MAX_CC,
+  MAX_EMAIL,
+  MAX_FILENAME,
+  MAX_HEADER_VALUE,
+  MAX_IDEMPOTENCY_KEY,
+  MAX_NAME,
+  MAX_RECIPIENTS,
+  MAX_SUBJECT,
+  MESSAGE_LIMIT_BYTES,
+  UPLOAD_LIMIT_BYTES,
+} from './limits';
+
+// The one schema for a message, used by the compose form (zodResolver), the send action
+// (safeParse), manual batches and every row of a CSV mail merge.
+
+const CONTROL_CHARS = /[\r\n\0]/;
+const EMAIL_PATTERN = z.regexes.html5Email;
+const HEADER_NAME = /^X-[A-Za-z0-9][A-Za-z0-9-]*$/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+const noControl = (what: string) => (v: string) => !CONTROL_CHARS.test(v) || { message: `${what} can't contain line breaks` };
+
+export const emailField = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `Enter ${what}`)
+    .max(MAX_EMAIL, `Email addresses are at most ${MAX_EMAIL} characters`)
+    .regex(EMAIL_PATTERN, 'Enter a valid email address, like name@example.com');
+
+const optionalEmail = z
+  .string()
+  .trim()
+  .max(MAX_EMAIL, `Email addresses are at most ${MAX_EMAIL} characters`)
+  .refine((v) => v === '' || EMAIL_PATTERN.test(v), 'Enter a valid email address, like name@example.com');
+
+const displayName = z
+  .string()
+  .max(MAX_NAME, `Names are at most ${MAX_NAME} characters`)
+  .refine((v) => !CONTROL_CHARS.test(v), "Names can't contain line breaks");
+
+export const recipientSchema = z.object({ email: emailField('an email address'), name: displayName });
+export type RecipientInput = z.infer<typeof recipientSchema>;
+
+const optionalAddress = z.object({ email: optionalEmail, name: displayName }).superRefine((v, ctx) => {
+  if (v.email === '' && v.name.trim() !== '') ctx.addIssue({ code: 'custom', path: ['email'], message: 'Add the email address this name belongs to' });
+});
+
+export const headerSchema = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1, 'Enter a header name, like X-Campaign')
+    .refine((v) => /^x-/i.test(v), 'Custom header names must start with X- (e.g. X-Campaign)')
+    .refine((v) => !/^x-/i.test(v) || HEADER_NAME.test(v), 'Header names use only letters, digits and hyphens')
+    .refine((v) => !/^x-sendmux-/i.test(v), 'X-Sendmux-* headers are reserved for Sendmux itself'),
+  value: z
+    .string()
+    .max(MAX_HEADER_VALUE, `Header values are at most ${MAX_HEADER_VALUE} characters`)
+    .refine((v) => !CONTROL_CHARS.test(v), "Header values can't contain line breaks"),
+});
+export type HeaderInput = z.infer<typeof headerSchema>;
+
+const filename = z
+  .string()
+  .min(1)
+  .max(MAX_FILENAME, `File names are at most ${MAX_FILENAME} characters`)
+  .refine((v) => !CONTROL_CHARS.test(v), "File names can't contain line breaks");
+
+export const inlineAttachmentSchema = z.object({
+  id: z.string().min(1),
+  kind: z.literal('inline'),
+  filename,
+  contentType: z.string().max(255),
+  size: z.number().int().nonnegative(),
+  content: z.string().min(1, 'This attachment is empty').regex(BASE64, 'The attachment content is not valid base64'),
+});
+
+export const uploadedAttachmentSchema = z.object({
+  id: z.string().min(1),
+  kind: z.literal('uploaded'),
+  filename,
+  contentType: z.string().max(255),
+  size: z.number().int().positive().max(UPLOAD_LIMIT_BYTES),
+  attachmentId: z.string().regex(/^att_[a-z0-9]+$/, 'Not an attachment id (att_…)'),
+  expiresAt: z.string(),
+  /** The key profile it was uploaded with: attachment ids belong to one Sendmux team. */
+  profile: z.string(),
+});
+
+export const attachmentSchema = z
+  .discriminatedUnion('kind', [inlineAttachmentSchema, uploadedAttachmentSchema])
+  .superRefine((a, ctx) => {
+    const type = checkAttachmentType(a.filename);
+    if (!type.ok) ctx.addIssue({ code: 'custom', path: ['filename'], message: type.reason });
+  });
+export type AttachmentInput = z.infer<typeof attachmentSchema>;
+
+export const messageSchema = z
+  .object({
+    from: z.object({ email: emailField('the sender’s email address'), name: displayName }),
+    to: z.object({ email: emailField('the recipient’s email address'), name: displayName }),
+    cc: z.array(recipientSchema).max(MAX_CC, `At most ${MAX_CC} Cc recipients`),
+    bcc: z.array(recipientSchema).max(MAX_BCC, `At most ${MAX_BCC} Bcc recipients`),
+    replyTo: optionalAddress,
+    returnPath: optionalEmail,
+    subject: z
+      .string()
+      .min(1, 'Enter a subject')
+      .max(MAX_SUBJECT, `Subjects are at most ${MAX_SUBJECT} characters`)
+      .check((ctx) => {
+        const bad = noControl('Subjects')(ctx.value);
+        if (bad !== true) ctx.issues.push({ code: 'custom', message: bad.message, input: ctx.value });
+      }),
+    htmlBody: z.string().refine((v) => v.trim().length > 0, 'Write the HTML body: Sendmux requires one'),
+    textBody: z.string(),
+    headers: z.array(headerSchema),
+    attachments: z.array(attachmentSchema).max(MAX_ATTACHMENTS, `At most ${MAX_ATTACHMENTS} attachments`),
+  })
+  .superRefine((m, ctx) => {
+    const total = 1 + m.cc.length + m.bcc.length;
+    if (total > MAX_RECIPIENTS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [m.bcc.length > 0 ? 'bcc' : 'cc'],
+        message: `At most ${MAX_RECIPIENTS} recipients across To, Cc and Bcc (this message has ${total})`,
+      });
+    }
+    const seen = new Map<string, number>();
+    m.headers.forEach((h, i) => {
+      const key = h.name.trim().toLowerCase();
+      if (!key) return;
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['headers', i, 'name'], message: `${h.name.trim()} is already set above` });
+      else seen.set(key, i);
+    });
+    const size = estimatedMessageBytes(m);
+    if (size > MESSAGE_LIMIT_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['attachments'],
+        message: `The message would be about ${formatBytes(size)}; Sendmux accepts at most ${formatBytes(MESSAGE_LIMIT_BYTES)}. Remove or shrink attachments`,
+      });
+    }
+  });
+export type MessageInput = z.infer<typeof messageSchema>;
+
+/** The final message's size: bodies plus every attachment base64-encoded, as it goes on the wire. */
+export function estimatedMessageBytes(m: Pick<MessageInput, 'htmlBody' | 'textBody' | 'attachments'>): number {
+  const bodies = utf8Length(m.htmlBody) + utf8Length(m.textBody);
+  return bodies + m.attachments.reduce((sum, a) => sum + (a.kind === 'inline' ? a.content.length : base64Length(a.size)), 0);
+}
+
+/** Bytes of the JSON the browser hands the send action (inline attachments travel in it). */
+export function actionPayloadBytes(m: MessageInput): number {
+  return utf8Length(JSON.stringify(m));
+}
+
+export const idempotencyKeySchema = z
+  .string()
+  .min(1, 'An idempotency key is needed')
+  .max(MAX_IDEMPOTENCY_KEY, `Idempotency keys are at most ${MAX_IDEMPOTENCY_KEY} characters`)
+  .regex(/^[\x21-\x7e]+$/, 'Idempotency keys use printable ASCII without spaces');
+
+export const sendEmailInputSchema = z
+  .object({
+    profile: z.string().min(1, 'Choose a key profile'),
+    idempotencyKey: idempotencyKeySchema,
+    message: messageSchema,
+  })
+  .superRefine((v, ctx) => {
+    if (actionPayloadBytes(v.message) > ACTION_PAYLOAD_LIMIT_BYTES)
+      ctx.addIssue({ code: 'custom', path: ['message', 'attachments'], message: 'This message is too large to send from the browser; use fewer or smaller attachments' });
+    v.message.attachments.forEach((a, i) => {
+      if (a.kind === 'uploaded' && a.profile !== v.profile)
+        ctx.addIssue({ code: 'custom', path: ['message', 'attachments', i], message: `${a.filename} was uploaded with the “${a.profile}” key; attach it again for “${v.profile}”` });
+    });
+  });
+export type SendEmailInput = z.infer<typeof sendEmailInputSchema>;
+
+export const emptyMessage = (): MessageInput => ({
+  from: { email: '', name: '' },
+  to: { email: '', name: '' },
+  cc: [],
+  bcc: [],
+  replyTo: { email: '', name: '' },
+  returnPath: '',
+  subject: '',
+  htmlBody: '',
+  textBody: '',
+  headers: [],
+  attachments: [],
+});
+
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} KB`;
+  return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+}
