@@ -1,0 +1,119 @@
+import 'server-only';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { getEnv, SANDBOX_API_PATH } from '@/lib/env';
+import { failure, droppedConnection, sandboxError, toResponse, type Outcome } from './envelope';
+import { faultError, handleControl } from './control';
+import { takeFault, type FaultPath } from './faults';
+import { sleep, type RequestContext } from './http';
+import { newRequestId } from './ids';
+import { getSandboxKey } from './key';
+import { handleMe } from './me';
+import { peekRateLimit, rateLimitHeaders, takeRateLimit } from './rate-limit';
+import { handleSend } from './send';
+import { sandboxState } from './state';
+import { handleGetAttachment, handleUpload } from './upload';
+
+type Route = {
+  method: string;
+  pattern: RegExp;
+  fault?: FaultPath;
+  run: (ctx: RequestContext, params: string[]) => Promise<Outcome | Response> | Outcome;
+};
+
+const ROUTES: Route[] = [
+  { method: 'POST', pattern: /^\/emails\/send$/, fault: '/emails/send', run: (ctx) => handleSend(ctx, 'single') },
+  { method: 'POST', pattern: /^\/emails\/send\/batch$/, fault: '/emails/send/batch', run: (ctx) => handleSend(ctx, 'batch') },
+  { method: 'POST', pattern: /^\/emails\/attachments$/, fault: '/emails/attachments', run: handleUpload },
+  { method: 'GET', pattern: /^\/emails\/attachments\/([^/]+)$/, run: (ctx, [id]) => handleGetAttachment(ctx, id ?? '') },
+  { method: 'GET', pattern: /^\/me$/, fault: '/me', run: handleMe },
+];
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest();
+
+function expectedKeyHash(): Buffer {
+  const state = sandboxState();
+  const config = getEnv();
+  if (state.key?.config !== config) {
+    const key = getSandboxKey();
+    state.key = { config, key, hash: sha256(key) };
+  }
+  return state.key.hash;
+}
+
+/** The credential's scope (hash of the key) when the bearer key is the sandbox key; compared in constant time. */
+function authenticate(request: Request): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '');
+  if (!match?.[1]) return undefined;
+  const given = sha256(match[1]);
+  return timingSafeEqual(given, expectedKeyHash()) ? given.toString('hex') : undefined;
+}
+
+function authError(request: Request) {
+  return request.headers.has('authorization')
+    ? sandboxError('authentication_required', 'The API key is invalid, expired or revoked.')
+    : sandboxError('authentication_required', 'Missing API key: send Authorization: Bearer <key>.');
+}
+
+function findRoute(method: string, apiPath: string, requestId: string): { route: Route; params: string[] } | { outcome: Outcome } {
+  const matching = ROUTES.filter((r) => r.pattern.test(apiPath));
+  for (const route of matching) {
+    if (route.method === method) return { route, params: (route.pattern.exec(apiPath) ?? []).slice(1) };
+  }
+  if (matching.length === 0)
+    return { outcome: failure(requestId, sandboxError('not_found', `No endpoint ${method} ${apiPath} in the Sending API`)) };
+  const allow = matching.map((r) => r.method).join(', ');
+  const outcome = failure(requestId, sandboxError('not_found', `${apiPath} does not accept ${method}; use ${allow}`));
+  return { outcome: { ...outcome, status: 405, headers: { Allow: allow } } };
+}
+
+/** The first line only: a failed query's message goes on to list its parameters, i.e. message content. */
+function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause instanceof Error ? ` (${err.cause.message})` : '';
+  return `${err.message.split('\n')[0]}${cause}`;
+}
+
+/** Serves the sandbox Sending API: everything under /sandbox/api/v1. */
+export async function handleSandboxRequest(request: Request): Promise<Response> {
+  const requestId = newRequestId();
+  let rate = peekRateLimit('anonymous');
+  try {
+    const url = new URL(request.url);
+    const apiPath = url.pathname.startsWith(SANDBOX_API_PATH) ? url.pathname.slice(SANDBOX_API_PATH.length) : url.pathname;
+    const scope = authenticate(request);
+    if (!scope) return toResponse(failure(requestId, authError(request)), rateLimitHeaders(rate));
+    rate = peekRateLimit(scope);
+    const ctx: RequestContext = { request, url, apiPath, requestId, scope };
+    if (apiPath.startsWith('/_sandbox/'))
+      return toResponse(await handleControl(ctx, apiPath.slice('/_sandbox'.length)), rateLimitHeaders(rate));
+
+    const found = findRoute(request.method, apiPath, requestId);
+    if ('outcome' in found) return toResponse(found.outcome, rateLimitHeaders(rate));
+    rate = takeRateLimit(scope);
+    if (!rate.allowed) {
+      const error = sandboxError(
+        'rate_limit_exceeded',
+        `Rate limit exceeded: at most ${rate.limit} requests per 60 seconds per key; retry in ${rate.retryAfterSeconds} s.`,
+      );
+      return toResponse(failure(requestId, error, { 'Retry-After': String(rate.retryAfterSeconds) }), rateLimitHeaders(rate));
+    }
+    const fault = found.route.fault ? takeFault(found.route.fault) : undefined;
+    if (fault) {
+      if (fault.delayMs > 0) await sleep(fault.delayMs);
+      if (fault.code === 'drop') return droppedConnection();
+      if (fault.code) return toResponse(failure(requestId, faultError(fault.path, fault.code)), rateLimitHeaders(rate));
+    }
+    const result = await found.route.run(ctx, found.params);
+    return result instanceof Response ? result : toResponse(result, rateLimitHeaders(rate));
+  } catch (err) {
+    console.error(`sandbox: ${request.method} ${request.url} failed: ${describeError(err)}`);
+    const error = sandboxError('internal_error', 'The sandbox failed unexpectedly; see the console server log.');
+    return toResponse(failure(requestId, error), rateLimitHeaders(rate));
+  }
+}
+
+/** What the route answers when this console does not serve the sandbox. */
+export function sandboxNotServed(): Response {
+  const error = sandboxError('not_found', 'The sandbox API is not served: this console is configured for a real Sendmux account.');
+  return toResponse(failure(newRequestId(), error), {});
+}
