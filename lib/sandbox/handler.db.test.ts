@@ -516,6 +516,9 @@ describe(`sandbox Sending API (${testEngine()})`, () => {
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('Allow')).toBe('POST');
     expect(wrong.body.meta.request_id).toMatch(REQUEST_ID);
+    const intent = await call('POST', '/emails/attachment-uploads', { json: { filename: 'a.pdf', size_bytes: 1 }, contract: false });
+    expect(intent.status).toBe(404);
+    expect(errorOf(intent)?.message).toMatch(/does not emulate/);
   });
 
   it('control API: queued faults fail or delay the next requests on a path, then stop', async () => {

@@ -28,6 +28,9 @@ const ROUTES: Route[] = [
   { method: 'GET', pattern: /^\/me$/, fault: '/me', run: handleMe },
 ];
 
+/** Upload intents (a presigned PUT flow) exist upstream; the console uploads with POST /emails/attachments. */
+const NOT_EMULATED = /^\/emails\/attachment-uploads(\/[^/]+)?$/;
+
 const sha256 = (value: string) => createHash('sha256').update(value).digest();
 
 function expectedKeyHash(): Buffer {
@@ -58,6 +61,10 @@ function findRoute(method: string, apiPath: string, requestId: string): { route:
   const matching = ROUTES.filter((r) => r.pattern.test(apiPath));
   for (const route of matching) {
     if (route.method === method) return { route, params: (route.pattern.exec(apiPath) ?? []).slice(1) };
+  }
+  if (NOT_EMULATED.test(apiPath)) {
+    const message = `${method} ${apiPath} is part of the Sending API but the sandbox does not emulate it; upload with POST /emails/attachments`;
+    return { outcome: failure(requestId, sandboxError('not_found', message)) };
   }
   if (matching.length === 0)
     return { outcome: failure(requestId, sandboxError('not_found', `No endpoint ${method} ${apiPath} in the Sending API`)) };
