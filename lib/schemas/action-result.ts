@@ -1,6 +1,14 @@
 import type { z } from 'zod';
 
-export type ActionError = { code: string; message: string; requestId?: string };
+export type ActionError = {
+  code: string;
+  message: string;
+  /** Set when the failure came from Sendmux (or the way to it). */
+  requestId?: string;
+  httpStatus?: number | null;
+  /** The request log entry of the last attempt: /requests/<logId>. */
+  logId?: number;
+};
 export type FieldErrors = Record<string, string[]>;
 export type ActionResult<T = undefined> =
   | { ok: true; data: T }

@@ -1,16 +1,38 @@
 import type { Metadata } from 'next';
-import { NotBuiltYet } from '@/components/not-built-yet';
-import { PageHeader } from '@/components/ui/page-header';
+import { z } from 'zod';
 import { requireRole } from '@/lib/auth/require-role';
+import { listTemplates } from '@/lib/compose/templates';
+import { getEnv } from '@/lib/env';
+import { loadComposeDraftFromRequest } from '@/lib/requests/open-in-compose';
+import { listKeyProfiles } from '@/lib/sendmux/profiles';
+import { ComposeClient, type ScenarioPreset } from './compose-client';
 
 export const metadata: Metadata = { title: 'Compose' };
 
-export default async function ComposePage() {
-  await requireRole('sender');
+const SANDBOX_PRESETS: ScenarioPreset[] = [
+  { label: 'Simulate 422', to: 'fail+validation_error@example.com', description: 'Sendmux rejects the message: 422 validation_error on to.email' },
+  { label: '503 then success', to: 'flaky+503@example.com', description: 'The first attempt gets 503 service_unavailable; the retry with the same key succeeds' },
+  { label: 'Insufficient credits', to: 'fail+insufficient_credits@example.com', description: '402 insufficient_credits' },
+  { label: 'Rate limited', to: 'fail+429@example.com', description: '429 rate_limit_exceeded with Retry-After: 1, every attempt' },
+  { label: 'Slow (3 s)', to: 'slow+3000@example.com', description: 'The sandbox answers after 3 seconds' },
+  { label: 'Dropped connection', to: 'drop+once@example.com', description: 'The first attempt loses its connection; the retry succeeds' },
+];
+
+const searchSchema = z.object({ from: z.coerce.number().int().positive().optional(), index: z.coerce.number().int().nonnegative().optional() });
+
+export default async function ComposePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const user = await requireRole('sender');
+  const env = getEnv();
+  const search = searchSchema.safeParse(await searchParams);
+  const from = search.success && search.data.from ? await loadComposeDraftFromRequest(search.data.from, search.data.index) : null;
   return (
-    <>
-      <PageHeader title="Compose" />
-      <NotBuiltYet what="Writing and test-sending a single email arrives here next." />
-    </>
+    <ComposeClient
+      userId={user.id}
+      profiles={listKeyProfiles()}
+      apiUrl={env.sendmuxApiUrl}
+      templates={await listTemplates()}
+      presets={env.sandboxServed ? SANDBOX_PRESETS : []}
+      fromRequest={from ? { ...from, requestLabel: `request #${search.data?.from}` } : null}
+    />
   );
 }

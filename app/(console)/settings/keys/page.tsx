@@ -1,16 +1,63 @@
 import type { Metadata } from 'next';
-import { NotBuiltYet } from '@/components/not-built-yet';
+import { KeyRound } from 'lucide-react';
+import { Badge } from '@/components/ui/badge';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireRole } from '@/lib/auth/require-role';
+import { getEnv } from '@/lib/env';
+import { listKeyProfiles } from '@/lib/sendmux/profiles';
+import { ConnectionCheck } from './connection-check';
 
 export const metadata: Metadata = { title: 'Sendmux keys' };
 
 export default async function KeysPage() {
   await requireRole('support');
+  const env = getEnv();
+  const profiles = listKeyProfiles();
   return (
     <>
-      <PageHeader title="Sendmux keys" />
-      <NotBuiltYet what="Key profiles and the connection check arrive here next." />
+      <PageHeader
+        title="Sendmux keys"
+        description="Routing follows the key, so a key profile is the only routing choice. Keys stay on the server: this page, the browser and the request log only ever see a masked form."
+      />
+      <dl className="mb-6 grid max-w-3xl gap-x-6 gap-y-2 text-sm sm:grid-cols-[max-content_1fr]">
+        <dt className="text-muted-foreground">Mode</dt>
+        <dd>
+          {env.mode === 'sandbox' ? (
+            <>
+              <Badge variant="warning">sandbox</Badge> No key is configured; the console talks to its built-in Sendmux sandbox with a generated sandbox key.
+            </>
+          ) : (
+            <Badge variant="success">live</Badge>
+          )}
+        </dd>
+        <dt className="text-muted-foreground">API URL</dt>
+        <dd>
+          <code className="font-mono text-xs">{env.sendmuxApiUrl}</code>
+        </dd>
+      </dl>
+      <div className="grid max-w-3xl gap-4">
+        {profiles.map((p) => (
+          <Card key={p.name}>
+            <CardHeader>
+              <CardTitle className="flex items-center gap-2">
+                <KeyRound className="size-4 text-primary" aria-hidden /> {p.name}
+              </CardTitle>
+              <CardDescription>
+                Key <code className="font-mono">{p.maskedKey}</code>
+              </CardDescription>
+            </CardHeader>
+            <CardContent>
+              <ConnectionCheck profile={p.name} />
+            </CardContent>
+          </Card>
+        ))}
+      </div>
+      {env.mode === 'sandbox' ? (
+        <p className="mt-6 max-w-3xl text-sm text-muted-foreground">
+          To send for real, set <code className="font-mono text-xs">SENDMUX_API_KEY</code> (one key) or <code className="font-mono text-xs">SENDMUX_KEYS=transactional=smx_mbx_…,marketing=smx_mbx_…</code> (named profiles) and restart the console.
+        </p>
+      ) : null}
     </>
   );
 }

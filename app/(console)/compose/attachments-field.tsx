@@ -1,0 +1,239 @@
+'use client';
+
+import { CloudUpload, FileText, Loader2, Paperclip, Trash2, TriangleAlert } from 'lucide-react';
+import { useRef, useState } from 'react';
+import { useFieldArray, useFormContext, useWatch } from 'react-hook-form';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { forgetAttachmentContent, storeAttachmentContent } from '@/lib/compose/draft-store';
+import { cn } from '@/lib/cn';
+import { randomId } from '@/lib/ids';
+import { ACCEPT_ATTRIBUTE, checkAttachmentType } from '@/lib/schemas/file-types';
+import { base64Length, INLINE_THRESHOLD_BYTES, MAX_ATTACHMENTS, MESSAGE_LIMIT_BYTES, UPLOAD_LIMIT_BYTES } from '@/lib/schemas/limits';
+import { estimatedMessageBytes, formatBytes, type MessageInput } from '@/lib/schemas/message';
+import { uploadAttachmentAction } from './actions';
+import { fieldId } from './fields';
+
+type Refusal = { name: string; reason: string };
+type Sniffed = Record<string, string>;
+
+/** Base64 of a file, encoded natively by the browser (FileReader) so the page stays responsive. */
+function readAsBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => {
+      const url = String(reader.result);
+      resolve(url.slice(url.indexOf(',') + 1));
+    };
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+}
+
+async function sniffType(file: File): Promise<string | undefined> {
+  try {
+    const { fileTypeFromBlob } = await import('file-type');
+    return (await fileTypeFromBlob(file))?.mime;
+  } catch {
+    return undefined;
+  }
+}
+
+export function AttachmentsField({ userId, profile, draftKey, onBusyChange }: { userId: string; profile: string; draftKey: string; onBusyChange: (busy: boolean) => void }) {
+  const { control, formState, clearErrors } = useFormContext<MessageInput>();
+  const { fields, append, remove } = useFieldArray({ control, name: 'attachments', keyName: 'rowKey' });
+  const watched = useWatch({ control, name: ['htmlBody', 'textBody', 'attachments'] });
+  const [refused, setRefused] = useState<Refusal[]>([]);
+  const [busy, setBusy] = useState<string[]>([]);
+  const [sniffed, setSniffed] = useState<Sniffed>({});
+  const [dragging, setDragging] = useState(false);
+  const inputRef = useRef<HTMLInputElement>(null);
+
+  const attachments = watched[2] ?? [];
+  const raw = attachments.reduce((n, a) => n + a.size, 0);
+  const encoded = attachments.reduce((n, a) => n + (a.kind === 'inline' ? a.content.length : base64Length(a.size)), 0);
+  const total = estimatedMessageBytes({ htmlBody: watched[0] ?? '', textBody: watched[1] ?? '', attachments });
+  const share = total / MESSAGE_LIMIT_BYTES;
+
+  async function addFiles(files: File[]) {
+    const refusals: Refusal[] = [];
+    let room = MAX_ATTACHMENTS - fields.length - busy.length;
+    const accepted: File[] = [];
+    for (const file of files) {
+      const type = checkAttachmentType(file.name);
+      if (!type.ok) refusals.push({ name: file.name, reason: type.reason });
+      else if (file.size === 0) refusals.push({ name: file.name, reason: 'The file is empty' });
+      else if (file.size > UPLOAD_LIMIT_BYTES) refusals.push({ name: file.name, reason: `${formatBytes(file.size)} is over Sendmux's ${formatBytes(UPLOAD_LIMIT_BYTES)} limit for one attachment` });
+      else if (room <= 0) refusals.push({ name: file.name, reason: `Sendmux accepts at most ${MAX_ATTACHMENTS} attachments per message` });
+      else {
+        room--;
+        accepted.push(file);
+      }
+    }
+    setRefused(refusals);
+    if (accepted.length === 0) return;
+    clearErrors('attachments');
+    const names = accepted.map((f) => f.name);
+    setBusy((b) => [...b, ...names]);
+    onBusyChange(true);
+    try {
+      for (const file of accepted) {
+        const contentType = (checkAttachmentType(file.name) as { ok: true; contentType: string }).contentType;
+        const id = randomId();
+        void sniffType(file).then((mime) => mime && setSniffed((s) => ({ ...s, [id]: mime })));
+        if (file.size <= INLINE_THRESHOLD_BYTES) {
+          const content = await readAsBase64(file);
+          await storeAttachmentContent(userId, id, content).catch(() => undefined);
+          append({ id, kind: 'inline', filename: file.name, contentType, size: file.size, content });
+        } else {
+          const form = new FormData();
+          form.set('profile', profile);
+          form.set('idempotencyKey', `${draftKey}:upload:${id}`);
+          form.set('file', file);
+          const result = await uploadAttachmentAction(form);
+          if (!result.ok) {
+            setRefused((r) => [...r, { name: file.name, reason: `Upload failed: ${result.error.code} — ${result.error.message}${result.error.requestId ? ` (request_id ${result.error.requestId})` : ''}` }]);
+            continue;
+          }
+          await storeAttachmentContent(userId, id, file).catch(() => undefined);
+          append({ id, kind: 'uploaded', filename: file.name, contentType, size: file.size, attachmentId: result.data.attachmentId, expiresAt: result.data.expiresAt, profile: result.data.profile });
+        }
+      }
+    } finally {
+      setBusy((b) => b.filter((n) => !names.includes(n)));
+      onBusyChange(false);
+    }
+  }
+
+  const listError = formState.errors.attachments?.message ?? formState.errors.attachments?.root?.message;
+
+  return (
+    <fieldset className="grid gap-3">
+      <legend className="mb-1 text-sm font-medium">Attachments</legend>
+      <div
+        id={fieldId('attachments')}
+        tabIndex={-1}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setDragging(false);
+          void addFiles([...e.dataTransfer.files]);
+        }}
+        className={cn('flex flex-col items-center gap-2 rounded-lg border border-dashed p-5 text-center text-sm text-muted-foreground transition-colors', dragging && 'border-primary bg-primary/5', listError && 'border-destructive')}
+      >
+        <CloudUpload className="size-6" aria-hidden />
+        <p>Drop files here, or</p>
+        <input
+          ref={inputRef}
+          id="attachment-input"
+          type="file"
+          multiple
+          accept={ACCEPT_ATTRIBUTE}
+          className="sr-only"
+          onChange={(e) => {
+            void addFiles([...(e.target.files ?? [])]);
+            e.target.value = '';
+          }}
+        />
+        <Button type="button" variant="outline" size="sm" onClick={() => inputRef.current?.click()}>
+          <Paperclip aria-hidden /> Add attachments
+        </Button>
+        <p className="text-xs">
+          Up to {MAX_ATTACHMENTS} files: images, documents, spreadsheets, presentations, text, calendar and contact files. Files up to {formatBytes(INLINE_THRESHOLD_BYTES)} are sent inline; larger ones (up to {formatBytes(UPLOAD_LIMIT_BYTES)}) are uploaded to Sendmux first and sent by attachment_id.
+        </p>
+      </div>
+      <label htmlFor="attachment-input" className="sr-only">
+        Add attachments
+      </label>
+
+      <div aria-live="polite" className="grid gap-2">
+        {refused.map((r) => (
+          <p key={`${r.name}-${r.reason}`} className="flex items-start gap-2 text-sm text-destructive">
+            <TriangleAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
+            <span>
+              <strong>{r.name}</strong> was not added: {r.reason}
+            </span>
+          </p>
+        ))}
+        {busy.map((name) => (
+          <p key={name} className="flex items-center gap-2 text-sm text-muted-foreground">
+            <Loader2 className="size-4 animate-spin" aria-hidden /> Adding {name}…
+          </p>
+        ))}
+      </div>
+
+      {fields.length > 0 ? (
+        <ul className="grid gap-2" aria-label="Attached files">
+          {fields.map((f, i) => {
+            const a = attachments[i] ?? f;
+            const err = formState.errors.attachments?.[i];
+            const message = err?.message ?? err?.filename?.message ?? (err as { content?: { message?: string } } | undefined)?.content?.message ?? err?.root?.message;
+            const detected = sniffed[a.id];
+            const mismatch = detected && detected !== a.contentType && !(detected === 'application/zip' && /officedocument|opendocument/.test(a.contentType));
+            return (
+              <li key={f.rowKey} id={fieldId(`attachments.${i}`)} tabIndex={-1} className={cn('grid gap-1 rounded-md border p-2.5 text-sm', message && 'border-destructive')}>
+                <div className="flex items-center gap-2">
+                  <FileText className="size-4 shrink-0 text-muted-foreground" aria-hidden />
+                  <span className="min-w-0 flex-1 truncate font-medium">{a.filename}</span>
+                  <Badge variant="muted">{a.contentType}</Badge>
+                  {a.kind === 'uploaded' ? (
+                    <Badge variant="default" title={`Expires ${a.expiresAt}`}>
+                      uploaded · <span className="font-mono">{a.attachmentId}</span>
+                    </Badge>
+                  ) : (
+                    <Badge variant="outline">inline</Badge>
+                  )}
+                  <Button
+                    type="button"
+                    variant="ghost"
+                    size="icon-sm"
+                    aria-label={`Remove ${a.filename}`}
+                    onClick={() => {
+                      remove(i);
+                      void forgetAttachmentContent(userId, a.id).catch(() => undefined);
+                    }}
+                  >
+                    <Trash2 aria-hidden />
+                  </Button>
+                </div>
+                <p className="text-xs text-muted-foreground">
+                  {formatBytes(a.size)} raw · {formatBytes(a.kind === 'inline' ? a.content.length : base64Length(a.size))} encoded
+                  {detected ? ` · detected ${detected}` : ''}
+                </p>
+                {mismatch ? <p className="text-xs text-warning">The content looks like {detected}, not {a.contentType}. Check that this is the right file.</p> : null}
+                {message ? <p className="text-sm text-destructive">{message}</p> : null}
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
+
+      <div className="grid gap-1.5">
+        <div className="flex justify-between text-xs text-muted-foreground">
+          <span>
+            {fields.length} of {MAX_ATTACHMENTS} files · {formatBytes(raw)} raw · {formatBytes(encoded)} encoded
+          </span>
+          <span>
+            {formatBytes(total)} of {formatBytes(MESSAGE_LIMIT_BYTES)} ({(share * 100).toFixed(share < 0.1 ? 1 : 0)}%)
+          </span>
+        </div>
+        <div
+          role="meter"
+          aria-label="Message size against Sendmux's 25 MB limit"
+          aria-valuemin={0}
+          aria-valuemax={MESSAGE_LIMIT_BYTES}
+          aria-valuenow={total}
+          aria-valuetext={`${formatBytes(total)} of ${formatBytes(MESSAGE_LIMIT_BYTES)}`}
+          className="h-2 overflow-hidden rounded-full bg-muted"
+        >
+          <div className={cn('h-full', share > 1 ? 'bg-destructive' : share > 0.8 ? 'bg-warning' : 'bg-primary')} style={{ width: `${Math.min(100, share * 100)}%` }} />
+        </div>
+        {listError ? <p className="text-sm text-destructive">{listError}</p> : null}
+      </div>
+    </fieldset>
+  );
+}

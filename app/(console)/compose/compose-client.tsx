@@ -1,0 +1,413 @@
+'use client';
+
+import { zodResolver } from '@hookform/resolvers/zod';
+import { FilePlus2, FlaskConical, History, KeyRound, Loader2, Send, Wand2 } from 'lucide-react';
+import { useRouter } from 'next/navigation';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { FormProvider, useForm, useWatch, type FieldErrors, type Path } from 'react-hook-form';
+import { toast } from 'sonner';
+import { ErrorSummary, type SummaryItem } from '@/components/error-summary';
+import { FormField } from '@/components/form-field';
+import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
+import { CopyButton } from '@/components/ui/copy-button';
+import { Input } from '@/components/ui/input';
+import { NativeSelect } from '@/components/ui/native-select';
+import { PageHeader } from '@/components/ui/page-header';
+import { Textarea } from '@/components/ui/textarea';
+import { clearDraft, loadDraft, saveDraft } from '@/lib/compose/draft-store';
+import { formPathForUpstreamField } from '@/lib/compose/field-paths';
+import type { TemplateSummary } from '@/lib/compose/templates';
+import { randomId } from '@/lib/ids';
+import { emptyMessage, idempotencyKeySchema, messageSchema, type MessageInput } from '@/lib/schemas/message';
+import { htmlToTextAction, loadMailboxesAction, sendEmailAction } from './actions';
+import { AttachmentsField } from './attachments-field';
+import { fieldId, fieldLabel } from './fields';
+import { HeadersField } from './headers-field';
+import { PreviewPanel } from './preview-panel';
+import { RecipientListField } from './recipient-list-field';
+import { ResultPanel, SendProgress, type SendOutcome } from './result-panel';
+import { TemplatesDialog } from './templates-dialog';
+
+export type ScenarioPreset = { label: string; to: string; description: string };
+
+type Props = {
+  userId: string;
+  profiles: { name: string; maskedKey: string }[];
+  apiUrl: string;
+  templates: TemplateSummary[];
+  presets: ScenarioPreset[];
+  fromRequest: { message: MessageInput; profile: string; notes: string[]; requestLabel: string } | null;
+};
+
+const newKey = () => `compose-${randomId(20)}`;
+
+/** Every message in an RHF errors tree as [dot path, message]. */
+function flattenErrors(errors: FieldErrors, prefix = ''): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [key, value] of Object.entries(errors)) {
+    if (!value || key === 'ref') continue;
+    const path = key === 'root' ? prefix : prefix ? `${prefix}.${key}` : key;
+    if (typeof value === 'object' && 'message' in value && typeof value.message === 'string' && value.message) out.push([path, value.message]);
+    if (typeof value === 'object' && key !== 'root') out.push(...flattenErrors(value as FieldErrors, path));
+  }
+  return out.filter(([, m], i, all) => all.findIndex(([p2, m2]) => p2 === all[i]![0] && m2 === m) === i);
+}
+
+export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fromRequest }: Props) {
+  const router = useRouter();
+  const form = useForm<MessageInput>({ resolver: zodResolver(messageSchema), defaultValues: emptyMessage(), mode: 'onTouched' });
+  const [profile, setProfile] = useState(profiles[0]?.name ?? '');
+  const [idempotencyKey, setIdempotencyKey] = useState('');
+  const [keyError, setKeyError] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<SendOutcome | null>(null);
+  const [sending, setSending] = useState(false);
+  const [attachmentsBusy, setAttachmentsBusy] = useState(false);
+  const [notice, setNotice] = useState<{ title: string; lines: string[]; tone: 'default' | 'warning' } | null>(null);
+  const [extraErrors, setExtraErrors] = useState<SummaryItem[]>([]);
+  const [mailboxes, setMailboxes] = useState<string[]>([]);
+  const [generating, setGenerating] = useState(false);
+  const [hydrated, setHydrated] = useState(false);
+  const [submitCount, setSubmitCount] = useState(0);
+  const [lastSuccess, setLastSuccess] = useState<{ key: string; messageId: string } | null>(null);
+  const message = useWatch({ control: form.control }) as MessageInput;
+
+  // Restore: a request opened from the log wins over the stored draft.
+  useEffect(() => {
+    let cancelled = false;
+    (async () => {
+      if (fromRequest) {
+        form.reset(fromRequest.message);
+        if (profiles.some((p) => p.name === fromRequest.profile)) setProfile(fromRequest.profile);
+        setIdempotencyKey(newKey());
+        setNotice({ title: `Loaded from the request log (${fromRequest.requestLabel}) with a new idempotency key`, lines: fromRequest.notes, tone: fromRequest.notes.length ? 'warning' : 'default' });
+        router.replace('/compose');
+      } else {
+        const saved = await loadDraft(userId).catch(() => null);
+        if (cancelled) return;
+        if (saved) {
+          form.reset(saved.draft.message);
+          if (profiles.some((p) => p.name === saved.draft.profile)) setProfile(saved.draft.profile);
+          setIdempotencyKey(saved.draft.idempotencyKey || newKey());
+          const lines = saved.missing.map((name) => `Attach ${name} again: its content could not be restored.`);
+          setNotice({ title: `Draft restored (saved ${new Date(saved.draft.savedAt).toLocaleString()})`, lines, tone: lines.length ? 'warning' : 'default' });
+        } else setIdempotencyKey(newKey());
+      }
+      setHydrated(true);
+    })();
+    return () => {
+      cancelled = true;
+    };
+    // Runs once on mount: later prop changes (router.refresh after saving a template) must not reset the form.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  // Autosave everything typed, the chosen profile and the key.
+  useEffect(() => {
+    if (!hydrated) return;
+    const t = setTimeout(() => saveDraft(userId, { profile, idempotencyKey, message }), 300);
+    return () => clearTimeout(t);
+  }, [hydrated, userId, profile, idempotencyKey, message]);
+
+  useEffect(() => {
+    if (!profile) return;
+    let cancelled = false;
+    loadMailboxesAction({ profile }).then((r) => !cancelled && r.ok && setMailboxes(r.data));
+    return () => {
+      cancelled = true;
+    };
+  }, [profile]);
+
+  const startNewKey = useCallback(() => {
+    setIdempotencyKey(newKey());
+    setKeyError(null);
+    setOutcome(null);
+  }, []);
+
+  const submit = form.handleSubmit(
+    async (values) => {
+      const key = idempotencyKeySchema.safeParse(idempotencyKey);
+      if (!key.success) {
+        setKeyError(key.error.issues[0]?.message ?? 'Invalid idempotency key');
+        return;
+      }
+      if (attachmentsBusy) {
+        toast.info('Wait for the attachments to finish, then send.');
+        return;
+      }
+      setSubmitCount((n) => n + 1);
+      setSending(true);
+      setOutcome(null);
+      setExtraErrors([]);
+      try {
+        const result = await sendEmailAction({ profile, idempotencyKey, message: values });
+        const at = new Date().toISOString();
+        if (result.ok) {
+          const replayed = lastSuccess?.key === idempotencyKey && lastSuccess.messageId === result.data.messageId;
+          setLastSuccess({ key: idempotencyKey, messageId: result.data.messageId });
+          setOutcome({ ok: true, ...result.data, idempotencyKey, replayed, at });
+          toast.success(replayed ? 'Already sent under this key: nothing new went out' : `Sent: ${result.data.messageId}`);
+          return;
+        }
+        const unmapped: SummaryItem[] = [];
+        for (const [path, messages] of Object.entries(result.fieldErrors ?? {})) {
+          const local = path.replace(/^message\./, '');
+          if (local === 'idempotencyKey') setKeyError(messages[0] ?? '');
+          else if (local === 'profile') unmapped.push({ fieldId: 'profile', label: 'Key profile', message: messages[0] ?? '' });
+          else form.setError(local as Path<MessageInput>, { type: 'server', message: messages[0] });
+        }
+        for (const [field, messages] of Object.entries(result.upstreamFieldErrors ?? {})) {
+          const local = formPathForUpstreamField(field, values);
+          if (local) form.setError(local as Path<MessageInput>, { type: 'sendmux', message: `Sendmux: ${messages[0]}` });
+          else unmapped.push({ fieldId: null, label: field, message: messages[0] ?? '' });
+        }
+        setExtraErrors(unmapped);
+        setOutcome({ ok: false, error: result.error, attempts: result.attempts, idempotencyKey, at });
+      } catch {
+        setOutcome({ ok: false, error: { code: 'network_error', message: 'The console did not answer. Your draft is kept; check your connection and send again — the same key prevents a double send.' }, idempotencyKey, at: new Date().toISOString() });
+      } finally {
+        setSending(false);
+      }
+    },
+    () => setSubmitCount((n) => n + 1),
+  );
+
+  const summary: SummaryItem[] = useMemo(
+    () => [...flattenErrors(form.formState.errors).map(([path, msg]) => ({ fieldId: fieldId(path), label: fieldLabel(path), message: msg })), ...extraErrors],
+    // formState.errors is a proxy that changes identity on every error change; submitCount re-runs after each attempt.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [form.formState.errors, form.formState.submitCount, extraErrors, submitCount],
+  );
+
+  async function generateText() {
+    const html = form.getValues('htmlBody');
+    if (form.getValues('textBody').trim() && !window.confirm('Replace the current text body with text generated from the HTML?')) return;
+    setGenerating(true);
+    const result = await htmlToTextAction({ html });
+    setGenerating(false);
+    if (result.ok) form.setValue('textBody', result.data, { shouldDirty: true, shouldValidate: true });
+    else toast.error(result.error.message);
+  }
+
+  function loadTemplate(t: TemplateSummary) {
+    const current = form.getValues();
+    form.reset({ ...emptyMessage(), ...t.message, cc: t.message.cc.map((r) => ({ email: r.email, name: r.name ?? '' })), bcc: t.message.bcc.map((r) => ({ email: r.email, name: r.name ?? '' })), headers: t.message.headers.map((h) => ({ name: h.name, value: h.value ?? '' })), attachments: current.attachments });
+    startNewKey();
+    setNotice({ title: `Loaded template “${t.name}” with a new idempotency key`, lines: current.attachments.length ? ['Your attachments were kept.'] : [], tone: 'default' });
+  }
+
+  function applyPreset(p: ScenarioPreset) {
+    form.setValue('to.email', p.to, { shouldDirty: true, shouldValidate: true });
+    startNewKey();
+    toast.info(`${p.label}: To is ${p.to}, with a new idempotency key`);
+  }
+
+  function newMessage() {
+    if (!window.confirm('Start a new message? The current draft is cleared.')) return;
+    form.reset(emptyMessage());
+    clearDraft(userId);
+    setNotice(null);
+    setExtraErrors([]);
+    startNewKey();
+  }
+
+  const { register, formState } = form;
+  const e = formState.errors;
+
+  return (
+    <FormProvider {...form}>
+      <PageHeader
+        title="Compose"
+        description="Write a message, check exactly what will go out, send it, and read back its message_id and request_id."
+        actions={
+          <>
+            <TemplatesDialog templates={templates} current={message} onLoad={loadTemplate} />
+            <Button type="button" variant="outline" onClick={newMessage}>
+              <FilePlus2 aria-hidden /> New message
+            </Button>
+          </>
+        }
+      />
+      <div className="grid items-start gap-6 xl:grid-cols-[minmax(0,1fr)_minmax(0,0.9fr)]">
+        <form
+          noValidate
+          aria-label="Message"
+          onSubmit={submit}
+          onKeyDown={(ev) => {
+            if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) {
+              ev.preventDefault();
+              if (!sending) void submit();
+            }
+          }}
+          className="@container grid min-w-0 gap-5"
+        >
+          {notice ? (
+            <Alert variant={notice.tone === 'warning' ? 'warning' : 'default'}>
+              <History aria-hidden />
+              <AlertTitle>{notice.title}</AlertTitle>
+              {notice.lines.length ? (
+                <AlertDescription>
+                  <ul className="list-disc pl-4">
+                    {notice.lines.map((l) => (
+                      <li key={l}>{l}</li>
+                    ))}
+                  </ul>
+                </AlertDescription>
+              ) : null}
+            </Alert>
+          ) : null}
+          <ErrorSummary title={`Fix ${summary.length === 1 ? 'this' : `these ${summary.length}`} before sending`} items={submitCount > 0 ? summary : []} />
+
+          <Card>
+            <CardContent className="grid gap-4 pt-5">
+              <div className="grid gap-2 @md:grid-cols-[minmax(0,1fr)_auto] @md:items-end">
+                <FormField id="field-idempotencyKey" label="Idempotency key" hint="Every retry reuses it: no double sends" error={keyError ?? undefined}>
+                  <Input
+                    value={idempotencyKey}
+                    onChange={(ev) => {
+                      setIdempotencyKey(ev.target.value);
+                      setKeyError(null);
+                    }}
+                    className="font-mono text-xs"
+                    spellCheck={false}
+                  />
+                </FormField>
+                <div className="flex gap-1">
+                  <CopyButton value={idempotencyKey} label="Copy idempotency key" size="icon-sm" />
+                  <Button type="button" variant="outline" onClick={startNewKey}>
+                    <KeyRound aria-hidden /> New key
+                  </Button>
+                </div>
+              </div>
+              {profiles.length > 1 ? (
+                <FormField id="profile" label="Key profile" hint="Routing follows the key">
+                  <NativeSelect value={profile} onChange={(ev) => setProfile(ev.target.value)}>
+                    {profiles.map((p) => (
+                      <option key={p.name} value={p.name}>
+                        {p.name} ({p.maskedKey})
+                      </option>
+                    ))}
+                  </NativeSelect>
+                </FormField>
+              ) : null}
+              {presets.length ? (
+                <div className="grid gap-1.5">
+                  <p className="flex items-center gap-1.5 text-sm font-medium" id="presets-label">
+                    <FlaskConical className="size-4" aria-hidden /> Sandbox scenarios
+                  </p>
+                  <div className="flex flex-wrap gap-1.5" role="group" aria-labelledby="presets-label">
+                    {presets.map((p) => (
+                      <Button key={p.label} type="button" size="sm" variant="secondary" title={p.description} onClick={() => applyPreset(p)}>
+                        {p.label}
+                      </Button>
+                    ))}
+                  </div>
+                </div>
+              ) : null}
+            </CardContent>
+          </Card>
+
+          <Card>
+            <CardHeader>
+              <CardTitle>Sender and recipients</CardTitle>
+            </CardHeader>
+            <CardContent className="grid gap-4 @xl:grid-cols-2">
+              <FormField id={fieldId('from.email')} label="From email" error={e.from?.email?.message}>
+                <Input type="email" list="from-mailboxes" autoComplete="off" {...register('from.email')} />
+              </FormField>
+              <datalist id="from-mailboxes">
+                {mailboxes.map((m) => (
+                  <option key={m} value={m} />
+                ))}
+              </datalist>
+              <FormField id={fieldId('from.name')} label="From name" hint="Optional" error={e.from?.name?.message}>
+                <Input autoComplete="off" {...register('from.name')} />
+              </FormField>
+              <FormField id={fieldId('to.email')} label="To email" hint="One recipient" error={e.to?.email?.message}>
+                <Input type="email" autoComplete="off" {...register('to.email')} />
+              </FormField>
+              <FormField id={fieldId('to.name')} label="To name" hint="Optional" error={e.to?.name?.message}>
+                <Input autoComplete="off" {...register('to.name')} />
+              </FormField>
+              <div className="grid gap-4 @xl:col-span-2">
+                <RecipientListField name="cc" label="Cc" />
+                <RecipientListField name="bcc" label="Bcc" />
+              </div>
+              <FormField id={fieldId('replyTo.email')} label="Reply-To email" hint="Optional" error={e.replyTo?.email?.message}>
+                <Input type="email" autoComplete="off" {...register('replyTo.email')} />
+              </FormField>
+              <FormField id={fieldId('replyTo.name')} label="Reply-To name" hint="Optional" error={e.replyTo?.name?.message}>
+                <Input autoComplete="off" {...register('replyTo.name')} />
+              </FormField>
+              <FormField id={fieldId('returnPath')} label="Return-Path" hint="Optional envelope sender (VERP)" error={e.returnPath?.message} className="@xl:col-span-2">
+                <Input type="email" autoComplete="off" {...register('returnPath')} />
+              </FormField>
+            </CardContent>
+          </Card>
+
+          <Card>
+            <CardHeader>
+              <CardTitle>Content</CardTitle>
+            </CardHeader>
+            <CardContent className="grid gap-4">
+              <FormField id={fieldId('subject')} label="Subject" hint={`${(message.subject ?? '').length} / 998`} error={e.subject?.message}>
+                <Input autoComplete="off" {...register('subject')} />
+              </FormField>
+              <FormField id={fieldId('htmlBody')} label="HTML body" hint="Sendmux tags like [DP_NAME] pass through as written" error={e.htmlBody?.message}>
+                <Textarea rows={12} spellCheck={false} className="font-mono text-xs" {...register('htmlBody')} />
+              </FormField>
+              <div className="grid gap-1.5">
+                <FormField id={fieldId('textBody')} label="Text body" hint="Optional plain-text alternative" error={e.textBody?.message}>
+                  <Textarea rows={6} className="font-mono text-xs" {...register('textBody')} />
+                </FormField>
+                <div>
+                  <Button type="button" variant="outline" size="sm" onClick={generateText} disabled={generating || !(message.htmlBody ?? '').trim()}>
+                    {generating ? <Loader2 className="animate-spin" aria-hidden /> : <Wand2 aria-hidden />}
+                    Generate text from HTML
+                  </Button>
+                </div>
+              </div>
+            </CardContent>
+          </Card>
+
+          <Card>
+            <CardContent className="grid gap-6 pt-5">
+              <HeadersField />
+              {idempotencyKey ? <AttachmentsField userId={userId} profile={profile} draftKey={idempotencyKey} onBusyChange={setAttachmentsBusy} /> : null}
+            </CardContent>
+          </Card>
+
+          <div className="sticky bottom-0 z-10 -mx-1 flex flex-wrap items-center gap-3 border-t bg-background/95 px-1 py-3 backdrop-blur">
+            <Button type="submit" size="lg" disabled={sending || !hydrated}>
+              {sending ? <Loader2 className="animate-spin" aria-hidden /> : <Send aria-hidden />}
+              Send
+            </Button>
+            <span className="text-xs text-muted-foreground">
+              or <kbd className="rounded border px-1 font-mono">Ctrl</kbd>/<kbd className="rounded border px-1 font-mono">⌘</kbd> + <kbd className="rounded border px-1 font-mono">Enter</kbd>
+            </span>
+            {attachmentsBusy ? <span className="text-xs text-muted-foreground">Attachments are still being added…</span> : null}
+          </div>
+        </form>
+
+        <aside aria-label="Result and preview" className="grid min-w-0 gap-4 xl:sticky xl:top-4">
+          <div aria-live="polite" className="grid gap-4">
+            {sending ? <SendProgress idempotencyKey={idempotencyKey} /> : null}
+            {outcome && !sending ? <ResultPanel outcome={outcome} onNewKey={startNewKey} onRetry={() => void submit()} /> : null}
+          </div>
+          <PreviewPanel
+            message={message}
+            apiUrl={apiUrl}
+            idempotencyKey={idempotencyKey}
+            generating={generating}
+            onGenerateText={generateText}
+            onApplyPayload={(m, notes) => {
+              form.reset(m);
+              if (notes.length) setNotice({ title: 'Applied the payload to the form', lines: notes, tone: 'warning' });
+            }}
+          />
+        </aside>
+      </div>
+    </FormProvider>
+  );
+}

@@ -1,0 +1,197 @@
+'use client';
+
+import { Monitor, Smartphone } from 'lucide-react';
+import { useDeferredValue, useMemo, useState } from 'react';
+import { Alert, AlertDescription } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { CopyButton } from '@/components/ui/copy-button';
+import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
+import { Textarea } from '@/components/ui/textarea';
+import { elideAttachmentContent, fromSendPayload, restoreAttachmentContent, toSendPayload } from '@/lib/compose/payload';
+import { curlCommand, fetchSnippet } from '@/lib/compose/snippets';
+import type { MessageInput } from '@/lib/schemas/message';
+
+export function PreviewPanel({
+  message,
+  apiUrl,
+  idempotencyKey,
+  onApplyPayload,
+  onGenerateText,
+  generating,
+}: {
+  message: MessageInput;
+  apiUrl: string;
+  idempotencyKey: string;
+  onApplyPayload: (message: MessageInput, notes: string[]) => void;
+  onGenerateText: () => void;
+  generating: boolean;
+}) {
+  const deferred = useDeferredValue(message);
+  const payload = useMemo(() => toSendPayload(deferred), [deferred]);
+  return (
+    <Tabs defaultValue="desktop" className="min-w-0">
+      <TabsList aria-label="Preview" className="flex w-full flex-wrap justify-start">
+        <TabsTrigger value="desktop">
+          <Monitor className="size-3.5" aria-hidden /> Desktop
+        </TabsTrigger>
+        <TabsTrigger value="mobile">
+          <Smartphone className="size-3.5" aria-hidden /> Mobile
+        </TabsTrigger>
+        <TabsTrigger value="text">Text</TabsTrigger>
+        <TabsTrigger value="payload">Payload</TabsTrigger>
+        <TabsTrigger value="code">Code</TabsTrigger>
+      </TabsList>
+      <TabsContent value="desktop">
+        <HtmlFrame html={deferred.htmlBody} title="HTML preview at desktop width" />
+      </TabsContent>
+      <TabsContent value="mobile">
+        <div className="flex justify-center rounded-lg border bg-muted/40 py-4">
+          <div className="w-[375px] max-w-full overflow-hidden rounded-[1.5rem] border-4 border-foreground/80 shadow-lg">
+            <HtmlFrame html={deferred.htmlBody} title="HTML preview at mobile width (375 px)" className="rounded-none border-0" />
+          </div>
+        </div>
+      </TabsContent>
+      <TabsContent value="text">
+        {deferred.textBody ? (
+          <pre className="max-h-[620px] overflow-auto rounded-lg border bg-card p-4 font-mono text-xs whitespace-pre-wrap">{deferred.textBody}</pre>
+        ) : (
+          <div className="rounded-lg border bg-card p-6 text-sm text-muted-foreground">
+            <p>No text body. Mail clients that don’t show HTML will show nothing useful.</p>
+            <Button type="button" variant="outline" size="sm" className="mt-3" disabled={generating || !deferred.htmlBody.trim()} onClick={onGenerateText}>
+              Generate text from HTML
+            </Button>
+          </div>
+        )}
+      </TabsContent>
+      <TabsContent value="payload">
+        <PayloadEditor message={message} onApply={onApplyPayload} />
+      </TabsContent>
+      <TabsContent value="code">
+        <CodeSnippets apiUrl={apiUrl} idempotencyKey={idempotencyKey} body={payload} />
+      </TabsContent>
+    </Tabs>
+  );
+}
+
+function HtmlFrame({ html, title, className }: { html: string; title: string; className?: string }) {
+  return html.trim() ? (
+    // sandbox="" : no scripts, no same-origin, no forms, no popups — the message can't touch the console.
+    <iframe sandbox="" srcDoc={html} title={title} className={`h-[620px] w-full rounded-lg border bg-white ${className ?? ''}`} />
+  ) : (
+    <div className="flex h-40 items-center justify-center rounded-lg border border-dashed text-sm text-muted-foreground">The HTML body will appear here.</div>
+  );
+}
+
+function PayloadEditor({ message, onApply }: { message: MessageInput; onApply: (message: MessageInput, notes: string[]) => void }) {
+  const current = useMemo(() => JSON.stringify(elideAttachmentContent(toSendPayload(message)), null, 2), [message]);
+  // While not editing, the editor follows the form; once edited it holds the user's text until applied or discarded.
+  const [draft, setDraft] = useState<string | null>(null);
+  const [problems, setProblems] = useState<string[]>([]);
+  const [notes, setNotes] = useState<string[]>([]);
+  const editing = draft !== null;
+  const text = draft ?? current;
+
+  function apply() {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      setProblems([`Not valid JSON: ${(err as Error).message}`]);
+      return;
+    }
+    const parsed = fromSendPayload(restoreAttachmentContent(value, message), message);
+    if (!parsed.ok) {
+      setProblems(parsed.problems);
+      return;
+    }
+    setProblems([]);
+    setNotes(parsed.notes);
+    setDraft(null);
+    onApply(parsed.message, parsed.notes);
+  }
+
+  return (
+    <div className="grid gap-2">
+      <p className="text-xs text-muted-foreground">
+        The exact JSON body of <code className="font-mono">POST /emails/send</code>. Edit it and apply: the form follows. Attachment content is abbreviated here and sent in full.
+      </p>
+      <label htmlFor="payload-editor" className="sr-only">
+        Request payload (JSON)
+      </label>
+      <Textarea
+        id="payload-editor"
+        value={text}
+        spellCheck={false}
+        onChange={(e) => setDraft(e.target.value)}
+        className="h-[520px] font-mono text-xs"
+        aria-invalid={problems.length > 0 || undefined}
+        aria-describedby={problems.length ? 'payload-problems' : undefined}
+      />
+      <div className="flex gap-2">
+        <Button type="button" size="sm" onClick={apply} disabled={!editing}>
+          Apply to form
+        </Button>
+        <Button
+          type="button"
+          size="sm"
+          variant="ghost"
+          disabled={!editing}
+          onClick={() => {
+            setDraft(null);
+            setProblems([]);
+          }}
+        >
+          Discard edits
+        </Button>
+      </div>
+      {problems.length ? (
+        <Alert variant="destructive" id="payload-problems">
+          <AlertDescription>
+            <ul className="list-disc pl-4">
+              {problems.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+          </AlertDescription>
+        </Alert>
+      ) : null}
+      {notes.length ? (
+        <Alert variant="warning">
+          <AlertDescription>
+            <ul className="list-disc pl-4">
+              {notes.map((n) => (
+                <li key={n}>{n}</li>
+              ))}
+            </ul>
+          </AlertDescription>
+        </Alert>
+      ) : null}
+    </div>
+  );
+}
+
+function CodeSnippets({ apiUrl, idempotencyKey, body }: { apiUrl: string; idempotencyKey: string; body: unknown }) {
+  const curl = curlCommand({ apiUrl, path: '/emails/send', idempotencyKey, body });
+  const fetchCode = fetchSnippet({ apiUrl, path: '/emails/send', idempotencyKey, body });
+  return (
+    <div className="grid gap-4">
+      <p className="text-xs text-muted-foreground">
+        The exact request this page sends, with the key written as <code className="font-mono">$SENDMUX_API_KEY</code>: set that variable in your shell. The console never shows the key itself.
+      </p>
+      {[
+        { title: 'curl', code: curl, label: 'Copy as curl' },
+        { title: 'fetch (JavaScript)', code: fetchCode, label: 'Copy as fetch' },
+      ].map((s) => (
+        <section key={s.title} className="grid gap-1.5">
+          <div className="flex items-center justify-between">
+            <h3 className="text-sm font-medium">{s.title}</h3>
+            <CopyButton value={s.code} label={s.label}>
+              {s.label}
+            </CopyButton>
+          </div>
+          <pre className="max-h-72 overflow-auto rounded-lg border bg-card p-3 font-mono text-xs">{s.code.length > 20_000 ? `${s.code.slice(0, 20_000)}\n… (${s.code.length.toLocaleString()} characters; the copy has all of it)` : s.code}</pre>
+        </section>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+import 'server-only';
+import { and, asc, eq } from 'drizzle-orm';
+import { getDb, tables } from '@/lib/db';
+
+export type AttemptStatus = {
+  attempt: number;
+  status: number | null;
+  errorCode: string | null;
+  pending: boolean;
+  startedAt: string;
+  nextRetryAt: string | null;
+};
+
+/** The attempts a send with this idempotency key has made so far, for the "retrying in 2 s" line. */
+export async function attemptsForKey(idempotencyKey: string, userId: string): Promise<AttemptStatus[]> {
+  const db = await getDb();
+  const rows = await db
+    .select()
+    .from(tables.apiRequests)
+    .where(and(eq(tables.apiRequests.idempotencyKey, idempotencyKey), eq(tables.apiRequests.userId, userId), eq(tables.apiRequests.path, '/emails/send')))
+    .orderBy(asc(tables.apiRequests.id))
+    .limit(50);
+  return rows.map((r) => ({
+    attempt: r.attempt,
+    status: r.status,
+    errorCode: r.errorCode,
+    pending: r.completedAt === null,
+    startedAt: r.createdAt.toISOString(),
+    nextRetryAt: r.nextRetryAt?.toISOString() ?? null,
+  }));
+}

@@ -1,0 +1,99 @@
+import type { AttachmentInput, MessageInput } from '@/lib/schemas/message';
+
+// Browser-only persistence of the compose draft, so nothing typed or attached is lost to a
+// reload, a failed send or a sign-out/sign-in in the same browser. The form lives in
+// localStorage; attachment content (possibly megabytes) lives in IndexedDB.
+
+export type DraftAttachment = AttachmentInput & { needsReattach?: boolean };
+export type Draft = {
+  version: 1;
+  profile: string;
+  idempotencyKey: string;
+  message: MessageInput;
+  savedAt: string;
+};
+
+const DB_NAME = 'sendmux-console';
+const STORE = 'draft-attachments';
+const draftKey = (userId: string) => `sendmux-console:draft:${userId}`;
+const fileKey = (userId: string, attachmentId: string) => `${userId}:${attachmentId}`;
+
+function openDb(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB_NAME, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+async function withStore<T>(mode: IDBTransactionMode, run: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+  const db = await openDb();
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      const tx = db.transaction(STORE, mode);
+      const req = run(tx.objectStore(STORE));
+      tx.oncomplete = () => resolve(req.result);
+      tx.onerror = () => reject(tx.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/** Keeps an attachment's bytes (inline base64, or the original file for uploads) for restoring. */
+export async function storeAttachmentContent(userId: string, attachmentId: string, content: string | Blob): Promise<void> {
+  await withStore('readwrite', (s) => s.put(content, fileKey(userId, attachmentId)));
+}
+
+export async function loadAttachmentContent(userId: string, attachmentId: string): Promise<string | Blob | undefined> {
+  return withStore<string | Blob | undefined>('readonly', (s) => s.get(fileKey(userId, attachmentId)));
+}
+
+export async function forgetAttachmentContent(userId: string, attachmentId: string): Promise<void> {
+  await withStore('readwrite', (s) => s.delete(fileKey(userId, attachmentId)));
+}
+
+/** Saves the draft without inline attachment content (that is in IndexedDB already). */
+export function saveDraft(userId: string, draft: Omit<Draft, 'version' | 'savedAt'>): void {
+  const light: Draft = {
+    version: 1,
+    savedAt: new Date().toISOString(),
+    ...draft,
+    message: { ...draft.message, attachments: draft.message.attachments.map((a) => (a.kind === 'inline' ? { ...a, content: '' } : a)) },
+  };
+  try {
+    localStorage.setItem(draftKey(userId), JSON.stringify(light));
+  } catch {
+    // Storage full or blocked: the form still works, it just won't survive a reload.
+  }
+}
+
+export function clearDraft(userId: string): void {
+  localStorage.removeItem(draftKey(userId));
+}
+
+/** The saved draft with inline attachment content restored; ones that could not be are flagged. */
+export async function loadDraft(userId: string): Promise<{ draft: Draft; missing: string[] } | null> {
+  let draft: Draft;
+  try {
+    const raw = localStorage.getItem(draftKey(userId));
+    if (!raw) return null;
+    draft = JSON.parse(raw) as Draft;
+    if (draft.version !== 1 || !draft.message) return null;
+  } catch {
+    return null;
+  }
+  const missing: string[] = [];
+  const attachments: AttachmentInput[] = [];
+  for (const a of draft.message.attachments) {
+    if (a.kind === 'uploaded') {
+      attachments.push(a);
+      continue;
+    }
+    const content = await loadAttachmentContent(userId, a.id).catch(() => undefined);
+    if (typeof content === 'string' && content.length > 0) attachments.push({ ...a, content });
+    else missing.push(a.filename);
+  }
+  return { draft: { ...draft, message: { ...draft.message, attachments } }, missing };
+}

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { headerSchema, recipientSchema } from './message';
+
+// Templates keep everything of a message except attachments (files are not shared through templates).
+const looseAddress = z.object({ email: z.string().max(254), name: z.string().max(100) });
+
+export const templateMessageSchema = z.object({
+  from: looseAddress,
+  to: looseAddress,
+  cc: z.array(recipientSchema.partial().required({ email: true })).max(49),
+  bcc: z.array(recipientSchema.partial().required({ email: true })).max(49),
+  replyTo: looseAddress,
+  returnPath: z.string().max(254),
+  subject: z.string().max(998),
+  htmlBody: z.string(),
+  textBody: z.string(),
+  headers: z.array(headerSchema.partial().required({ name: true })),
+});
+export type TemplateMessage = z.infer<typeof templateMessageSchema>;
+
+export const saveTemplateSchema = z.object({
+  name: z.string().trim().min(1, 'Name the template').max(100, 'Template names are at most 100 characters'),
+  overwrite: z.boolean(),
+  message: templateMessageSchema,
+});
+
+export const deleteTemplateSchema = z.object({ id: z.string().min(1) });
