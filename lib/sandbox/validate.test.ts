@@ -15,7 +15,8 @@ const without = (key: string) => {
   return m;
 };
 
-const recipients = (n: number, tag = 'r') => Array.from({ length: n }, (_, i) => ({ email: `${tag}${i}@example.com` }));
+const recipients = (n: number, tag = 'r') =>
+  Array.from({ length: n }, (_, i) => ({ email: `${tag}${i}@example.com` }));
 const pdf = (i = 0) => ({ filename: `file-${i}.pdf`, content: 'JVBERi0xLjQK' });
 
 /** The issues for a message, as "field code" strings; [] when valid. */
@@ -102,15 +103,25 @@ describe('validateMessage', () => {
   });
 
   it('checks custom header names and values', () => {
-    expect(problems(message({ custom_headers: { 'Reply-To': 'x' } }))).toEqual(['custom_headers.Reply-To invalid_string']);
-    expect(problems(message({ custom_headers: { 'X-Bad Name': 'x' } }))).toEqual(['custom_headers.X-Bad Name invalid_string']);
+    expect(problems(message({ custom_headers: { 'Reply-To': 'x' } }))).toEqual([
+      'custom_headers.Reply-To invalid_string',
+    ]);
+    expect(problems(message({ custom_headers: { 'X-Bad Name': 'x' } }))).toEqual([
+      'custom_headers.X-Bad Name invalid_string',
+    ]);
     expect(problems(message({ custom_headers: { 'X-Foo': 'a\r\nBcc: evil@example.com' } }))).toEqual([
       'custom_headers.X-Foo invalid_string',
     ]);
-    expect(problems(message({ custom_headers: { 'X-Foo': 'a\nb' } }))).toEqual(['custom_headers.X-Foo invalid_string']);
+    expect(problems(message({ custom_headers: { 'X-Foo': 'a\nb' } }))).toEqual([
+      'custom_headers.X-Foo invalid_string',
+    ]);
     expect(problems(message({ custom_headers: { 'X-Foo': 'v'.repeat(500) } }))).toEqual([]);
-    expect(problems(message({ custom_headers: { 'X-Foo': 'v'.repeat(501) } }))).toEqual(['custom_headers.X-Foo too_big']);
-    expect(problems(message({ custom_headers: { 'X-Foo': 1 } }))).toEqual(['custom_headers.X-Foo invalid_type']);
+    expect(problems(message({ custom_headers: { 'X-Foo': 'v'.repeat(501) } }))).toEqual([
+      'custom_headers.X-Foo too_big',
+    ]);
+    expect(problems(message({ custom_headers: { 'X-Foo': 1 } }))).toEqual([
+      'custom_headers.X-Foo invalid_type',
+    ]);
     expect(problems(message({ custom_headers: [] }))).toEqual(['custom_headers invalid_type']);
   });
 
@@ -127,8 +138,12 @@ describe('validateMessage', () => {
     expect(problems(message({ attachments: [{ filename: 'a.pdf', content: 'abc' }] }))).toEqual([
       'attachments.0.content invalid_string',
     ]);
-    expect(problems(message({ attachments: [{ filename: 'a.pdf', content: '' }] }))).toEqual(['attachments.0.content too_small']);
-    expect(problems(message({ attachments: [{ filename: 'a.pdf' }] }))).toEqual(['attachments.0.content required']);
+    expect(problems(message({ attachments: [{ filename: 'a.pdf', content: '' }] }))).toEqual([
+      'attachments.0.content too_small',
+    ]);
+    expect(problems(message({ attachments: [{ filename: 'a.pdf' }] }))).toEqual([
+      'attachments.0.content required',
+    ]);
   });
 
   it('rejects executables and archives, accepts documents', () => {
@@ -139,7 +154,16 @@ describe('validateMessage', () => {
     expect(problems(named('backup.tar.gz'))).toEqual(['attachments.1.filename invalid_file_type']);
     expect(problems(named('README'))).toEqual(['attachments.1.filename invalid_file_type']);
     expect(issue(named('setup.exe'), 'attachments.1.filename')?.message).toMatch(/executables/);
-    for (const ok of ['invoice.pdf', 'photo.JPG', 'sheet.xlsx', 'deck.pptx', 'notes.md', 'invite.ics', 'card.vcf'])
+    expect(issue(named('photos.zip'), 'attachments.1.filename')?.message).toMatch(/archives are rejected/);
+    for (const ok of [
+      'invoice.pdf',
+      'photo.JPG',
+      'sheet.xlsx',
+      'deck.pptx',
+      'notes.md',
+      'invite.ics',
+      'card.vcf',
+    ])
       expect(problems(named(ok)), ok).toEqual([]);
   });
 
@@ -147,31 +171,51 @@ describe('validateMessage', () => {
     expect(problems(message({ attachments: [{ attachment_id: 'att_123' }] }))).toEqual([
       'attachments.0.attachment_id invalid_string',
     ]);
-    expect(problems(message({ attachments: [{ attachment_id: 'att_abcdefghijklmnopqrstuvwx', filename: 'a.pdf' }] }))).toEqual([
-      'attachments.0.filename unrecognized_key',
+    expect(
+      problems(
+        message({ attachments: [{ attachment_id: 'att_abcdefghijklmnopqrstuvwx', filename: 'a.pdf' }] }),
+      ),
+    ).toEqual(['attachments.0.filename unrecognized_key']);
+    expect(problems(message({ attachments: [{ ...pdf(), content_id: 'logo' }] }))).toEqual([
+      'attachments.0.content_id unrecognized_key',
     ]);
-    expect(problems(message({ attachments: [{ ...pdf(), content_id: 'logo' }] }))).toEqual(['attachments.0.content_id unrecognized_key']);
-    expect(problems(message({ attachments: [{ ...pdf(), encoding: 'hex' }] }))).toEqual(['attachments.0.encoding invalid_enum_value']);
-    expect(problems(message({ attachments: [{ ...pdf(), type: 'pdf' }] }))).toEqual(['attachments.0.type invalid_string']);
-    expect(problems(message({ attachments: [{ ...pdf(), type: 'application/pdf', encoding: 'base64' }] }))).toEqual([]);
+    expect(problems(message({ attachments: [{ ...pdf(), encoding: 'hex' }] }))).toEqual([
+      'attachments.0.encoding invalid_enum_value',
+    ]);
+    expect(problems(message({ attachments: [{ ...pdf(), type: 'pdf' }] }))).toEqual([
+      'attachments.0.type invalid_string',
+    ]);
+    expect(
+      problems(message({ attachments: [{ ...pdf(), type: 'application/pdf', encoding: 'base64' }] })),
+    ).toEqual([]);
   });
 
   it('rejects unknown fields, with a hint for near misses', () => {
     expect(problems(message({ html: '<p>x</p>' }))).toEqual(['html unrecognized_key']);
     expect(issue(message({ html: '<p>x</p>' }), 'html')?.message).toMatch(/html_body/);
-    expect(problems(message({ to: { email: 'a@example.com', display: 'A' } }))).toEqual(['to.display unrecognized_key']);
+    expect(problems(message({ to: { email: 'a@example.com', display: 'A' } }))).toEqual([
+      'to.display unrecognized_key',
+    ]);
   });
 
   it('rejects the old idempotency_key body field and points to the header', () => {
     expect(problems(message({ idempotency_key: 'k1' }))).toEqual(['idempotency_key unrecognized_key']);
-    expect(issue(message({ idempotency_key: 'k1' }), 'idempotency_key')?.message).toMatch(/Idempotency-Key header/);
+    expect(issue(message({ idempotency_key: 'k1' }), 'idempotency_key')?.message).toMatch(
+      /Idempotency-Key header/,
+    );
   });
 
   it('limits display names to 100 characters without line breaks', () => {
     expect(problems(message({ to: { email: 'a@example.com', name: 'n'.repeat(100) } }))).toEqual([]);
-    expect(problems(message({ to: { email: 'a@example.com', name: 'n'.repeat(101) } }))).toEqual(['to.name too_big']);
-    expect(problems(message({ from: { email: 'a@example.com', name: 'a\nb' } }))).toEqual(['from.name invalid_string']);
-    expect(problems(message({ to: { email: 'a@example.com', name: null } }))).toEqual(['to.name invalid_type']);
+    expect(problems(message({ to: { email: 'a@example.com', name: 'n'.repeat(101) } }))).toEqual([
+      'to.name too_big',
+    ]);
+    expect(problems(message({ from: { email: 'a@example.com', name: 'a\nb' } }))).toEqual([
+      'from.name invalid_string',
+    ]);
+    expect(problems(message({ to: { email: 'a@example.com', name: null } }))).toEqual([
+      'to.name invalid_type',
+    ]);
   });
 
   it('limits email addresses to 254 characters', () => {
@@ -183,9 +227,23 @@ describe('validateMessage', () => {
   });
 
   it('checks address syntax', () => {
-    for (const bad of ['plain', '@example.com', 'a@', 'a@@example.com', 'a b@example.com', 'a..b@example.com', 'a@example', 'a@-x.com'])
+    for (const bad of [
+      'plain',
+      '@example.com',
+      'a@',
+      'a@@example.com',
+      'a b@example.com',
+      'a..b@example.com',
+      'a@example',
+      'a@-x.com',
+    ])
       expect(problems(message({ to: { email: bad } })), bad).toEqual(['to.email invalid_string']);
-    for (const good of ['a+tag@example.com', 'first.last@sub.example.co.uk', "o'brien@example.ie", 'fail+503@example.com'])
+    for (const good of [
+      'a+tag@example.com',
+      'first.last@sub.example.co.uk',
+      "o'brien@example.ie",
+      'fail+503@example.com',
+    ])
       expect(problems(message({ to: { email: good } })), good).toEqual([]);
   });
 
@@ -193,14 +251,18 @@ describe('validateMessage', () => {
     expect(problems(message({ reply_to: [{ email: 'a@example.com' }] }))).toEqual(['reply_to invalid_type']);
     expect(problems(message({ reply_to: { email: 'nope' } }))).toEqual(['reply_to.email invalid_string']);
     expect(problems(message({ return_path: 'nope' }))).toEqual(['return_path invalid_string']);
-    expect(problems(message({ return_path: { email: 'a@example.com' } }))).toEqual(['return_path invalid_type']);
+    expect(problems(message({ return_path: { email: 'a@example.com' } }))).toEqual([
+      'return_path invalid_type',
+    ]);
   });
 
   it('checks delivery_group against the spec pattern', () => {
     expect(problems(message({ delivery_group: 'dgrp_main' }))).toEqual([]);
     expect(problems(message({ delivery_group: 'main' }))).toEqual(['delivery_group invalid_string']);
     expect(problems(message({ delivery_group: [] }))).toEqual(['delivery_group too_small']);
-    expect(problems(message({ delivery_group: ['dgrp_a', 'DGRP_B'] }))).toEqual(['delivery_group.1 invalid_string']);
+    expect(problems(message({ delivery_group: ['dgrp_a', 'DGRP_B'] }))).toEqual([
+      'delivery_group.1 invalid_string',
+    ]);
     expect(problems(message({ delivery_group: Array.from({ length: 51 }, (_, i) => `dgrp_${i}`) }))).toEqual([
       'delivery_group too_big',
     ]);
@@ -246,22 +308,30 @@ describe('validateBatch', () => {
 
   it('needs 1 to 100 messages and nothing else in the body', () => {
     expect(validateBatch({ messages: Array.from({ length: 100 }, () => message()) }).issues).toEqual([]);
-    expect(validateBatch({ messages: Array.from({ length: 101 }, () => message()) }).issues.map((i) => i.code)).toEqual(['too_big']);
+    expect(
+      validateBatch({ messages: Array.from({ length: 101 }, () => message()) }).issues.map((i) => i.code),
+    ).toEqual(['too_big']);
     expect(validateBatch({ messages: [] }).issues.map((i) => i.code)).toEqual(['too_small']);
     expect(validateBatch({}).issues.map((i) => `${i.field} ${i.code}`)).toEqual(['messages required']);
     expect(validateBatch({ messages: message() }).issues.map((i) => i.code)).toEqual(['invalid_type']);
-    expect(validateBatch({ messages: [message()], idempotency_key: 'k' }).issues.map((i) => i.field)).toEqual(['idempotency_key']);
+    expect(validateBatch({ messages: [message()], idempotency_key: 'k' }).issues.map((i) => i.field)).toEqual(
+      ['idempotency_key'],
+    );
   });
 
   it('re-roots message issues under messages.<index>', () => {
-    expect(underMessage(3, [{ field: 'cc.1.email', code: 'invalid_string', message: 'x' }])[0]?.field).toBe('messages.3.cc.1.email');
+    expect(underMessage(3, [{ field: 'cc.1.email', code: 'invalid_string', message: 'x' }])[0]?.field).toBe(
+      'messages.3.cc.1.email',
+    );
     expect(underMessage(0, [{ field: '', code: 'invalid_type', message: 'x' }])[0]?.field).toBe('messages.0');
   });
 });
 
 describe('unstorableTextPath', () => {
   it('finds NUL characters and unpaired surrogates that PostgreSQL cannot store', () => {
-    expect(unstorableTextPath({ messages: [message(), message({ subject: 'a\u0000b' })] })).toBe('messages.1.subject');
+    expect(unstorableTextPath({ messages: [message(), message({ subject: 'a\u0000b' })] })).toBe(
+      'messages.1.subject',
+    );
     expect(unstorableTextPath(message({ html_body: 'x\ud800y' }))).toBe('html_body');
     expect(unstorableTextPath({ 'bad\u0000key': 1 })).toBe('body');
     expect(unstorableTextPath(message({ subject: 'emoji 😀 and \\u0000 as text' }))).toBeUndefined();
