@@ -51,7 +51,10 @@ export async function insertAttachment(db: Executor, meta: AttachmentMeta, bytes
 /** Metadata (never content) for the given ids, in one query. */
 export async function findAttachments(db: Executor, ids: string[]): Promise<Map<string, AttachmentMeta>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.select(metaColumns).from(sandboxAttachments).where(inArray(sandboxAttachments.id, ids));
+  const rows = await db
+    .select(metaColumns)
+    .from(sandboxAttachments)
+    .where(inArray(sandboxAttachments.id, ids));
   return new Map(rows.map((row) => [row.id, row]));
 }
 

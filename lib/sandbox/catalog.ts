@@ -7,7 +7,11 @@ export const ERROR_CATALOG = {
     retryable: false,
     message: 'A valid API key is required: send Authorization: Bearer <key>.',
   },
-  insufficient_credits: { status: 402, retryable: false, message: 'The team balance is too low for this request.' },
+  insufficient_credits: {
+    status: 402,
+    retryable: false,
+    message: 'The team balance is too low for this request.',
+  },
   insufficient_permissions: {
     status: 403,
     retryable: false,
@@ -22,10 +26,22 @@ export const ERROR_CATALOG = {
   },
   payload_too_large: { status: 413, retryable: false, message: 'The request is larger than the limit.' },
   validation_error: { status: 422, retryable: false, message: 'The request failed validation.' },
-  rate_limit_exceeded: { status: 429, retryable: true, message: 'Rate limit exceeded; wait Retry-After seconds.' },
-  daily_limit_exceeded: { status: 429, retryable: true, message: 'The daily sending limit of this plan is reached.' },
+  rate_limit_exceeded: {
+    status: 429,
+    retryable: true,
+    message: 'Rate limit exceeded; wait Retry-After seconds.',
+  },
+  daily_limit_exceeded: {
+    status: 429,
+    retryable: true,
+    message: 'The daily sending limit of this plan is reached.',
+  },
   internal_error: { status: 500, retryable: true, message: 'An unexpected error occurred.' },
-  no_active_providers: { status: 503, retryable: true, message: 'No active sending account serves this key.' },
+  no_active_providers: {
+    status: 503,
+    retryable: true,
+    message: 'No active sending account serves this key.',
+  },
   service_unavailable: { status: 503, retryable: true, message: 'The service is temporarily unavailable.' },
 } as const satisfies Record<string, { status: number; retryable: boolean; message: string }>;
 

@@ -47,7 +47,11 @@ async function addFault(ctx: RequestContext): Promise<Outcome> {
   try {
     body = await readJson(ctx);
   } catch (err) {
-    return badRequest(ctx, `The body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`, 'body');
+    return badRequest(
+      ctx,
+      `The body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+      'body',
+    );
   }
   const parsed = faultRequest.safeParse(body);
   if (!parsed.success) {
@@ -56,9 +60,14 @@ async function addFault(ctx: RequestContext): Promise<Outcome> {
   }
   const { path, times, delayMs } = parsed.data;
   const given = parsed.data.code === undefined ? undefined : String(parsed.data.code);
-  const code = given === undefined ? undefined : given.toLowerCase() === 'drop' ? 'drop' : resolveErrorCode(given);
+  const code =
+    given === undefined ? undefined : given.toLowerCase() === 'drop' ? 'drop' : resolveErrorCode(given);
   if (given !== undefined && code === undefined)
-    return badRequest(ctx, `Unknown code "${given}": use an error code, an HTTP status such as 503, or "drop"`, 'code');
+    return badRequest(
+      ctx,
+      `Unknown code "${given}": use an error code, an HTTP status such as 503, or "drop"`,
+      'code',
+    );
   if (code === undefined && delayMs === 0) return badRequest(ctx, 'Give a code, a delayMs, or both', 'code');
   queueFault({ path, code, delayMs, remaining: times });
   return success(ctx.requestId, { faults: listFaults() }, 201);
@@ -76,7 +85,8 @@ export async function handleControl(ctx: RequestContext, path: string): Promise<
     case 'GET /outbox': {
       const to = ctx.url.searchParams.get('to') || undefined;
       const limit = Number(ctx.url.searchParams.get('limit') ?? 50);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 500) return badRequest(ctx, 'limit must be 1 to 500', 'limit');
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+        return badRequest(ctx, 'limit must be 1 to 500', 'limit');
       const rows = await listOutboxMessages({ to, limit });
       return success(ctx.requestId, {
         messages: rows.map((r) => ({

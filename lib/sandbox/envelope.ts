@@ -35,7 +35,11 @@ export function success<T>(requestId: string, data: T, status = 200): Outcome {
 }
 
 /** 429 and 503 always tell the client when to come back, as Sendmux does. */
-export function failure(requestId: string, error: ErrorDetail, headers: Record<string, string> = {}): Outcome {
+export function failure(
+  requestId: string,
+  error: ErrorDetail,
+  headers: Record<string, string> = {},
+): Outcome {
   const status = statusOf(error.code);
   const retryAfter = (status === 429 || status === 503) && error.retryable && !headers['Retry-After'];
   return {
@@ -49,9 +53,13 @@ export function validationFailure(requestId: string, issues: Issue[], message?: 
   const n = issues.length;
   return failure(
     requestId,
-    sandboxError('validation_error', message ?? `The request failed validation (${n} problem${n === 1 ? '' : 's'}); see errors.`, {
-      errors: issues,
-    }),
+    sandboxError(
+      'validation_error',
+      message ?? `The request failed validation (${n} problem${n === 1 ? '' : 's'}); see errors.`,
+      {
+        errors: issues,
+      },
+    ),
   );
 }
 

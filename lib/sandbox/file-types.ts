@@ -57,8 +57,10 @@ export function extensionOf(filename: string): string {
 /** Why Sendmux would reject this filename, or undefined when it is accepted. */
 export function attachmentFilenameProblem(filename: string): string | undefined {
   const ext = extensionOf(filename);
-  if (ext === '') return `"${filename}" has no file extension; attachments need an allowed type such as .pdf, .png or .docx`;
-  if (BLOCKED.has(ext)) return `.${ext} files are not allowed: executables, scripts and archives are rejected`;
+  if (ext === '')
+    return `"${filename}" has no file extension; attachments need an allowed type such as .pdf, .png or .docx`;
+  if (BLOCKED.has(ext))
+    return `.${ext} files are not allowed: executables, scripts and archives are rejected`;
   if (!Object.hasOwn(ALLOWED, ext))
     return `.${ext} files are not allowed; send images, PDFs, office documents, spreadsheets, presentations, text, calendar or contact files`;
   return undefined;

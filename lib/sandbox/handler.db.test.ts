@@ -27,7 +27,8 @@ const msg = (to: string, extra: Record<string, unknown> = {}) => ({
   html_body: '<p>Hello</p>',
   ...extra,
 });
-const sendOne = (json: unknown, headers: Record<string, string> = {}) => call('POST', '/emails/send', { json, headers });
+const sendOne = (json: unknown, headers: Record<string, string> = {}) =>
+  call('POST', '/emails/send', { json, headers });
 const sendBatch = (messages: unknown[], headers: Record<string, string> = {}) =>
   call('POST', '/emails/send/batch', { json: { messages }, headers });
 const delivered = (to: string) => listOutboxMessages({ to, limit: 100 });
@@ -53,11 +54,15 @@ describe(`sandbox Sending API (${testEngine()})`, () => {
     for (const key of ['smx_mbx_wrong_key_0000000000', null]) {
       const res = await call('POST', '/emails/send', { json: msg('a@example.com'), key });
       expect(res.status).toBe(401);
-      expect(res.body).toMatchObject({ ok: false, error: { code: 'authentication_required', retryable: false } });
+      expect(res.body).toMatchObject({
+        ok: false,
+        error: { code: 'authentication_required', retryable: false },
+      });
       expect(res.body.meta.request_id).toMatch(REQUEST_ID);
       expect(res.headers.get('X-Request-Id')).toBe(res.body.meta.request_id);
       expect(res.headers.get('Content-Type')).toBe('application/json');
-      for (const h of ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset']) expect(res.headers.get(h)).toMatch(/^\d+$/);
+      for (const h of ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'])
+        expect(res.headers.get(h)).toMatch(/^\d+$/);
     }
     expect(await delivered('a@example.com')).toHaveLength(0);
   });
@@ -102,7 +107,9 @@ describe(`sandbox Sending API (${testEngine()})`, () => {
 
   it('answers 409 idempotency_conflict for the same key with a different body', async () => {
     await sendOne(msg('conflict@example.com'), { 'Idempotency-Key': 'order-2' });
-    const res = await sendOne(msg('conflict@example.com', { subject: 'Changed' }), { 'Idempotency-Key': 'order-2' });
+    const res = await sendOne(msg('conflict@example.com', { subject: 'Changed' }), {
+      'Idempotency-Key': 'order-2',
+    });
     expect(res.status).toBe(409);
     expect(errorOf(res)).toMatchObject({ code: 'idempotency_conflict', retryable: false });
     expect(errorOf(res)?.message).toMatch(/different request body; use a new key/);
@@ -147,8 +154,12 @@ describe(`sandbox Sending API (${testEngine()})`, () => {
       bodyHash: hashJson(message),
       state: 'in_flight' as const,
     };
-    await db.insert(sandboxIdempotency).values({ ...row, key: 'live', lockedUntil: new Date(Date.now() + 60_000) });
-    await db.insert(sandboxIdempotency).values({ ...row, key: 'dead', lockedUntil: new Date(Date.now() - 1000) });
+    await db
+      .insert(sandboxIdempotency)
+      .values({ ...row, key: 'live', lockedUntil: new Date(Date.now() + 60_000) });
+    await db
+      .insert(sandboxIdempotency)
+      .values({ ...row, key: 'dead', lockedUntil: new Date(Date.now() - 1000) });
     expect((await sendOne(message, { 'Idempotency-Key': 'live' })).status).toBe(409);
     const res = await sendOne(message, { 'Idempotency-Key': 'dead' });
     expect(res.status).toBe(200);
@@ -174,7 +185,9 @@ describe(`sandbox Sending API (${testEngine()})`, () => {
     expect(failed.status).toBe(500);
     expect(errorOf(failed)).toMatchObject({ code: 'internal_error', retryable: true });
     expect(await delivered('atomic@example.com')).toHaveLength(0);
-    expect(await db.select().from(sandboxIdempotency).where(eq(sandboxIdempotency.key, 'atomic-1'))).toHaveLength(0);
+    expect(
+      await db.select().from(sandboxIdempotency).where(eq(sandboxIdempotency.key, 'atomic-1')),
+    ).toHaveLength(0);
 
     await db.execute(sql`drop trigger sandbox_test_explode on sandbox_messages`);
     const retried = await sendBatch(messages, { 'Idempotency-Key': 'atomic-1' });
@@ -187,7 +200,11 @@ describe(`sandbox Sending API (${testEngine()})`, () => {
     process.env.SANDBOX_RATE_LIMIT = '3';
     resetEnvForTests();
     try {
-      const batch = await sendBatch([msg('rate@example.com'), msg('rate@example.com'), msg('rate@example.com')]);
+      const batch = await sendBatch([
+        msg('rate@example.com'),
+        msg('rate@example.com'),
+        msg('rate@example.com'),
+      ]);
       expect(batch.status).toBe(200);
       expect(batch.headers.get('X-RateLimit-Limit')).toBe('3');
       expect(batch.headers.get('X-RateLimit-Remaining')).toBe('2');
@@ -221,7 +238,9 @@ describe(`sandbox Sending API (${testEngine()})`, () => {
     expect(second.headers.get('Idempotent-Replayed')).toBeNull();
     const third = await sendOne(message, { 'Idempotency-Key': 'flaky-1' });
     expect(third.headers.get('Idempotent-Replayed')).toBe('true');
-    expect((await delivered('flaky+503@example.com')).map((r) => r.id)).toEqual([second.body.data?.message_id]);
+    expect((await delivered('flaky+503@example.com')).map((r) => r.id)).toEqual([
+      second.body.data?.message_id,
+    ]);
   });
 
   it('flaky+<code>+<n> fails the whole batch n times, counted per body when there is no key', async () => {
@@ -257,7 +276,9 @@ describe(`sandbox Sending API (${testEngine()})`, () => {
     const onTo = await sendOne(msg('fail+validation_error@example.com'));
     expect(onTo.status).toBe(422);
     expect(errorOf(onTo)?.errors?.map((e) => e.field)).toEqual(['to.email']);
-    const onCc = await sendOne(msg('ok@example.com', { cc: [{ email: 'x@example.com' }, { email: 'fail+422@example.com' }] }));
+    const onCc = await sendOne(
+      msg('ok@example.com', { cc: [{ email: 'x@example.com' }, { email: 'fail+422@example.com' }] }),
+    );
     expect(errorOf(onCc)?.errors?.map((e) => e.field)).toEqual(['cc.1.email']);
   });
 
@@ -282,11 +303,22 @@ describe(`sandbox Sending API (${testEngine()})`, () => {
   });
 
   it('validates with 422 validation_error listing every field, and stores that answer under the key', async () => {
-    const bad = { ...msg('bad'), to: [{ email: 'a@example.com' }], subject: '', cc: [{ email: 'x' }], idempotency_key: 'k' };
+    const bad = {
+      ...msg('bad'),
+      to: [{ email: 'a@example.com' }],
+      subject: '',
+      cc: [{ email: 'x' }],
+      idempotency_key: 'k',
+    };
     const res = await sendOne(bad, { 'Idempotency-Key': 'invalid-1' });
     expect(res.status).toBe(422);
     expect(errorOf(res)).toMatchObject({ code: 'validation_error', retryable: false });
-    expect(errorOf(res)?.errors?.map((e) => e.field)).toEqual(['idempotency_key', 'to', 'subject', 'cc.0.email']);
+    expect(errorOf(res)?.errors?.map((e) => e.field)).toEqual([
+      'idempotency_key',
+      'to',
+      'subject',
+      'cc.0.email',
+    ]);
     expect(errorOf(res)?.errors?.[0]?.message).toMatch(/Idempotency-Key header/);
     const again = await sendOne(bad, { 'Idempotency-Key': 'invalid-1' });
     expect(again.headers.get('Idempotent-Replayed')).toBe('true');
@@ -294,7 +326,10 @@ describe(`sandbox Sending API (${testEngine()})`, () => {
   });
 
   it('answers 400 invalid_parameter for malformed JSON, a non-object body, or a bad Idempotency-Key', async () => {
-    const malformed = await call('POST', '/emails/send', { raw: '{"to": ', headers: { 'Content-Type': 'application/json' } });
+    const malformed = await call('POST', '/emails/send', {
+      raw: '{"to": ',
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(malformed.status).toBe(400);
     expect(errorOf(malformed)).toMatchObject({ code: 'invalid_parameter', param: 'body', retryable: false });
     const array = await call('POST', '/emails/send/batch', { json: [msg('a@example.com')] });
@@ -325,7 +360,9 @@ describe(`sandbox Sending API (${testEngine()})`, () => {
         msg('batch-ok@example.com'),
         msg('not-an-address'),
         msg('fail+insufficient_credits@example.com'),
-        msg('batch-ok@example.com', { cc: Array.from({ length: 50 }, (_, i) => ({ email: `c${i}@example.com` })) }),
+        msg('batch-ok@example.com', {
+          cc: Array.from({ length: 50 }, (_, i) => ({ email: `c${i}@example.com` })),
+        }),
         msg('batch-ok@example.com', { subject: 'last' }),
       ],
       { 'Idempotency-Key': 'batch-1' },
@@ -355,10 +392,18 @@ describe(`sandbox Sending API (${testEngine()})`, () => {
   });
 
   it('answers 422 for the whole batch when every message fails validation, with messages.<i> paths', async () => {
-    const res = await sendBatch([msg('bad-1'), msg('ok@example.com', { subject: '' }), msg('fail+validation_error@example.com')]);
+    const res = await sendBatch([
+      msg('bad-1'),
+      msg('ok@example.com', { subject: '' }),
+      msg('fail+validation_error@example.com'),
+    ]);
     expect(res.status).toBe(422);
     expect(errorOf(res)?.code).toBe('validation_error');
-    expect(errorOf(res)?.errors?.map((e) => e.field)).toEqual(['messages.0.to.email', 'messages.1.subject', 'messages.2.to.email']);
+    expect(errorOf(res)?.errors?.map((e) => e.field)).toEqual([
+      'messages.0.to.email',
+      'messages.1.subject',
+      'messages.2.to.email',
+    ]);
     const body = await sendBatch([]);
     expect(body.status).toBe(422);
     expect(errorOf(body)?.errors?.map((e) => e.field)).toEqual(['messages']);
@@ -368,7 +413,10 @@ describe(`sandbox Sending API (${testEngine()})`, () => {
   });
 
   it('answers the shared code when every message of a batch fails with it, 503 when all fail transiently', async () => {
-    const all503 = await sendBatch([msg('fail+503@example.com'), msg('fail+service_unavailable+2@example.com')]);
+    const all503 = await sendBatch([
+      msg('fail+503@example.com'),
+      msg('fail+service_unavailable+2@example.com'),
+    ]);
     expect(all503.status).toBe(503);
     expect(errorOf(all503)).toMatchObject({ code: 'service_unavailable', retryable: true });
     expect(all503.headers.get('Retry-After')).toBe('1');
@@ -390,7 +438,11 @@ describe(`sandbox Sending API (${testEngine()})`, () => {
     expect(upload.status).toBe(201);
     const id = upload.body.data?.attachment_id ?? '';
     expect(id).toMatch(/^att_[a-z0-9]{24}$/);
-    expect(upload.body.data).toMatchObject({ filename: 'report.pdf', content_type: 'application/pdf', size_bytes: bytes.byteLength });
+    expect(upload.body.data).toMatchObject({
+      filename: 'report.pdf',
+      content_type: 'application/pdf',
+      size_bytes: bytes.byteLength,
+    });
     expect(Date.parse(upload.body.data?.expires_at ?? '')).toBeGreaterThan(Date.now());
     expect(upload.headers.get('Location')).toMatch(new RegExp(`/sandbox/api/v1/emails/attachments/${id}$`));
 
@@ -398,7 +450,11 @@ describe(`sandbox Sending API (${testEngine()})`, () => {
     expect(meta.status).toBe(200);
     expect(meta.body.data).toEqual(upload.body.data);
 
-    const res = await sendOne(msg('attach@example.com', { attachments: [{ attachment_id: id }, { filename: 'a.txt', content: 'aGk=' }] }));
+    const res = await sendOne(
+      msg('attach@example.com', {
+        attachments: [{ attachment_id: id }, { filename: 'a.txt', content: 'aGk=' }],
+      }),
+    );
     expect(res.status).toBe(200);
     const detail = await getOutboxMessage(res.body.data?.message_id ?? '');
     expect(detail?.attachments).toEqual([
@@ -411,7 +467,14 @@ describe(`sandbox Sending API (${testEngine()})`, () => {
         sizeBytes: bytes.byteLength,
         available: true,
       },
-      { index: 1, source: 'inline', filename: 'a.txt', contentType: 'text/plain', sizeBytes: 2, available: true },
+      {
+        index: 1,
+        source: 'inline',
+        filename: 'a.txt',
+        contentType: 'text/plain',
+        sizeBytes: 2,
+        available: true,
+      },
     ]);
     const content = await getOutboxAttachmentContent(res.body.data?.message_id ?? '', 0);
     expect(Buffer.from(content?.bytes ?? []).toString()).toBe('%PDF-1.4 sandbox test');
@@ -432,7 +495,11 @@ describe(`sandbox Sending API (${testEngine()})`, () => {
     const missing = 'att_000000000000000000000000';
     const res = await sendOne(msg('missing-att@example.com', { attachments: [{ attachment_id: missing }] }));
     expect(res.status).toBe(404);
-    expect(errorOf(res)).toMatchObject({ code: 'not_found', param: 'attachments.0.attachment_id', retryable: false });
+    expect(errorOf(res)).toMatchObject({
+      code: 'not_found',
+      param: 'attachments.0.attachment_id',
+      retryable: false,
+    });
     expect((await call('GET', `/emails/attachments/${missing}`)).status).toBe(404);
     expect((await call('GET', '/emails/attachments/not-an-id')).status).toBe(404);
     expect(await delivered('missing-att@example.com')).toHaveLength(0);
@@ -446,12 +513,18 @@ describe(`sandbox Sending API (${testEngine()})`, () => {
     const exe = await call('POST', '/emails/attachments?filename=setup.exe', { raw: 'MZ' });
     expect(exe.status).toBe(422);
     expect(errorOf(exe)?.errors?.[0]?.field).toBe('filename');
-    const zip = await call('POST', '/emails/attachments?filename=a.zip&content_type=application/zip', { raw: 'PK' });
+    const zip = await call('POST', '/emails/attachments?filename=a.zip&content_type=application/zip', {
+      raw: 'PK',
+    });
     expect(zip.status).toBe(422);
-    const big = await call('POST', '/emails/attachments?filename=big.pdf', { raw: new Uint8Array(18 * 1024 * 1024 + 1) });
+    const big = await call('POST', '/emails/attachments?filename=big.pdf', {
+      raw: new Uint8Array(18 * 1024 * 1024 + 1),
+    });
     expect(big.status).toBe(413);
     expect(errorOf(big)?.code).toBe('payload_too_large');
-    const exactly = await call('POST', '/emails/attachments?filename=max.pdf', { raw: new Uint8Array(18 * 1024 * 1024) });
+    const exactly = await call('POST', '/emails/attachments?filename=max.pdf', {
+      raw: new Uint8Array(18 * 1024 * 1024),
+    });
     expect(exactly.status).toBe(201);
   });
 
@@ -462,7 +535,9 @@ describe(`sandbox Sending API (${testEngine()})`, () => {
       const up = await call('POST', `/emails/attachments?filename=${name}`, { raw: chunk });
       ids.push(up.body.data?.attachment_id ?? '');
     }
-    const res = await sendOne(msg('huge@example.com', { attachments: ids.map((id) => ({ attachment_id: id })) }));
+    const res = await sendOne(
+      msg('huge@example.com', { attachments: ids.map((id) => ({ attachment_id: id })) }),
+    );
     expect(res.status).toBe(413);
     expect(errorOf(res)?.code).toBe('payload_too_large');
   });
@@ -475,7 +550,10 @@ describe(`sandbox Sending API (${testEngine()})`, () => {
 
   it('drop+once@ processes the first attempt but loses its answer; the same key then replays it', async () => {
     const message = msg('drop+once@example.com');
-    const first = await send('POST', '/emails/send', { json: message, headers: { 'Idempotency-Key': 'drop-1' } });
+    const first = await send('POST', '/emails/send', {
+      json: message,
+      headers: { 'Idempotency-Key': 'drop-1' },
+    });
     await expect(first.arrayBuffer()).rejects.toThrow();
     const rows = await delivered('drop+once@example.com');
     expect(rows).toHaveLength(1);
@@ -516,7 +594,10 @@ describe(`sandbox Sending API (${testEngine()})`, () => {
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('Allow')).toBe('POST');
     expect(wrong.body.meta.request_id).toMatch(REQUEST_ID);
-    const intent = await call('POST', '/emails/attachment-uploads', { json: { filename: 'a.pdf', size_bytes: 1 }, contract: false });
+    const intent = await call('POST', '/emails/attachment-uploads', {
+      json: { filename: 'a.pdf', size_bytes: 1 },
+      contract: false,
+    });
     expect(intent.status).toBe(404);
     expect(errorOf(intent)?.message).toMatch(/does not emulate/);
   });
@@ -532,10 +613,14 @@ describe(`sandbox Sending API (${testEngine()})`, () => {
     const rejected = await sendOne(msg('fault@example.com'));
     expect(errorOf(rejected)?.errors?.[0]?.field).toBe('to.email');
     await call('POST', '/_sandbox/faults', { json: { path: '/emails/send/batch', code: 'drop' } });
-    await expect((await send('POST', '/emails/send/batch', { json: { messages: [msg('fault@example.com')] } })).text()).rejects.toThrow();
+    await expect(
+      (await send('POST', '/emails/send/batch', { json: { messages: [msg('fault@example.com')] } })).text(),
+    ).rejects.toThrow();
     expect(await delivered('fault@example.com')).toHaveLength(0);
 
-    await call('POST', '/_sandbox/faults', { json: { path: '/me', code: 'insufficient_permissions', times: 5 } });
+    await call('POST', '/_sandbox/faults', {
+      json: { path: '/me', code: 'insufficient_permissions', times: 5 },
+    });
     expect((await call('DELETE', '/_sandbox/faults')).body.data?.cleared).toBe(1);
     expect((await call('GET', '/me')).status).toBe(200);
 
@@ -552,7 +637,9 @@ describe(`sandbox Sending API (${testEngine()})`, () => {
     expect(list.body.data?.messages?.map((m) => m.message.subject)).toEqual(['newer', 'older']);
     const limited = await call('GET', '/_sandbox/outbox?limit=1');
     expect(limited.body.data?.messages).toHaveLength(1);
-    const total = (await queryRows<{ n: number }>(getDatabase().db, sql`select count(*)::int as n from sandbox_messages`))[0]?.n;
+    const total = (
+      await queryRows<{ n: number }>(getDatabase().db, sql`select count(*)::int as n from sandbox_messages`)
+    )[0]?.n;
     const cleared = await call('DELETE', '/_sandbox/outbox');
     expect(cleared.body.data?.deleted).toBe(total);
     expect(await delivered('control-outbox@example.com')).toHaveLength(0);
@@ -566,7 +653,11 @@ describe(`sandbox Sending API (${testEngine()})`, () => {
     const { problems, gaps } = contractProblems(openapi.validator, recorded);
     expect(problems).toEqual([]);
     // Statuses CONTRACT.md documents but the OpenAPI omits; reported so nobody is surprised.
-    expect(gaps.sort()).toEqual(['POST /emails/send 404', 'POST /emails/send 500', 'POST /emails/send/batch 500']);
+    expect(gaps.sort()).toEqual([
+      'POST /emails/send 404',
+      'POST /emails/send 500',
+      'POST /emails/send/batch 500',
+    ]);
   });
 });
 

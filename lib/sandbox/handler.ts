@@ -21,10 +21,24 @@ type Route = {
 };
 
 const ROUTES: Route[] = [
-  { method: 'POST', pattern: /^\/emails\/send$/, fault: '/emails/send', run: (ctx) => handleSend(ctx, 'single') },
-  { method: 'POST', pattern: /^\/emails\/send\/batch$/, fault: '/emails/send/batch', run: (ctx) => handleSend(ctx, 'batch') },
+  {
+    method: 'POST',
+    pattern: /^\/emails\/send$/,
+    fault: '/emails/send',
+    run: (ctx) => handleSend(ctx, 'single'),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/emails\/send\/batch$/,
+    fault: '/emails/send/batch',
+    run: (ctx) => handleSend(ctx, 'batch'),
+  },
   { method: 'POST', pattern: /^\/emails\/attachments$/, fault: '/emails/attachments', run: handleUpload },
-  { method: 'GET', pattern: /^\/emails\/attachments\/([^/]+)$/, run: (ctx, [id]) => handleGetAttachment(ctx, id ?? '') },
+  {
+    method: 'GET',
+    pattern: /^\/emails\/attachments\/([^/]+)$/,
+    run: (ctx, [id]) => handleGetAttachment(ctx, id ?? ''),
+  },
   { method: 'GET', pattern: /^\/me$/, fault: '/me', run: handleMe },
 ];
 
@@ -57,7 +71,11 @@ function authError(request: Request) {
     : sandboxError('authentication_required', 'Missing API key: send Authorization: Bearer <key>.');
 }
 
-function findRoute(method: string, apiPath: string, requestId: string): { route: Route; params: string[] } | { outcome: Outcome } {
+function findRoute(
+  method: string,
+  apiPath: string,
+  requestId: string,
+): { route: Route; params: string[] } | { outcome: Outcome } {
   const matching = ROUTES.filter((r) => r.pattern.test(apiPath));
   for (const route of matching) {
     if (route.method === method) return { route, params: (route.pattern.exec(apiPath) ?? []).slice(1) };
@@ -67,9 +85,17 @@ function findRoute(method: string, apiPath: string, requestId: string): { route:
     return { outcome: failure(requestId, sandboxError('not_found', message)) };
   }
   if (matching.length === 0)
-    return { outcome: failure(requestId, sandboxError('not_found', `No endpoint ${method} ${apiPath} in the Sending API`)) };
+    return {
+      outcome: failure(
+        requestId,
+        sandboxError('not_found', `No endpoint ${method} ${apiPath} in the Sending API`),
+      ),
+    };
   const allow = matching.map((r) => r.method).join(', ');
-  const outcome = failure(requestId, sandboxError('not_found', `${apiPath} does not accept ${method}; use ${allow}`));
+  const outcome = failure(
+    requestId,
+    sandboxError('not_found', `${apiPath} does not accept ${method}; use ${allow}`),
+  );
   return { outcome: { ...outcome, status: 405, headers: { Allow: allow } } };
 }
 
@@ -86,7 +112,9 @@ export async function handleSandboxRequest(request: Request): Promise<Response> 
   let rate = peekRateLimit('anonymous');
   try {
     const url = new URL(request.url);
-    const apiPath = url.pathname.startsWith(SANDBOX_API_PATH) ? url.pathname.slice(SANDBOX_API_PATH.length) : url.pathname;
+    const apiPath = url.pathname.startsWith(SANDBOX_API_PATH)
+      ? url.pathname.slice(SANDBOX_API_PATH.length)
+      : url.pathname;
     const scope = authenticate(request);
     if (!scope) return toResponse(failure(requestId, authError(request)), rateLimitHeaders(rate));
     rate = peekRateLimit(scope);
@@ -102,25 +130,35 @@ export async function handleSandboxRequest(request: Request): Promise<Response> 
         'rate_limit_exceeded',
         `Rate limit exceeded: at most ${rate.limit} requests per 60 seconds per key; retry in ${rate.retryAfterSeconds} s.`,
       );
-      return toResponse(failure(requestId, error, { 'Retry-After': String(rate.retryAfterSeconds) }), rateLimitHeaders(rate));
+      return toResponse(
+        failure(requestId, error, { 'Retry-After': String(rate.retryAfterSeconds) }),
+        rateLimitHeaders(rate),
+      );
     }
     const fault = found.route.fault ? takeFault(found.route.fault) : undefined;
     if (fault) {
       if (fault.delayMs > 0) await sleep(fault.delayMs);
       if (fault.code === 'drop') return droppedConnection();
-      if (fault.code) return toResponse(failure(requestId, faultError(fault.path, fault.code)), rateLimitHeaders(rate));
+      if (fault.code)
+        return toResponse(failure(requestId, faultError(fault.path, fault.code)), rateLimitHeaders(rate));
     }
     const result = await found.route.run(ctx, found.params);
     return result instanceof Response ? result : toResponse(result, rateLimitHeaders(rate));
   } catch (err) {
     console.error(`sandbox: ${request.method} ${request.url} failed: ${describeError(err)}`);
-    const error = sandboxError('internal_error', 'The sandbox failed unexpectedly; see the console server log.');
+    const error = sandboxError(
+      'internal_error',
+      'The sandbox failed unexpectedly; see the console server log.',
+    );
     return toResponse(failure(requestId, error), rateLimitHeaders(rate));
   }
 }
 
 /** What the route answers when this console does not serve the sandbox. */
 export function sandboxNotServed(): Response {
-  const error = sandboxError('not_found', 'The sandbox API is not served: this console is configured for a real Sendmux account.');
+  const error = sandboxError(
+    'not_found',
+    'The sandbox API is not served: this console is configured for a real Sendmux account.',
+  );
   return toResponse(failure(newRequestId(), error), {});
 }

@@ -45,9 +45,13 @@ export function readIdempotencyKey(ctx: RequestContext): { key: string | undefin
     return {
       outcome: failure(
         ctx.requestId,
-        sandboxError('invalid_parameter', `The Idempotency-Key header must be 1 to ${LIMITS.idempotencyKeyChars} characters`, {
-          param: 'Idempotency-Key',
-        }),
+        sandboxError(
+          'invalid_parameter',
+          `The Idempotency-Key header must be 1 to ${LIMITS.idempotencyKeyChars} characters`,
+          {
+            param: 'Idempotency-Key',
+          },
+        ),
       ),
     };
   }

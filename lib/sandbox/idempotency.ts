@@ -63,7 +63,12 @@ const byId = (id: IdempotencyId) =>
  * Claims the key for this request, or says why not. The claim is an in_flight row with a lease;
  * a lease that ran out belongs to a process that died, and may be taken over.
  */
-export async function reserveKey(db: Db, id: IdempotencyId, bodyHash: string, leaseMs: number): Promise<Reservation> {
+export async function reserveKey(
+  db: Db,
+  id: IdempotencyId,
+  bodyHash: string,
+  leaseMs: number,
+): Promise<Reservation> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const now = new Date();
     const lease = new Date(now.getTime() + leaseMs);
@@ -80,19 +85,29 @@ export async function reserveKey(db: Db, id: IdempotencyId, bodyHash: string, le
     if (row.createdAt <= expired) {
       const renewed = await db
         .update(keys)
-        .set({ bodyHash, state: 'in_flight', lockedUntil: lease, status: null, responseBody: null, createdAt: now })
+        .set({
+          bodyHash,
+          state: 'in_flight',
+          lockedUntil: lease,
+          status: null,
+          responseBody: null,
+          createdAt: now,
+        })
         .where(and(byId(id), lt(keys.createdAt, expired)))
         .returning({ key: keys.key });
       if (renewed.length > 0) return { kind: 'reserved', lease };
       continue;
     }
     if (row.bodyHash !== bodyHash) return { kind: 'different_body' };
-    if (row.state === 'done') return { kind: 'replay', status: row.status ?? 200, body: row.responseBody as Envelope };
+    if (row.state === 'done')
+      return { kind: 'replay', status: row.status ?? 200, body: row.responseBody as Envelope };
     if (row.lockedUntil && row.lockedUntil > now) return { kind: 'in_progress' };
     const taken = await db
       .update(keys)
       .set({ lockedUntil: lease })
-      .where(and(byId(id), eq(keys.state, 'in_flight'), or(isNull(keys.lockedUntil), lt(keys.lockedUntil, now))))
+      .where(
+        and(byId(id), eq(keys.state, 'in_flight'), or(isNull(keys.lockedUntil), lt(keys.lockedUntil, now))),
+      )
       .returning({ key: keys.key });
     return taken.length > 0 ? { kind: 'reserved', lease } : { kind: 'in_progress' };
   }
@@ -100,7 +115,12 @@ export async function reserveKey(db: Db, id: IdempotencyId, bodyHash: string, le
 }
 
 /** Stores the answer. False when the lease was lost to another process, which now owns the key. */
-export async function completeKey(tx: Tx, id: IdempotencyId, lease: Date, outcome: Outcome): Promise<boolean> {
+export async function completeKey(
+  tx: Tx,
+  id: IdempotencyId,
+  lease: Date,
+  outcome: Outcome,
+): Promise<boolean> {
   const done = await tx
     .update(keys)
     .set({ state: 'done', status: outcome.status, responseBody: outcome.body, lockedUntil: null })
@@ -120,7 +140,10 @@ export type Guard = {
    * Applies the request's writes and stores its answer in one transaction, so a crash leaves
    * either both or neither. Retryable failures (429, 5xx) are not stored: the key is released.
    */
-  finish(outcome: Outcome, options?: { write?: (tx: Tx) => Promise<void>; store?: boolean }): Promise<Outcome>;
+  finish(
+    outcome: Outcome,
+    options?: { write?: (tx: Tx) => Promise<void>; store?: boolean },
+  ): Promise<Outcome>;
   /** Lets the key go without storing anything. */
   abandon(): Promise<void>;
 };
@@ -140,7 +163,13 @@ class LeaseLost extends Error {}
 
 export async function guardRequest(
   db: Db,
-  request: { id: Omit<IdempotencyId, 'key'>; key: string | undefined; bodyHash: string; leaseMs: number; requestId: string },
+  request: {
+    id: Omit<IdempotencyId, 'key'>;
+    key: string | undefined;
+    bodyHash: string;
+    leaseMs: number;
+    requestId: string;
+  },
 ): Promise<Guard> {
   const { key, requestId } = request;
   if (key === undefined) {
@@ -160,7 +189,11 @@ export async function guardRequest(
     case 'replay':
       return {
         ...noop,
-        answer: { status: reservation.status, body: reservation.body, headers: { 'Idempotent-Replayed': 'true' } },
+        answer: {
+          status: reservation.status,
+          body: reservation.body,
+          headers: { 'Idempotent-Replayed': 'true' },
+        },
       };
     case 'different_body':
       return {

@@ -74,20 +74,42 @@ describe(`sandbox outbox library (${testEngine()})`, () => {
     const nextPage = await listOutbox({ limit: 2, before: firstPage.at(-1)?.seq });
     expect([...firstPage, ...nextPage].map((m) => m.id)).toEqual(all.map((m) => m.id));
 
-    expect((await listOutbox({ limit: 10, q: 'welcome' })).map((m) => m.toEmail)).toEqual(['carol@example.com', 'bob@example.com']);
+    expect((await listOutbox({ limit: 10, q: 'welcome' })).map((m) => m.toEmail)).toEqual([
+      'carol@example.com',
+      'bob@example.com',
+    ]);
     expect((await listOutbox({ limit: 10, q: 'BOB@' })).map((m) => m.toEmail)).toEqual(['bob@example.com']);
     // LIKE wildcards in the search are literal characters.
     expect((await listOutbox({ limit: 10, q: '100%' })).map((m) => m.toEmail)).toEqual(['alice@example.com']);
     expect(await listOutbox({ limit: 10, q: '%' })).toHaveLength(1);
-    expect((await listOutbox({ limit: 10, q: single.body.meta.request_id })).map((m) => m.id)).toEqual([ids[0]]);
+    expect((await listOutbox({ limit: 10, q: single.body.meta.request_id })).map((m) => m.id)).toEqual([
+      ids[0],
+    ]);
   });
 
   it('gives a message in full with its inline attachments described, and their bytes', async () => {
     const detail = await getOutboxMessage(ids[0] ?? '');
-    expect(detail?.message).toMatchObject({ subject: 'Invoice 100% ready', to: { email: 'alice@example.com' } });
+    expect(detail?.message).toMatchObject({
+      subject: 'Invoice 100% ready',
+      to: { email: 'alice@example.com' },
+    });
     expect(detail?.attachments).toEqual([
-      { index: 0, source: 'inline', filename: 'invoice.pdf', contentType: 'application/pdf', sizeBytes: 9, available: true },
-      { index: 1, source: 'inline', filename: 'notes.txt', contentType: 'text/plain; charset=utf-8', sizeBytes: 11, available: true },
+      {
+        index: 0,
+        source: 'inline',
+        filename: 'invoice.pdf',
+        contentType: 'application/pdf',
+        sizeBytes: 9,
+        available: true,
+      },
+      {
+        index: 1,
+        source: 'inline',
+        filename: 'notes.txt',
+        contentType: 'text/plain; charset=utf-8',
+        sizeBytes: 11,
+        available: true,
+      },
     ]);
     const notes = await getOutboxAttachmentContent(ids[0] ?? '', 1);
     expect(notes?.filename).toBe('notes.txt');
@@ -99,13 +121,29 @@ describe(`sandbox outbox library (${testEngine()})`, () => {
   it('shows an uploaded attachment that is gone as unavailable', async () => {
     const res = await call('POST', '/emails/attachments?filename=gone.pdf', { raw: '%PDF' });
     const id = res.body.data?.attachment_id ?? '';
-    const sent = await call('POST', '/emails/send', { json: msg('dave@example.com', 'Gone', { attachments: [{ attachment_id: id }] }) });
+    const sent = await call('POST', '/emails/send', {
+      json: msg('dave@example.com', 'Gone', { attachments: [{ attachment_id: id }] }),
+    });
     const messageId = sent.body.data?.message_id ?? '';
-    expect((await getOutboxMessage(messageId))?.attachments[0]).toMatchObject({ available: true, filename: 'gone.pdf', sizeBytes: 4 });
-    expect(Buffer.from((await getOutboxAttachmentContent(messageId, 0))?.bytes ?? []).toString()).toBe('%PDF');
+    expect((await getOutboxMessage(messageId))?.attachments[0]).toMatchObject({
+      available: true,
+      filename: 'gone.pdf',
+      sizeBytes: 4,
+    });
+    expect(Buffer.from((await getOutboxAttachmentContent(messageId, 0))?.bytes ?? []).toString()).toBe(
+      '%PDF',
+    );
     await getDatabase().db.delete(sandboxAttachments).where(eq(sandboxAttachments.id, id));
     expect((await getOutboxMessage(messageId))?.attachments).toEqual([
-      { index: 0, source: 'uploaded', attachmentId: id, filename: id, contentType: 'application/octet-stream', sizeBytes: null, available: false },
+      {
+        index: 0,
+        source: 'uploaded',
+        attachmentId: id,
+        filename: id,
+        contentType: 'application/octet-stream',
+        sizeBytes: null,
+        available: false,
+      },
     ]);
     expect(await getOutboxAttachmentContent(messageId, 0)).toBeNull();
     await clearOutbox();

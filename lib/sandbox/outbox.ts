@@ -53,7 +53,9 @@ const summaryColumns = {
   fromEmail: messages.fromEmail,
   toEmail: messages.toEmail,
   subject: messages.subject,
-  attachmentCount: sql<number>`coalesce(jsonb_array_length(${messages.message} -> 'attachments'), 0)`.mapWith(Number),
+  attachmentCount: sql<number>`coalesce(jsonb_array_length(${messages.message} -> 'attachments'), 0)`.mapWith(
+    Number,
+  ),
 };
 
 /** One multi-row INSERT for a whole batch. */
@@ -64,7 +66,11 @@ export async function insertOutboxMessages(db: Executor, rows: OutboxInsert[]): 
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Newest first. `before` is a seq cursor: pass the last seq of the previous page. `q` matches to/subject or an exact id. */
-export async function listOutbox(options: { limit: number; before?: number; q?: string }): Promise<OutboxSummary[]> {
+export async function listOutbox(options: {
+  limit: number;
+  before?: number;
+  q?: string;
+}): Promise<OutboxSummary[]> {
   const db = await sandboxDb();
   const where: SQL[] = [];
   if (options.before !== undefined) where.push(lt(messages.seq, options.before));
@@ -135,7 +141,11 @@ export async function getOutboxAttachmentContent(
   if (!detail || !attachment?.available) return null;
   if (attachment.source === 'inline') {
     const content = String(attachmentsOf(detail.message)[index]?.content ?? '');
-    return { filename: attachment.filename, contentType: attachment.contentType, bytes: Buffer.from(content, 'base64') };
+    return {
+      filename: attachment.filename,
+      contentType: attachment.contentType,
+      bytes: Buffer.from(content, 'base64'),
+    };
   }
   const bytes = await getAttachmentBytes(await sandboxDb(), attachment.attachmentId ?? '');
   return bytes ? { filename: attachment.filename, contentType: attachment.contentType, bytes } : null;

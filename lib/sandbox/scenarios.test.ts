@@ -6,16 +6,24 @@ describe('parseScenarioAddress', () => {
     expect(parseScenarioAddress('fail+insufficient_credits@example.com')).toEqual({
       scenario: { kind: 'fail', code: 'insufficient_credits' },
     });
-    expect(parseScenarioAddress('fail+503@example.com')).toEqual({ scenario: { kind: 'fail', code: 'service_unavailable' } });
-    expect(parseScenarioAddress('fail+402@any.domain.org')).toEqual({ scenario: { kind: 'fail', code: 'insufficient_credits' } });
-    expect(parseScenarioAddress('fail+429@example.com')).toEqual({ scenario: { kind: 'fail', code: 'rate_limit_exceeded' } });
+    expect(parseScenarioAddress('fail+503@example.com')).toEqual({
+      scenario: { kind: 'fail', code: 'service_unavailable' },
+    });
+    expect(parseScenarioAddress('fail+402@any.domain.org')).toEqual({
+      scenario: { kind: 'fail', code: 'insufficient_credits' },
+    });
+    expect(parseScenarioAddress('fail+429@example.com')).toEqual({
+      scenario: { kind: 'fail', code: 'rate_limit_exceeded' },
+    });
     expect(parseScenarioAddress('FAIL+Daily_Limit_Exceeded@Example.com')).toEqual({
       scenario: { kind: 'fail', code: 'daily_limit_exceeded' },
     });
   });
 
   it('ignores further +tags so addresses can be unique', () => {
-    expect(parseScenarioAddress('fail+500+row-7@example.com')).toEqual({ scenario: { kind: 'fail', code: 'internal_error' } });
+    expect(parseScenarioAddress('fail+500+row-7@example.com')).toEqual({
+      scenario: { kind: 'fail', code: 'internal_error' },
+    });
   });
 
   it('reports unknown codes instead of passing them silently', () => {
@@ -37,7 +45,9 @@ describe('parseScenarioAddress', () => {
 
   it('reads slow+<ms>, capped at 60 s', () => {
     expect(parseScenarioAddress('slow+2500@example.com')).toEqual({ scenario: { kind: 'slow', ms: 2500 } });
-    expect(parseScenarioAddress('slow+999999@example.com')).toEqual({ scenario: { kind: 'slow', ms: 60_000 } });
+    expect(parseScenarioAddress('slow+999999@example.com')).toEqual({
+      scenario: { kind: 'slow', ms: 60_000 },
+    });
     expect(parseScenarioAddress('slow+soon@example.com')).toHaveProperty('problem');
   });
 
@@ -47,7 +57,13 @@ describe('parseScenarioAddress', () => {
   });
 
   it('leaves ordinary addresses alone', () => {
-    for (const email of ['someone@example.com', 'failure@example.com', 'a+fail@example.com', 'dropbox@example.com', 'not-an-email'])
+    for (const email of [
+      'someone@example.com',
+      'failure@example.com',
+      'a+fail@example.com',
+      'dropbox@example.com',
+      'not-an-email',
+    ])
       expect(parseScenarioAddress(email), email).toBeNull();
   });
 
@@ -66,14 +82,24 @@ describe('scenariosOf', () => {
       cc: [{ email: 'b@example.com' }, { email: 'fail+422@example.com' }],
       bcc: [{ email: 'slow+100@example.com' }, { email: 'slow+300@example.com' }],
     });
-    expect(found.fail).toEqual({ code: 'validation_error', field: 'cc.1.email', address: 'fail+422@example.com' });
+    expect(found.fail).toEqual({
+      code: 'validation_error',
+      field: 'cc.1.email',
+      address: 'fail+422@example.com',
+    });
     expect(found.slowMs).toBe(300);
     expect(found.problems).toEqual([]);
   });
 
   it('lets drop win over drop+once and reports unknown scenarios with their field', () => {
-    expect(scenariosOf({ to: { email: 'drop+once@x.com' }, cc: [{ email: 'drop@x.com' }] }).drop).toBe('always');
-    expect(scenariosOf({ to: { email: 'drop@x.com' }, cc: [{ email: 'drop+once@x.com' }] }).drop).toBe('always');
-    expect(scenariosOf({ to: { email: 'fail+nope@x.com' } }).problems.map((p) => p.field)).toEqual(['to.email']);
+    expect(scenariosOf({ to: { email: 'drop+once@x.com' }, cc: [{ email: 'drop@x.com' }] }).drop).toBe(
+      'always',
+    );
+    expect(scenariosOf({ to: { email: 'drop@x.com' }, cc: [{ email: 'drop+once@x.com' }] }).drop).toBe(
+      'always',
+    );
+    expect(scenariosOf({ to: { email: 'fail+nope@x.com' } }).problems.map((p) => p.field)).toEqual([
+      'to.email',
+    ]);
   });
 });

@@ -85,11 +85,14 @@ export function parseScenarioAddress(email: string): ScenarioParse {
       if (!code) return { problem: unknownCode('flaky', first) };
       const times = /^\d+$/.test(second) ? Number(second) : 1;
       if (times < 1 || times > MAX_FLAKY_TIMES)
-        return { problem: `flaky+${first}+${second}: the number of failing attempts must be 1 to ${MAX_FLAKY_TIMES}` };
+        return {
+          problem: `flaky+${first}+${second}: the number of failing attempts must be 1 to ${MAX_FLAKY_TIMES}`,
+        };
       return { scenario: { kind: 'flaky', code, times } };
     }
     case 'slow':
-      if (!/^\d{1,9}$/.test(first)) return { problem: 'slow+<ms>: give the delay in milliseconds, e.g. slow+2000@example.com' };
+      if (!/^\d{1,9}$/.test(first))
+        return { problem: 'slow+<ms>: give the delay in milliseconds, e.g. slow+2000@example.com' };
       return { scenario: { kind: 'slow', ms: Math.min(Number(first), MAX_SLOW_MS) } };
     case 'drop':
       return { scenario: { kind: 'drop', once: first === 'once' } };
@@ -119,7 +122,8 @@ export function scenariosOf(message: Recipients): MessageScenarios {
   const visit = (email: string, field: string) => {
     const parsed = parseScenarioAddress(email);
     if (!parsed) return;
-    if ('problem' in parsed) return void found.problems.push({ field, code: 'unknown_scenario', message: parsed.problem });
+    if ('problem' in parsed)
+      return void found.problems.push({ field, code: 'unknown_scenario', message: parsed.problem });
     const s = parsed.scenario;
     if (s.kind === 'fail') found.fail ??= { code: s.code, field, address: email };
     else if (s.kind === 'flaky') found.flaky ??= { code: s.code, times: s.times, field, address: email };

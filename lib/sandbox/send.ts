@@ -1,7 +1,16 @@
 import 'server-only';
 import { findAttachments, isExpired, type AttachmentMeta } from './attachments';
 import { ERROR_CATALOG, type ErrorCode } from './catalog';
-import { droppedConnection, failure, sandboxError, success, validationFailure, type ErrorDetail, type Issue, type Outcome } from './envelope';
+import {
+  droppedConnection,
+  failure,
+  sandboxError,
+  success,
+  validationFailure,
+  type ErrorDetail,
+  type Issue,
+  type Outcome,
+} from './envelope';
 import { countAttempt } from './faults';
 import { readBody, readIdempotencyKey, sleep, tooLarge, type RequestContext } from './http';
 import { guardRequest, hashJson } from './idempotency';
@@ -24,8 +33,10 @@ import {
 type Mode = 'single' | 'batch';
 const ENDPOINT = { single: '/emails/send', batch: '/emails/send/batch' } as const;
 
-type Item = { ok: true; message: SandboxMessage; scenarios: MessageScenarios } | { ok: false; error: ErrorDetail };
-type Result = { kind: 'queued'; messageId: string; message: SandboxMessage } | { kind: 'failed'; error: ErrorDetail };
+type Item =
+  { ok: true; message: SandboxMessage; scenarios: MessageScenarios } | { ok: false; error: ErrorDetail };
+type Result =
+  { kind: 'queued'; messageId: string; message: SandboxMessage } | { kind: 'failed'; error: ErrorDetail };
 type Effects = Pick<MessageScenarios, 'flaky' | 'slowMs' | 'drop'>;
 
 /** POST /emails/send and POST /emails/send/batch. */
@@ -67,7 +78,10 @@ export async function handleSend(ctx: RequestContext, mode: Mode): Promise<Outco
     if (effects.slowMs > 0) await sleep(effects.slowMs);
 
     if (checked.issues.length > 0) {
-      const all = [...checked.issues, ...items.flatMap((item, i) => (item.ok ? [] : underMessage(i, item.error.errors ?? [])))];
+      const all = [
+        ...checked.issues,
+        ...items.flatMap((item, i) => (item.ok ? [] : underMessage(i, item.error.errors ?? []))),
+      ];
       return await guard.finish(validationFailure(ctx.requestId, all));
     }
     const results = await resolve(db, items);
@@ -83,30 +97,47 @@ export async function handleSend(ctx: RequestContext, mode: Mode): Promise<Outco
   }
 }
 
-function parseJsonObject(ctx: RequestContext, raw: Uint8Array): { value: Record<string, unknown> } | { outcome: Outcome } {
+function parseJsonObject(
+  ctx: RequestContext,
+  raw: Uint8Array,
+): { value: Record<string, unknown> } | { outcome: Outcome } {
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     return {
-      outcome: failure(ctx.requestId, sandboxError('invalid_parameter', `The request body is not valid JSON: ${reason}`, { param: 'body' })),
+      outcome: failure(
+        ctx.requestId,
+        sandboxError('invalid_parameter', `The request body is not valid JSON: ${reason}`, { param: 'body' }),
+      ),
     };
   }
   if (!isObject(value))
-    return { outcome: failure(ctx.requestId, sandboxError('invalid_parameter', 'The request body must be a JSON object', { param: 'body' })) };
+    return {
+      outcome: failure(
+        ctx.requestId,
+        sandboxError('invalid_parameter', 'The request body must be a JSON object', { param: 'body' }),
+      ),
+    };
   const badText = unstorableTextPath(value);
   if (badText !== undefined) {
     const message = `${badText} contains a NUL character (\\u0000) or an unpaired surrogate, which an email cannot carry`;
-    return { outcome: failure(ctx.requestId, sandboxError('invalid_parameter', message, { param: badText })) };
+    return {
+      outcome: failure(ctx.requestId, sandboxError('invalid_parameter', message, { param: badText })),
+    };
   }
   return { value };
 }
 
 const validationError = (issues: Issue[]) =>
-  sandboxError('validation_error', `The message failed validation (${issues.length} problem${issues.length === 1 ? '' : 's'}); see errors.`, {
-    errors: issues,
-  });
+  sandboxError(
+    'validation_error',
+    `The message failed validation (${issues.length} problem${issues.length === 1 ? '' : 's'}); see errors.`,
+    {
+      errors: issues,
+    },
+  );
 
 function withScenarios(check: MessageCheck): Item {
   if (!check.ok) return { ok: false, error: validationError(check.issues) };
@@ -130,7 +161,13 @@ function combineEffects(items: Item[]): Effects {
 
 export function scenarioError(s: { code: ErrorCode; field: string; address: string }): ErrorDetail {
   if (s.code === 'validation_error') {
-    return validationError([{ field: s.field, code: 'rejected', message: `The address ${s.address} was rejected (sandbox scenario)` }]);
+    return validationError([
+      {
+        field: s.field,
+        code: 'rejected',
+        message: `The address ${s.address} was rejected (sandbox scenario)`,
+      },
+    ]);
   }
   const message = `${ERROR_CATALOG[s.code].message} (sandbox scenario ${s.address})`;
   const param = s.code === 'invalid_parameter' || s.code === 'missing_parameter' ? s.field : undefined;
@@ -155,7 +192,11 @@ async function resolve(db: Db, items: Item[]): Promise<Result[]> {
   });
 }
 
-function attachmentProblem(message: SandboxMessage, stored: Map<string, AttachmentMeta>, now: number): ErrorDetail | undefined {
+function attachmentProblem(
+  message: SandboxMessage,
+  stored: Map<string, AttachmentMeta>,
+  now: number,
+): ErrorDetail | undefined {
   let size = Buffer.byteLength(message.html_body) + Buffer.byteLength(message.text_body ?? '');
   for (const [i, a] of (message.attachments ?? []).entries()) {
     if (!('attachment_id' in a)) {
@@ -164,14 +205,21 @@ function attachmentProblem(message: SandboxMessage, stored: Map<string, Attachme
     }
     const meta = stored.get(a.attachment_id);
     if (!meta || isExpired(meta, now)) {
-      return sandboxError('not_found', `Attachment ${a.attachment_id} does not exist or has expired; upload the file again`, {
-        param: `attachments.${i}.attachment_id`,
-      });
+      return sandboxError(
+        'not_found',
+        `Attachment ${a.attachment_id} does not exist or has expired; upload the file again`,
+        {
+          param: `attachments.${i}.attachment_id`,
+        },
+      );
     }
     size += meta.sizeBytes;
   }
   if (size > LIMITS.messageBytes)
-    return sandboxError('payload_too_large', `The final message would be ${size} bytes; the limit is ${LIMITS.messageBytes} bytes (25 MiB)`);
+    return sandboxError(
+      'payload_too_large',
+      `The final message would be ${size} bytes; the limit is ${LIMITS.messageBytes} bytes (25 MiB)`,
+    );
   return undefined;
 }
 
@@ -214,14 +262,24 @@ function batchOutcome(ctx: RequestContext, results: Result[]): Outcome {
       return validationFailure(ctx.requestId, issues, `All ${total} messages failed validation; see errors.`);
     }
     if (codes.size === 1) {
-      const param = first.error.param === undefined ? undefined : `messages.${first.index}.${first.error.param}`;
+      const param =
+        first.error.param === undefined ? undefined : `messages.${first.index}.${first.error.param}`;
       return failure(
         ctx.requestId,
-        sandboxError(first.error.code, `All ${total} messages failed: ${first.error.message}`, { param, retryable: first.error.retryable }),
+        sandboxError(first.error.code, `All ${total} messages failed: ${first.error.message}`, {
+          param,
+          retryable: first.error.retryable,
+        }),
       );
     }
     if (failed.every((f) => f.error.retryable)) {
-      return failure(ctx.requestId, sandboxError('service_unavailable', `All ${total} messages failed with transient errors; retry later`));
+      return failure(
+        ctx.requestId,
+        sandboxError(
+          'service_unavailable',
+          `All ${total} messages failed with transient errors; retry later`,
+        ),
+      );
     }
   }
   return success(ctx.requestId, {

@@ -25,7 +25,9 @@ export async function sandboxDb(): Promise<Db> {
   const now = Date.now();
   if (now - state.lastSweepAt > SWEEP_EVERY_MS) {
     state.lastSweepAt = now;
-    sweepExpiredKeys(handle.db).catch((err: unknown) => console.error('sandbox: sweeping idempotency keys failed', err));
+    sweepExpiredKeys(handle.db).catch((err: unknown) =>
+      console.error('sandbox: sweeping idempotency keys failed', err),
+    );
   }
   return handle.db;
 }
@@ -38,5 +40,7 @@ async function prepare(db: Db, kind: 'pglite' | 'postgres'): Promise<void> {
 }
 
 async function sweepExpiredKeys(db: Db): Promise<void> {
-  await db.delete(sandboxIdempotency).where(lt(sandboxIdempotency.createdAt, new Date(Date.now() - IDEMPOTENCY_TTL_MS)));
+  await db
+    .delete(sandboxIdempotency)
+    .where(lt(sandboxIdempotency.createdAt, new Date(Date.now() - IDEMPOTENCY_TTL_MS)));
 }

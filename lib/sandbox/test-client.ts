@@ -8,8 +8,19 @@ export const TEST_SANDBOX_KEY = 'smx_mbx_sandbox_test_key_0123456789';
 const ORIGIN = 'http://sandbox.test';
 
 export type WireIssue = { field: string; code: string; message: string };
-export type WireError = { code: string; message: string; retryable: boolean; param?: string; errors?: WireIssue[] };
-export type WireResult = { index: number; message_id: string | null; status: 'queued' | 'failed'; error?: WireError };
+export type WireError = {
+  code: string;
+  message: string;
+  retryable: boolean;
+  param?: string;
+  errors?: WireIssue[];
+};
+export type WireResult = {
+  index: number;
+  message_id: string | null;
+  status: 'queued' | 'failed';
+  error?: WireError;
+};
 export type WireBody = {
   ok: boolean;
   error?: WireError;
@@ -28,7 +39,12 @@ export type WireBody = {
     credential?: { id: string; type: string; name: string | null };
     permissions?: string[];
     mailboxes?: { id: string; email: string }[];
-    messages?: { id: string; idempotency_key: string | null; batch_index: number | null; message: Record<string, unknown> }[];
+    messages?: {
+      id: string;
+      idempotency_key: string | null;
+      batch_index: number | null;
+      message: Record<string, unknown>;
+    }[];
     deleted?: number;
     cleared?: number;
   };
@@ -58,7 +74,9 @@ export function sandboxClient() {
       body = JSON.stringify(options.json);
       headers.set('Content-Type', 'application/json');
     }
-    return handleSandboxRequest(new Request(`${ORIGIN}${SANDBOX_API_PATH}${path}`, { method, headers, body }));
+    return handleSandboxRequest(
+      new Request(`${ORIGIN}${SANDBOX_API_PATH}${path}`, { method, headers, body }),
+    );
   }
 
   async function call(method: string, path: string, options: CallOptions = {}): Promise<Reply> {
@@ -66,7 +84,8 @@ export function sandboxClient() {
     const text = await res.text();
     const body = (text === '' ? undefined : JSON.parse(text)) as WireBody;
     const apiPath = path.split('?')[0] ?? path;
-    if (!apiPath.startsWith('/_sandbox/') && options.contract !== false) recorded.push({ method, path: apiPath, status: res.status, body });
+    if (!apiPath.startsWith('/_sandbox/') && options.contract !== false)
+      recorded.push({ method, path: apiPath, status: res.status, body });
     return { status: res.status, body, headers: res.headers };
   }
 
@@ -83,7 +102,10 @@ const KNOWN_SPEC_GAPS: Record<string, number[]> = {
   'POST /emails/send/batch': [404, 500],
 };
 
-export function contractProblems(validator: OpenApiValidator, recorded: Recorded[]): { problems: string[]; gaps: string[] } {
+export function contractProblems(
+  validator: OpenApiValidator,
+  recorded: Recorded[],
+): { problems: string[]; gaps: string[] } {
   const problems: string[] = [];
   const gaps = new Set<string>();
   for (const r of recorded) {

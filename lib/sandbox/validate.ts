@@ -68,7 +68,9 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 export function isEmailAddress(value: string): boolean {
   const at = value.lastIndexOf('@');
   if (at <= 0 || at > 64) return false;
-  return LOCAL_PART.test(value.slice(0, at)) && value.length - at - 1 <= 253 && DOMAIN.test(value.slice(at + 1));
+  return (
+    LOCAL_PART.test(value.slice(0, at)) && value.length - at - 1 <= 253 && DOMAIN.test(value.slice(at + 1))
+  );
 }
 
 /** Characters as JSON Schema counts them (code points, not UTF-16 units). */
@@ -101,15 +103,28 @@ class IssueList {
   }
 }
 
-function unknownKeys(value: Record<string, unknown>, allowed: Set<string>, prefix: string, issues: IssueList) {
+function unknownKeys(
+  value: Record<string, unknown>,
+  allowed: Set<string>,
+  prefix: string,
+  issues: IssueList,
+) {
   for (const key of Object.keys(value)) {
     if (allowed.has(key)) continue;
     const field = prefix ? `${prefix}.${key}` : key;
     if (key === 'idempotency_key') {
-      issues.add(field, 'unrecognized_key', 'idempotency_key is not a body field: send the key in the Idempotency-Key header');
+      issues.add(
+        field,
+        'unrecognized_key',
+        'idempotency_key is not a body field: send the key in the Idempotency-Key header',
+      );
     } else {
       const hint = prefix === '' ? KEY_HINTS[key] : undefined;
-      issues.add(field, 'unrecognized_key', `Unknown field "${key}"${hint ? `; did you mean "${hint}"?` : ''}`);
+      issues.add(
+        field,
+        'unrecognized_key',
+        `Unknown field "${key}"${hint ? `; did you mean "${hint}"?` : ''}`,
+      );
     }
   }
 }
@@ -139,12 +154,19 @@ function checkEmail(value: unknown, field: string, issues: IssueList, label = 'E
   if (typeof value !== 'string') return issues.add(field, 'invalid_type', `${label} must be a string`);
   if (value.length > LIMITS.emailChars)
     return issues.add(field, 'too_big', `${label} must be at most ${LIMITS.emailChars} characters`);
-  if (!isEmailAddress(value)) issues.add(field, 'invalid_string', `"${clip(value)}" is not a valid email address`);
+  if (!isEmailAddress(value))
+    issues.add(field, 'invalid_string', `"${clip(value)}" is not a valid email address`);
 }
 
 const ADDRESS_KEYS = new Set(['email', 'name']);
 
-function checkAddress(value: unknown, field: string, issues: IssueList, label: string, required = false): void {
+function checkAddress(
+  value: unknown,
+  field: string,
+  issues: IssueList,
+  label: string,
+  required = false,
+): void {
   if (value === undefined) {
     if (required) issues.add(field, 'required', `${label} is required: an object {email, name?}`);
     return;
@@ -162,7 +184,11 @@ function checkAddress(value: unknown, field: string, issues: IssueList, label: s
   }
   unknownKeys(value, ADDRESS_KEYS, field, issues);
   checkEmail(value.email, `${field}.email`, issues);
-  checkText(value.name, `${field}.name`, issues, { label: 'Display name', max: LIMITS.nameChars, singleLine: true });
+  checkText(value.name, `${field}.name`, issues, {
+    label: 'Display name',
+    max: LIMITS.nameChars,
+    singleLine: true,
+  });
 }
 
 function checkRecipientList(value: unknown, field: 'cc' | 'bcc', issues: IssueList): number {
@@ -179,12 +205,22 @@ function checkRecipientList(value: unknown, field: 'cc' | 'bcc', issues: IssueLi
 
 function checkHeaders(value: unknown, issues: IssueList): void {
   if (value === undefined) return;
-  if (!isObject(value)) return issues.add('custom_headers', 'invalid_type', 'custom_headers must be an object of header name to value');
+  if (!isObject(value))
+    return issues.add(
+      'custom_headers',
+      'invalid_type',
+      'custom_headers must be an object of header name to value',
+    );
   for (const [name, headerValue] of Object.entries(value)) {
     const field = `custom_headers.${name}`;
-    if (!/^x-/i.test(name)) issues.add(field, 'invalid_string', `Custom header names must start with X- (got "${clip(name)}")`);
+    if (!/^x-/i.test(name))
+      issues.add(field, 'invalid_string', `Custom header names must start with X- (got "${clip(name)}")`);
     else if (!HEADER_NAME.test(name))
-      issues.add(field, 'invalid_string', `"${clip(name)}" is not a valid header name (letters, digits and -!#$%&'*+.^_\`|~ only)`);
+      issues.add(
+        field,
+        'invalid_string',
+        `"${clip(name)}" is not a valid header name (letters, digits and -!#$%&'*+.^_\`|~ only)`,
+      );
     checkText(headerValue, field, issues, {
       label: `Header ${clip(name)}`,
       max: LIMITS.headerValueChars,
@@ -200,12 +236,20 @@ const CID_KEYS = new Set(['content_id', 'cid', 'disposition', 'inline']);
 
 function checkAttachment(value: unknown, field: string, issues: IssueList): void {
   if (!isObject(value))
-    return issues.add(field, 'invalid_type', 'Each attachment must be {filename, content} or {attachment_id}');
+    return issues.add(
+      field,
+      'invalid_type',
+      'Each attachment must be {filename, content} or {attachment_id}',
+    );
   if ('attachment_id' in value) {
     unknownKeys(value, REF_KEYS, field, issues);
     const id = value.attachment_id;
     if (typeof id !== 'string' || !ATTACHMENT_ID.test(id))
-      issues.add(`${field}.attachment_id`, 'invalid_string', 'attachment_id must be att_ followed by 24 lowercase letters or digits');
+      issues.add(
+        `${field}.attachment_id`,
+        'invalid_string',
+        'attachment_id must be att_ followed by 24 lowercase letters or digits',
+      );
     return;
   }
   for (const key of Object.keys(value)) {
@@ -230,12 +274,21 @@ function checkAttachment(value: unknown, field: string, issues: IssueList): void
     const problem = attachmentFilenameProblem(filename);
     if (problem) issues.add(`${field}.filename`, 'invalid_file_type', problem);
   }
-  if (content === undefined) issues.add(`${field}.content`, 'required', 'content is required (base64 file content)');
-  else if (typeof content !== 'string') issues.add(`${field}.content`, 'invalid_type', 'content must be a base64 string');
+  if (content === undefined)
+    issues.add(`${field}.content`, 'required', 'content is required (base64 file content)');
+  else if (typeof content !== 'string')
+    issues.add(`${field}.content`, 'invalid_type', 'content must be a base64 string');
   else if (content === '') issues.add(`${field}.content`, 'too_small', 'content must not be empty');
   else if (content.length % 4 !== 0 || !BASE64.test(content))
-    issues.add(`${field}.content`, 'invalid_string', 'content must be standard base64 (A-Z a-z 0-9 + / with = padding, no line breaks)');
-  if (type !== undefined && (typeof type !== 'string' || !MIME_TYPE.test(type) || type.length > LIMITS.contentTypeChars))
+    issues.add(
+      `${field}.content`,
+      'invalid_string',
+      'content must be standard base64 (A-Z a-z 0-9 + / with = padding, no line breaks)',
+    );
+  if (
+    type !== undefined &&
+    (typeof type !== 'string' || !MIME_TYPE.test(type) || type.length > LIMITS.contentTypeChars)
+  )
     issues.add(`${field}.type`, 'invalid_string', 'type must be a MIME type such as application/pdf');
   if (encoding !== undefined && encoding !== 'base64')
     issues.add(`${field}.encoding`, 'invalid_enum_value', 'encoding must be "base64"');
@@ -245,7 +298,11 @@ function checkAttachments(value: unknown, issues: IssueList): void {
   if (value === undefined) return;
   if (!Array.isArray(value)) return issues.add('attachments', 'invalid_type', 'attachments must be a list');
   if (value.length > LIMITS.attachments)
-    issues.add('attachments', 'too_big', `At most ${LIMITS.attachments} attachments per message (got ${value.length})`);
+    issues.add(
+      'attachments',
+      'too_big',
+      `At most ${LIMITS.attachments} attachments per message (got ${value.length})`,
+    );
   value.forEach((item, i) => checkAttachment(item, `attachments.${i}`, issues));
 }
 
@@ -256,8 +313,10 @@ function checkDeliveryGroup(value: unknown, issues: IssueList): void {
     if (!DELIVERY_GROUP.test(value)) issues.add('delivery_group', 'invalid_string', `delivery_group ${bad}`);
     return;
   }
-  if (!Array.isArray(value)) return issues.add('delivery_group', 'invalid_type', 'delivery_group must be an id or a list of ids');
-  if (value.length === 0) issues.add('delivery_group', 'too_small', 'delivery_group must not be an empty list');
+  if (!Array.isArray(value))
+    return issues.add('delivery_group', 'invalid_type', 'delivery_group must be an id or a list of ids');
+  if (value.length === 0)
+    issues.add('delivery_group', 'too_small', 'delivery_group must not be an empty list');
   if (value.length > LIMITS.deliveryGroups)
     issues.add('delivery_group', 'too_big', `delivery_group takes at most ${LIMITS.deliveryGroups} ids`);
   value.forEach((item, i) => {
@@ -269,7 +328,10 @@ function checkDeliveryGroup(value: unknown, issues: IssueList): void {
 /** Checks one EmailSendRequest and reports every problem, with dot paths relative to the message. */
 export function validateMessage(value: unknown): MessageCheck {
   if (!isObject(value))
-    return { ok: false, issues: [{ field: '', code: 'invalid_type', message: 'A message must be a JSON object' }] };
+    return {
+      ok: false,
+      issues: [{ field: '', code: 'invalid_type', message: 'A message must be a JSON object' }],
+    };
   const issues = new IssueList();
   unknownKeys(value, MESSAGE_KEYS, '', issues);
   checkAddress(value.from, 'from', issues, 'from', true);
@@ -281,7 +343,12 @@ export function validateMessage(value: unknown): MessageCheck {
     singleLine: true,
     required: true,
   });
-  checkText(value.html_body, 'html_body', issues, { label: 'html_body', min: 1, max: LIMITS.bodyChars, required: true });
+  checkText(value.html_body, 'html_body', issues, {
+    label: 'html_body',
+    min: 1,
+    max: LIMITS.bodyChars,
+    required: true,
+  });
   checkText(value.text_body, 'text_body', issues, { label: 'text_body', max: LIMITS.bodyChars });
   checkAddress(value.reply_to, 'reply_to', issues, 'reply_to');
   if (value.return_path !== undefined) checkEmail(value.return_path, 'return_path', issues, 'return_path');
@@ -296,23 +363,37 @@ export function validateMessage(value: unknown): MessageCheck {
   checkHeaders(value.custom_headers, issues);
   checkAttachments(value.attachments, issues);
   checkDeliveryGroup(value.delivery_group, issues);
-  return issues.items.length === 0 ? { ok: true, message: value as SandboxMessage } : { ok: false, issues: issues.items };
+  return issues.items.length === 0
+    ? { ok: true, message: value as SandboxMessage }
+    : { ok: false, issues: issues.items };
 }
 
 /** Checks a BatchSendRequest: problems with the body itself, and each message on its own. */
 export function validateBatch(value: unknown): BatchCheck {
   if (!isObject(value))
-    return { issues: [{ field: '', code: 'invalid_type', message: 'The body must be an object {messages: [...]}' }], messages: [] };
+    return {
+      issues: [{ field: '', code: 'invalid_type', message: 'The body must be an object {messages: [...]}' }],
+      messages: [],
+    };
   const issues = new IssueList();
   unknownKeys(value, new Set(['messages']), '', issues);
   const messages = value.messages;
-  if (messages === undefined) issues.add('messages', 'required', 'messages is required: a list of 1 to 100 messages');
-  else if (!Array.isArray(messages)) issues.add('messages', 'invalid_type', 'messages must be a list of messages');
-  else if (messages.length === 0) issues.add('messages', 'too_small', 'messages must hold at least one message');
+  if (messages === undefined)
+    issues.add('messages', 'required', 'messages is required: a list of 1 to 100 messages');
+  else if (!Array.isArray(messages))
+    issues.add('messages', 'invalid_type', 'messages must be a list of messages');
+  else if (messages.length === 0)
+    issues.add('messages', 'too_small', 'messages must hold at least one message');
   else if (messages.length > LIMITS.batchMessages)
-    issues.add('messages', 'too_big', `A batch holds at most ${LIMITS.batchMessages} messages (got ${messages.length})`);
+    issues.add(
+      'messages',
+      'too_big',
+      `A batch holds at most ${LIMITS.batchMessages} messages (got ${messages.length})`,
+    );
   const checked =
-    Array.isArray(messages) && messages.length <= LIMITS.batchMessages ? messages.map((m) => validateMessage(m)) : [];
+    Array.isArray(messages) && messages.length <= LIMITS.batchMessages
+      ? messages.map((m) => validateMessage(m))
+      : [];
   return { issues: issues.items, messages: checked };
 }
 
@@ -340,5 +421,8 @@ export function unstorableTextPath(value: unknown, path = ''): string | undefine
 
 /** Re-roots a message's issue paths under `messages.<index>` for a whole-batch answer. */
 export function underMessage(index: number, issues: Issue[]): Issue[] {
-  return issues.map((issue) => ({ ...issue, field: issue.field ? `messages.${index}.${issue.field}` : `messages.${index}` }));
+  return issues.map((issue) => ({
+    ...issue,
+    field: issue.field ? `messages.${index}.${issue.field}` : `messages.${index}`,
+  }));
 }
