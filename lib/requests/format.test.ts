@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { attemptLine, batchMessages, formatDuration, formatUtc, outcomeOf, redactedAttachments, responseError } from './format';
+
+describe('format', () => {
+  it('reads times and durations the way the timeline shows them', () => {
+    expect(formatUtc('2026-05-01T14:03:22.123456Z')).toBe('2026-05-01 14:03:22 UTC');
+    expect(formatDuration(120)).toBe('120 ms');
+    expect(formatDuration(2000)).toBe('2.0 s');
+    expect(formatDuration(null)).toBe('—');
+    expect(attemptLine({ attempt: 1, status: 503, ok: false, errorCode: 'service_unavailable', durationMs: 120 })).toBe('attempt 1 · 503 service_unavailable · 120 ms');
+    expect(attemptLine({ attempt: 3, status: null, ok: null, errorCode: null, durationMs: null })).toBe('attempt 3 · no response recorded');
+  });
+
+  it('tells a retried failure from a final one', () => {
+    expect(outcomeOf({ ok: false, nextRetryAt: '2026-01-01T00:00:00Z' })).toBe('retried');
+    expect(outcomeOf({ ok: false, nextRetryAt: null })).toBe('failed');
+    expect(outcomeOf({ ok: null, nextRetryAt: null })).toBe('pending');
+  });
+
+  it('finds redacted attachments in single sends, batches and uploads', () => {
+    const single = { to: { email: 'a@x.test' }, attachments: [{ filename: 'a.pdf', size_bytes: 10 }, { attachment_id: 'att_1' }] };
+    expect(redactedAttachments('/emails/send', single)).toEqual([{ message: null, filename: 'a.pdf', sizeBytes: 10 }]);
+    expect(redactedAttachments('/emails/send/batch', { messages: [{ to: {} }, single] })).toEqual([{ message: 1, filename: 'a.pdf', sizeBytes: 10 }]);
+    expect(redactedAttachments('/emails/attachments', { filename: 'b.png', content_type: 'image/png', size_bytes: 5 })).toEqual([{ message: null, filename: 'b.png', sizeBytes: 5 }]);
+  });
+
+  it('matches batch results by their index field, not their order', () => {
+    const body = { messages: [{ to: { email: 'a@x.test' } }, { to: { email: 'b@x.test' } }, { to: { email: 'c@x.test' } }] };
+    const response = {
+      ok: true,
+      data: {
+        results: [
+          { index: 2, message_id: 'eml_c', status: 'queued' },
+          { index: 0, message_id: null, status: 'failed', error: { code: 'validation_error', message: 'bad', errors: [{ field: 'to.email', code: 'invalid', message: 'no' }] } },
+        ],
+      },
+    };
+    expect(batchMessages(body, response, true)).toEqual([
+      { index: 0, to: 'a@x.test', subject: '', status: 'failed', messageId: null, error: { code: 'validation_error', message: 'bad', fields: [{ field: 'to.email', code: 'invalid', message: 'no' }] } },
+      { index: 1, to: 'b@x.test', subject: '', status: 'no result', messageId: null, error: null },
+      { index: 2, to: 'c@x.test', subject: '', status: 'queued', messageId: 'eml_c', error: null },
+    ]);
+    const whole = { ok: false, error: { code: 'insufficient_credits', message: 'low' } };
+    expect(batchMessages(body, whole, false).map((m) => [m.status, m.error?.code])).toEqual([
+      ['not sent', 'insufficient_credits'],
+      ['not sent', 'insufficient_credits'],
+      ['not sent', 'insufficient_credits'],
+    ]);
+  });
+
+  it('lists field errors, including a lone param', () => {
+    expect(responseError({ error: { code: 'invalid_parameter', message: 'subject has a line break', param: 'subject' } })?.fields).toEqual([
+      { field: 'subject', code: 'invalid_parameter', message: 'subject has a line break' },
+    ]);
+    expect(responseError('<html>bad gateway</html>')).toBeNull();
+  });
+});
