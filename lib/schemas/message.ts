@@ -22,7 +22,7 @@ import {
 
 const CONTROL_CHARS = /[\r\n\0]/;
 const EMAIL_PATTERN = z.regexes.html5Email;
-const HEADER_NAME = /^X-[A-Za-z0-9][A-Za-z0-9-]*$/;
+const HEADER_NAME = /^X-[A-Za-z0-9][A-Za-z0-9-]*$/i;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 const noControl = (what: string) => (v: string) => !CONTROL_CHARS.test(v) || { message: `${what} can't contain line breaks` };
@@ -31,7 +31,7 @@ export const emailField = (what: string) =>
   z
     .string()
     .trim()
-    .min(1, `Enter ${what}`)
+    .min(1, { message: `Enter ${what}`, abort: true })
     .max(MAX_EMAIL, `Email addresses are at most ${MAX_EMAIL} characters`)
     .regex(EMAIL_PATTERN, 'Enter a valid email address, like name@example.com');
 
@@ -57,8 +57,8 @@ export const headerSchema = z.object({
   name: z
     .string()
     .trim()
-    .min(1, 'Enter a header name, like X-Campaign')
-    .refine((v) => /^x-/i.test(v), 'Custom header names must start with X- (e.g. X-Campaign)')
+    .min(1, { message: 'Enter a header name, like X-Campaign', abort: true })
+    .refine((v) => /^x-/i.test(v), { message: 'Custom header names must start with X- (e.g. X-Campaign)', abort: true })
     .refine((v) => !/^x-/i.test(v) || HEADER_NAME.test(v), 'Header names use only letters, digits and hyphens')
     .refine((v) => !/^x-sendmux-/i.test(v), 'X-Sendmux-* headers are reserved for Sendmux itself'),
   value: z
