@@ -6,7 +6,7 @@ import path from 'node:path';
 import { E2E } from './constants';
 
 const root = path.resolve(import.meta.dirname, '../..');
-fs.rmSync(path.join(root, '.e2e-data'), { recursive: true, force: true });
+fs.rmSync(path.join(root, E2E.root), { recursive: true, force: true });
 fs.mkdirSync(path.join(root, E2E.dataDir), { recursive: true });
 
 const child = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(E2E.port), '-H', '127.0.0.1'], {
