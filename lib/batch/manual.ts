@@ -1,0 +1,78 @@
+import 'server-only';
+import { explainError } from '@/lib/sendmux/error-catalog';
+import { MAX_BATCH_MESSAGES, sendBatch } from '@/lib/sendmux/operations';
+import type { SendmuxFieldError } from '@/lib/sendmux/types';
+import type { EmailSendRequest } from '@/lib/sendmux/wire';
+import type { JobActor } from './jobs';
+import { rowsFromWholeFailure } from './outcome';
+import { pacerFor } from './pacer';
+
+export type ManualItemResult =
+  | { index: number; ok: true; messageId: string }
+  | { index: number; ok: false; error: { code: string; message: string; title: string; action: string; fields: SendmuxFieldError[] } };
+
+export type ManualBatchResult =
+  | { ok: true; requestId: string | null; logId: number; results: ManualItemResult[]; summary: { total: number; queued: number; failed: number } }
+  | {
+      ok: false;
+      requestId: string | null;
+      logId: number;
+      error: { code: string; message: string; title: string; action: string; retryable: boolean };
+      /** Field errors of a whole-request failure, sorted to the message they name (messages.<i>.…). */
+      results: ManualItemResult[];
+    };
+
+/**
+ * The manual batch tab: up to 100 messages in ONE request under the caller's Idempotency-Key
+ * (the form keeps it across retries, so a repeated click replays instead of sending twice).
+ * The request takes a slot from the profile's pacer, like the batch runner's chunks.
+ */
+export async function sendManualBatch(input: {
+  profile: string;
+  user: JobActor | null;
+  messages: EmailSendRequest[];
+  idempotencyKey: string;
+}): Promise<ManualBatchResult> {
+  const { messages } = input;
+  if (messages.length < 1 || messages.length > MAX_BATCH_MESSAGES) {
+    throw new RangeError(`A manual batch holds 1 to ${MAX_BATCH_MESSAGES} messages (got ${messages.length})`);
+  }
+  const pacer = pacerFor(input.profile);
+  await pacer.acquire();
+  const result = await sendBatch(input.profile, messages, {
+    idempotencyKey: input.idempotencyKey,
+    context: { source: 'manual_batch', userId: input.user?.id ?? null, userEmail: input.user?.email ?? null },
+  });
+  pacer.observe(result.rateLimit, result.ok ? undefined : result.retryAfterMs);
+
+  if (result.ok) {
+    const results = result.data.results.map((r): ManualItemResult => {
+      if (r.ok) return { index: r.index, ok: true, messageId: r.messageId };
+      const e = explainError(r.error.code, r.error.message);
+      return {
+        index: r.index,
+        ok: false,
+        error: { code: r.error.code, message: r.error.message, title: e.title, action: e.action, fields: r.error.errors ?? [] },
+      };
+    });
+    return { ok: true, requestId: result.requestId ?? null, logId: result.logId, results, summary: result.data.summary };
+  }
+
+  const e = explainError(result.error.code, result.error.message);
+  const perMessage = rowsFromWholeFailure(
+    messages.map((_, i) => i),
+    result.error,
+    result.requestId,
+  );
+  return {
+    ok: false,
+    requestId: result.requestId ?? null,
+    logId: result.logId,
+    error: { code: result.error.code, message: result.error.message, title: e.title, action: e.action, retryable: result.error.retryable },
+    results: perMessage.map((r) => ({
+      index: r.rowNo,
+      ok: false,
+      error: { code: result.error.code, message: r.errorMessage ?? result.error.message, title: e.title, action: e.action, fields: r.errorFields ?? [] },
+    })),
+  };
+}
