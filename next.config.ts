@@ -18,6 +18,8 @@ const contentSecurityPolicy = [
 ].join('; ');
 
 const nextConfig: NextConfig = {
+  // Lets two builds live side by side (e.g. a bench build next to the test build). Default .next.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
   // `npm test` type-checks the whole repo (tests included) as its own step; not twice.
   typescript: { ignoreBuildErrors: true },

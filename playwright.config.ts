@@ -3,7 +3,7 @@ import { E2E } from './e2e/support/constants';
 
 export default defineConfig({
   testDir: './e2e',
-  outputDir: './test-results',
+  outputDir: `./test-results/${E2E.port}`,
   fullyParallel: false,
   workers: 2,
   retries: 0,
