@@ -1,0 +1,201 @@
+import Papa from 'papaparse';
+
+// CSV parsing for the mail merge. Pure and client-safe: the browser parses in a Web Worker for the
+// preview, and the server parses the same text again with this same function when a job starts.
+
+export const CSV_DELIMITERS = [',', ';', '\t', '|'] as const;
+export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
+
+export type CsvProblemKind =
+  | 'empty_file'
+  | 'no_rows'
+  | 'duplicate_header'
+  | 'empty_header'
+  | 'too_few_fields'
+  | 'too_many_fields'
+  | 'quotes'
+  | 'encoding';
+
+export type CsvProblem = {
+  /** 1-based physical line where the record starts (the header is line 1 unless blank lines precede it). */
+  line: number;
+  kind: CsvProblemKind;
+  /** Errors make the row unusable; warnings are worth a look. */
+  severity: 'error' | 'warning';
+  message: string;
+};
+
+export type CsvRow = { line: number; values: Record<string, string> };
+
+export type ParsedCsv = {
+  columns: string[];
+  rows: CsvRow[];
+  delimiter: CsvDelimiter;
+  /** False when the caller chose the delimiter. */
+  delimiterDetected: boolean;
+  problems: CsvProblem[];
+};
+
+export type ParseCsvOptions = { delimiter?: CsvDelimiter };
+
+export const DELIMITER_LABELS: Record<CsvDelimiter, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' };
+
+const BOM = '\uFEFF';
+const DETECTION_SAMPLE_CHARS = 64 * 1024;
+
+export function parseCsv(input: string, options: ParseCsvOptions = {}): ParsedCsv {
+  const text = input.startsWith(BOM) ? input.slice(1) : input;
+  const delimiter = options.delimiter ?? detectDelimiter(text);
+  const problems: CsvProblem[] = [];
+  const result = Papa.parse<string[]>(text, { delimiter, skipEmptyLines: false, header: false, dynamicTyping: false });
+  const records = result.data;
+
+  // Papaparse gives records, not lines: a record starts on the line after the previous one ends,
+  // and a quoted field with line breaks pushes the next record down by that many lines. Blank
+  // records are kept through this loop (skipEmptyLines off) so that they are counted too.
+  // Usually no field holds a line break: then record i is on line i + 1, and counting the file's
+  // line breaks once is enough to know it.
+  const multiLine = lineBreaksInText(text) !== records.length - 1;
+  const recordLines = new Array<number>(records.length);
+  let line = 1;
+  for (let i = 0; i < records.length; i++) {
+    recordLines[i] = line;
+    line += multiLine ? 1 + lineBreaksIn(records[i]!) : 1;
+  }
+  const quoteErrors = new Map<number, string>();
+  for (const e of result.errors) {
+    if (e.type === 'Quotes' && e.row !== undefined && !quoteErrors.has(e.row)) quoteErrors.set(e.row, quoteMessage(e.code));
+  }
+
+  let headerIndex = 0;
+  while (headerIndex < records.length && isBlank(records[headerIndex]!)) headerIndex++;
+  const header = records[headerIndex];
+  if (!header) {
+    problems.push({ line: 1, kind: 'empty_file', severity: 'error', message: 'The file is empty: it needs a header line and at least one row' });
+    return { columns: [], rows: [], delimiter, delimiterDetected: !options.delimiter, problems };
+  }
+  const headerLine = recordLines[headerIndex]!;
+  const columns = uniqueColumns(header, headerLine, problems);
+  const width = columns.length;
+
+  const rows: CsvRow[] = [];
+  for (let i = headerIndex + 1; i < records.length; i++) {
+    const cells = records[i]!;
+    if (isBlank(cells) && !quoteErrors.has(i)) continue;
+    const rowLine = recordLines[i]!;
+    const values: Record<string, string> = {};
+    for (let c = 0; c < width; c++) values[columns[c]!] = cells[c] ?? '';
+    rows.push({ line: rowLine, values });
+    const quote = quoteErrors.get(i);
+    if (quote) problems.push({ line: rowLine, kind: 'quotes', severity: 'error', message: quote });
+    if (cells.length > width) {
+      const extra = cells.slice(width).filter((v) => v !== '').length;
+      // Trailing empty cells ("a,b,,") are what spreadsheets export; only real data is lost.
+      if (extra > 0)
+        problems.push({
+          line: rowLine,
+          kind: 'too_many_fields',
+          severity: 'error',
+          message: `Line ${rowLine} has ${cells.length} fields but the header has ${width}: the extra values would be lost (a ${DELIMITER_LABELS[delimiter]} inside a value needs quotes)`,
+        });
+    } else if (cells.length < width) {
+      problems.push({
+        line: rowLine,
+        kind: 'too_few_fields',
+        severity: 'warning',
+        message: `Line ${rowLine} has ${cells.length} of ${width} fields: ${columns.slice(cells.length).join(', ')} treated as empty`,
+      });
+    }
+  }
+  if (rows.length === 0) problems.push({ line: headerLine, kind: 'no_rows', severity: 'error', message: 'The file has a header line but no rows' });
+  return { columns, rows, delimiter, delimiterDetected: !options.delimiter, problems };
+}
+
+/** Papaparse's guess among the four delimiters, on a sample; a single-column file falls back to comma. */
+export function detectDelimiter(text: string): CsvDelimiter {
+  const sample = text.length > DETECTION_SAMPLE_CHARS ? text.slice(0, DETECTION_SAMPLE_CHARS) : text;
+  const guess = Papa.parse<string[]>(sample, { preview: 20, skipEmptyLines: 'greedy', delimitersToGuess: [...CSV_DELIMITERS] });
+  const found = guess.meta.delimiter;
+  return (CSV_DELIMITERS as readonly string[]).includes(found) ? (found as CsvDelimiter) : ',';
+}
+
+/**
+ * Bytes of an uploaded file to text: UTF-8 when it is valid UTF-8, else Windows-1252 (what Excel
+ * writes for "CSV" on Windows), with a warning so the user can re-save as "CSV UTF-8".
+ */
+export function decodeCsvBytes(bytes: Uint8Array): { text: string; encoding: 'utf-8' | 'windows-1252'; problem?: CsvProblem } {
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
+  } catch {
+    return {
+      text: new TextDecoder('windows-1252').decode(bytes),
+      encoding: 'windows-1252',
+      problem: {
+        line: 1,
+        kind: 'encoding',
+        severity: 'warning',
+        message: 'The file is not UTF-8; it was read as Windows-1252. If accented letters look wrong, save it as “CSV UTF-8” and upload it again',
+      },
+    };
+  }
+}
+
+function uniqueColumns(header: string[], line: number, problems: CsvProblem[]): string[] {
+  const taken = new Set<string>();
+  const columns: string[] = [];
+  header.forEach((raw, i) => {
+    let name = raw.trim();
+    if (name === '') {
+      name = `column_${i + 1}`;
+      problems.push({ line, kind: 'empty_header', severity: 'warning', message: `Column ${i + 1} has no name; it is called ${name}` });
+    }
+    // Case-insensitive, because {{variables}} fall back to case-insensitive matching.
+    if (taken.has(name.toLowerCase())) {
+      const original = name;
+      let n = 2;
+      while (taken.has(`${original}_${n}`.toLowerCase())) n++;
+      name = `${original}_${n}`;
+      problems.push({ line, kind: 'duplicate_header', severity: 'warning', message: `Column ${i + 1} repeats the name “${original}”; it is called ${name}` });
+    }
+    taken.add(name.toLowerCase());
+    columns.push(name);
+  });
+  return columns;
+}
+
+function isBlank(cells: string[]): boolean {
+  const first = cells[0];
+  if (first && first.charCodeAt(0) > 32) return false;
+  for (const c of cells) if (c.trim() !== '') return false;
+  return true;
+}
+
+function lineBreaksInText(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 10) n++;
+  return n;
+}
+
+/** Line breaks inside a record's fields, counting CRLF once, as an editor shows them. */
+function lineBreaksIn(cells: string[]): number {
+  let n = 0;
+  for (const c of cells) {
+    if (c.indexOf('\n') === -1 && c.indexOf('\r') === -1) continue;
+    for (let i = 0; i < c.length; i++) {
+      const ch = c.charCodeAt(i);
+      if (ch === 10) n++;
+      else if (ch === 13) {
+        n++;
+        if (c.charCodeAt(i + 1) === 10) i++;
+      }
+    }
+  }
+  return n;
+}
+
+function quoteMessage(code: string): string {
+  return code === 'MissingQuotes'
+    ? 'A quoted value is never closed: everything after its opening quote was read as one value. Check for a missing closing quote (")'
+    : 'A quote (") appears in the middle of a quoted value; write it as two quotes ("") or remove it';
+}
