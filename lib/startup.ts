@@ -1,8 +1,10 @@
 import 'server-only';
 import { ensureFirstAdmin } from '@/lib/auth/setup';
+import { startBatchRunner } from '@/lib/batch/runner';
 import { getDbHandle } from '@/lib/db';
 import { DataDirLockedError } from '@/lib/db/data-dir-lock';
 import { getEnv } from '@/lib/env';
+import { startRequestLogPruning } from '@/lib/requests/prune';
 
 const log = (line: string) => console.log(`[sendmux-console] ${line}`);
 
@@ -27,6 +29,8 @@ export async function startServer(): Promise<void> {
     fail(`Sendmux Console cannot open its database: ${(err as Error).message}`);
   }
   await ensureFirstAdmin(log);
+  startRequestLogPruning();
+  startBatchRunner();
   log(
     env.mode === 'sandbox'
       ? 'Sandbox mode: no Sendmux key is configured, so email goes to the built-in sandbox and nothing leaves this machine.'

@@ -1,0 +1,152 @@
+// bench/send-overhead: what the console's send path adds on top of Sendmux itself.
+//
+// Starts the production build (build it first: `npm run build`) on a fresh embedded database in
+// sandbox mode, signs in, then sends the same message N times through the Compose server action
+// (session check, zod validation, request-log rows, the client) and N times straight to the
+// sandbox endpoint the action talks to, interleaved. Prints p50/p95 of both and the difference.
+//
+//   node --import tsx bench/send-overhead.ts [N=300]
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const N = Number(process.argv[2] ?? 300);
+const WARMUP = 30;
+const root = path.resolve(import.meta.dirname, '..');
+const distDir = process.env.NEXT_DIST_DIR || '.next';
+const port = Number(process.env.BENCH_PORT ?? 3987);
+const base = `http://127.0.0.1:${port}`;
+const sandboxKey = 'smx_mbx_sbx_bench_key_00000000000000';
+const admin = { email: 'bench@example.com', password: 'bench-password-123' };
+
+function actionId(name: string): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, distDir, 'server', 'server-reference-manifest.json'), 'utf8')) as {
+    node: Record<string, { exportedName?: string }>;
+  };
+  const id = Object.entries(manifest.node).find(([, v]) => v.exportedName === name)?.[0];
+  if (!id) throw new Error(`No server action named ${name} in ${distDir}: run npm run build first`);
+  return id;
+}
+
+const message = {
+  from: { email: 'sandbox@sendmux.test', name: 'Bench' },
+  to: { email: 'bench@example.com', name: '' },
+  cc: [],
+  bcc: [],
+  replyTo: { email: '', name: '' },
+  returnPath: '',
+  subject: 'Send overhead benchmark',
+  htmlBody: '<p>Hello from the benchmark. This body is the same for both paths.</p>',
+  textBody: 'Hello from the benchmark.',
+  headers: [{ name: 'X-Bench', value: 'send-overhead' }],
+  attachments: [],
+};
+const wire = {
+  from: { email: 'sandbox@sendmux.test', name: 'Bench' },
+  to: { email: 'bench@example.com' },
+  subject: message.subject,
+  html_body: message.htmlBody,
+  text_body: message.textBody,
+  custom_headers: { 'X-Bench': 'send-overhead' },
+};
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+};
+
+async function main() {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smx-bench-'));
+  const server = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      SENDMUX_API_KEY: '',
+      SENDMUX_KEYS: '',
+      SANDBOX_API_KEY: sandboxKey,
+      SANDBOX_RATE_LIMIT: '1000000',
+      ADMIN_EMAIL: admin.email,
+      ADMIN_PASSWORD: admin.password,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let log = '';
+  server.stdout.on('data', (d: Buffer) => (log += d.toString()));
+  try {
+    for (let i = 0; !log.includes('Ready on'); i++) {
+      if (i > 240) throw new Error(`the console did not start:\n${log}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const signIn = await fetch(`${base}/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'Next-Action': actionId('signInAction'), 'Content-Type': 'text/plain;charset=UTF-8', Origin: base, Accept: 'text/x-component' },
+      body: JSON.stringify([admin]),
+    });
+    const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    if (!cookie.includes('smx_session=')) throw new Error(`sign-in failed: ${signIn.status} ${await signIn.text()}`);
+    const sendId = actionId('sendEmailAction');
+
+    let seq = 0;
+    async function viaAction(): Promise<number> {
+      const key = `bench-action-${seq++}`;
+      const t0 = performance.now();
+      const res = await fetch(`${base}/compose`, {
+        method: 'POST',
+        headers: { 'Next-Action': sendId, 'Content-Type': 'text/plain;charset=UTF-8', Origin: base, Accept: 'text/x-component', Cookie: cookie },
+        body: JSON.stringify([{ profile: 'sandbox', idempotencyKey: key, message }]),
+      });
+      const text = await res.text();
+      const ms = performance.now() - t0;
+      if (!text.includes('"ok":true')) throw new Error(`action send failed: ${text.slice(0, 300)}`);
+      return ms;
+    }
+    async function direct(): Promise<number> {
+      const key = `bench-direct-${seq++}`;
+      const t0 = performance.now();
+      const res = await fetch(`${base}/sandbox/api/v1/emails/send`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${sandboxKey}`, 'Content-Type': 'application/json', 'Idempotency-Key': key },
+        body: JSON.stringify(wire),
+      });
+      await res.text();
+      const ms = performance.now() - t0;
+      if (res.status !== 200) throw new Error(`direct send failed: ${res.status}`);
+      return ms;
+    }
+
+    for (let i = 0; i < WARMUP; i++) {
+      await viaAction();
+      await direct();
+    }
+    const a: number[] = [];
+    const d: number[] = [];
+    for (let i = 0; i < N; i++) {
+      // Interleaved, so that drift (GC, database growth) affects both paths alike.
+      if (i % 2 === 0) {
+        a.push(await viaAction());
+        d.push(await direct());
+      } else {
+        d.push(await direct());
+        a.push(await viaAction());
+      }
+    }
+    const row = (label: string, v: number[]) => `${label.padEnd(34)} p50 ${percentile(v, 50).toFixed(2).padStart(7)} ms   p95 ${percentile(v, 95).toFixed(2).padStart(7)} ms`;
+    console.log(`\nsend-overhead: ${N} sends per path after ${WARMUP} warm-up rounds (PGlite, sandbox mode, ${os.cpus().length} cores)`);
+    console.log(row('straight to the sandbox', d));
+    console.log(row('through the console server action', a));
+    console.log(`added latency: p50 ${(percentile(a, 50) - percentile(d, 50)).toFixed(2)} ms, p95 ${(percentile(a, 95) - percentile(d, 95)).toFixed(2)} ms (target ≤ 5 ms at p50)`);
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
