@@ -41,12 +41,19 @@ function intArray(value: number[] | string): number[] {
 }
 
 /**
- * Claims the next chunk of a running job in one statement: a pending chunk whose not_before has
- * passed, or a sending chunk whose lease ran out (its worker died), locked with SKIP LOCKED so two
- * workers never take the same one, then leased to `owner` with sends += 1. A live lease is never
- * taken. The messages come back in rowNos order in the same round trip.
+ * Claims one chunk of a running job in one statement, locked with SKIP LOCKED so two workers never
+ * take the same one, leased to `owner` with sends += 1, its messages in rowNos order in the same
+ * round trip. `pending`: a pending chunk whose not_before has passed, in claim-index order (due
+ * retries, then new chunks in creation order) so no sort is needed. `expired`: a sending chunk
+ * whose lease ran out because its worker died. A live lease is never taken.
  */
-export async function claimChunk(exec: Exec, owner: string, leaseSeconds: number, skipProfiles: readonly string[]): Promise<ClaimedChunk | null> {
+export async function claimChunk(
+  exec: Exec,
+  owner: string,
+  leaseSeconds: number,
+  skipProfiles: readonly string[],
+  which: 'pending' | 'expired' = 'pending',
+): Promise<ClaimedChunk | null> {
   const skip =
     skipProfiles.length > 0
       ? sql`AND j.key_profile NOT IN (${sql.join(
@@ -54,18 +61,19 @@ export async function claimChunk(exec: Exec, owner: string, leaseSeconds: number
           sql`, `,
         )})`
       : sql``;
+  const running = sql`EXISTS (SELECT 1 FROM batch_jobs j WHERE j.id = c.job_id AND j.status = 'running' ${skip})`;
+  const next =
+    which === 'pending'
+      ? sql`SELECT c.job_id, c.chunk_no, c.try FROM batch_chunks c
+            WHERE c.status = 'pending' AND (c.not_before IS NULL OR c.not_before <= now()) AND ${running}
+            ORDER BY c.status, c.not_before
+            LIMIT 1 FOR UPDATE OF c SKIP LOCKED`
+      : sql`SELECT c.job_id, c.chunk_no, c.try FROM batch_chunks c
+            WHERE c.status = 'sending' AND c.lease_expires_at < now() AND ${running}
+            LIMIT 1 FOR UPDATE OF c SKIP LOCKED`;
   const [row] = await rowsOf<ClaimRecord>(
     exec,
-    sql`WITH next AS (
-          SELECT c.job_id, c.chunk_no, c.try
-          FROM batch_chunks c JOIN batch_jobs j ON j.id = c.job_id
-          WHERE j.status = 'running' ${skip}
-            AND ((c.status = 'pending' AND (c.not_before IS NULL OR c.not_before <= now()))
-              OR (c.status = 'sending' AND c.lease_expires_at < now()))
-          ORDER BY c.created_at, c.job_id, c.try, c.chunk_no
-          LIMIT 1
-          FOR UPDATE OF c SKIP LOCKED
-        ), claimed AS (
+    sql`WITH next AS (${next}), claimed AS (
           UPDATE batch_chunks c SET status = 'sending', lease_owner = ${owner},
             lease_expires_at = now() + make_interval(secs => ${leaseSeconds}), sends = c.sends + 1
           FROM next WHERE c.job_id = next.job_id AND c.chunk_no = next.chunk_no AND c.try = next.try

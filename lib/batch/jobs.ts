@@ -159,6 +159,8 @@ export async function createJob(input: CreateJobInput): Promise<{ jobId: string;
       );
     }
   });
+  // Fresh statistics keep the claim an ordered index scan (embedded PGlite never runs autovacuum).
+  await db.execute(sql`ANALYZE batch_chunks`);
   await recordAudit({ action: 'batch.started', actor: input.user, target: jobId, detail: { rows: rows.length, profile: input.profile } });
   wakeBatchRunner();
   return { jobId, totalRows: rows.length, chunkCount: chunks.length };

@@ -76,6 +76,7 @@ export class BatchRunner {
   private loops: Promise<void>[] = [];
   private unsubscribe: (() => void) | undefined;
   private lastHousekeeping = 0;
+  private lastExpiredCheck = 0;
 
   constructor(options: BatchRunnerOptions = {}) {
     const env = getEnv();
@@ -121,13 +122,31 @@ export class BatchRunner {
     return unrefSleep(ms, AbortSignal.any([this.wakeController.signal, this.stopController.signal]));
   }
 
+  /**
+   * Pending chunks first; a chunk whose worker died (lease expired) when there is nothing pending,
+   * and at least once a lease period while busy, so it never waits for the end of a long job.
+   */
+  private async claim(): Promise<ClaimedChunk | null> {
+    const { db } = await getDbHandle();
+    const skip = blockedProfiles();
+    const now = Date.now();
+    if (now - this.lastExpiredCheck >= this.leaseSeconds * 1000) {
+      this.lastExpiredCheck = now;
+      const expired = await claimChunk(db, this.workerId, this.leaseSeconds, skip, 'expired');
+      if (expired) return expired;
+    }
+    const pending = await claimChunk(db, this.workerId, this.leaseSeconds, skip, 'pending');
+    if (pending) return pending;
+    this.lastExpiredCheck = now;
+    return claimChunk(db, this.workerId, this.leaseSeconds, skip, 'expired');
+  }
+
   private async loop(): Promise<void> {
     let justWorked = false;
     while (!this.stopping) {
       let chunk: ClaimedChunk | null;
       try {
-        const { db } = await getDbHandle();
-        chunk = await claimChunk(db, this.workerId, this.leaseSeconds, blockedProfiles());
+        chunk = await this.claim();
       } catch (err) {
         log('claiming a chunk failed', err);
         await this.idle(this.pollMs);
