@@ -1,0 +1,121 @@
+// Batch throughput: 100,000 rows through the sandbox at its default rate limit (1,800 requests/min).
+//
+//   node --conditions=react-server --import tsx bench/batch-throughput.ts [--rows 100000]
+//   TEST_DB=postgres TEST_DATABASE_URL=postgres://postgres@127.0.0.1:54329/postgres node … (PostgreSQL)
+//
+// The sandbox runs in a child process (its own PGlite, or the same PostgreSQL database); this
+// process is the console: it creates the job and runs the batch runner with the default settings
+// (BATCH_WORKERS, BATCH_LEASE_SECONDS). Prints figures; asserts nothing.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '@/lib/db';
+import type { DbHandle } from '@/lib/db/connection';
+import { resetEnvForTests } from '@/lib/env';
+import { createJob, getJobProgress } from '@/lib/batch/jobs';
+import { BatchRunner } from '@/lib/batch/runner';
+import { freePort, startConsoleChild } from '@/lib/batch/testing/child-process';
+import { fixtureRows } from '@/lib/batch/testing/fixtures';
+import { createTestDatabase } from '@/lib/testing/test-db';
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? undefined : process.argv[i + 1];
+};
+const ROWS = Number(arg('--rows') ?? 100_000);
+const RATE_LIMIT = 1800;
+
+function peakRssMb(pid: number): number | null {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
+    return Number.isFinite(kb) ? Math.round(kb / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function main(): Promise<void> {
+  const key = `smx_mbx_bench_${randomBytes(12).toString('hex')}`;
+  const database = await createTestDatabase();
+  (globalThis as { __sendmuxDb?: Promise<DbHandle> }).__sendmuxDb = Promise.resolve(database);
+  const sandboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smx-bench-sandbox-'));
+  const sandboxEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    SANDBOX_API_KEY: key,
+    SANDBOX_RATE_LIMIT: String(RATE_LIMIT),
+    ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: sandboxDir }),
+  };
+  const port = await freePort();
+  // BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/x") profiles the sandbox process too.
+  const nodeArgs = process.env.BENCH_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = await startConsoleChild(sandboxEnv, { sandboxPort: port, nodeArgs });
+  process.env.SANDBOX_API_KEY = key;
+  process.env.SENDMUX_KEYS = `bench=${key}`;
+  process.env.SENDMUX_API_URL = `http://127.0.0.1:${port}/sandbox/api/v1`;
+  resetEnvForTests();
+
+  try {
+    const rows = fixtureRows('bench', ROWS);
+    const t0 = performance.now();
+    const { jobId, chunkCount } = await createJob({ name: 'bench', profile: 'bench', user: null, columns: ['email', 'name'], rows, spec: {} });
+    const createMs = performance.now() - t0;
+
+    let settled = 0;
+    let retries = 0;
+    let allSettled!: () => void;
+    const finished = new Promise<void>((resolve) => (allSettled = resolve));
+    const runner = new BatchRunner({
+      onChunk: (e) => {
+        if (e.outcome === 'retry') retries++;
+        if (e.outcome === 'done' || e.outcome === 'failed') settled++;
+        if (settled === chunkCount) allSettled();
+      },
+    });
+    const t1 = performance.now();
+    await runner.start();
+    await finished;
+    const sendMs = performance.now() - t1;
+    let progress = await getJobProgress(jobId);
+    // The last worker to go idle marks the job done.
+    for (let i = 0; i < 100 && progress?.job.status === 'running'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      progress = await getJobProgress(jobId);
+    }
+    await runner.stop();
+
+    const [persisted] = await queryRows<{ queued: number; failed: number; with_id: number }>(
+      database.db,
+      sql`SELECT count(*) FILTER (WHERE status = 'queued')::int AS queued, count(*) FILTER (WHERE status = 'failed')::int AS failed,
+            count(*) FILTER (WHERE message_id IS NOT NULL)::int AS with_id
+          FROM batch_rows WHERE job_id = ${jobId}`,
+    );
+    const floorMs = (chunkCount / (RATE_LIMIT / 60)) * 1000;
+    const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    console.log(`batch-throughput (${database.kind}, ${os.cpus().length} CPUs, BATCH_WORKERS default)`);
+    console.log(`  rows                       ${ROWS.toLocaleString('en')} in ${chunkCount} requests of ≤100`);
+    console.log(`  create job (1 transaction) ${s(createMs)}`);
+    console.log(`  send wall time             ${s(sendMs)}`);
+    console.log(`  floor at ${RATE_LIMIT}/min         ${s(floorMs)}  (${chunkCount} requests ÷ ${RATE_LIMIT / 60} per second)`);
+    console.log(`  ratio                      ${(sendMs / floorMs).toFixed(3)}×  (target ≤ 1.05×)`);
+    console.log(`  ratio incl. job creation   ${((sendMs + createMs) / floorMs).toFixed(3)}×`);
+    console.log(`  rows persisted             queued ${persisted?.queued}, failed ${persisted?.failed}, with message_id ${persisted?.with_id}; job ${progress?.job.status}`);
+    console.log(`  chunk retries              ${retries}`);
+    console.log(`  peak RSS (VmHWM)           console ${peakRssMb(process.pid)} MB, sandbox ${peakRssMb(child.pid)} MB`);
+  } finally {
+    child.process.kill(nodeArgs.length > 0 ? 'SIGINT' : 'SIGKILL');
+    await database.close();
+    fs.rmSync(sandboxDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
