@@ -181,6 +181,37 @@ function walk(bound: BoundTemplate, values: Readonly<Record<string, string>>, me
   return text;
 }
 
+/**
+ * A bound template reduced to what measuring needs: the metrics of everything that is the same on
+ * every row (text, and what unknown tags print), and the tags that read a column.
+ */
+export type MeasurePlan = { constant: TextMetrics; vars: { column: string; fallback: TextMetrics | null }[] };
+
+export function measurePlan(bound: BoundTemplate): MeasurePlan {
+  const constant = newTextMetrics();
+  const vars: MeasurePlan['vars'] = [];
+  for (const p of bound.parts) {
+    if ('metrics' in p) addMetrics(constant, p.metrics);
+    else if (p.column === null) addMetrics(constant, (p.fallback ?? p.raw).metrics);
+    else vars.push({ column: p.column, fallback: p.fallback?.metrics ?? null });
+  }
+  return { constant, vars };
+}
+
+/** Measures one trimmed, non-empty value into `m` (reset first); true when it has a character HTML escapes. */
+export function measureValue(value: string, m: TextMetrics): boolean {
+  resetMetrics(m);
+  return addValue(m, value);
+}
+
+export function copyMetrics(to: TextMetrics, from: TextMetrics) {
+  to.length = from.length;
+  to.jsonBytes = from.jsonBytes;
+  to.lineBreakOrNul = from.lineBreakOrNul;
+  to.nonBlank = from.nonBlank;
+  to.exact = from.exact;
+}
+
 /** Convenience for previews and tests: compile, bind and render in one call. */
 export function renderTemplate(
   template: string,
@@ -226,7 +257,7 @@ function resetMetrics(m: TextMetrics) {
   m.exact = true;
 }
 
-function addMetrics(m: TextMetrics, add: TextMetrics) {
+export function addMetrics(m: TextMetrics, add: TextMetrics) {
   m.length += add.length;
   m.jsonBytes += add.jsonBytes;
   if (add.lineBreakOrNul) m.lineBreakOrNul = true;
@@ -234,14 +265,16 @@ function addMetrics(m: TextMetrics, add: TextMetrics) {
   if (!add.exact) m.exact = false;
 }
 
-/** Measures a trimmed, non-empty value (so it is non-blank) in one pass. */
-function addValue(m: TextMetrics, s: string) {
+/** Measures a trimmed, non-empty value (so it is non-blank) in one pass; true if HTML would escape some of it. */
+function addValue(m: TextMetrics, s: string): boolean {
   const n = s.length;
   let bytes = n;
+  let htmlSpecial = false;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0x20 && c < 0x7f) {
       if (c === 0x22 || c === 0x5c) bytes += 1;
+      if (c === 0x22 || c === 0x26 || c === 0x27 || c === 0x3c || c === 0x3e) htmlSpecial = true;
       continue;
     }
     if (c < 0x20) {
@@ -267,6 +300,7 @@ function addValue(m: TextMetrics, s: string) {
   m.length += n;
   m.jsonBytes += bytes;
   m.nonBlank = true;
+  return htmlSpecial;
 }
 
 function nextLineBreak(s: string, from: number): number {
