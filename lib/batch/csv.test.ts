@@ -172,3 +172,16 @@ describe('decodeCsvBytes', () => {
     expect(out.problem?.kind).toBe('encoding');
   });
 });
+
+describe('parseCsv with awkward column names', () => {
+  it('keeps __proto__, constructor and numeric names as plain columns', () => {
+    const parsed = parseCsv('__proto__,constructor,2024,email\na,b,c,d\n');
+    expect(Object.entries(parsed.rows[0]!.values).sort()).toEqual([
+      ['2024', 'c'],
+      ['__proto__', 'a'],
+      ['constructor', 'b'],
+      ['email', 'd'],
+    ]);
+    expect(Object.getPrototypeOf(parsed.rows[0]!.values)).toBe(Object.prototype);
+  });
+});

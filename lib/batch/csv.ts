@@ -56,7 +56,7 @@ export function parseCsv(input: string, options: ParseCsvOptions = {}): ParsedCs
   // Usually no field holds a line break: then record i is on line i + 1, and counting the file's
   // line breaks once is enough to know it.
   const multiLine = lineBreaksInText(text) !== records.length - 1;
-  const recordLines = new Array<number>(records.length);
+  const recordLines = new Uint32Array(records.length);
   let line = 1;
   for (let i = 0; i < records.length; i++) {
     recordLines[i] = line;
@@ -79,12 +79,15 @@ export function parseCsv(input: string, options: ParseCsvOptions = {}): ParsedCs
   const width = columns.length;
 
   const rows: CsvRow[] = [];
+  // Every row copies one prepared object: one shape for all rows, and JSON.parse lays its
+  // properties out inline (one allocation a row). It also makes a column named __proto__ a plain key.
+  const shape = JSON.parse(JSON.stringify(Object.fromEntries(columns.map((c) => [c, ''])))) as Record<string, string>;
   for (let i = headerIndex + 1; i < records.length; i++) {
     const cells = records[i]!;
     if (isBlank(cells) && !quoteErrors.has(i)) continue;
     const rowLine = recordLines[i]!;
-    const values: Record<string, string> = {};
-    for (let c = 0; c < width; c++) values[columns[c]!] = cells[c] ?? '';
+    const values = { ...shape };
+    for (let c = 0; c < width && c < cells.length; c++) values[columns[c]!] = cells[c]!;
     rows.push({ line: rowLine, values });
     const quote = quoteErrors.get(i);
     if (quote) problems.push({ line: rowLine, kind: 'quotes', severity: 'error', message: quote });

@@ -94,8 +94,7 @@ export function parseResultsCsv(text: string): ParsedResultsCsv {
   const counts: Record<string, number> = {};
   const rows: (CsvRow & { status: string; errorCode: string })[] = [];
   for (const row of parsed.rows) {
-    const values: Record<string, string> = {};
-    raw.forEach((name, i) => (values[columns[i]!] = restoreCell(row.values[name] ?? '')));
+    const values: Record<string, string> = Object.fromEntries(raw.map((name, i) => [columns[i]!, restoreCell(row.values[name] ?? '')]));
     const status = restoreCell(row.values[statusColumn] ?? '').trim();
     counts[status] = (counts[status] ?? 0) + 1;
     rows.push({ line: row.line, values, status, errorCode: restoreCell(row.values[errorCodeColumn] ?? '').trim() });
