@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attemptLine, batchMessages, formatDuration, formatUtc, outcomeOf, redactedAttachments, responseError } from './format';
+import { attemptLine, batchMessages, formatDuration, formatUtc, outcomeOf, prettyBody, redactedAttachments, responseError } from './format';
 
 describe('format', () => {
   it('reads times and durations the way the timeline shows them', () => {
@@ -53,5 +53,12 @@ describe('format', () => {
       { field: 'subject', code: 'invalid_parameter', message: 'subject has a line break' },
     ]);
     expect(responseError('<html>bad gateway</html>')).toBeNull();
+  });
+
+  it('prints bodies with keys in the documented order, and text answers as they came', () => {
+    const stored = { to: { name: 'Ada', email: 'a@x.test' }, from: { email: 'b@x.test' }, subject: 's', html_body: 'h', x_custom: 1 };
+    expect(prettyBody(stored).split('\n').filter((l) => /^ {2}"/.test(l)).map((l) => l.trim().split('"')[1])).toEqual(['from', 'to', 'subject', 'html_body', 'x_custom']);
+    expect(prettyBody(stored)).toContain('"email": "a@x.test",\n    "name": "Ada"');
+    expect(prettyBody('<html>502 Bad Gateway</html>')).toBe('<html>502 Bad Gateway</html>');
   });
 });

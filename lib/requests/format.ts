@@ -151,11 +151,28 @@ export function batchMessages(requestBody: unknown, responseBody: unknown, ok: b
   });
 }
 
+// jsonb stores object keys shortest first; showing them in the order the API documents them
+// reads far better ("from" before "to", "ok" before "data").
+const KEY_ORDER = [
+  'ok', 'data', 'error', 'meta', 'messages', 'from', 'to', 'cc', 'bcc', 'reply_to', 'return_path', 'subject', 'html_body', 'text_body',
+  'custom_headers', 'attachments', 'delivery_group', 'index', 'message_id', 'status', 'results', 'summary', 'code', 'message', 'retryable',
+  'param', 'doc_url', 'errors', 'field', 'request_id', 'email', 'name', 'filename', 'type', 'content_type', 'size_bytes', 'total', 'queued', 'failed',
+];
+const rank = new Map(KEY_ORDER.map((k, i) => [k, i]));
+
+/** The value with object keys in documentation order (unknown keys after, as stored). */
+export function documentedOrder(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(documentedOrder);
+  if (!isRecord(value)) return value;
+  const keys = Object.keys(value).sort((a, b) => (rank.get(a) ?? KEY_ORDER.length) - (rank.get(b) ?? KEY_ORDER.length));
+  return Object.fromEntries(keys.map((k) => [k, documentedOrder(value[k])]));
+}
+
 /** JSON pretty-printed; a stored string (an answer that was not JSON) is shown as it came. */
 export function prettyBody(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
-  return JSON.stringify(value, null, 2);
+  return JSON.stringify(documentedOrder(value), null, 2);
 }
 
 export const SEND_PATH = '/emails/send';

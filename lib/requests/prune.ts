@@ -23,7 +23,7 @@ export async function pruneRequestLog(options: PruneOptions = {}): Promise<numbe
       db,
       sql`WITH gone AS (
             DELETE FROM api_requests WHERE id IN (
-              SELECT id FROM api_requests WHERE created_at < ${cutoff}::timestamptz ORDER BY created_at LIMIT ${batch} FOR UPDATE SKIP LOCKED
+              SELECT id FROM api_requests WHERE created_at < ${cutoff}::timestamptz LIMIT ${batch} FOR UPDATE SKIP LOCKED
             ) RETURNING 1
           ) SELECT count(*) AS n FROM gone`,
     );

@@ -20,8 +20,11 @@ describe('classifyQuery', () => {
 describe('cursor', () => {
   it('round-trips microseconds and the id', () => {
     const c = encodeCursor({ createdAt: '2026-05-01T14:03:22.123456Z', id: 9007199254740 });
+    expect(c).toBe('20260501T140322.123456Z_9007199254740');
+    expect(encodeURIComponent(c)).toBe(c);
     expect(decodeCursor(c)).toEqual({ createdAt: '2026-05-01T14:03:22.123456Z', id: 9007199254740 });
     expect(decodeCursor('garbage')).toBeUndefined();
+    expect(decodeCursor('2026-05-01T14:03:22Z_1')).toBeUndefined();
   });
 });
 

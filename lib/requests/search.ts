@@ -1,6 +1,6 @@
 import 'server-only';
 import { sql, type SQL } from 'drizzle-orm';
-import { getDb, queryRows } from '@/lib/db';
+import { getDb, queryRows, type Db } from '@/lib/db';
 import { CURSOR_PATTERN, parseUtcInput, type Outcome } from '@/lib/schemas/request-log';
 import type { RequestSource } from './record';
 
@@ -101,8 +101,8 @@ export type FilterOptions = { errorCodes: string[]; paths: string[]; keyProfiles
 const JOB_REF = /^job:([^:\s]+)(?::chunk:(\d{1,9}))?$/;
 
 /**
- * What the search box holds. Only the shape is looked at here; a bare value that names a batch
- * job is recognised by `resolveQuery`, which asks the database.
+ * What the search box holds, by its shape. A bare value is looked up as an idempotency key, a
+ * request_id and a batch job id at once (see exactMatches), which is one indexed round trip.
  */
 export function classifyQuery(input: string | undefined): ClassifiedQuery {
   const q = (input ?? '').trim();
@@ -117,17 +117,12 @@ export function classifyQuery(input: string | undefined): ClassifiedQuery {
   return { kind: 'key', value: q };
 }
 
-export async function resolveQuery(input: string | undefined): Promise<ClassifiedQuery> {
-  const query = classifyQuery(input);
-  if (query.kind !== 'key' || query.value.length > 200) return query;
-  const db = await getDb();
-  const rows = await queryRows<{ id: string }>(db, sql`SELECT id FROM batch_jobs WHERE id = ${query.value} LIMIT 1`);
-  return rows.length > 0 ? { kind: 'job', jobId: query.value, value: query.value } : query;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Queries
 // ---------------------------------------------------------------------------------------------
+
+/** Must match the index (created_at DESC NULLS LAST, id DESC NULLS LAST): plain DESC means NULLS FIRST and sorts the whole table. */
+const NEWEST_FIRST = sql.raw('ORDER BY created_at DESC NULLS LAST, id DESC NULLS LAST');
 
 /** created_at exactly as stored (microseconds): a millisecond Date would make the keyset skip rows. */
 const CREATED_ISO = sql.raw(`to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
@@ -188,12 +183,14 @@ function toListItem(r: ListRow): RequestListItem {
 }
 
 export function encodeCursor(item: Pick<RequestListItem, 'createdAt' | 'id'>): string {
-  return `${item.createdAt}_${item.id}`;
+  return `${item.createdAt.replace(/[-:]/g, '')}_${item.id}`;
 }
 
 export function decodeCursor(cursor: string | undefined): { createdAt: string; id: number } | undefined {
   const m = cursor ? CURSOR_PATTERN.exec(cursor) : null;
-  return m ? { createdAt: m[1]!, id: Number(m[2]) } : undefined;
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, sec, frac = '', id] = m;
+  return { createdAt: `${y}-${mo}-${d}T${h}:${mi}:${sec}${frac}Z`, id: Number(id) };
 }
 
 function filterConditions(f: RequestFilters): SQL[] {
@@ -224,7 +221,10 @@ function exactMatches(query: ClassifiedQuery): SQL | null {
     case 'message_id':
       return sql`SELECT id FROM api_requests WHERE message_ids @> ARRAY[${query.value}]::text[]`;
     case 'key':
-      return sql`SELECT id FROM api_requests WHERE idempotency_key = ${query.value} UNION SELECT id FROM api_requests WHERE request_id = ${query.value}`;
+      // A bare id may also name a batch job: every row a job sent carries its job_id.
+      return sql`SELECT id FROM api_requests WHERE idempotency_key = ${query.value}
+        UNION SELECT id FROM api_requests WHERE request_id = ${query.value}
+        UNION SELECT id FROM api_requests WHERE job_id = ${query.value}`;
     case 'job':
       return query.chunkNo === undefined
         ? sql`SELECT id FROM api_requests WHERE job_id = ${query.jobId}`
@@ -234,12 +234,33 @@ function exactMatches(query: ClassifiedQuery): SQL | null {
   }
 }
 
+// Whether the planner has statistics for api_requests.recipients. Without them it guesses an
+// address is common and walks the whole time index for a rare one (12 s on a million rows in
+// PGlite, which has no autovacuum), so the search then takes the GIN index in every case.
+let recipientStats = new WeakMap<Db, { known: boolean; checkedAt: number }>();
+
+async function hasRecipientStats(db: Db): Promise<boolean> {
+  const cached = recipientStats.get(db);
+  if (cached && (cached.known || Date.now() - cached.checkedAt < 60_000)) return cached.known;
+  const [row] = await queryRows<{ known: boolean }>(
+    db,
+    sql`SELECT EXISTS (SELECT 1 FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'api_requests' AND attname = 'recipients') AS known`,
+  );
+  recipientStats.set(db, { known: !!row?.known, checkedAt: Date.now() });
+  return !!row?.known;
+}
+
+/** For tests and the benchmark, which drop or add statistics under a running process. */
+export function forgetPlannerStatistics(): void {
+  recipientStats = new WeakMap();
+}
+
 const where = (conds: SQL[]) => (conds.length ? sql`WHERE ${sql.join(conds, sql` AND `)}` : sql``);
 
 /** Newest first, one page at a time; `before` continues after the last row of the page before. */
 export async function searchRequests(filters: RequestFilters): Promise<RequestSearchResult> {
   const db = await getDb();
-  const query = await resolveQuery(filters.q);
+  let query = classifyQuery(filters.q);
   const limit = Math.min(Math.max(filters.limit ?? PAGE_SIZE, 1), 500);
   const conds = filterConditions(filters);
   const exact = exactMatches(query);
@@ -247,15 +268,24 @@ export async function searchRequests(filters: RequestFilters): Promise<RequestSe
   if (exact) {
     statement = sql`WITH m AS MATERIALIZED (${exact})
       SELECT ${LIST_COLUMNS} FROM api_requests ${where([sql`id IN (SELECT id FROM m)`, ...conds])}
-      ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`;
+      ${NEWEST_FIRST} LIMIT ${limit + 1}`;
+  } else if (query.kind === 'address' && !(await hasRecipientStats(db))) {
+    // created_at comes with the bitmap heap scan, so only the page's rows are fetched twice.
+    statement = sql`WITH m AS MATERIALIZED (SELECT id, created_at FROM api_requests ${where([sql`recipients @> ARRAY[${query.value}]::text[]`, ...conds])}),
+        page AS (SELECT id FROM m ${NEWEST_FIRST} LIMIT ${limit + 1})
+      SELECT ${LIST_COLUMNS} FROM api_requests WHERE id IN (SELECT id FROM page) ${NEWEST_FIRST}`;
   } else {
     // An address may be in a handful of rows or in most of them; the GIN index and the time
     // index each win one case, and the planner's array statistics tell which.
     if (query.kind === 'address') conds.unshift(sql`recipients @> ARRAY[${query.value}]::text[]`);
-    statement = sql`SELECT ${LIST_COLUMNS} FROM api_requests ${where(conds)} ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`;
+    statement = sql`SELECT ${LIST_COLUMNS} FROM api_requests ${where(conds)} ${NEWEST_FIRST} LIMIT ${limit + 1}`;
   }
   const rows = (await queryRows<ListRow>(db, statement)).map(toListItem);
   const items = rows.slice(0, limit);
+  if (query.kind === 'key') {
+    const value = query.value;
+    if (items.length > 0 && items.every((i) => i.jobId === value)) query = { kind: 'job', jobId: value, value };
+  }
   const last = items.at(-1);
   return { query, items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
 }
@@ -324,7 +354,7 @@ export async function findByRequestId(requestId: string): Promise<number[]> {
   const db = await getDb();
   const rows = await queryRows<{ id: number | string }>(
     db,
-    sql`SELECT id FROM api_requests WHERE request_id = ${requestId} ORDER BY created_at DESC, id DESC LIMIT 20`,
+    sql`SELECT id FROM api_requests WHERE request_id = ${requestId} ${NEWEST_FIRST} LIMIT 20`,
   );
   return rows.map((r) => Number(r.id));
 }
@@ -375,7 +405,7 @@ export async function listFilterOptions(): Promise<FilterOptions> {
   const db = await getDb();
   const [row] = await queryRows<{ codes: string[] | null; paths: string[] | null; profiles: string[] | null; users: string[] | null }>(
     db,
-    sql`WITH recent AS (SELECT error_code, path, key_profile, user_email FROM api_requests ORDER BY created_at DESC, id DESC LIMIT ${OPTIONS_SAMPLE})
+    sql`WITH recent AS (SELECT error_code, path, key_profile, user_email FROM api_requests ${NEWEST_FIRST} LIMIT ${OPTIONS_SAMPLE})
         SELECT
           (SELECT array_agg(DISTINCT error_code) FROM recent WHERE error_code IS NOT NULL) AS codes,
           (SELECT array_agg(DISTINCT path) FROM recent) AS paths,

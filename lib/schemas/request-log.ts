@@ -8,8 +8,8 @@ export type Outcome = (typeof OUTCOMES)[number];
 
 export const OUTCOME_LABELS: Record<Outcome, string> = { ok: 'Succeeded', failed: 'Failed', pending: 'No response recorded' };
 
-/** `<created_at as ISO UTC with microseconds>_<id>`: the last row of the page before. */
-export const CURSOR_PATTERN = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z)_(\d{1,18})$/;
+/** `<created_at, basic ISO UTC with microseconds>_<id>` of the last row of the page before; no characters a URL must escape. */
+export const CURSOR_PATTERN = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\.\d{1,6})?Z_(\d{1,18})$/;
 /** What a datetime-local input sends; the log reads it as UTC. */
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?)?$/;
 
