@@ -1,0 +1,69 @@
+import Link from 'next/link';
+import { Badge } from '@/components/ui/badge';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import type { BatchMessageRow } from '@/lib/requests/format';
+import { explainError } from '@/lib/sendmux/error-catalog';
+
+const STATUS_VARIANT = { queued: 'success', failed: 'destructive', 'not sent': 'destructive', 'no result': 'warning', pending: 'muted' } as const;
+
+/** The batch's messages by index, each with what Sendmux answered for it. */
+export function BatchMessages({ rows, composeHref }: { rows: BatchMessageRow[]; composeHref: ((index: number) => string) | null }) {
+  return (
+    <Table>
+      <TableHeader>
+        <TableRow>
+          <TableHead className="w-12 text-right">Index</TableHead>
+          <TableHead>To</TableHead>
+          <TableHead>Status</TableHead>
+          <TableHead>message_id</TableHead>
+          <TableHead>Error</TableHead>
+          {composeHref ? (
+            <TableHead>
+              <span className="sr-only">Actions</span>
+            </TableHead>
+          ) : null}
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {rows.map((m) => (
+          <TableRow key={m.index}>
+            <TableCell className="text-right tabular-nums">{m.index}</TableCell>
+            <TableCell className="max-w-64 truncate" title={m.to}>
+              {m.to || '—'}
+            </TableCell>
+            <TableCell>
+              <Badge variant={STATUS_VARIANT[m.status]} className={m.status === 'no result' ? 'border-warning/50 bg-card' : undefined}>
+                {m.status}
+              </Badge>
+            </TableCell>
+            <TableCell className="font-mono text-xs">{m.messageId ?? <span className="text-muted-foreground">—</span>}</TableCell>
+            <TableCell className="text-xs">
+              {m.error ? (
+                <div className="grid gap-0.5">
+                  <span>
+                    <code className="font-mono">{m.error.code}</code> — {explainError(m.error.code, m.error.message).title}
+                  </span>
+                  {m.error.message ? <span className="text-muted-foreground">{m.error.message}</span> : null}
+                  {m.error.fields.map((f) => (
+                    <span key={f.field} className="text-muted-foreground">
+                      <code className="font-mono">{f.field}</code>: {f.message || f.code}
+                    </span>
+                  ))}
+                </div>
+              ) : (
+                <span className="text-muted-foreground">—</span>
+              )}
+            </TableCell>
+            {composeHref ? (
+              <TableCell className="text-right">
+                <Link href={composeHref(m.index)} className="text-xs whitespace-nowrap text-primary underline-offset-2 hover:underline">
+                  Open in Compose<span className="sr-only"> (message {m.index})</span>
+                </Link>
+              </TableCell>
+            ) : null}
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}

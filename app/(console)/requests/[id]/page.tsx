@@ -1,0 +1,362 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound, redirect } from 'next/navigation';
+import { ArrowLeft, FileWarning, Layers, PenSquare } from 'lucide-react';
+import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { CopyButton } from '@/components/ui/copy-button';
+import { PageHeader } from '@/components/ui/page-header';
+import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
+import { requireRole } from '@/lib/auth/require-role';
+import { hasRole } from '@/lib/auth/roles';
+import { curlCommand, fetchSnippet, type SnippetInput } from '@/lib/compose/snippets';
+import { getEnv } from '@/lib/env';
+import { batchMessages, BATCH_PATH, documentedOrder, formatBytes, formatDuration, formatUtc, prettyBody, redactedAttachments, responseError, SEND_PATH } from '@/lib/requests/format';
+import { findByRequestId, getAttempts, getRequest, type RequestDetail } from '@/lib/requests/search';
+import { buildSupportBundle, safeRequestBody, safeResponseBody } from '@/lib/requests/support-bundle';
+import { AttemptTimeline } from './attempt-timeline';
+import { BatchMessages } from './batch-messages';
+import { ErrorExplained } from './error-explained';
+import { JsonBlock } from './json-block';
+import { StatusBadge } from '../status-badge';
+
+export const metadata: Metadata = { title: 'Request' };
+
+const SOURCE_LABEL: Record<RequestDetail['source'], string> = {
+  compose: 'Compose',
+  batch: 'CSV batch job',
+  manual_batch: 'Manual batch',
+  settings: 'Settings → Sendmux keys',
+  upload: 'Attachment upload',
+  other: 'Other',
+};
+
+function IdValue({ value, name }: { value: string | null; name: string }) {
+  if (!value) return <span className="text-muted-foreground">—</span>;
+  return (
+    <span className="flex min-w-0 items-center gap-1">
+      <code className="truncate font-mono text-xs" title={value}>
+        {value}
+      </code>
+      <CopyButton value={value} label={`Copy ${name}`} />
+    </span>
+  );
+}
+
+function snippetFor(row: RequestDetail, apiUrl: string, body: unknown): SnippetInput {
+  const base = { apiUrl, path: row.path, method: row.method, idempotencyKey: row.idempotencyKey };
+  const upload = body as { filename?: unknown; content_type?: unknown } | null;
+  if (row.path === '/emails/attachments' && upload && typeof upload.filename === 'string') {
+    const contentType = typeof upload.content_type === 'string' ? upload.content_type : undefined;
+    return { ...base, query: { filename: upload.filename, content_type: contentType }, file: { name: upload.filename, contentType: 'application/octet-stream' } };
+  }
+  return { ...base, body };
+}
+
+export default async function RequestPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requireRole('support');
+  const { id: raw } = await params;
+  const idParam = decodeURIComponent(raw);
+  if (/^req_[A-Za-z0-9]+$/.test(idParam)) {
+    const ids = await findByRequestId(idParam);
+    if (ids.length === 1) redirect(`/requests/${ids[0]}`);
+    if (ids.length > 1) redirect(`/requests?q=${encodeURIComponent(idParam)}`);
+    notFound();
+  }
+  if (!/^\d{1,15}$/.test(idParam)) notFound();
+  const row = await getRequest(Number(idParam));
+  if (!row) notFound();
+
+  const env = getEnv();
+  const attempts = row.idempotencyKey ? await getAttempts(row.idempotencyKey, row.path) : [];
+  const canSend = hasRole(user.role, 'sender');
+  const requestBody = safeRequestBody(row.path, row.requestBody);
+  const responseBody = safeResponseBody(row.responseBody);
+  const upstream = responseError(row.responseBody);
+  const redacted = redactedAttachments(row.path, requestBody);
+  const isSend = row.method === 'POST' && row.path === SEND_PATH;
+  const isBatch = row.method === 'POST' && row.path === BATCH_PATH;
+  const batchRows = isBatch ? batchMessages(row.requestBody, row.responseBody, row.ok) : [];
+  const snippet = snippetFor(row, env.sendmuxApiUrl, documentedOrder(requestBody));
+  const responseIsText = typeof row.responseBody === 'string';
+
+  return (
+    <>
+      <div className="mb-3">
+        <Button asChild variant="ghost" size="sm" className="-ml-3">
+          <Link href="/requests">
+            <ArrowLeft aria-hidden /> Requests
+          </Link>
+        </Button>
+      </div>
+      <PageHeader
+        title={`${row.method} ${row.path}`}
+        description={
+          <span className="flex flex-wrap items-center gap-2">
+            <StatusBadge row={row} />
+            <span>{formatUtc(row.createdAt, true)}</span>
+            <span aria-hidden>·</span>
+            <span>{SOURCE_LABEL[row.source]}</span>
+            <span aria-hidden>·</span>
+            <span>entry #{row.id}</span>
+          </span>
+        }
+        actions={
+          <>
+            <CopyButton value={buildSupportBundle(row, attempts)} label="Copy for support: request_id, error and the redacted request and response, without keys or attachment content">
+              Copy for support
+            </CopyButton>
+            <CopyButton value={curlCommand(snippet)} label="Copy as curl (the key is read from $SENDMUX_API_KEY)">
+              Copy as curl
+            </CopyButton>
+            {canSend && isSend ? (
+              <Button asChild size="sm">
+                <Link href={`/compose?from=${row.id}`}>
+                  <PenSquare aria-hidden /> Open in Compose
+                </Link>
+              </Button>
+            ) : null}
+          </>
+        }
+      />
+
+      <div className="grid gap-6">
+        <Card>
+          <CardContent className="pt-5">
+            <dl className="grid gap-x-8 gap-y-3 text-sm sm:grid-cols-2 xl:grid-cols-3">
+              <div className="grid gap-0.5">
+                <dt className="text-xs text-muted-foreground">Endpoint</dt>
+                <dd className="font-mono text-xs">
+                  {row.method} {row.path}
+                </dd>
+              </div>
+              <div className="grid gap-0.5">
+                <dt className="text-xs text-muted-foreground">Time</dt>
+                <dd>{formatUtc(row.createdAt, true)}</dd>
+              </div>
+              <div className="grid gap-0.5">
+                <dt className="text-xs text-muted-foreground">Duration</dt>
+                <dd>{row.ok === null ? 'no response recorded' : formatDuration(row.durationMs)}</dd>
+              </div>
+              <div className="grid gap-0.5">
+                <dt className="text-xs text-muted-foreground">HTTP status</dt>
+                <dd>{row.ok === null ? 'no response recorded' : row.status === null ? 'no HTTP answer (connection failed or timed out)' : row.status}</dd>
+              </div>
+              <div className="grid gap-0.5">
+                <dt className="text-xs text-muted-foreground">Key profile</dt>
+                <dd>{row.keyProfile}</dd>
+              </div>
+              <div className="grid gap-0.5">
+                <dt className="text-xs text-muted-foreground">User</dt>
+                <dd>{row.userEmail ?? <span className="text-muted-foreground">— (the console itself)</span>}</dd>
+              </div>
+              <div className="grid min-w-0 gap-0.5">
+                <dt className="text-xs text-muted-foreground">request_id</dt>
+                <dd>
+                  <IdValue value={row.requestId} name="request_id" />
+                </dd>
+              </div>
+              <div className="grid min-w-0 gap-0.5">
+                <dt className="text-xs text-muted-foreground">Idempotency key</dt>
+                <dd>
+                  <IdValue value={row.idempotencyKey} name="idempotency key" />
+                </dd>
+              </div>
+              <div className="grid gap-0.5">
+                <dt className="text-xs text-muted-foreground">Attempt</dt>
+                <dd>
+                  {row.attempt}
+                  {row.waitMs > 0 ? <span className="text-muted-foreground"> · after waiting {formatDuration(row.waitMs)}</span> : null}
+                  {row.nextRetryAt ? <span className="text-muted-foreground"> · retried at {formatUtc(row.nextRetryAt)}</span> : null}
+                </dd>
+              </div>
+              {isSend && row.messageIds[0] ? (
+                <div className="grid min-w-0 gap-0.5">
+                  <dt className="text-xs text-muted-foreground">message_id</dt>
+                  <dd>
+                    <IdValue value={row.messageIds[0]} name="message_id" />
+                  </dd>
+                </div>
+              ) : null}
+              {row.recipients.length ? (
+                <div className="grid min-w-0 gap-0.5">
+                  <dt className="text-xs text-muted-foreground">Recipients</dt>
+                  <dd className="truncate" title={row.recipients.join(', ')}>
+                    {row.recipients.slice(0, 3).join(', ')}
+                    {row.recipients.length > 3 ? <span className="text-muted-foreground"> +{row.recipients.length - 3} more</span> : null}
+                  </dd>
+                </div>
+              ) : null}
+              <div className="grid gap-0.5">
+                <dt className="text-xs text-muted-foreground">Came from</dt>
+                <dd className="flex flex-wrap items-center gap-x-3 gap-y-1">
+                  {row.jobId ? (
+                    <>
+                      <Link className="inline-flex items-center gap-1 text-primary underline-offset-2 hover:underline" href={`/batches/${encodeURIComponent(row.jobId)}`}>
+                        <Layers className="size-3.5" aria-hidden /> Batch job {row.jobId}
+                      </Link>
+                      {row.chunkNo !== null ? (
+                        <Link className="text-primary underline-offset-2 hover:underline" href={`/batches/${encodeURIComponent(row.jobId)}?chunk=${row.chunkNo}`}>
+                          rows of chunk {row.chunkNo}
+                        </Link>
+                      ) : null}
+                    </>
+                  ) : row.source === 'compose' && canSend ? (
+                    <Link className="text-primary underline-offset-2 hover:underline" href="/compose">
+                      Compose
+                    </Link>
+                  ) : row.source === 'settings' ? (
+                    <Link className="text-primary underline-offset-2 hover:underline" href="/settings/keys">
+                      Settings → Sendmux keys
+                    </Link>
+                  ) : (
+                    <span>{SOURCE_LABEL[row.source]}</span>
+                  )}
+                </dd>
+              </div>
+              {row.rateLimit && (row.rateLimit.remaining !== undefined || row.rateLimit.retryAfter !== undefined) ? (
+                <div className="grid gap-0.5">
+                  <dt className="text-xs text-muted-foreground">Rate limit</dt>
+                  <dd>
+                    {row.rateLimit.remaining !== undefined ? `${row.rateLimit.remaining} of ${row.rateLimit.limit ?? '?'} left` : ''}
+                    {row.rateLimit.retryAfter !== undefined ? ` · Retry-After ${row.rateLimit.retryAfter} s` : ''}
+                  </dd>
+                </div>
+              ) : null}
+            </dl>
+          </CardContent>
+        </Card>
+
+        {row.ok === null ? (
+          <Alert variant="warning" role="region" aria-label="No response">
+            <FileWarning aria-hidden />
+            <AlertTitle>No response recorded</AlertTitle>
+            <AlertDescription>
+              The console logged this attempt before sending it, but no outcome was ever written: it is still running, or the console stopped mid-call. Whether Sendmux received it is unknown;
+              {row.idempotencyKey ? ' a retry with the same Idempotency-Key is safe (Sendmux replays instead of sending twice).' : ' it carried no Idempotency-Key, so a retry could send twice.'}
+            </AlertDescription>
+          </Alert>
+        ) : row.errorCode ? (
+          <ErrorExplained code={row.errorCode} message={row.errorMessage} status={row.status} retryable={upstream?.retryable} docUrl={upstream?.docUrl} fields={upstream?.fields ?? []} />
+        ) : null}
+
+        {attempts.length > 0 ? (
+          <Card>
+            <CardHeader>
+              <CardTitle>Attempts under this idempotency key</CardTitle>
+              <CardDescription>
+                {attempts.length === 1
+                  ? 'One attempt: it was not retried.'
+                  : `${attempts.length} attempts, oldest first. Each is its own entry; the highlighted one is this page.`}
+              </CardDescription>
+            </CardHeader>
+            <CardContent>
+              <AttemptTimeline attempts={attempts} currentId={row.id} />
+            </CardContent>
+          </Card>
+        ) : null}
+
+        {isBatch ? (
+          <Card>
+            <CardHeader>
+              <CardTitle>Messages in this batch</CardTitle>
+              <CardDescription>
+                {batchRows.length} message{batchRows.length === 1 ? '' : 's'} by index; results are matched by their index field.
+                {row.ok ? ` ${batchRows.filter((m) => m.status === 'queued').length} queued, ${batchRows.filter((m) => m.status !== 'queued').length} not.` : ''}
+              </CardDescription>
+            </CardHeader>
+            <CardContent>
+              <BatchMessages rows={batchRows} composeHref={canSend ? (index) => `/compose?from=${row.id}&index=${index}` : null} />
+            </CardContent>
+          </Card>
+        ) : null}
+
+        <div className="grid gap-6 xl:grid-cols-2">
+          <Card className="min-w-0">
+            <CardHeader>
+              <CardTitle>Request</CardTitle>
+              <CardDescription>As logged. Attachment content is never stored: each attachment is kept as its name and size.</CardDescription>
+            </CardHeader>
+            <CardContent className="grid gap-3">
+              {redacted.length ? (
+                <ul className="grid gap-1 rounded-md border border-dashed p-3 text-sm" aria-label="Attachments (content not stored)">
+                  {redacted.map((a, i) => (
+                    <li key={`${a.filename}-${i}`} className="flex flex-wrap items-center gap-2">
+                      <Badge variant="muted">content not stored</Badge>
+                      <span className="font-medium">{a.filename}</span>
+                      <span className="text-muted-foreground">
+                        {formatBytes(a.sizeBytes)}
+                        {a.message !== null ? ` · message ${a.message}` : ''}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+              {requestBody === null || requestBody === undefined ? (
+                <p className="text-sm text-muted-foreground">No body ({row.method} request).</p>
+              ) : (
+                <JsonBlock label="Request body" text={prettyBody(requestBody)} />
+              )}
+            </CardContent>
+          </Card>
+          <Card className="min-w-0">
+            <CardHeader>
+              <CardTitle>Response</CardTitle>
+              <CardDescription>
+                {row.ok === null ? 'No response was recorded for this attempt.' : responseIsText ? 'The answer was not JSON; shown as received.' : 'The JSON Sendmux answered.'}
+              </CardDescription>
+            </CardHeader>
+            <CardContent>
+              {row.ok === null ? null : responseBody === null || responseBody === undefined || responseBody === '' ? (
+                <p className="text-sm text-muted-foreground">{row.status === null ? 'No HTTP answer arrived.' : 'The response had no body.'}</p>
+              ) : (
+                <JsonBlock label="Response body" text={prettyBody(responseBody)} />
+              )}
+            </CardContent>
+          </Card>
+        </div>
+
+        <Card>
+          <CardHeader>
+            <CardTitle>Reproduce</CardTitle>
+            <CardDescription>
+              The key is read from <code className="font-mono text-xs">SENDMUX_API_KEY</code> in your environment; it is never part of the command.
+              {row.idempotencyKey ? ' It keeps the original Idempotency-Key: within 24 hours Sendmux replays the original answer instead of sending again. Delete that line to send anew.' : ''}
+            </CardDescription>
+          </CardHeader>
+          <CardContent className="grid gap-3">
+            {redacted.length && !snippet.file ? (
+              <p className="rounded-md border border-warning/40 bg-warning/5 p-3 text-sm">
+                Attachment content was not stored, so this command sends each attachment as its name and size only: Sendmux will reject it until you put the base64 content back.
+              </p>
+            ) : null}
+            <Tabs defaultValue="curl">
+              <TabsList aria-label="Snippet language">
+                <TabsTrigger value="curl">curl</TabsTrigger>
+                <TabsTrigger value="fetch">fetch</TabsTrigger>
+              </TabsList>
+              <TabsContent value="curl" className="grid gap-2">
+                <JsonBlock label="curl command" text={curlCommand(snippet)} />
+                <div>
+                  <CopyButton value={curlCommand(snippet)} label="Copy the curl command">
+                    Copy curl
+                  </CopyButton>
+                </div>
+              </TabsContent>
+              <TabsContent value="fetch" className="grid gap-2">
+                <JsonBlock label="fetch snippet" text={fetchSnippet(snippet)} />
+                <div>
+                  <CopyButton value={fetchSnippet(snippet)} label="Copy as fetch">
+                    Copy as fetch
+                  </CopyButton>
+                </div>
+              </TabsContent>
+            </Tabs>
+          </CardContent>
+        </Card>
+      </div>
+    </>
+  );
+}
