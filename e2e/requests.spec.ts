@@ -9,9 +9,11 @@ import { E2E } from './support/constants';
 import { startConsole, type ConsoleServer } from './support/console-server';
 import { expectAccessible, signIn } from './support/fixtures';
 
-// Until Compose can produce them, the requests to inspect are written into a fresh embedded
-// database before a second console starts on it: rows shaped exactly as the Sendmux client
-// records them (redacted bodies, sandbox envelopes, one row per attempt).
+// Two sources of requests: real sends from Compose on the main console (sandbox mode, whose
+// sandbox key doubles as the canary that must never surface), and a second console started on an
+// embedded database seeded with rows shaped exactly as the Sendmux client records them, for the
+// cases Compose cannot produce on demand (a batch job's chunk, a body whose redaction failed,
+// more than a page of entries).
 
 const CANARY = 'smx_mbx_canary_e2e_7c1f9a2b3d4e5f60718293a4';
 const ATTACHMENT_BASE64 = Buffer.from('%PDF-1.7 quarterly figures, do not leak '.repeat(40)).toString('base64');
@@ -383,5 +385,120 @@ test.describe('request log as support on the main console', () => {
     await expect(page.getByText(E2E.support.email).first()).toBeVisible();
     await expect(page.getByRole('link', { name: /Open in Compose/ })).toHaveCount(0);
     await expectAccessibleAtRest(page, 'request detail (GET /me)');
+  });
+});
+
+test.describe('request log after sends from Compose', () => {
+  test.use({ storageState: E2E.storageState('sender'), permissions: ['clipboard-read', 'clipboard-write'] });
+
+  const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
+  const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+  const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+  async function compose(page: Page, to: string) {
+    page.on('dialog', (d) => void d.accept());
+    await page.goto('/compose');
+    await expect(page.getByRole('button', { name: 'Send', exact: true })).toBeEnabled();
+    await field(page, 'From email').fill('sandbox@sendmux.test');
+    await field(page, 'To email').fill(to);
+    await field(page, 'Subject').fill('Request log e2e');
+    await field(page, 'HTML body').fill('<p>Hello</p>');
+  }
+
+  const clipboard = (page: Page) => page.evaluate(() => navigator.clipboard.readText());
+
+  test('a failed send: copy its request_id from Compose, paste it into the search, read what it means; the support bundle has no key and no attachment', async ({ page }) => {
+    const to = `fail+insufficient_credits+${unique()}@example.com`;
+    await compose(page, to);
+    await page.locator('#attachment-input').setInputFiles({ name: 'pixel.png', mimeType: 'image/png', buffer: Buffer.from(PNG_BASE64, 'base64') });
+    await expect(page.getByText('pixel.png').first()).toBeVisible();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'What it means' });
+    await expect(alert).toContainText('insufficient_credits');
+    await alert.getByRole('button', { name: 'Copy request_id' }).click();
+    const requestId = await clipboard(page);
+    expect(requestId).toMatch(/^req_[a-z0-9]{24}$/);
+
+    await page.goto('/requests');
+    await page.getByLabel('Search requests').fill(requestId);
+    await page.getByLabel('Search requests').press('Enter');
+    await expect(page).toHaveURL(new RegExp(`q=${requestId}`));
+    await expect(results(page)).toHaveCount(1);
+    await page.getByRole('link', { name: 'Open request' }).click();
+    const why = page.getByRole('region', { name: 'What went wrong' });
+    await expect(why.getByText('Not enough credits')).toBeVisible();
+    await expect(why.getByText("The team's balance is too low for this email or the whole batch.")).toBeVisible();
+    await expect(why.getByText('Top up credits in the Sendmux dashboard')).toBeVisible();
+    await expect(page.getByRole('list', { name: 'Attempts' }).getByRole('listitem')).toHaveCount(1);
+    await expect(page.getByRole('list', { name: 'Attempts' })).toContainText('402 insufficient_credits');
+    await expect(page.getByRole('list', { name: 'Attachments (content not stored)' })).toContainText('pixel.png');
+
+    await page.getByRole('button', { name: 'Copy for support' }).click();
+    const bundle = await clipboard(page);
+    expect(bundle).toContain(requestId);
+    expect(bundle).toContain(to);
+    expect(bundle).not.toContain(E2E.sandboxKey);
+    expect(bundle).not.toMatch(/smx_(mbx|agent|root)_[A-Za-z0-9_]{8,}/);
+    expect(bundle).not.toContain(PNG_BASE64.slice(0, 40));
+    const html = await page.content();
+    expect(html).not.toContain(E2E.sandboxKey);
+    expect(html).not.toContain(PNG_BASE64.slice(0, 40));
+    await expectAccessibleAtRest(page, 'request detail after a failed Compose send');
+  });
+
+  test('503 then success from Compose: two attempts under one key, found by eml_ id, idempotency key and address', async ({ page }) => {
+    const to = `flaky+503+${unique()}@example.com`;
+    await compose(page, to);
+    const key = await field(page, 'Idempotency key').inputValue();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const sent = page.getByRole('region', { name: /^Sent/ });
+    await expect(sent).toContainText(/attempts\s*2/);
+    const messageId = (await sent.locator('code').filter({ hasText: /^eml_/ }).textContent())!;
+    const requestId = (await sent.locator('code').filter({ hasText: /^req_/ }).textContent())!;
+
+    await page.goto('/requests');
+    await search(page, messageId);
+    await expect(results(page)).toHaveCount(1);
+    await expect(results(page).first()).toContainText(requestId);
+    await search(page, key);
+    await expect(results(page)).toHaveCount(2);
+    await expect(results(page).nth(0)).toContainText('200');
+    await expect(results(page).nth(1)).toContainText('503 service_unavailable');
+    await search(page, to.toUpperCase());
+    await expect(results(page)).toHaveCount(2);
+
+    await results(page).first().getByRole('link').click();
+    const timeline = page.getByRole('list', { name: 'Attempts' });
+    await expect(timeline.getByRole('listitem')).toHaveCount(2);
+    await expect(timeline.getByRole('listitem').nth(0)).toContainText('attempt 1');
+    await expect(timeline.getByRole('listitem').nth(0)).toContainText('503 service_unavailable');
+    await expect(timeline.getByRole('listitem').nth(1)).toContainText(/waited \d/);
+    await expect(timeline.getByRole('listitem').nth(1)).toContainText('attempt 2');
+    await expect(timeline.locator('a[aria-current="page"]')).toContainText('attempt 2');
+  });
+
+  test('Open in Compose loads the logged message with a new idempotency key; support sees no such button', async ({ page, browser }) => {
+    const to = `reopen.${unique()}@example.com`;
+    await compose(page, to);
+    const key = await field(page, 'Idempotency key').inputValue();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect(page.getByRole('region', { name: /^Sent/ })).toBeVisible();
+    await page.getByRole('link', { name: 'Open in the request log' }).click();
+    await expect(page).toHaveURL(/\/requests\/\d+$/);
+    const detailUrl = page.url();
+
+    const support = await browser.newContext({ storageState: E2E.storageState('support') });
+    const supportPage = await support.newPage();
+    await supportPage.goto(detailUrl);
+    await expect(supportPage.getByRole('heading', { name: 'POST /emails/send' })).toBeVisible();
+    await expect(supportPage.getByRole('button', { name: 'Copy for support' })).toBeVisible();
+    await expect(supportPage.getByRole('link', { name: /Open in Compose/ })).toHaveCount(0);
+    await support.close();
+
+    await page.getByRole('link', { name: 'Open in Compose' }).click();
+    await expect(page).toHaveURL(/\/compose\?from=\d+/);
+    await expect(field(page, 'To email')).toHaveValue(to);
+    await expect(field(page, 'Subject')).toHaveValue('Request log e2e');
+    await expect(field(page, 'Idempotency key')).not.toHaveValue(key);
   });
 });
