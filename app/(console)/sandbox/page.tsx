@@ -1,19 +1,210 @@
 import type { Metadata } from 'next';
+import { ChevronLeft, ChevronRight, Inbox, Paperclip, PenSquare, Search, X } from 'lucide-react';
+import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { NotBuiltYet } from '@/components/not-built-yet';
+import { z } from 'zod';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { Input } from '@/components/ui/input';
 import { PageHeader } from '@/components/ui/page-header';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { requireRole } from '@/lib/auth/require-role';
-import { getEnv } from '@/lib/env';
+import { hasRole } from '@/lib/auth/roles';
+import { getEnv, maskKey, SANDBOX_API_PATH } from '@/lib/env';
+import { formatUtc } from '@/lib/requests/format';
+import { getSandboxKey } from '@/lib/sandbox/key';
+import { listOutbox, outboxCount, type OutboxSummary } from '@/lib/sandbox/outbox';
+import { ClearOutboxButton } from './clear-outbox-button';
+import { OUTBOX_PAGE_SIZE } from './outbox-display';
+import { ScenarioGuide } from './scenario-guide';
+import { TestAuthorGuide } from './test-author-guide';
 
 export const metadata: Metadata = { title: 'Sandbox' };
 
-export default async function SandboxPage() {
-  await requireRole('support');
-  if (!getEnv().sandboxServed) notFound();
+const qSchema = z.string().trim().max(300).catch('');
+const beforeSchema = z.coerce.number().int().positive().optional().catch(undefined);
+
+function outboxHref(params: { q?: string; before?: number }): string {
+  const search = new URLSearchParams();
+  if (params.q) search.set('q', params.q);
+  if (params.before !== undefined) search.set('before', String(params.before));
+  const s = search.toString();
+  return s ? `/sandbox?${s}` : '/sandbox';
+}
+
+export default async function SandboxPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const user = await requireRole('support');
+  const env = getEnv();
+  if (!env.sandboxServed) notFound();
+  const params = await searchParams;
+  const q = qSchema.parse(params.q ?? '');
+  const before = beforeSchema.parse(params.before);
+
+  const [rows, total] = await Promise.all([listOutbox({ limit: OUTBOX_PAGE_SIZE + 1, before, q: q || undefined }), outboxCount()]);
+  const page = rows.slice(0, OUTBOX_PAGE_SIZE);
+  const older = rows.length > OUTBOX_PAGE_SIZE ? page.at(-1)?.seq : undefined;
+  const isAdmin = hasRole(user.role, 'admin');
+
   return (
     <>
-      <PageHeader title="Sandbox" description="The built-in Sendmux emulator: what it received, and how to make it fail on purpose." />
-      <NotBuiltYet what="The sandbox outbox and its scenario guide arrive here next." />
+      <PageHeader
+        title="Sandbox"
+        description="The built-in Sendmux emulator: every message it accepted, and how to make it fail on purpose. Nothing here was delivered to anyone."
+        actions={isAdmin ? <ClearOutboxButton count={total} /> : null}
+      />
+      <div className="grid max-w-6xl gap-6">
+        <Card aria-labelledby="outbox-title">
+          <CardHeader className="flex-row flex-wrap items-end justify-between gap-3">
+            <div className="grid gap-1">
+              <CardTitle id="outbox-title">Outbox</CardTitle>
+              <CardDescription>
+                <span data-testid="outbox-count">
+                  {total.toLocaleString('en-US')} message{total === 1 ? '' : 's'}
+                </span>{' '}
+                accepted, newest first{q ? <> · showing matches for “{q}”</> : null}
+              </CardDescription>
+            </div>
+            <form action="/sandbox" method="get" role="search" aria-label="Outbox" className="flex w-full gap-2 sm:w-auto">
+              <label htmlFor="outbox-search" className="sr-only">
+                Search the outbox
+              </label>
+              <Input id="outbox-search" type="search" name="q" defaultValue={q} placeholder="To, subject, eml_… or req_…" className="sm:w-72" />
+              <Button type="submit" variant="secondary">
+                <Search aria-hidden /> Search
+              </Button>
+              {q ? (
+                <Button asChild variant="ghost" size="icon" aria-label="Clear search">
+                  <Link href="/sandbox">
+                    <X aria-hidden />
+                  </Link>
+                </Button>
+              ) : null}
+            </form>
+          </CardHeader>
+          <CardContent>
+            {page.length === 0 ? (
+              <EmptyOutbox searching={!!q || before !== undefined} canSend={hasRole(user.role, 'sender')} apiUrl={`${env.appUrl}${SANDBOX_API_PATH}`} />
+            ) : (
+              <>
+                <OutboxTable rows={page} />
+                <nav aria-label="Outbox pages" className="mt-3 flex items-center justify-between gap-2">
+                  {before !== undefined ? (
+                    <Button asChild variant="outline" size="sm">
+                      <Link href={outboxHref({ q })}>
+                        <ChevronLeft aria-hidden /> Newest
+                      </Link>
+                    </Button>
+                  ) : (
+                    <span />
+                  )}
+                  {older !== undefined ? (
+                    <Button asChild variant="outline" size="sm">
+                      <Link href={outboxHref({ q, before: older })}>
+                        Older <ChevronRight aria-hidden />
+                      </Link>
+                    </Button>
+                  ) : null}
+                </nav>
+              </>
+            )}
+          </CardContent>
+        </Card>
+        <ScenarioGuide />
+        <TestAuthorGuide maskedKey={maskKey(getSandboxKey())} keySource={env.sandboxApiKey ? 'configured' : 'generated'} apiUrl={`${env.appUrl}${SANDBOX_API_PATH}`} rateLimit={env.sandboxRateLimit} />
+      </div>
     </>
+  );
+}
+
+function OutboxTable({ rows }: { rows: OutboxSummary[] }) {
+  return (
+    <Table>
+      <TableHeader>
+        <TableRow>
+          <TableHead>Received</TableHead>
+          <TableHead>From</TableHead>
+          <TableHead>To</TableHead>
+          <TableHead>Subject</TableHead>
+          <TableHead>request_id</TableHead>
+          <TableHead>Idempotency key</TableHead>
+          <TableHead className="text-right">
+            <Paperclip className="ml-auto size-3.5" aria-hidden />
+            <span className="sr-only">Attachments</span>
+          </TableHead>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {rows.map((m) => (
+          <TableRow key={m.id}>
+            <TableCell className="font-mono text-xs whitespace-nowrap text-muted-foreground">
+              <time dateTime={m.createdAt.toISOString()}>{formatUtc(m.createdAt.toISOString())}</time>
+            </TableCell>
+            <TableCell className="max-w-48 truncate" title={m.fromEmail}>
+              {m.fromEmail}
+            </TableCell>
+            <TableCell className="max-w-56 truncate" title={m.toEmail}>
+              {m.toEmail}
+            </TableCell>
+            <TableCell className="max-w-80 min-w-48">
+              <Link href={`/sandbox/${m.id}`} className="line-clamp-2 font-medium underline-offset-2 hover:underline">
+                {m.subject}
+              </Link>
+              {m.batchIndex !== null ? (
+                <Badge variant="muted" className="mt-1">
+                  batch item {m.batchIndex}
+                </Badge>
+              ) : null}
+            </TableCell>
+            <TableCell className="font-mono text-xs whitespace-nowrap">{m.requestId}</TableCell>
+            <TableCell className="max-w-48 truncate font-mono text-xs" title={m.idempotencyKey ?? undefined}>
+              {m.idempotencyKey ?? <span className="text-muted-foreground">none</span>}
+            </TableCell>
+            <TableCell className="text-right tabular-nums">
+              {m.attachmentCount > 0 ? (
+                <span>
+                  {m.attachmentCount}
+                  <span className="sr-only"> attachment{m.attachmentCount === 1 ? '' : 's'}</span>
+                </span>
+              ) : (
+                <span className="text-muted-foreground">
+                  –<span className="sr-only">no attachments</span>
+                </span>
+              )}
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+function EmptyOutbox({ searching, canSend, apiUrl }: { searching: boolean; canSend: boolean; apiUrl: string }) {
+  if (searching) {
+    return (
+      <div className="rounded-md border border-dashed p-8 text-center text-sm text-muted-foreground">
+        No message matches. Search looks at To and Subject, or an exact eml_ or req_ id.{' '}
+        <Link href="/sandbox" className="font-medium text-foreground underline underline-offset-2">
+          Show all
+        </Link>
+      </div>
+    );
+  }
+  return (
+    <div className="grid justify-items-center gap-3 rounded-md border border-dashed p-8 text-center text-sm">
+      <Inbox className="size-8 text-muted-foreground" aria-hidden />
+      <p className="font-medium">The outbox is empty</p>
+      <p className="max-w-prose text-muted-foreground">
+        {canSend ? 'Send one from Compose' : 'A sender can send one from Compose'}: it appears here exactly as the sandbox received it. Tests can also POST to{' '}
+        <code className="font-mono text-xs">{apiUrl}/emails/send</code> with the sandbox key.
+      </p>
+      {canSend ? (
+        <Button asChild>
+          <Link href="/compose">
+            <PenSquare aria-hidden /> Open Compose
+          </Link>
+        </Button>
+      ) : null}
+    </div>
   );
 }

@@ -1,0 +1,53 @@
+import { Badge } from '@/components/ui/badge';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { CopyButton } from '@/components/ui/copy-button';
+import { SCENARIO_CODES, SCENARIO_NOTES, SCENARIOS } from '@/lib/sandbox/scenarios';
+
+/** The scenario grammar as lib/sandbox/scenarios.ts documents it: one source of truth for the parser and this page. */
+export function ScenarioGuide() {
+  return (
+    <Card aria-labelledby="scenarios-title">
+      <CardHeader>
+        <CardTitle id="scenarios-title">Scenarios: make the sandbox fail on purpose</CardTitle>
+        <CardDescription>Send to one of these addresses (as To, Cc or Bcc) and the sandbox answers as Sendmux would in that situation. Nothing else about the message needs to change.</CardDescription>
+      </CardHeader>
+      <CardContent className="grid gap-5">
+        <ul className="grid gap-3 lg:grid-cols-2">
+          {SCENARIOS.map((s) => (
+            <li key={s.name} className="grid content-start gap-2 rounded-md border bg-background/60 p-4">
+              <h3 className="flex flex-wrap items-center gap-2 text-sm font-semibold">
+                {s.name}
+                <code className="rounded bg-muted px-1.5 py-0.5 font-mono text-xs font-normal">{s.pattern}</code>
+              </h3>
+              <p className="text-sm leading-relaxed text-muted-foreground">{s.effect}</p>
+              <p className="flex flex-wrap items-center gap-1 text-sm">
+                <span className="text-muted-foreground">Example</span>
+                <code className="font-mono text-xs">{s.example}</code>
+                <CopyButton value={s.example} label={`Copy example ${s.example}`} />
+              </p>
+            </li>
+          ))}
+        </ul>
+        <ul className="grid list-disc gap-1 pl-5 text-sm text-muted-foreground">
+          {SCENARIO_NOTES.map((note) => (
+            <li key={note}>{note}</li>
+          ))}
+        </ul>
+        <details className="group rounded-md border p-4 text-sm">
+          <summary className="cursor-pointer font-medium">Every code a scenario can name ({SCENARIO_CODES.length})</summary>
+          <ul className="mt-3 grid gap-x-6 gap-y-1.5 sm:grid-cols-2 xl:grid-cols-3">
+            {SCENARIO_CODES.map((c) => (
+              <li key={c.code} className="flex flex-wrap items-center gap-2">
+                <Badge variant="outline" className="font-mono tabular-nums">
+                  {c.status}
+                </Badge>
+                <code className="font-mono text-xs">{c.code}</code>
+                {c.retryable ? <Badge variant="muted">retryable</Badge> : null}
+              </li>
+            ))}
+          </ul>
+        </details>
+      </CardContent>
+    </Card>
+  );
+}
