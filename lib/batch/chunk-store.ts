@@ -151,9 +151,10 @@ export async function completeChunk(
         ), u AS (
           UPDATE batch_rows r SET status = v.status, message_id = v.message_id, error_code = v.error_code,
             error_message = v.error_message, error_fields = v.error_fields, request_id = v.request_id, updated_at = now()
-          FROM c, jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
+          FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
             AS v(row_no int, status text, message_id text, error_code text, error_message text, error_fields jsonb, request_id text)
-          WHERE r.job_id = c.job_id AND r.row_no = v.row_no AND r.chunk_no = c.chunk_no AND r.try = c.try
+          WHERE r.job_id = ${chunk.jobId} AND r.row_no = v.row_no AND r.chunk_no = ${chunk.chunkNo} AND r.try = ${chunk.try}
+            AND EXISTS (SELECT 1 FROM c)
           RETURNING 1
         )
         SELECT (SELECT count(*) FROM c)::int AS chunks, (SELECT count(*) FROM u)::int AS rows`,
