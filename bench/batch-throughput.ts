@@ -27,6 +27,12 @@ const arg = (name: string) => {
 const ROWS = Number(arg('--rows') ?? 100_000);
 const RATE_LIMIT = 1800;
 
+/** utime + stime of a process in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function peakRssMb(pid: number): number | null {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -75,10 +81,13 @@ async function main(): Promise<void> {
         if (settled === chunkCount) allSettled();
       },
     });
+    const load = os.loadavg()[0]!;
+    const cpu0 = { console: cpuMs(process.pid), sandbox: cpuMs(child.pid) };
     const t1 = performance.now();
     await runner.start();
     await finished;
     const sendMs = performance.now() - t1;
+    const cpu1 = { console: cpuMs(process.pid), sandbox: cpuMs(child.pid) };
     let progress = await getJobProgress(jobId);
     // The last worker to go idle marks the job done.
     for (let i = 0; i < 100 && progress?.job.status === 'running'; i++) {
@@ -95,7 +104,7 @@ async function main(): Promise<void> {
     );
     const floorMs = (chunkCount / (RATE_LIMIT / 60)) * 1000;
     const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-    console.log(`batch-throughput (${database.kind}, ${os.cpus().length} CPUs, BATCH_WORKERS default)`);
+    console.log(`batch-throughput (${database.kind}, ${os.cpus().length} CPUs, load average ${load.toFixed(1)} at start, BATCH_WORKERS default)`);
     console.log(`  rows                       ${ROWS.toLocaleString('en')} in ${chunkCount} requests of ≤100`);
     console.log(`  create job (1 transaction) ${s(createMs)}`);
     console.log(`  send wall time             ${s(sendMs)}`);
@@ -104,6 +113,11 @@ async function main(): Promise<void> {
     console.log(`  ratio incl. job creation   ${((sendMs + createMs) / floorMs).toFixed(3)}×`);
     console.log(`  rows persisted             queued ${persisted?.queued}, failed ${persisted?.failed}, with message_id ${persisted?.with_id}; job ${progress?.job.status}`);
     console.log(`  chunk retries              ${retries}`);
+    const perRequest = (ms: number) => `${(ms / chunkCount).toFixed(1)} ms`;
+    console.log(
+      `  CPU per request            console ${perRequest(cpu1.console - cpu0.console)}, sandbox ${perRequest(cpu1.sandbox - cpu0.sandbox)}` +
+        `  (each must stay under ${(60_000 / RATE_LIMIT).toFixed(1)} ms of one core to keep pace)`,
+    );
     console.log(`  peak RSS (VmHWM)           console ${peakRssMb(process.pid)} MB, sandbox ${peakRssMb(child.pid)} MB`);
   } finally {
     child.process.kill(nodeArgs.length > 0 ? 'SIGINT' : 'SIGKILL');

@@ -22,9 +22,10 @@ import {
   resumeJob,
   retryFailedRows,
 } from './jobs';
+import { sendManualBatch } from './manual';
 import { resetPacersForTests } from './pacer';
 import { BatchRunner, type ChunkEvent } from './runner';
-import { fixtureRows } from './testing/fixtures';
+import { fixtureMessage, fixtureRows } from './testing/fixtures';
 import { attemptsOf, outboxBySubject, storedRows, waitForJob } from './testing/harness';
 import { serveSandbox, type SandboxServer } from './testing/sandbox-server';
 
@@ -309,5 +310,32 @@ describe(`batch runner against the sandbox (${testEngine()})`, () => {
     const firstIds = first.ok ? first.data.results.map((x) => (x.ok ? x.messageId : null)) : [];
     expect(firstIds).toHaveLength(100);
     for (let i = 0; i < 100; i++) expect(rows.get(i + 1)?.message_id).toBe(firstIds[i]);
+  });
+});
+
+describe(`manual batch (${testEngine()})`, () => {
+  it('sends up to 100 messages in one request and answers per index; the same key replays', async () => {
+    const messages = [fixtureMessage('man', 1), fixtureMessage('man', 2, 'fail+insufficient_credits+man@example.com'), fixtureMessage('man', 3)];
+    const first = await sendManualBatch({ profile: PROFILE, user, messages, idempotencyKey: 'manual-test-1' });
+    expect(first).toMatchObject({ ok: true, summary: { total: 3, queued: 2, failed: 1 } });
+    if (!first.ok) return;
+    expect(first.results.map((r) => [r.index, r.ok])).toEqual([
+      [0, true],
+      [1, false],
+      [2, true],
+    ]);
+    expect(first.results[1]).toMatchObject({ ok: false, error: { code: 'insufficient_credits', title: 'Not enough credits' } });
+    const again = await sendManualBatch({ profile: PROFILE, user, messages, idempotencyKey: 'manual-test-1' });
+    expect(again.ok && again.results.map((r) => (r.ok ? r.messageId : null))).toEqual(first.results.map((r) => (r.ok ? r.messageId : null)));
+    expect([...(await outboxBySubject('man')).values()].map((e) => e.count)).toEqual([1, 1]);
+    const [logged] = await queryRows<{ n: number }>(db(), sql`SELECT count(*)::int AS n FROM api_requests WHERE idempotency_key = 'manual-test-1' AND source = 'manual_batch'`);
+    expect(logged?.n).toBe(2);
+  });
+
+  it('puts a whole-request 422 onto the messages its field errors name', async () => {
+    const messages = [1, 2].map((i) => fixtureMessage('man422', i, `fail+validation_error+m${i}@example.com`));
+    const result = await sendManualBatch({ profile: PROFILE, user, messages, idempotencyKey: 'manual-test-2' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'validation_error', retryable: false } });
+    expect(result.results.map((r) => (r.ok ? null : r.error.fields.map((f) => f.field)))).toEqual([['to.email'], ['to.email']]);
   });
 });
