@@ -16,9 +16,20 @@ import { expectAccessible, signIn } from './support/fixtures';
 // more than a page of entries).
 
 const CANARY = 'smx_mbx_canary_e2e_7c1f9a2b3d4e5f60718293a4';
-const ATTACHMENT_BASE64 = Buffer.from('%PDF-1.7 quarterly figures, do not leak '.repeat(40)).toString('base64');
-const FAIL = { requestId: 'req_e2efail0insufficient0001', key: 'compose-e2e-fail-1', to: 'fail+insufficient_credits@example.com' };
-const FLAKY = { first: 'req_e2eflaky0first0000000001', second: 'req_e2eflaky0second000000001', key: 'compose-e2e-flaky-1', eml: 'eml_e2eflaky0accepted000001' };
+const ATTACHMENT_BASE64 = Buffer.from('%PDF-1.7 quarterly figures, do not leak '.repeat(40)).toString(
+  'base64',
+);
+const FAIL = {
+  requestId: 'req_e2efail0insufficient0001',
+  key: 'compose-e2e-fail-1',
+  to: 'fail+insufficient_credits@example.com',
+};
+const FLAKY = {
+  first: 'req_e2eflaky0first0000000001',
+  second: 'req_e2eflaky0second000000001',
+  key: 'compose-e2e-flaky-1',
+  eml: 'eml_e2eflaky0accepted000001',
+};
 const BATCH = { requestId: 'req_e2ebatch0partial00000001', key: 'job:jbe2e:chunk:4:try:1', jobId: 'jbe2e' };
 const PEOPLE = {
   admin: { email: 'admin@requests.test', password: 'admin-password-requests' },
@@ -34,7 +45,13 @@ const message = (to: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 const ok = (requestId: string, data: unknown) => ({ ok: true, data, meta: { request_id: requestId } });
-const failure = (requestId: string, code: string, message: string, retryable: boolean, errors?: unknown[]) => ({
+const failure = (
+  requestId: string,
+  code: string,
+  message: string,
+  retryable: boolean,
+  errors?: unknown[],
+) => ({
   ok: false,
   error: { code, message, retryable, ...(errors ? { errors } : {}) },
   meta: { request_id: requestId },
@@ -47,10 +64,22 @@ async function seed(dataDir: string): Promise<void> {
     // Cheap scrypt parameters: the hash carries them, and these accounts live for one test run.
     const cheap = { N: 2 ** 12, r: 8, p: 1 };
     for (const [role, who] of Object.entries(PEOPLE)) {
-      await db.insert(users).values({ id: `u-${role}`, email: who.email, role: role as 'admin' | 'sender' | 'support', passwordHash: await hashPassword(who.password, cheap) });
+      await db
+        .insert(users)
+        .values({
+          id: `u-${role}`,
+          email: who.email,
+          role: role as 'admin' | 'sender' | 'support',
+          passwordHash: await hashPassword(who.password, cheap),
+        });
     }
     const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000);
-    const common = { keyProfile: 'sandbox', method: 'POST', userId: 'u-sender', userEmail: PEOPLE.sender.email } as const;
+    const common = {
+      keyProfile: 'sandbox',
+      method: 'POST',
+      userId: 'u-sender',
+      userEmail: PEOPLE.sender.email,
+    } as const;
     // Filler first (oldest), so the request list has more than one page.
     await db.insert(apiRequests).values(
       Array.from({ length: 55 }, (_, i) => ({
@@ -64,7 +93,9 @@ async function seed(dataDir: string): Promise<void> {
         ok: true,
         requestId: `req_e2eme${String(i).padStart(19, '0')}`,
         durationMs: 30,
-        responseBody: ok(`req_e2eme${String(i).padStart(19, '0')}`, { team: { id: 'team_sandbox', name: 'Sandbox team' } }),
+        responseBody: ok(`req_e2eme${String(i).padStart(19, '0')}`, {
+          team: { id: 'team_sandbox', name: 'Sandbox team' },
+        }),
       })),
     );
     await db.insert(apiRequests).values([
@@ -86,7 +117,12 @@ async function seed(dataDir: string): Promise<void> {
           html_body: `<p>Your invoice is attached. ref ${CANARY}</p>`,
           attachments: [{ filename: 'q3-report.pdf', type: 'application/pdf', content: ATTACHMENT_BASE64 }],
         }),
-        responseBody: failure(FAIL.requestId, 'insufficient_credits', 'The team balance is too low for this request.', false),
+        responseBody: failure(
+          FAIL.requestId,
+          'insufficient_credits',
+          'The team balance is too low for this request.',
+          false,
+        ),
         recipients: [FAIL.to],
       },
       {
@@ -105,7 +141,12 @@ async function seed(dataDir: string): Promise<void> {
         requestId: FLAKY.first,
         durationMs: 120,
         requestBody: message('flaky+503@example.com'),
-        responseBody: failure(FLAKY.first, 'service_unavailable', 'Sendmux is temporarily unavailable.', true),
+        responseBody: failure(
+          FLAKY.first,
+          'service_unavailable',
+          'Sendmux is temporarily unavailable.',
+          true,
+        ),
         recipients: ['flaky+503@example.com'],
       },
       {
@@ -139,7 +180,13 @@ async function seed(dataDir: string): Promise<void> {
         ok: true,
         requestId: BATCH.requestId,
         durationMs: 210,
-        requestBody: { messages: [message('row1@example.com'), message('fail+validation_error@example.com'), message('row3@example.com')] },
+        requestBody: {
+          messages: [
+            message('row1@example.com'),
+            message('fail+validation_error@example.com'),
+            message('row3@example.com'),
+          ],
+        },
         responseBody: ok(BATCH.requestId, {
           results: [
             { index: 2, message_id: 'eml_e2ebatch0row3000000001', status: 'queued' },
@@ -147,7 +194,12 @@ async function seed(dataDir: string): Promise<void> {
               index: 1,
               message_id: null,
               status: 'failed',
-              error: { code: 'validation_error', message: 'The message failed validation (1 problem); see errors.', retryable: false, errors: [{ field: 'to.email', code: 'rejected', message: 'The address was rejected' }] },
+              error: {
+                code: 'validation_error',
+                message: 'The message failed validation (1 problem); see errors.',
+                retryable: false,
+                errors: [{ field: 'to.email', code: 'rejected', message: 'The address was rejected' }],
+              },
             },
             { index: 0, message_id: 'eml_e2ebatch0row1000000001', status: 'queued' },
           ],
@@ -166,7 +218,10 @@ async function seed(dataDir: string): Promise<void> {
 let server: ConsoleServer;
 
 async function signedIn(browser: Browser, who: keyof typeof PEOPLE): Promise<Page> {
-  const ctx = await browser.newContext({ baseURL: server.url, permissions: ['clipboard-read', 'clipboard-write'] });
+  const ctx = await browser.newContext({
+    baseURL: server.url,
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
   const page = await ctx.newPage();
   await signIn(page, PEOPLE[who], server.url);
   return page;
@@ -175,7 +230,9 @@ async function signedIn(browser: Browser, who: keyof typeof PEOPLE): Promise<Pag
 async function search(page: Page, q: string) {
   await page.getByLabel('Search requests').fill(q);
   await page.getByLabel('Search requests').press('Enter');
-  await expect(page).toHaveURL(new RegExp(`[?&]q=${encodeURIComponent(q).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  await expect(page).toHaveURL(
+    new RegExp(`[?&]q=${encodeURIComponent(q).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+  );
 }
 
 /** axe checks the page as rendered: a pointer left over a row would be judged in its hover colours. */
@@ -209,7 +266,9 @@ test.describe('request log on a console with recorded requests', () => {
     await expect(page.getByRole('heading', { name: 'POST /emails/send' })).toBeVisible();
     const why = page.getByRole('region', { name: 'What went wrong' });
     await expect(why.getByText('Not enough credits')).toBeVisible();
-    await expect(why.getByText("The team's balance is too low for this email or the whole batch.")).toBeVisible();
+    await expect(
+      why.getByText("The team's balance is too low for this email or the whole batch."),
+    ).toBeVisible();
     await expect(why.getByText('A retry will not help')).toBeVisible();
     await expect(page.getByRole('list', { name: 'Attempts' }).getByRole('listitem')).toHaveCount(1);
     const attachments = page.getByRole('list', { name: 'Attachments (content not stored)' });
@@ -222,7 +281,9 @@ test.describe('request log on a console with recorded requests', () => {
     await expectAccessibleAtRest(page, 'request detail (failed send)');
   });
 
-  test('"Copy for support" and "Copy as curl" carry the request_id but no key and no attachment content', async ({ browser }) => {
+  test('"Copy for support" and "Copy as curl" carry the request_id but no key and no attachment content', async ({
+    browser,
+  }) => {
     const page = await signedIn(browser, 'support');
     await page.goto(`/requests/${FAIL.requestId}`);
     await expect(page).toHaveURL(/\/requests\/\d+$/);
@@ -245,7 +306,9 @@ test.describe('request log on a console with recorded requests', () => {
     await expect(page.getByText('Attachment content was not stored, so this command')).toBeVisible();
   });
 
-  test('search by eml_ id, idempotency key and address finds the right rows; a 503-then-200 shows two attempts', async ({ browser }) => {
+  test('search by eml_ id, idempotency key and address finds the right rows; a 503-then-200 shows two attempts', async ({
+    browser,
+  }) => {
     const page = await signedIn(browser, 'support');
     await page.goto('/requests');
     await search(page, FLAKY.eml);
@@ -275,9 +338,13 @@ test.describe('request log on a console with recorded requests', () => {
     await expect(timeline.getByRole('listitem').nth(1)).toContainText('attempt 2');
     await expect(timeline.getByRole('listitem').nth(1)).toContainText('200');
     await expect(timeline.locator('a[aria-current="page"]')).toContainText('attempt 1');
-    await expect(page.getByRole('region', { name: 'What went wrong' }).getByText('A retry can help')).toBeVisible();
+    await expect(
+      page.getByRole('region', { name: 'What went wrong' }).getByText('A retry can help'),
+    ).toBeVisible();
     await timeline.getByRole('link', { name: /attempt 2/ }).click();
-    await expect(page.getByRole('list', { name: 'Attempts' }).locator('a[aria-current="page"]')).toContainText('attempt 2');
+    await expect(
+      page.getByRole('list', { name: 'Attempts' }).locator('a[aria-current="page"]'),
+    ).toContainText('attempt 2');
     await expect(page.getByText(FLAKY.eml).first()).toBeVisible();
   });
 
@@ -295,13 +362,21 @@ test.describe('request log on a console with recorded requests', () => {
     await expect(table.locator('tbody tr').nth(1)).toContainText('validation_error');
     await expect(table.locator('tbody tr').nth(1)).toContainText('to.email');
     await expect(table.locator('tbody tr').nth(2)).toContainText('eml_e2ebatch0row3000000001');
-    await expect(page.getByRole('link', { name: `Batch job ${BATCH.jobId}` })).toHaveAttribute('href', `/batches/${BATCH.jobId}`);
-    await expect(page.getByRole('link', { name: 'rows of chunk 4' })).toHaveAttribute('href', `/batches/${BATCH.jobId}?chunk=4`);
+    await expect(page.getByRole('link', { name: `Batch job ${BATCH.jobId}` })).toHaveAttribute(
+      'href',
+      `/batches/${BATCH.jobId}`,
+    );
+    await expect(page.getByRole('link', { name: 'rows of chunk 4' })).toHaveAttribute(
+      'href',
+      `/batches/${BATCH.jobId}?chunk=4`,
+    );
     await expect(page.getByRole('link', { name: /Open in Compose/ })).toHaveCount(0);
     await expectAccessibleAtRest(page, 'request detail (batch)');
   });
 
-  test('support sees no Open in Compose; a sender does, for sends and for each batch message', async ({ browser }) => {
+  test('support sees no Open in Compose; a sender does, for sends and for each batch message', async ({
+    browser,
+  }) => {
     const support = await signedIn(browser, 'support');
     await support.goto(`/requests/${FLAKY.second}`);
     await expect(support.getByRole('heading', { name: 'POST /emails/send' })).toBeVisible();
@@ -312,12 +387,20 @@ test.describe('request log on a console with recorded requests', () => {
     await sender.goto(`/requests/${FLAKY.second}`);
     await expect(sender).toHaveURL(/\/requests\/(\d+)$/);
     const id = /\/requests\/(\d+)$/.exec(sender.url())![1];
-    await expect(sender.getByRole('link', { name: 'Open in Compose' })).toHaveAttribute('href', `/compose?from=${id}`);
+    await expect(sender.getByRole('link', { name: 'Open in Compose' })).toHaveAttribute(
+      'href',
+      `/compose?from=${id}`,
+    );
     await sender.goto(`/requests/${BATCH.requestId}`);
-    await expect(sender.getByRole('link', { name: 'Open in Compose (message 1)' })).toHaveAttribute('href', /\/compose\?from=\d+&index=1$/);
+    await expect(sender.getByRole('link', { name: 'Open in Compose (message 1)' })).toHaveAttribute(
+      'href',
+      /\/compose\?from=\d+&index=1$/,
+    );
   });
 
-  test('search state lives in the URL; pages are keyset pages; filters narrow the list', async ({ browser }) => {
+  test('search state lives in the URL; pages are keyset pages; filters narrow the list', async ({
+    browser,
+  }) => {
     const page = await signedIn(browser, 'support');
     await page.goto('/requests');
     await expect(results(page)).toHaveCount(50);
@@ -348,7 +431,9 @@ test.describe('request log on a console with recorded requests', () => {
 test.describe('request log as support on the main console', () => {
   test.use({ storageState: E2E.storageState('support') });
 
-  test('shows how long entries are kept and one search box; the search lives in the URL', async ({ page }) => {
+  test('shows how long entries are kept and one search box; the search lives in the URL', async ({
+    page,
+  }) => {
     await page.goto('/requests');
     await expect(page.getByText(/Entries are kept for 30 days/)).toBeVisible();
     const box = page.getByLabel('Search requests');
@@ -372,13 +457,17 @@ test.describe('request log as support on the main console', () => {
     await expectAccessible(page, 'request not found');
   });
 
-  test('a connection check from Settings shows up in the log and opens as a detail page', async ({ page }) => {
+  test('a connection check from Settings shows up in the log and opens as a detail page', async ({
+    page,
+  }) => {
     await page.goto('/settings/keys');
     const check = page.getByRole('button', { name: /Check connection/ }).first();
     test.skip((await check.count()) === 0, 'Settings → Sendmux keys has no connection check in this build');
     await check.click();
     await expect(page.getByText(/Connected to team|request_id/).first()).toBeVisible();
-    await page.goto(`/requests?endpoint=${encodeURIComponent('/me')}&user=${encodeURIComponent(E2E.support.email)}`);
+    await page.goto(
+      `/requests?endpoint=${encodeURIComponent('/me')}&user=${encodeURIComponent(E2E.support.email)}`,
+    );
     await expect(results(page).first()).toBeVisible();
     await results(page).first().getByRole('link').click();
     await expect(page.getByRole('heading', { name: 'GET /me' })).toBeVisible();
@@ -392,7 +481,8 @@ test.describe('request log after sends from Compose', () => {
   test.use({ storageState: E2E.storageState('sender'), permissions: ['clipboard-read', 'clipboard-write'] });
 
   const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
-  const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+  const PNG_BASE64 =
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
   const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
   async function compose(page: Page, to: string) {
@@ -407,10 +497,14 @@ test.describe('request log after sends from Compose', () => {
 
   const clipboard = (page: Page) => page.evaluate(() => navigator.clipboard.readText());
 
-  test('a failed send: copy its request_id from Compose, paste it into the search, read what it means; the support bundle has no key and no attachment', async ({ page }) => {
+  test('a failed send: copy its request_id from Compose, paste it into the search, read what it means; the support bundle has no key and no attachment', async ({
+    page,
+  }) => {
     const to = `fail+insufficient_credits+${unique()}@example.com`;
     await compose(page, to);
-    await page.locator('#attachment-input').setInputFiles({ name: 'pixel.png', mimeType: 'image/png', buffer: Buffer.from(PNG_BASE64, 'base64') });
+    await page
+      .locator('#attachment-input')
+      .setInputFiles({ name: 'pixel.png', mimeType: 'image/png', buffer: Buffer.from(PNG_BASE64, 'base64') });
     await expect(page.getByText('pixel.png').first()).toBeVisible();
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     const alert = page.getByRole('alert').filter({ hasText: 'What it means' });
@@ -427,11 +521,15 @@ test.describe('request log after sends from Compose', () => {
     await page.getByRole('link', { name: 'Open request' }).click();
     const why = page.getByRole('region', { name: 'What went wrong' });
     await expect(why.getByText('Not enough credits')).toBeVisible();
-    await expect(why.getByText("The team's balance is too low for this email or the whole batch.")).toBeVisible();
+    await expect(
+      why.getByText("The team's balance is too low for this email or the whole batch."),
+    ).toBeVisible();
     await expect(why.getByText('Top up credits in the Sendmux dashboard')).toBeVisible();
     await expect(page.getByRole('list', { name: 'Attempts' }).getByRole('listitem')).toHaveCount(1);
     await expect(page.getByRole('list', { name: 'Attempts' })).toContainText('402 insufficient_credits');
-    await expect(page.getByRole('list', { name: 'Attachments (content not stored)' })).toContainText('pixel.png');
+    await expect(page.getByRole('list', { name: 'Attachments (content not stored)' })).toContainText(
+      'pixel.png',
+    );
 
     await page.getByRole('button', { name: 'Copy for support' }).click();
     const bundle = await clipboard(page);
@@ -446,7 +544,9 @@ test.describe('request log after sends from Compose', () => {
     await expectAccessibleAtRest(page, 'request detail after a failed Compose send');
   });
 
-  test('503 then success from Compose: two attempts under one key, found by eml_ id, idempotency key and address', async ({ page }) => {
+  test('503 then success from Compose: two attempts under one key, found by eml_ id, idempotency key and address', async ({
+    page,
+  }) => {
     const to = `flaky+503+${unique()}@example.com`;
     await compose(page, to);
     const key = await field(page, 'Idempotency key').inputValue();
@@ -477,7 +577,10 @@ test.describe('request log after sends from Compose', () => {
     await expect(timeline.locator('a[aria-current="page"]')).toContainText('attempt 2');
   });
 
-  test('Open in Compose loads the logged message with a new idempotency key; support sees no such button', async ({ page, browser }) => {
+  test('Open in Compose loads the logged message with a new idempotency key; support sees no such button', async ({
+    page,
+    browser,
+  }) => {
     const to = `reopen.${unique()}@example.com`;
     await compose(page, to);
     const key = await field(page, 'Idempotency key').inputValue();

@@ -41,7 +41,11 @@ export function outcomeOf(row: { ok: boolean | null; nextRetryAt: string | null 
 }
 
 /** "503 service_unavailable", "200", "no response recorded". */
-export function statusText(row: { status: number | null; ok: boolean | null; errorCode: string | null }): string {
+export function statusText(row: {
+  status: number | null;
+  ok: boolean | null;
+  errorCode: string | null;
+}): string {
   if (row.ok === null) return 'no response recorded';
   const parts = [row.status === null ? 'no HTTP answer' : String(row.status)];
   if (row.errorCode) parts.push(row.errorCode);
@@ -49,7 +53,13 @@ export function statusText(row: { status: number | null; ok: boolean | null; err
 }
 
 /** "attempt 1 · 503 service_unavailable · 120 ms". */
-export function attemptLine(a: { attempt: number; status: number | null; ok: boolean | null; errorCode: string | null; durationMs: number | null }): string {
+export function attemptLine(a: {
+  attempt: number;
+  status: number | null;
+  ok: boolean | null;
+  errorCode: string | null;
+  durationMs: number | null;
+}): string {
   const parts = [`attempt ${a.attempt}`, statusText(a)];
   if (a.ok !== null) parts.push(formatDuration(a.durationMs));
   return parts.join(' · ');
@@ -68,7 +78,13 @@ export type RedactedAttachment = { message: number | null; filename: string; siz
 export function redactedAttachments(path: string, body: unknown): RedactedAttachment[] {
   if (!isRecord(body)) return [];
   if (path.split('?')[0]!.replace(/\/+$/, '').endsWith('/emails/attachments') && 'size_bytes' in body) {
-    return [{ message: null, filename: str(body.filename) ?? 'upload', sizeBytes: typeof body.size_bytes === 'number' ? body.size_bytes : null }];
+    return [
+      {
+        message: null,
+        filename: str(body.filename) ?? 'upload',
+        sizeBytes: typeof body.size_bytes === 'number' ? body.size_bytes : null,
+      },
+    ];
   }
   const batch = Array.isArray(body.messages);
   const out: RedactedAttachment[] = [];
@@ -76,7 +92,11 @@ export function redactedAttachments(path: string, body: unknown): RedactedAttach
     if (!Array.isArray(m.attachments)) return;
     for (const a of m.attachments) {
       if (!isRecord(a) || 'content' in a || 'attachment_id' in a) continue;
-      out.push({ message: batch ? i : null, filename: str(a.filename) ?? 'attachment', sizeBytes: typeof a.size_bytes === 'number' ? a.size_bytes : null });
+      out.push({
+        message: batch ? i : null,
+        filename: str(a.filename) ?? 'attachment',
+        sizeBytes: typeof a.size_bytes === 'number' ? a.size_bytes : null,
+      });
     }
   });
   return out;
@@ -89,16 +109,24 @@ function fieldErrorsIn(error: unknown): FieldError[] {
   const out: FieldError[] = [];
   if (Array.isArray(error.errors)) {
     for (const e of error.errors) {
-      if (isRecord(e)) out.push({ field: str(e.field) ?? '(request)', code: str(e.code) ?? '', message: str(e.message) ?? '' });
+      if (isRecord(e))
+        out.push({
+          field: str(e.field) ?? '(request)',
+          code: str(e.code) ?? '',
+          message: str(e.message) ?? '',
+        });
     }
   }
   const param = str(error.param);
-  if (param && !out.some((e) => e.field === param)) out.push({ field: param, code: str(error.code) ?? '', message: str(error.message) ?? '' });
+  if (param && !out.some((e) => e.field === param))
+    out.push({ field: param, code: str(error.code) ?? '', message: str(error.message) ?? '' });
   return out;
 }
 
 /** The error object of a stored response, when it has one. */
-export function responseError(response: unknown): { code?: string; message?: string; retryable?: boolean; docUrl?: string; fields: FieldError[] } | null {
+export function responseError(
+  response: unknown,
+): { code?: string; message?: string; retryable?: boolean; docUrl?: string; fields: FieldError[] } | null {
   if (!isRecord(response) || !isRecord(response.error)) return null;
   const e = response.error;
   return {
@@ -120,12 +148,17 @@ export type BatchMessageRow = {
 };
 
 /** One row per message of a batch request, by the results' `index` field (their order is not promised). */
-export function batchMessages(requestBody: unknown, responseBody: unknown, ok: boolean | null): BatchMessageRow[] {
+export function batchMessages(
+  requestBody: unknown,
+  responseBody: unknown,
+  ok: boolean | null,
+): BatchMessageRow[] {
   const messages = messagesOf(requestBody);
   const data = isRecord(responseBody) && isRecord(responseBody.data) ? responseBody.data : null;
   const results = new Map<number, Json>();
   if (data && Array.isArray(data.results)) {
-    for (const r of data.results) if (isRecord(r) && typeof r.index === 'number' && !results.has(r.index)) results.set(r.index, r);
+    for (const r of data.results)
+      if (isRecord(r) && typeof r.index === 'number' && !results.has(r.index)) results.set(r.index, r);
   }
   const whole = responseError(responseBody);
   return messages.map((m, index) => {
@@ -134,11 +167,20 @@ export function batchMessages(requestBody: unknown, responseBody: unknown, ok: b
     const r = results.get(index);
     if (ok === null) return { index, to, subject, status: 'pending', messageId: null, error: null };
     if (!r) {
-      if (whole) return { index, to, subject, status: 'not sent', messageId: null, error: { code: whole.code ?? 'unknown_error', message: whole.message ?? '', fields: [] } };
+      if (whole)
+        return {
+          index,
+          to,
+          subject,
+          status: 'not sent',
+          messageId: null,
+          error: { code: whole.code ?? 'unknown_error', message: whole.message ?? '', fields: [] },
+        };
       return { index, to, subject, status: 'no result', messageId: null, error: null };
     }
     const messageId = str(r.message_id) ?? null;
-    if (r.status === 'queued' && messageId) return { index, to, subject, status: 'queued', messageId, error: null };
+    if (r.status === 'queued' && messageId)
+      return { index, to, subject, status: 'queued', messageId, error: null };
     const err = isRecord(r.error) ? r.error : {};
     return {
       index,
@@ -146,7 +188,11 @@ export function batchMessages(requestBody: unknown, responseBody: unknown, ok: b
       subject,
       status: 'failed',
       messageId,
-      error: { code: str(err.code) ?? 'unknown_error', message: str(err.message) ?? '', fields: fieldErrorsIn(err) },
+      error: {
+        code: str(err.code) ?? 'unknown_error',
+        message: str(err.message) ?? '',
+        fields: fieldErrorsIn(err),
+      },
     };
   });
 }
@@ -154,9 +200,45 @@ export function batchMessages(requestBody: unknown, responseBody: unknown, ok: b
 // jsonb stores object keys shortest first; showing them in the order the API documents them
 // reads far better ("from" before "to", "ok" before "data").
 const KEY_ORDER = [
-  'ok', 'data', 'error', 'meta', 'messages', 'from', 'to', 'cc', 'bcc', 'reply_to', 'return_path', 'subject', 'html_body', 'text_body',
-  'custom_headers', 'attachments', 'delivery_group', 'index', 'message_id', 'status', 'results', 'summary', 'code', 'message', 'retryable',
-  'param', 'doc_url', 'errors', 'field', 'request_id', 'email', 'name', 'filename', 'type', 'content_type', 'size_bytes', 'total', 'queued', 'failed',
+  'index',
+  'ok',
+  'data',
+  'error',
+  'meta',
+  'messages',
+  'from',
+  'to',
+  'cc',
+  'bcc',
+  'reply_to',
+  'return_path',
+  'subject',
+  'html_body',
+  'text_body',
+  'custom_headers',
+  'attachments',
+  'delivery_group',
+    'message_id',
+  'status',
+  'results',
+  'summary',
+  'code',
+  'message',
+  'retryable',
+  'param',
+  'doc_url',
+  'errors',
+  'field',
+  'request_id',
+  'email',
+  'name',
+  'filename',
+  'type',
+  'content_type',
+  'size_bytes',
+  'total',
+  'queued',
+  'failed',
 ];
 const rank = new Map(KEY_ORDER.map((k, i) => [k, i]));
 
@@ -164,7 +246,9 @@ const rank = new Map(KEY_ORDER.map((k, i) => [k, i]));
 export function documentedOrder(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(documentedOrder);
   if (!isRecord(value)) return value;
-  const keys = Object.keys(value).sort((a, b) => (rank.get(a) ?? KEY_ORDER.length) - (rank.get(b) ?? KEY_ORDER.length));
+  const keys = Object.keys(value).sort(
+    (a, b) => (rank.get(a) ?? KEY_ORDER.length) - (rank.get(b) ?? KEY_ORDER.length),
+  );
   return Object.fromEntries(keys.map((k) => [k, documentedOrder(value[k])]));
 }
 

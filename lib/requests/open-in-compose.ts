@@ -6,7 +6,19 @@ import { getRequest } from './search';
 
 export type ComposeDraft = { message: MessageInput; profile: string; notes: string[] };
 
-const KNOWN_FIELDS = new Set(['from', 'to', 'subject', 'html_body', 'text_body', 'cc', 'bcc', 'reply_to', 'return_path', 'custom_headers', 'attachments']);
+const KNOWN_FIELDS = new Set([
+  'from',
+  'to',
+  'subject',
+  'html_body',
+  'text_body',
+  'cc',
+  'bcc',
+  'reply_to',
+  'return_path',
+  'custom_headers',
+  'attachments',
+]);
 
 /**
  * The message a logged send carried, as compose form values, for "Open in Compose". For a batch
@@ -38,7 +50,11 @@ export async function loadComposeDraftFromRequest(id: number, index?: number): P
     const known = Object.fromEntries(Object.entries(payload).filter(([k]) => KNOWN_FIELDS.has(k)));
     parsed = fromSendPayload(known);
     if (!parsed.ok) return null;
-    notes.push(...Object.keys(payload).filter((k) => !KNOWN_FIELDS.has(k)).map((k) => `The field “${k}” cannot be edited in the form and was left out.`));
+    notes.push(
+      ...Object.keys(payload)
+        .filter((k) => !KNOWN_FIELDS.has(k))
+        .map((k) => `The field “${k}” cannot be edited in the form and was left out.`),
+    );
   }
   return { message: parsed.message, profile: row.keyProfile, notes: [...notes, ...parsed.notes] };
 }

@@ -43,7 +43,9 @@ async function maintainEmbedded(): Promise<void> {
   await handle.db.execute(sql`VACUUM (ANALYZE) api_requests`);
 }
 
-const globalForPrune = globalThis as typeof globalThis & { __sendmuxPruneTimer?: ReturnType<typeof setInterval> };
+const globalForPrune = globalThis as typeof globalThis & {
+  __sendmuxPruneTimer?: ReturnType<typeof setInterval>;
+};
 
 /** One scheduled run: prune, then (PGlite only) vacuum and refresh the planner's statistics. */
 export async function pruneAndMaintain(options: PruneOptions = {}): Promise<number> {
@@ -56,7 +58,9 @@ async function runScheduledPrune(): Promise<void> {
   try {
     const deleted = await pruneAndMaintain();
     if (deleted > 0) {
-      console.log(`[sendmux-console] Request log: pruned ${deleted} entr${deleted === 1 ? 'y' : 'ies'} older than ${getEnv().requestLogRetentionDays} days.`);
+      console.log(
+        `[sendmux-console] Request log: pruned ${deleted} entr${deleted === 1 ? 'y' : 'ies'} older than ${getEnv().requestLogRetentionDays} days.`,
+      );
     }
   } catch (err) {
     console.error('[sendmux-console] Request log pruning failed:', err instanceof Error ? err.message : err);

@@ -6,7 +6,15 @@ import { testEngine, useTestDatabase } from '@/lib/testing/test-db';
 import { loadComposeDraftFromRequest } from './open-in-compose';
 import { pruneAndMaintain, pruneRequestLog } from './prune';
 import { completeAttempt, startAttempt, type AttemptStart } from './record';
-import { findByRequestId, forgetPlannerStatistics, getAttempts, getRequest, listFilterOptions, searchRequests, type RequestFilters } from './search';
+import {
+  findByRequestId,
+  forgetPlannerStatistics,
+  getAttempts,
+  getRequest,
+  listFilterOptions,
+  searchRequests,
+  type RequestFilters,
+} from './search';
 
 const getDb = useTestDatabase();
 
@@ -18,7 +26,17 @@ const message = (to: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-async function call(start: Partial<AttemptStart> & { body: unknown }, done: { status: number | null; ok: boolean; errorCode?: string; errorMessage?: string; requestId?: string; responseBody?: unknown } | null) {
+async function call(
+  start: Partial<AttemptStart> & { body: unknown },
+  done: {
+    status: number | null;
+    ok: boolean;
+    errorCode?: string;
+    errorMessage?: string;
+    requestId?: string;
+    responseBody?: unknown;
+  } | null,
+) {
   const id = await startAttempt({
     keyProfile: 'transactional',
     method: 'POST',
@@ -36,7 +54,8 @@ async function call(start: Partial<AttemptStart> & { body: unknown }, done: { st
       errorMessage: done.errorMessage,
       requestId: done.requestId,
       durationMs: 42,
-      responseBody: done.responseBody ?? (done.ok ? { ok: true, data: {}, meta: { request_id: done.requestId } } : null),
+      responseBody:
+        done.responseBody ?? (done.ok ? { ok: true, data: {}, meta: { request_id: done.requestId } } : null),
     });
   }
   return id;
@@ -56,48 +75,114 @@ let jobChunk1: number;
 
 beforeAll(async () => {
   single = await call(
-    { body: message('Ada@Example.com', { cc: [{ email: 'Carol@Example.com' }], bcc: [{ email: 'dave@example.com' }] }), idempotencyKey: 'compose-single-1' },
-    { status: 200, ok: true, requestId: 'req_single000000000000000001', responseBody: { ok: true, data: { message_id: 'eml_single0000000000000001', status: 'queued' }, meta: { request_id: 'req_single000000000000000001' } } },
+    {
+      body: message('Ada@Example.com', {
+        cc: [{ email: 'Carol@Example.com' }],
+        bcc: [{ email: 'dave@example.com' }],
+      }),
+      idempotencyKey: 'compose-single-1',
+    },
+    {
+      status: 200,
+      ok: true,
+      requestId: 'req_single000000000000000001',
+      responseBody: {
+        ok: true,
+        data: { message_id: 'eml_single0000000000000001', status: 'queued' },
+        meta: { request_id: 'req_single000000000000000001' },
+      },
+    },
   );
   failed = await call(
-    { body: message('fail+insufficient_credits@example.com'), idempotencyKey: 'compose-failed-1', keyProfile: 'marketing', context: { source: 'compose', userEmail: 'bob@console.test' } },
+    {
+      body: message('fail+insufficient_credits@example.com'),
+      idempotencyKey: 'compose-failed-1',
+      keyProfile: 'marketing',
+      context: { source: 'compose', userEmail: 'bob@console.test' },
+    },
     {
       status: 402,
       ok: false,
       errorCode: 'insufficient_credits',
       errorMessage: 'Not enough credits',
       requestId: 'req_failed000000000000000001',
-      responseBody: { ok: false, error: { code: 'insufficient_credits', message: 'Not enough credits', retryable: false }, meta: { request_id: 'req_failed000000000000000001' } },
+      responseBody: {
+        ok: false,
+        error: { code: 'insufficient_credits', message: 'Not enough credits', retryable: false },
+        meta: { request_id: 'req_failed000000000000000001' },
+      },
     },
   );
   batch = await call(
-    { path: '/emails/send/batch', body: { messages: [message('eve@example.com'), message('frank@example.com')] }, idempotencyKey: 'manual-batch-1', context: { source: 'manual_batch', userEmail: 'ada@console.test' } },
+    {
+      path: '/emails/send/batch',
+      body: { messages: [message('eve@example.com'), message('frank@example.com')] },
+      idempotencyKey: 'manual-batch-1',
+      context: { source: 'manual_batch', userEmail: 'ada@console.test' },
+    },
     {
       status: 200,
       ok: true,
       requestId: 'req_batch0000000000000000001',
       responseBody: {
         ok: true,
-        data: { results: [{ index: 1, message_id: 'eml_batch0000000000000000002', status: 'queued' }, { index: 0, message_id: 'eml_batch0000000000000000001', status: 'queued' }], summary: { total: 2, queued: 2, failed: 0 } },
+        data: {
+          results: [
+            { index: 1, message_id: 'eml_batch0000000000000000002', status: 'queued' },
+            { index: 0, message_id: 'eml_batch0000000000000000001', status: 'queued' },
+          ],
+          summary: { total: 2, queued: 2, failed: 0 },
+        },
         meta: { request_id: 'req_batch0000000000000000001' },
       },
     },
   );
-  retry1 = await call({ body: message('flaky+503@example.com'), idempotencyKey: 'compose-flaky-1' }, { status: 503, ok: false, errorCode: 'service_unavailable', requestId: 'req_flaky0000000000000000001' });
-  retry2 = await call({ body: message('flaky+503@example.com'), idempotencyKey: 'compose-flaky-1', attempt: 2, waitMs: 2000 }, { status: 200, ok: true, requestId: 'req_flaky0000000000000000002' });
+  retry1 = await call(
+    { body: message('flaky+503@example.com'), idempotencyKey: 'compose-flaky-1' },
+    { status: 503, ok: false, errorCode: 'service_unavailable', requestId: 'req_flaky0000000000000000001' },
+  );
+  retry2 = await call(
+    { body: message('flaky+503@example.com'), idempotencyKey: 'compose-flaky-1', attempt: 2, waitMs: 2000 },
+    { status: 200, ok: true, requestId: 'req_flaky0000000000000000002' },
+  );
   pending = await call({ body: message('slow+9000@example.com'), idempotencyKey: 'compose-pending-1' }, null);
   upload = await call(
-    { path: '/emails/attachments', body: new Uint8Array(12), query: { filename: 'a.pdf', content_type: 'application/pdf' }, context: { source: 'upload', userEmail: 'ada@console.test' } },
+    {
+      path: '/emails/attachments',
+      body: new Uint8Array(12),
+      query: { filename: 'a.pdf', content_type: 'application/pdf' },
+      context: { source: 'upload', userEmail: 'ada@console.test' },
+    },
     { status: 201, ok: true, requestId: 'req_upload000000000000000001' },
   );
   const db = getDb().db;
-  await db.insert(batchJobs).values({ id: 'jb7k2m', name: 'May newsletter', status: 'running', keyProfile: 'marketing', totalRows: 200, columns: ['email'], spec: {} });
+  await db
+    .insert(batchJobs)
+    .values({
+      id: 'jb7k2m',
+      name: 'May newsletter',
+      status: 'running',
+      keyProfile: 'marketing',
+      totalRows: 200,
+      columns: ['email'],
+      spec: {},
+    });
   jobChunk0 = await call(
-    { path: '/emails/send/batch', body: { messages: [message('row0@example.com')] }, idempotencyKey: 'job:jb7k2m:chunk:0:try:1', context: { source: 'batch', jobId: 'jb7k2m', chunkNo: 0 } },
+    {
+      path: '/emails/send/batch',
+      body: { messages: [message('row0@example.com')] },
+      idempotencyKey: 'job:jb7k2m:chunk:0:try:1',
+      context: { source: 'batch', jobId: 'jb7k2m', chunkNo: 0 },
+    },
     { status: 200, ok: true, requestId: 'req_job00000000000000000000' },
   );
   jobChunk1 = await call(
-    { path: '/emails/send/batch', body: { messages: [message('row1@example.com')] }, idempotencyKey: 'job:jb7k2m:chunk:1:try:1', context: { source: 'batch', jobId: 'jb7k2m', chunkNo: 1 } },
+    {
+      path: '/emails/send/batch',
+      body: { messages: [message('row1@example.com')] },
+      idempotencyKey: 'job:jb7k2m:chunk:1:try:1',
+      context: { source: 'batch', jobId: 'jb7k2m', chunkNo: 1 },
+    },
     { status: 429, ok: false, errorCode: 'rate_limit_exceeded', requestId: 'req_job00000000000000000001' },
   );
 });
@@ -107,7 +192,13 @@ describe('the search box', () => {
     const r = await searchRequests({ q: 'req_failed000000000000000001' });
     expect(r.query.kind).toBe('request_id');
     expect(r.items.map((i) => i.id)).toEqual([failed]);
-    expect(r.items[0]).toMatchObject({ status: 402, ok: false, errorCode: 'insufficient_credits', keyProfile: 'marketing', userEmail: 'bob@console.test' });
+    expect(r.items[0]).toMatchObject({
+      status: 402,
+      ok: false,
+      errorCode: 'insufficient_credits',
+      keyProfile: 'marketing',
+      userEmail: 'bob@console.test',
+    });
   });
 
   it('finds a single send and a batch by an eml_ id from their responses', async () => {
@@ -121,9 +212,13 @@ describe('the search box', () => {
   });
 
   it('falls back to the request_id for a bare value that is no idempotency key', async () => {
-    await getDb().db.execute(sql`UPDATE api_requests SET request_id = 'odd-request-id-without-prefix' WHERE id = ${upload}`);
+    await getDb().db.execute(
+      sql`UPDATE api_requests SET request_id = 'odd-request-id-without-prefix' WHERE id = ${upload}`,
+    );
     expect(await ids({ q: 'odd-request-id-without-prefix' })).toEqual([upload]);
-    await getDb().db.execute(sql`UPDATE api_requests SET request_id = 'req_upload000000000000000001' WHERE id = ${upload}`);
+    await getDb().db.execute(
+      sql`UPDATE api_requests SET request_id = 'req_upload000000000000000001' WHERE id = ${upload}`,
+    );
   });
 
   // Both query shapes: without planner statistics (GIN first) and with them (the planner picks).
@@ -142,7 +237,11 @@ describe('the search box', () => {
       expect(await ids({ q: 'nobody@example.com' })).toEqual([]);
       const first = await searchRequests({ q: 'flaky+503@example.com', limit: 1 });
       expect(first.items.map((i) => i.id)).toEqual([retry2]);
-      expect((await searchRequests({ q: 'flaky+503@example.com', limit: 1, before: first.nextCursor! })).items.map((i) => i.id)).toEqual([retry1]);
+      expect(
+        (await searchRequests({ q: 'flaky+503@example.com', limit: 1, before: first.nextCursor! })).items.map(
+          (i) => i.id,
+        ),
+      ).toEqual([retry1]);
     });
   }
 
@@ -157,7 +256,17 @@ describe('the search box', () => {
 
   it('lists everything newest first without a query, with a recipients summary', async () => {
     const r = await searchRequests({});
-    expect(r.items.map((i) => i.id)).toEqual([jobChunk1, jobChunk0, upload, pending, retry2, retry1, batch, failed, single]);
+    expect(r.items.map((i) => i.id)).toEqual([
+      jobChunk1,
+      jobChunk0,
+      upload,
+      pending,
+      retry2,
+      retry1,
+      batch,
+      failed,
+      single,
+    ]);
     expect(r.nextCursor).toBeNull();
     const s = r.items.find((i) => i.id === single)!;
     expect(s.recipients).toEqual(['ada@example.com', 'carol@example.com', 'dave@example.com']);
@@ -178,7 +287,9 @@ describe('filters', () => {
     expect(await ids({ path: '/emails/send/batch', outcome: 'ok' })).toEqual([jobChunk0, batch]);
     expect(await ids({ keyProfile: 'marketing' })).toEqual([failed]);
     expect(await ids({ userEmail: 'bob@console.test' })).toEqual([failed]);
-    expect(await ids({ userEmail: 'ada@console.test', q: 'flaky+503@example.com', outcome: 'failed' })).toEqual([retry1]);
+    expect(
+      await ids({ userEmail: 'ada@console.test', q: 'flaky+503@example.com', outcome: 'failed' }),
+    ).toEqual([retry1]);
   });
 
   it('time range: from inclusive, to exclusive', async () => {
@@ -186,8 +297,12 @@ describe('filters', () => {
     await db.execute(sql`UPDATE api_requests SET created_at = '2020-01-01T10:00:00Z' WHERE id = ${failed}`);
     await db.execute(sql`UPDATE api_requests SET created_at = '2020-01-01T11:00:00Z' WHERE id = ${single}`);
     try {
-      expect(await ids({ from: new Date('2020-01-01T10:00:00Z'), to: new Date('2020-01-01T11:00:00Z') })).toEqual([failed]);
-      expect(await ids({ from: new Date('2020-01-01T10:00:01Z'), to: new Date('2020-01-02T00:00:00Z') })).toEqual([single]);
+      expect(
+        await ids({ from: new Date('2020-01-01T10:00:00Z'), to: new Date('2020-01-01T11:00:00Z') }),
+      ).toEqual([failed]);
+      expect(
+        await ids({ from: new Date('2020-01-01T10:00:01Z'), to: new Date('2020-01-02T00:00:00Z') }),
+      ).toEqual([single]);
       expect(await ids({ to: new Date('2021-01-01T00:00:00Z') })).toEqual([single, failed]);
     } finally {
       await db.execute(sql`UPDATE api_requests SET created_at = now() WHERE id IN (${failed}, ${single})`);
@@ -198,8 +313,16 @@ describe('filters', () => {
 describe('detail lookups', () => {
   it('getRequest returns the stored row with bodies; findByRequestId resolves a req_ id', async () => {
     const d = await getRequest(batch);
-    expect(d).toMatchObject({ id: batch, path: '/emails/send/batch', source: 'manual_batch', messageCount: 2, messageIds: ['eml_batch0000000000000000002', 'eml_batch0000000000000000001'] });
-    expect(d?.requestBody).toMatchObject({ messages: [{ to: { email: 'eve@example.com' } }, { to: { email: 'frank@example.com' } }] });
+    expect(d).toMatchObject({
+      id: batch,
+      path: '/emails/send/batch',
+      source: 'manual_batch',
+      messageCount: 2,
+      messageIds: ['eml_batch0000000000000000002', 'eml_batch0000000000000000001'],
+    });
+    expect(d?.requestBody).toMatchObject({
+      messages: [{ to: { email: 'eve@example.com' } }, { to: { email: 'frank@example.com' } }],
+    });
     expect(await getRequest(999_999)).toBeNull();
     expect(await findByRequestId('req_batch0000000000000000001')).toEqual([batch]);
   });
@@ -213,9 +336,13 @@ describe('detail lookups', () => {
     // Same key on another endpoint is another request.
     expect(await getAttempts('compose-flaky-1', '/emails/send/batch')).toEqual([]);
     // created_at ties are broken by id.
-    await getDb().db.execute(sql`UPDATE api_requests SET created_at = '2030-01-01T00:00:00Z' WHERE id IN (${retry1}, ${retry2})`);
+    await getDb().db.execute(
+      sql`UPDATE api_requests SET created_at = '2030-01-01T00:00:00Z' WHERE id IN (${retry1}, ${retry2})`,
+    );
     expect((await getAttempts('compose-flaky-1', '/emails/send')).map((x) => x.id)).toEqual([retry1, retry2]);
-    await getDb().db.execute(sql`UPDATE api_requests SET created_at = now() WHERE id IN (${retry1}, ${retry2})`);
+    await getDb().db.execute(
+      sql`UPDATE api_requests SET created_at = now() WHERE id IN (${retry1}, ${retry2})`,
+    );
   });
 
   it('listFilterOptions offers the codes, endpoints, profiles and users seen', async () => {
@@ -228,12 +355,23 @@ describe('detail lookups', () => {
 
   it('loadComposeDraftFromRequest turns a logged send into form values and says attachments need attaching again', async () => {
     const withAttachment = await call(
-      { body: message('grace@example.com', { attachments: [{ filename: 'report.pdf', content: Buffer.from('pdf bytes').toString('base64') }], custom_headers: { 'X-Campaign': 'may' } }), idempotencyKey: 'compose-attach-1' },
+      {
+        body: message('grace@example.com', {
+          attachments: [{ filename: 'report.pdf', content: Buffer.from('pdf bytes').toString('base64') }],
+          custom_headers: { 'X-Campaign': 'may' },
+        }),
+        idempotencyKey: 'compose-attach-1',
+      },
       { status: 200, ok: true, requestId: 'req_attach00000000000000001' },
     );
     const draft = await loadComposeDraftFromRequest(withAttachment);
     expect(draft?.profile).toBe('transactional');
-    expect(draft?.message).toMatchObject({ to: { email: 'grace@example.com', name: '' }, subject: 'Hello grace@example.com', headers: [{ name: 'X-Campaign', value: 'may' }], attachments: [] });
+    expect(draft?.message).toMatchObject({
+      to: { email: 'grace@example.com', name: '' },
+      subject: 'Hello grace@example.com',
+      headers: [{ name: 'X-Campaign', value: 'may' }],
+      attachments: [],
+    });
     expect(draft?.notes.join(' ')).toMatch(/attach the file again/);
     expect(draft?.notes.join(' ')).toContain('report.pdf');
 
@@ -255,7 +393,9 @@ describe('keyset pagination', () => {
       SELECT 'p', 'POST', '/emails/send', 'compose', 'tie-' || g, '2026-03-01T12:00:00.000000Z'::timestamptz FROM generate_series(1, 60) g`);
     await db.execute(sql`INSERT INTO api_requests (key_profile, method, path, source, idempotency_key, created_at)
       SELECT 'p', 'POST', '/emails/send', 'compose', 'us-' || g, '2026-03-01T12:00:00.000000Z'::timestamptz + (g || ' microseconds')::interval FROM generate_series(1, 60) g`);
-    const expected = (await queryRows<{ id: string }>(db, sql`SELECT id FROM api_requests ORDER BY created_at DESC, id DESC`)).map((r) => Number(r.id));
+    const expected = (
+      await queryRows<{ id: string }>(db, sql`SELECT id FROM api_requests ORDER BY created_at DESC, id DESC`)
+    ).map((r) => Number(r.id));
     expect(expected).toHaveLength(120);
 
     const page1 = await searchRequests({});
@@ -263,7 +403,8 @@ describe('keyset pagination', () => {
     expect(page1.nextCursor).toMatch(/^20260301T120000\.0000\d\dZ_\d+$/);
 
     // New traffic lands while the user reads page 1.
-    for (let i = 0; i < 25; i++) await call({ body: message(`new${i}@example.com`) }, { status: 200, ok: true });
+    for (let i = 0; i < 25; i++)
+      await call({ body: message(`new${i}@example.com`) }, { status: 200, ok: true });
 
     const page2 = await searchRequests({ before: page1.nextCursor! });
     expect(page2.items.map((i) => i.id)).toEqual(expected.slice(50, 100));
@@ -279,7 +420,11 @@ describe('keyset pagination', () => {
   });
 
   it('a cursor works inside an exact search too', async () => {
-    for (let i = 0; i < 5; i++) await call({ body: message('paged@example.com'), idempotencyKey: 'paged-key' }, { status: 503, ok: false, errorCode: 'service_unavailable' });
+    for (let i = 0; i < 5; i++)
+      await call(
+        { body: message('paged@example.com'), idempotencyKey: 'paged-key' },
+        { status: 503, ok: false, errorCode: 'service_unavailable' },
+      );
     const first = await searchRequests({ q: 'paged-key', limit: 2 });
     const second = await searchRequests({ q: 'paged-key', limit: 2, before: first.nextCursor! });
     const third = await searchRequests({ q: 'paged-key', limit: 2, before: second.nextCursor! });
@@ -300,9 +445,14 @@ describe('pruning', () => {
     // 30 days = 720 hours: rows 1..719 h old stay, 720 h is exactly at the cutoff and stays, older ones go.
     const deleted = await pruneRequestLog({ retentionDays: 30, now, batchSize: 17 });
     expect(deleted).toBe(24 * 40 - 720);
-    const [left] = await queryRows<{ n: string; oldest: string }>(db, sql`SELECT count(*) AS n, min(created_at)::text AS oldest FROM api_requests`);
+    const [left] = await queryRows<{ n: string; oldest: string }>(
+      db,
+      sql`SELECT count(*) AS n, min(created_at)::text AS oldest FROM api_requests`,
+    );
     expect(Number(left!.n)).toBe(720);
-    expect(new Date(left!.oldest).toISOString()).toBe(new Date(now.getTime() - 720 * 3_600_000).toISOString());
+    expect(new Date(left!.oldest).toISOString()).toBe(
+      new Date(now.getTime() - 720 * 3_600_000).toISOString(),
+    );
     expect(await pruneRequestLog({ retentionDays: 30, now })).toBe(0);
     const all = await db.select({ id: apiRequests.id }).from(apiRequests);
     expect(all).toHaveLength(720);
@@ -314,7 +464,10 @@ describe('pruning', () => {
     await db.execute(sql`INSERT INTO api_requests (key_profile, method, path, source, created_at)
       VALUES ('p', 'GET', '/me', 'settings', now() - interval '31 days'), ('p', 'GET', '/me', 'settings', now() - interval '29 days')`);
     expect(await pruneAndMaintain()).toBe(1);
-    const [stats] = await queryRows<{ n: string }>(db, sql`SELECT count(*) AS n FROM pg_stats WHERE tablename = 'api_requests'`);
+    const [stats] = await queryRows<{ n: string }>(
+      db,
+      sql`SELECT count(*) AS n FROM pg_stats WHERE tablename = 'api_requests'`,
+    );
     // PGlite has no autovacuum, so the run analyzes it; PostgreSQL is left to its own daemon.
     if (testEngine() === 'pglite') expect(Number(stats!.n)).toBeGreaterThan(0);
   });

@@ -6,9 +6,22 @@ describe('classifyQuery', () => {
   it('recognises each kind of id the search box takes', () => {
     expect(classifyQuery('  req_abc123  ')).toEqual({ kind: 'request_id', value: 'req_abc123' });
     expect(classifyQuery('eml_xyz')).toEqual({ kind: 'message_id', value: 'eml_xyz' });
-    expect(classifyQuery('Ada.Lovelace@Example.COM')).toEqual({ kind: 'address', value: 'ada.lovelace@example.com' });
-    expect(classifyQuery('job:j42')).toEqual({ kind: 'job', jobId: 'j42', chunkNo: undefined, value: 'job:j42' });
-    expect(classifyQuery('job:j42:chunk:7')).toEqual({ kind: 'job', jobId: 'j42', chunkNo: 7, value: 'job:j42:chunk:7' });
+    expect(classifyQuery('Ada.Lovelace@Example.COM')).toEqual({
+      kind: 'address',
+      value: 'ada.lovelace@example.com',
+    });
+    expect(classifyQuery('job:j42')).toEqual({
+      kind: 'job',
+      jobId: 'j42',
+      chunkNo: undefined,
+      value: 'job:j42',
+    });
+    expect(classifyQuery('job:j42:chunk:7')).toEqual({
+      kind: 'job',
+      jobId: 'j42',
+      chunkNo: 7,
+      value: 'job:j42:chunk:7',
+    });
     // The full chunk key is an Idempotency-Key: it names exactly that chunk's tries.
     expect(classifyQuery('job:j42:chunk:7:try:2')).toEqual({ kind: 'key', value: 'job:j42:chunk:7:try:2' });
     expect(classifyQuery('compose-01HX')).toEqual({ kind: 'key', value: 'compose-01HX' });
@@ -30,9 +43,30 @@ describe('cursor', () => {
 
 describe('search params', () => {
   it('keeps valid values, drops malformed ones instead of failing the page', () => {
-    const p = requestSearchSchema.parse({ q: ' req_1 ', outcome: 'nope', code: 'rate_limit_exceeded', from: '2026-05-01T10:00', to: 'yesterday', before: 'x', user: ['a@x.test', 'b@x.test'], endpoint: '' });
-    expect(p).toEqual({ q: 'req_1', outcome: undefined, code: 'rate_limit_exceeded', from: '2026-05-01T10:00', to: undefined, before: undefined, user: 'a@x.test', endpoint: undefined, profile: undefined });
-    expect(requestSearchHref(p)).toBe('/requests?q=req_1&code=rate_limit_exceeded&user=a%40x.test&from=2026-05-01T10%3A00');
+    const p = requestSearchSchema.parse({
+      q: ' req_1 ',
+      outcome: 'nope',
+      code: 'rate_limit_exceeded',
+      from: '2026-05-01T10:00',
+      to: 'yesterday',
+      before: 'x',
+      user: ['a@x.test', 'b@x.test'],
+      endpoint: '',
+    });
+    expect(p).toEqual({
+      q: 'req_1',
+      outcome: undefined,
+      code: 'rate_limit_exceeded',
+      from: '2026-05-01T10:00',
+      to: undefined,
+      before: undefined,
+      user: 'a@x.test',
+      endpoint: undefined,
+      profile: undefined,
+    });
+    expect(requestSearchHref(p)).toBe(
+      '/requests?q=req_1&code=rate_limit_exceeded&user=a%40x.test&from=2026-05-01T10%3A00',
+    );
   });
 
   it('reads from/to as UTC; "to" covers the whole minute or day it names', () => {

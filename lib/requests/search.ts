@@ -113,7 +113,13 @@ export function classifyQuery(input: string | undefined): ClassifiedQuery {
   // job:<id> and job:<id>:chunk:<n> name a job (or one chunk of it); the full chunk key
   // job:<id>:chunk:<n>:try:<k> is an Idempotency-Key and is looked up as one.
   const job = JOB_REF.exec(q);
-  if (job) return { kind: 'job', jobId: job[1]!, chunkNo: job[2] === undefined ? undefined : Number(job[2]), value: q };
+  if (job)
+    return {
+      kind: 'job',
+      jobId: job[1]!,
+      chunkNo: job[2] === undefined ? undefined : Number(job[2]),
+      value: q,
+    };
   return { kind: 'key', value: q };
 }
 
@@ -126,7 +132,8 @@ const NEWEST_FIRST = sql.raw('ORDER BY created_at DESC NULLS LAST, id DESC NULLS
 
 /** created_at exactly as stored (microseconds): a millisecond Date would make the keyset skip rows. */
 const CREATED_ISO = sql.raw(`to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
-const isoOf = (column: string) => sql.raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
+const isoOf = (column: string) =>
+  sql.raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
 
 const LIST_COLUMNS = sql`id, ${CREATED_ISO} AS created_iso, method, path, source, key_profile, user_email, status, ok, error_code,
   request_id, idempotency_key, duration_ms, attempt, wait_ms, ${isoOf('next_retry_at')} AS next_retry_iso,
@@ -284,7 +291,8 @@ export async function searchRequests(filters: RequestFilters): Promise<RequestSe
   const items = rows.slice(0, limit);
   if (query.kind === 'key') {
     const value = query.value;
-    if (items.length > 0 && items.every((i) => i.jobId === value)) query = { kind: 'job', jobId: value, value };
+    if (items.length > 0 && items.every((i) => i.jobId === value))
+      query = { kind: 'job', jobId: value, value };
   }
   const last = items.at(-1);
   return { query, items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
@@ -403,7 +411,12 @@ export async function getAttempts(idempotencyKey: string, path: string): Promise
  */
 export async function listFilterOptions(): Promise<FilterOptions> {
   const db = await getDb();
-  const [row] = await queryRows<{ codes: string[] | null; paths: string[] | null; profiles: string[] | null; users: string[] | null }>(
+  const [row] = await queryRows<{
+    codes: string[] | null;
+    paths: string[] | null;
+    profiles: string[] | null;
+    users: string[] | null;
+  }>(
     db,
     sql`WITH recent AS (SELECT error_code, path, key_profile, user_email FROM api_requests ${NEWEST_FIRST} LIMIT ${OPTIONS_SAMPLE})
         SELECT
@@ -413,5 +426,10 @@ export async function listFilterOptions(): Promise<FilterOptions> {
           (SELECT array_agg(DISTINCT e) FROM (SELECT user_email AS e FROM recent WHERE user_email IS NOT NULL UNION SELECT email FROM users) u) AS users`,
   );
   const sorted = (v: string[] | null | undefined) => [...(v ?? [])].sort((a, b) => a.localeCompare(b));
-  return { errorCodes: sorted(row?.codes), paths: sorted(row?.paths), keyProfiles: sorted(row?.profiles), users: sorted(row?.users) };
+  return {
+    errorCodes: sorted(row?.codes),
+    paths: sorted(row?.paths),
+    keyProfiles: sorted(row?.profiles),
+    users: sorted(row?.users),
+  };
 }

@@ -69,7 +69,14 @@ describe('buildSupportBundle', () => {
   it('never contains a key, even one planted in the stored request and response', () => {
     const planted = row({
       errorMessage: `Bad key ${AGENT}`,
-      responseBody: { ok: false, error: { code: 'authentication_required', message: `Key ${CANARY} revoked`, note: `Authorization: Bearer ${CANARY}` } },
+      responseBody: {
+        ok: false,
+        error: {
+          code: 'authentication_required',
+          message: `Key ${CANARY} revoked`,
+          note: `Authorization: Bearer ${CANARY}`,
+        },
+      },
       errorCode: 'authentication_required',
     });
     const text = buildSupportBundle(planted, []);
@@ -83,7 +90,13 @@ describe('buildSupportBundle', () => {
     const leaked = row({
       requestBody: {
         messages: [
-          { from: { email: 'a@example.com' }, to: { email: 'b@example.com' }, subject: 's', html_body: 'h', attachments: [{ filename: 'q3.pdf', content: PDF_BASE64 }] },
+          {
+            from: { email: 'a@example.com' },
+            to: { email: 'b@example.com' },
+            subject: 's',
+            html_body: 'h',
+            attachments: [{ filename: 'q3.pdf', content: PDF_BASE64 }],
+          },
         ],
       },
       path: '/emails/send/batch',
@@ -91,22 +104,56 @@ describe('buildSupportBundle', () => {
     const text = buildSupportBundle(leaked, []);
     expect(text).not.toContain(PDF_BASE64.slice(0, 40));
     expect(text).toContain('"filename": "q3.pdf"');
-    expect(text).toContain(`"size_bytes": ${Buffer.from('%PDF-1.7 secret attachment bytes '.repeat(20)).length}`);
+    expect(text).toContain(
+      `"size_bytes": ${Buffer.from('%PDF-1.7 secret attachment bytes '.repeat(20)).length}`,
+    );
   });
 
   it('summarises every attempt under the idempotency key, marking this one', () => {
     const attempts: AttemptSummary[] = [
-      { id: 41, createdAt: '2026-05-01T14:03:20.000000Z', completedAt: null, attempt: 1, waitMs: 0, status: 503, ok: false, errorCode: 'service_unavailable', requestId: 'req_first', durationMs: 120, nextRetryAt: '2026-05-01T14:03:22Z' },
-      { id: 42, createdAt: '2026-05-01T14:03:22.123456Z', completedAt: null, attempt: 2, waitMs: 2000, status: 200, ok: true, errorCode: null, requestId: 'req_second', durationMs: 45, nextRetryAt: null },
+      {
+        id: 41,
+        createdAt: '2026-05-01T14:03:20.000000Z',
+        completedAt: null,
+        attempt: 1,
+        waitMs: 0,
+        status: 503,
+        ok: false,
+        errorCode: 'service_unavailable',
+        requestId: 'req_first',
+        durationMs: 120,
+        nextRetryAt: '2026-05-01T14:03:22Z',
+      },
+      {
+        id: 42,
+        createdAt: '2026-05-01T14:03:22.123456Z',
+        completedAt: null,
+        attempt: 2,
+        waitMs: 2000,
+        status: 200,
+        ok: true,
+        errorCode: null,
+        requestId: 'req_second',
+        durationMs: 45,
+        nextRetryAt: null,
+      },
     ];
-    const text = buildSupportBundle(row({ ok: true, status: 200, errorCode: null, errorMessage: null, attempt: 2 }), attempts);
+    const text = buildSupportBundle(
+      row({ ok: true, status: 200, errorCode: null, errorMessage: null, attempt: 2 }),
+      attempts,
+    );
     expect(text).toContain('Attempts under this idempotency key (2):');
-    expect(text).toMatch(/ {3}2026-05-01T14:03:20\.000Z {2}attempt 1 · 503 service_unavailable · 120 ms {2}\(req_first\)/);
+    expect(text).toMatch(
+      / {3}2026-05-01T14:03:20\.000Z {2}attempt 1 · 503 service_unavailable · 120 ms {2}\(req_first\)/,
+    );
     expect(text).toMatch(/ {2}\* 2026-05-01T14:03:22\.123Z {2}waited 2\.0 s → attempt 2 · 200 · 45 ms/);
   });
 
   it('says so when no response was recorded', () => {
-    const text = buildSupportBundle(row({ ok: null, status: null, errorCode: null, requestId: null, responseBody: null }), []);
+    const text = buildSupportBundle(
+      row({ ok: null, status: null, errorCode: null, requestId: null, responseBody: null }),
+      [],
+    );
     expect(text).toMatch(/HTTP status:\s+no response recorded/);
     expect(text).toContain('(no response recorded)');
   });
@@ -122,7 +169,16 @@ describe('buildSupportBundle', () => {
         ok: true,
         data: {
           results: [
-            { index: 1, message_id: null, status: 'failed', error: { code: 'validation_error', message: 'Invalid email', errors: [{ field: 'to.email', code: 'invalid_email', message: 'not an address' }] } },
+            {
+              index: 1,
+              message_id: null,
+              status: 'failed',
+              error: {
+                code: 'validation_error',
+                message: 'Invalid email',
+                errors: [{ field: 'to.email', code: 'invalid_email', message: 'not an address' }],
+              },
+            },
             { index: 0, message_id: 'eml_1', status: 'queued' },
           ],
         },

@@ -1,6 +1,14 @@
 import { maskKey } from '@/lib/env';
 import { explainError } from '@/lib/sendmux/error-catalog';
-import { attemptLine, batchMessages, BATCH_PATH, formatDuration, isoMillis, prettyBody, responseError } from './format';
+import {
+  attemptLine,
+  batchMessages,
+  BATCH_PATH,
+  formatDuration,
+  isoMillis,
+  prettyBody,
+  responseError,
+} from './format';
 import { redactRequestBody } from './redact';
 import type { AttemptSummary, RequestDetail } from './search';
 
@@ -18,7 +26,9 @@ export function scrubSecrets(text: string): string {
 /** The stored request body, scrubbed and with any attachment content that slipped through reduced to name + size. */
 export function safeRequestBody(path: string, body: unknown): unknown {
   const redacted = redactRequestBody(path, body);
-  return redacted === null || redacted === undefined ? redacted : JSON.parse(scrubSecrets(JSON.stringify(redacted)));
+  return redacted === null || redacted === undefined
+    ? redacted
+    : JSON.parse(scrubSecrets(JSON.stringify(redacted)));
 }
 
 export function safeResponseBody(body: unknown): unknown {
@@ -30,13 +40,23 @@ const label = (name: string) => `${name}:`.padEnd(18);
 
 export function buildSupportBundle(row: RequestDetail, attempts: AttemptSummary[]): string {
   const lines: string[] = ['Sendmux request — support bundle from Sendmux Console', ''];
-  const put = (name: string, value: string | number | null | undefined) => lines.push(`${label(name)}${value === null || value === undefined || value === '' ? '—' : value}`);
+  const put = (name: string, value: string | number | null | undefined) =>
+    lines.push(`${label(name)}${value === null || value === undefined || value === '' ? '—' : value}`);
 
   put('request_id', row.requestId ?? 'none (no answer from Sendmux)');
   put('time (UTC)', isoMillis(row.createdAt));
   put('endpoint', `${row.method} ${row.path}`);
   put('HTTP status', row.ok === null ? 'no response recorded' : (row.status ?? 'no HTTP answer'));
-  put('outcome', row.ok === true ? 'succeeded' : row.ok === false ? (row.nextRetryAt ? 'failed, retried' : 'failed') : 'pending');
+  put(
+    'outcome',
+    row.ok === true
+      ? 'succeeded'
+      : row.ok === false
+        ? row.nextRetryAt
+          ? 'failed, retried'
+          : 'failed'
+        : 'pending',
+  );
   const upstream = responseError(row.responseBody);
   if (row.errorCode) {
     const e = explainError(row.errorCode, row.errorMessage);
@@ -53,32 +73,48 @@ export function buildSupportBundle(row: RequestDetail, attempts: AttemptSummary[
   put('duration', formatDuration(row.durationMs));
   put('log entry', `#${row.id}, attempt ${row.attempt}`);
   if (row.jobId) put('batch job', `${row.jobId}${row.chunkNo !== null ? `, chunk ${row.chunkNo}` : ''}`);
-  if (row.messageIds.length) put('message ids', row.messageIds.length > 5 ? `${row.messageIds.slice(0, 5).join(', ')} … (${row.messageIds.length} in all)` : row.messageIds.join(', '));
+  if (row.messageIds.length)
+    put(
+      'message ids',
+      row.messageIds.length > 5
+        ? `${row.messageIds.slice(0, 5).join(', ')} … (${row.messageIds.length} in all)`
+        : row.messageIds.join(', '),
+    );
 
   if (upstream?.fields.length) {
     lines.push('', 'Field errors:');
-    for (const f of upstream.fields) lines.push(`  ${f.field}: ${[f.code, f.message].filter(Boolean).join(' — ')}`);
+    for (const f of upstream.fields)
+      lines.push(`  ${f.field}: ${[f.code, f.message].filter(Boolean).join(' — ')}`);
   }
 
   if (attempts.length > 1 || (attempts.length === 1 && attempts[0]!.id !== row.id)) {
     lines.push('', `Attempts under this idempotency key (${attempts.length}):`);
     for (const a of attempts) {
       const wait = a.waitMs > 0 ? `waited ${formatDuration(a.waitMs)} → ` : '';
-      lines.push(`  ${a.id === row.id ? '*' : ' '} ${isoMillis(a.createdAt)}  ${wait}${attemptLine(a)}${a.requestId ? `  (${a.requestId})` : ''}`);
+      lines.push(
+        `  ${a.id === row.id ? '*' : ' '} ${isoMillis(a.createdAt)}  ${wait}${attemptLine(a)}${a.requestId ? `  (${a.requestId})` : ''}`,
+      );
     }
   }
 
   if (row.path === BATCH_PATH) {
-    const failed = batchMessages(row.requestBody, row.responseBody, row.ok).filter((m) => m.status !== 'queued');
+    const failed = batchMessages(row.requestBody, row.responseBody, row.ok).filter(
+      (m) => m.status !== 'queued',
+    );
     if (failed.length) {
       lines.push('', `Messages not queued (${failed.length}):`);
-      for (const m of failed.slice(0, 100)) lines.push(`  [${m.index}] ${m.to}: ${m.status}${m.error ? ` ${m.error.code} — ${m.error.message}` : ''}`);
+      for (const m of failed.slice(0, 100))
+        lines.push(
+          `  [${m.index}] ${m.to}: ${m.status}${m.error ? ` ${m.error.code} — ${m.error.message}` : ''}`,
+        );
     }
   }
 
   lines.push('', 'Request (as logged: attachment content is not stored, only name and size):');
   lines.push(prettyBody(safeRequestBody(row.path, row.requestBody)) || '(no body)');
   lines.push('', 'Response:');
-  lines.push(row.ok === null ? '(no response recorded)' : prettyBody(safeResponseBody(row.responseBody)) || '(empty)');
+  lines.push(
+    row.ok === null ? '(no response recorded)' : prettyBody(safeResponseBody(row.responseBody)) || '(empty)',
+  );
   return scrubSecrets(lines.join('\n'));
 }

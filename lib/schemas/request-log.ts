@@ -6,7 +6,11 @@ import { z } from 'zod';
 export const OUTCOMES = ['ok', 'failed', 'pending'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-export const OUTCOME_LABELS: Record<Outcome, string> = { ok: 'Succeeded', failed: 'Failed', pending: 'No response recorded' };
+export const OUTCOME_LABELS: Record<Outcome, string> = {
+  ok: 'Succeeded',
+  failed: 'Failed',
+  pending: 'No response recorded',
+};
 
 /** `<created_at, basic ISO UTC with microseconds>_<id>` of the last row of the page before; no characters a URL must escape. */
 export const CURSOR_PATTERN = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\.\d{1,6})?Z_(\d{1,18})$/;

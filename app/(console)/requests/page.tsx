@@ -9,8 +9,19 @@ import { requireRole } from '@/lib/auth/require-role';
 import { hasRole } from '@/lib/auth/roles';
 import { getEnv } from '@/lib/env';
 import { formatDuration, formatUtc } from '@/lib/requests/format';
-import { filtersFromParams, listFilterOptions, searchRequests, type ClassifiedQuery, type RequestListItem } from '@/lib/requests/search';
-import { OUTCOME_LABELS, requestSearchHref, requestSearchSchema, type RequestSearchParams } from '@/lib/schemas/request-log';
+import {
+  filtersFromParams,
+  listFilterOptions,
+  searchRequests,
+  type ClassifiedQuery,
+  type RequestListItem,
+} from '@/lib/requests/search';
+import {
+  OUTCOME_LABELS,
+  requestSearchHref,
+  requestSearchSchema,
+  type RequestSearchParams,
+} from '@/lib/schemas/request-log';
 import { explainError } from '@/lib/sendmux/error-catalog';
 import { RequestSearchForm } from './search-form';
 import { StatusBadge } from './status-badge';
@@ -48,12 +59,24 @@ function describeFilters(p: RequestSearchParams): string[] {
 
 function hints(q: ClassifiedQuery, retentionDays: number): string[] {
   const out: string[] = [];
-  if (q.kind === 'request_id') out.push('Check that the whole id was copied: req_ followed by its 24 characters.');
-  if (q.kind === 'message_id') out.push('Only accepted messages have an eml_ id. If the send failed, search for the recipient address instead.');
-  if (q.kind === 'address') out.push('Addresses match whole, not in part: check the spelling, or search for the request_id or eml_ id instead.');
-  if (q.kind === 'key') out.push('Idempotency keys match exactly, upper and lower case included. A request_id starts with req_ and a message id with eml_.');
+  if (q.kind === 'request_id')
+    out.push('Check that the whole id was copied: req_ followed by its 24 characters.');
+  if (q.kind === 'message_id')
+    out.push(
+      'Only accepted messages have an eml_ id. If the send failed, search for the recipient address instead.',
+    );
+  if (q.kind === 'address')
+    out.push(
+      'Addresses match whole, not in part: check the spelling, or search for the request_id or eml_ id instead.',
+    );
+  if (q.kind === 'key')
+    out.push(
+      'Idempotency keys match exactly, upper and lower case included. A request_id starts with req_ and a message id with eml_.',
+    );
   if (q.kind === 'job') out.push('A job whose chunks have not been sent yet has no requests in the log.');
-  out.push(`Entries older than ${retentionDays} days have been pruned, and calls made by another console or directly against the API are not in this log.`);
+  out.push(
+    `Entries older than ${retentionDays} days have been pruned, and calls made by another console or directly against the API are not in this log.`,
+  );
   return out;
 }
 
@@ -62,8 +85,13 @@ function Recipients({ item }: { item: RequestListItem }) {
   const first = item.recipients[0];
   const more = item.recipientCount - 1;
   return (
-    <span className="block max-w-44 truncate" title={item.recipients.join(', ') + (item.recipientCount > item.recipients.length ? ', …' : '')}>
-      {item.messageCount > 1 ? <span className="text-muted-foreground">{item.messageCount} msgs · </span> : null}
+    <span
+      className="block max-w-40 truncate"
+      title={item.recipients.join(', ') + (item.recipientCount > item.recipients.length ? ', …' : '')}
+    >
+      {item.messageCount > 1 ? (
+        <span className="text-muted-foreground">{item.messageCount} msgs · </span>
+      ) : null}
       {first}
       {more > 0 ? <span className="text-muted-foreground"> +{more}</span> : null}
     </span>
@@ -73,16 +101,16 @@ function Recipients({ item }: { item: RequestListItem }) {
 function BestMatch({ item }: { item: RequestListItem }) {
   const e = item.errorCode ? explainError(item.errorCode) : null;
   return (
-    <Card className="mb-6 border-primary/40">
+    <Card className="border-primary/40 mb-6">
       <CardContent className="flex flex-wrap items-center justify-between gap-4 pt-5">
         <div className="grid gap-1">
-          <p className="text-xs font-medium tracking-wide text-muted-foreground uppercase">Exact match</p>
+          <p className="text-muted-foreground text-xs font-medium tracking-wide uppercase">Exact match</p>
           <p className="flex flex-wrap items-center gap-2 font-medium">
             <span className="font-mono">
               {item.method} {item.path}
             </span>
             <StatusBadge row={item} />
-            <span className="text-sm font-normal text-muted-foreground">{formatUtc(item.createdAt)}</span>
+            <span className="text-muted-foreground text-sm font-normal">{formatUtc(item.createdAt)}</span>
           </p>
           {e ? (
             <p className="text-sm">
@@ -100,15 +128,25 @@ function BestMatch({ item }: { item: RequestListItem }) {
   );
 }
 
-export default async function RequestsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function RequestsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireRole('support');
   const params = requestSearchSchema.parse(await searchParams);
   const retentionDays = getEnv().requestLogRetentionDays;
-  const [result, options] = await Promise.all([searchRequests(filtersFromParams(params)), listFilterOptions()]);
+  const [result, options] = await Promise.all([
+    searchRequests(filtersFromParams(params)),
+    listFilterOptions(),
+  ]);
   const { items, query, nextCursor } = result;
   const filters = describeFilters(params);
   const searching = query.kind !== 'none' || filters.length > 0;
-  const exact = !params.before && items.length === 1 && (query.kind === 'request_id' || query.kind === 'message_id') ? items[0] : undefined;
+  const exact =
+    !params.before && items.length === 1 && (query.kind === 'request_id' || query.kind === 'message_id')
+      ? items[0]
+      : undefined;
 
   return (
     <>
@@ -125,17 +163,25 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
       />
       <Card className="mb-6">
         <CardContent className="pt-5">
-          <RequestSearchForm key={requestSearchHref({ ...params, before: undefined })} params={params} choices={options} />
+          <RequestSearchForm
+            key={requestSearchHref({ ...params, before: undefined })}
+            params={params}
+            choices={options}
+          />
         </CardContent>
       </Card>
 
       {exact ? <BestMatch item={exact} /> : null}
 
       <section aria-labelledby="results-heading">
-        <h2 id="results-heading" className="mb-3 text-sm font-medium text-muted-foreground">
+        <h2 id="results-heading" className="text-muted-foreground mb-3 text-sm font-medium">
           {searching ? (
             <>
-              {items.length === 0 ? 'No requests' : items.length === 1 && !nextCursor ? '1 request' : `${items.length}${nextCursor ? '+' : ''} requests`}
+              {items.length === 0
+                ? 'No requests'
+                : items.length === 1 && !nextCursor
+                  ? '1 request'
+                  : `${items.length}${nextCursor ? '+' : ''} requests`}
               {query.kind !== 'none' ? ` for ${describeQuery(query)}` : ''}
               {filters.length ? ` · ${filters.join(' · ')}` : ''}
             </>
@@ -148,17 +194,22 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
         {items.length === 0 ? (
           <Card>
             <CardContent className="flex gap-4 pt-5">
-              <SearchX className="mt-0.5 size-5 shrink-0 text-muted-foreground" aria-hidden />
+              <SearchX className="text-muted-foreground mt-0.5 size-5 shrink-0" aria-hidden />
               {searching ? (
                 <div className="grid gap-2 text-sm">
                   <p className="font-medium">
-                    {query.kind === 'none' ? `No request has ${filters.join(', ')}` : `Nothing matches ${describeQuery(query)}${filters.length ? ` with ${filters.join(', ')}` : ''}`}
+                    {query.kind === 'none'
+                      ? `No request has ${filters.join(', ')}`
+                      : `Nothing matches ${describeQuery(query)}${filters.length ? ` with ${filters.join(', ')}` : ''}`}
                     {params.before ? ' in older entries' : ''}.
                   </p>
-                  <ul className="list-disc space-y-1 pl-5 text-muted-foreground">
+                  <ul className="text-muted-foreground list-disc space-y-1 pl-5">
                     {filters.length ? (
                       <li>
-                        <Link className="text-foreground underline underline-offset-2" href={requestSearchHref({ q: params.q })}>
+                        <Link
+                          className="text-foreground underline underline-offset-2"
+                          href={requestSearchHref({ q: params.q })}
+                        >
                           Remove the filters
                         </Link>{' '}
                         and search again.
@@ -173,7 +224,8 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
                 <div className="grid gap-2 text-sm">
                   <p className="font-medium">No requests yet.</p>
                   <p className="text-muted-foreground">
-                    Every call the console makes to Sendmux — sends from Compose, batch chunks, attachment uploads, connection checks — is logged here with its request_id, so it can be found again.
+                    Every call the console makes to Sendmux — sends from Compose, batch chunks, attachment
+                    uploads, connection checks — is logged here with its request_id, so it can be found again.
                     {hasRole(user.role, 'sender') ? (
                       <>
                         {' '}
@@ -193,43 +245,55 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
             <Table>
               <TableHeader>
                 <TableRow>
-                  <TableHead>Time (UTC)</TableHead>
-                  <TableHead>Endpoint</TableHead>
-                  <TableHead>Status</TableHead>
-                  <TableHead>request_id</TableHead>
-                  <TableHead>Recipients</TableHead>
-                  <TableHead>Profile · user</TableHead>
-                  <TableHead className="text-right">Duration · attempt</TableHead>
+                  <TableHead className="px-2 first:pl-4 last:pr-4">Time (UTC)</TableHead>
+                  <TableHead className="px-2 first:pl-4 last:pr-4">Endpoint</TableHead>
+                  <TableHead className="px-2 first:pl-4 last:pr-4">Status</TableHead>
+                  <TableHead className="px-2 first:pl-4 last:pr-4">request_id</TableHead>
+                  <TableHead className="px-2 first:pl-4 last:pr-4">Recipients</TableHead>
+                  <TableHead className="px-2 first:pl-4 last:pr-4">Profile · user</TableHead>
+                  <TableHead className="px-2 text-right first:pl-4 last:pr-4">Duration</TableHead>
                 </TableRow>
               </TableHeader>
               <TableBody>
                 {items.map((item) => (
                   <TableRow key={item.id}>
-                    <TableCell className="whitespace-nowrap">
-                      <Link href={`/requests/${item.id}`} className="grid leading-tight text-primary underline-offset-2 hover:underline">
+                    <TableCell className="px-2 whitespace-nowrap first:pl-4 last:pr-4">
+                      <Link
+                        href={`/requests/${item.id}`}
+                        className="text-primary grid leading-tight underline-offset-2 hover:underline"
+                      >
                         <span className="font-medium tabular-nums">{item.createdAt.slice(11, 19)}</span>
-                        <span className="text-xs text-muted-foreground tabular-nums">{item.createdAt.slice(0, 10)}</span>
+                        <span className="text-muted-foreground text-xs tabular-nums">
+                          {item.createdAt.slice(0, 10)}
+                        </span>
                       </Link>
                     </TableCell>
-                    <TableCell className="font-mono text-xs whitespace-nowrap">
+                    <TableCell className="px-2 font-mono text-xs whitespace-nowrap first:pl-4 last:pr-4">
                       <span className="text-muted-foreground">{item.method}</span> {item.path}
                     </TableCell>
-                    <TableCell>
+                    <TableCell className="px-2 first:pl-4 last:pr-4">
                       <StatusBadge row={item} />
                     </TableCell>
-                    <TableCell className="font-mono text-xs whitespace-nowrap">{item.requestId ?? <span className="text-muted-foreground">—</span>}</TableCell>
-                    <TableCell className="text-xs">
+                    <TableCell className="px-2 font-mono text-xs whitespace-nowrap first:pl-4 last:pr-4">
+                      {item.requestId ?? <span className="text-muted-foreground">—</span>}
+                    </TableCell>
+                    <TableCell className="px-2 text-xs first:pl-4 last:pr-4">
                       <Recipients item={item} />
                     </TableCell>
-                    <TableCell className="text-xs leading-tight">
+                    <TableCell className="px-2 text-xs leading-tight first:pl-4 last:pr-4">
                       <span className="block">{item.keyProfile}</span>
-                      <span className="block max-w-44 truncate text-muted-foreground" title={item.userEmail ?? undefined}>
+                      <span
+                        className="text-muted-foreground block max-w-44 truncate"
+                        title={item.userEmail ?? undefined}
+                      >
                         {item.userEmail ?? '—'}
                       </span>
                     </TableCell>
-                    <TableCell className="text-right text-xs leading-tight whitespace-nowrap tabular-nums">
-                      <span className="block">{item.ok === null ? '—' : formatDuration(item.durationMs)}</span>
-                      <span className="block text-muted-foreground">attempt {item.attempt}</span>
+                    <TableCell className="px-2 text-right text-xs leading-tight whitespace-nowrap tabular-nums first:pl-4 last:pr-4">
+                      <span className="block">
+                        {item.ok === null ? '—' : formatDuration(item.durationMs)}
+                      </span>
+                      <span className="text-muted-foreground block">attempt {item.attempt}</span>
                     </TableCell>
                   </TableRow>
                 ))}

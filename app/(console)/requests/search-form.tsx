@@ -8,15 +8,28 @@ import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { NativeSelect } from '@/components/ui/native-select';
-import { FILTER_KEYS, OUTCOME_LABELS, OUTCOMES, requestSearchHref, type RequestSearchParams } from '@/lib/schemas/request-log';
+import {
+  FILTER_KEYS,
+  OUTCOME_LABELS,
+  OUTCOMES,
+  requestSearchHref,
+  type RequestSearchParams,
+} from '@/lib/schemas/request-log';
 
 export type FilterChoices = { errorCodes: string[]; paths: string[]; keyProfiles: string[]; users: string[] };
 
 /** Choices plus the value in the URL, which may be older than what the log's newest rows hold. */
-const withCurrent = (choices: string[], current: string | undefined) => (current && !choices.includes(current) ? [current, ...choices] : choices);
+const withCurrent = (choices: string[], current: string | undefined) =>
+  current && !choices.includes(current) ? [current, ...choices] : choices;
 
 // A plain GET form that works without JavaScript; with it, empty fields are left out of the URL.
-export function RequestSearchForm({ params, choices }: { params: RequestSearchParams; choices: FilterChoices }) {
+export function RequestSearchForm({
+  params,
+  choices,
+}: {
+  params: RequestSearchParams;
+  choices: FilterChoices;
+}) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const filtersActive = FILTER_KEYS.some((k) => params[k]);
@@ -47,7 +60,14 @@ export function RequestSearchForm({ params, choices }: { params: RequestSearchPa
   );
 
   return (
-    <form action="/requests" method="get" role="search" aria-label="Request log" onSubmit={onSubmit} className="grid gap-4">
+    <form
+      action="/requests"
+      method="get"
+      role="search"
+      aria-label="Request log"
+      onSubmit={onSubmit}
+      className="grid gap-4"
+    >
       <div className="grid gap-1.5">
         <Label htmlFor="request-search">Search requests</Label>
         <div className="flex flex-col gap-2 sm:flex-row">
@@ -66,8 +86,10 @@ export function RequestSearchForm({ params, choices }: { params: RequestSearchPa
             <Search aria-hidden /> Search
           </Button>
         </div>
-        <p id="request-search-hint" className="text-xs text-muted-foreground">
-          A request_id or eml_ id finds its request; an address finds every request with it in To, Cc or Bcc; an idempotency key finds every attempt made under it; a batch job id (or job:&lt;id&gt;) finds the job’s chunks.
+        <p id="request-search-hint" className="text-muted-foreground text-xs">
+          A request_id or eml_ id finds its request; an address finds every request with it in To, Cc or Bcc;
+          an idempotency key finds every attempt made under it; a batch job id (or job:&lt;id&gt;) finds the
+          job’s chunks.
         </p>
       </div>
       <fieldset className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5">

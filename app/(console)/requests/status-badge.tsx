@@ -3,7 +3,12 @@ import { Badge } from '@/components/ui/badge';
 import { cn } from '@/lib/cn';
 import { outcomeOf } from '@/lib/requests/format';
 
-type Row = { status: number | null; ok: boolean | null; errorCode: string | null; nextRetryAt: string | null };
+type Row = {
+  status: number | null;
+  ok: boolean | null;
+  errorCode: string | null;
+  nextRetryAt: string | null;
+};
 
 /** HTTP status and error code in one badge; a failure the client repeated reads "retried". */
 export function StatusBadge({ row, className }: { row: Row; className?: string }) {
@@ -16,11 +21,18 @@ export function StatusBadge({ row, className }: { row: Row; className?: string }
     );
   }
   // No HTTP status means no answer arrived (network error, timeout): the code says which.
-  const text = [row.status === null ? null : String(row.status), row.errorCode].filter(Boolean).join(' ') || 'no answer';
+  const text =
+    [row.status === null ? null : String(row.status), row.errorCode].filter(Boolean).join(' ') || 'no answer';
   const variant = outcome === 'ok' ? 'success' : outcome === 'retried' ? 'warning' : 'destructive';
   return (
     // The warning tint under warning text is below 4.5:1 contrast, so a retried badge is outlined instead.
-    <Badge variant={variant} className={cn(outcome === 'retried' && 'border-warning/50 bg-card', className)} title={outcome === 'retried' ? 'Failed; the console retried it under the same Idempotency-Key' : undefined}>
+    <Badge
+      variant={variant}
+      className={cn(outcome === 'retried' && 'border-warning/50 bg-card', className)}
+      title={
+        outcome === 'retried' ? 'Failed; the console retried it under the same Idempotency-Key' : undefined
+      }
+    >
       <span className="font-mono">{text}</span>
       {outcome === 'retried' ? (
         <>

@@ -4,10 +4,22 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import type { BatchMessageRow } from '@/lib/requests/format';
 import { explainError } from '@/lib/sendmux/error-catalog';
 
-const STATUS_VARIANT = { queued: 'success', failed: 'destructive', 'not sent': 'destructive', 'no result': 'warning', pending: 'muted' } as const;
+const STATUS_VARIANT = {
+  queued: 'success',
+  failed: 'destructive',
+  'not sent': 'destructive',
+  'no result': 'warning',
+  pending: 'muted',
+} as const;
 
 /** The batch's messages by index, each with what Sendmux answered for it. */
-export function BatchMessages({ rows, composeHref }: { rows: BatchMessageRow[]; composeHref: ((index: number) => string) | null }) {
+export function BatchMessages({
+  rows,
+  composeHref,
+}: {
+  rows: BatchMessageRow[];
+  composeHref: ((index: number) => string) | null;
+}) {
   return (
     <Table>
       <TableHeader>
@@ -32,16 +44,22 @@ export function BatchMessages({ rows, composeHref }: { rows: BatchMessageRow[]; 
               {m.to || '—'}
             </TableCell>
             <TableCell>
-              <Badge variant={STATUS_VARIANT[m.status]} className={m.status === 'no result' ? 'border-warning/50 bg-card' : undefined}>
+              <Badge
+                variant={STATUS_VARIANT[m.status]}
+                className={m.status === 'no result' ? 'border-warning/50 bg-card' : undefined}
+              >
                 {m.status}
               </Badge>
             </TableCell>
-            <TableCell className="font-mono text-xs">{m.messageId ?? <span className="text-muted-foreground">—</span>}</TableCell>
+            <TableCell className="font-mono text-xs">
+              {m.messageId ?? <span className="text-muted-foreground">—</span>}
+            </TableCell>
             <TableCell className="text-xs">
               {m.error ? (
                 <div className="grid gap-0.5">
                   <span>
-                    <code className="font-mono">{m.error.code}</code> — {explainError(m.error.code, m.error.message).title}
+                    <code className="font-mono">{m.error.code}</code> —{' '}
+                    {explainError(m.error.code, m.error.message).title}
                   </span>
                   {m.error.message ? <span className="text-muted-foreground">{m.error.message}</span> : null}
                   {m.error.fields.map((f) => (
@@ -56,7 +74,10 @@ export function BatchMessages({ rows, composeHref }: { rows: BatchMessageRow[]; 
             </TableCell>
             {composeHref ? (
               <TableCell className="text-right">
-                <Link href={composeHref(m.index)} className="text-xs whitespace-nowrap text-primary underline-offset-2 hover:underline">
+                <Link
+                  href={composeHref(m.index)}
+                  className="text-primary text-xs whitespace-nowrap underline-offset-2 hover:underline"
+                >
                   Open in Compose<span className="sr-only"> (message {m.index})</span>
                 </Link>
               </TableCell>

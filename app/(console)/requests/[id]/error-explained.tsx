@@ -58,7 +58,12 @@ export function ErrorExplained({
           <dt className="font-medium">Retry</dt>
           <dd>
             {e.retryNote}
-            {retryable !== undefined ? <span className="text-muted-foreground"> Sendmux marked this error {retryable ? 'retryable' : 'not retryable'}.</span> : null}
+            {retryable !== undefined ? (
+              <span className="text-muted-foreground">
+                {' '}
+                Sendmux marked this error {retryable ? 'retryable' : 'not retryable'}.
+              </span>
+            ) : null}
           </dd>
           {code === 'idempotency_conflict' ? (
             <>
@@ -72,7 +77,12 @@ export function ErrorExplained({
               <dd>
                 <q>{message}</q>
                 {docUrl && /^https:\/\//.test(docUrl) ? (
-                  <a href={docUrl} target="_blank" rel="noreferrer" className="ml-2 inline-flex items-center gap-1 underline underline-offset-2">
+                  <a
+                    href={docUrl}
+                    target="_blank"
+                    rel="noreferrer"
+                    className="ml-2 inline-flex items-center gap-1 underline underline-offset-2"
+                  >
                     docs <ExternalLink className="size-3" aria-hidden />
                   </a>
                 ) : null}
@@ -83,7 +93,7 @@ export function ErrorExplained({
         {fields.length ? (
           <div className="mt-4">
             <p className="mb-1 font-medium">Fields to fix</p>
-            <Table className="rounded-md border bg-card">
+            <Table className="bg-card rounded-md border">
               <TableHeader>
                 <TableRow>
                   <TableHead>Field</TableHead>

@@ -7,7 +7,10 @@ export function JsonBlock({ label, text, className }: { label: string; text: str
     <pre
       tabIndex={0}
       aria-label={label}
-      className={cn('max-h-[32rem] overflow-auto rounded-md border bg-muted/40 p-3 font-mono text-xs leading-relaxed break-words whitespace-pre-wrap', className)}
+      className={cn(
+        'bg-muted/40 max-h-[32rem] overflow-auto rounded-md border p-3 font-mono text-xs leading-relaxed break-words whitespace-pre-wrap',
+        className,
+      )}
     >
       {text}
     </pre>

@@ -12,11 +12,11 @@ export default function RequestNotFound() {
       <PageHeader title="Request not found" />
       <Card className="max-w-2xl">
         <CardContent className="flex gap-4 pt-5">
-          <SearchX className="mt-0.5 size-5 shrink-0 text-muted-foreground" aria-hidden />
+          <SearchX className="text-muted-foreground mt-0.5 size-5 shrink-0" aria-hidden />
           <div className="grid gap-3 text-sm">
             <p>
-              The request log has no entry with that id. Entries are kept for {days} days and then pruned; requests made by another console, or straight against the API, are not in
-              this log.
+              The request log has no entry with that id. Entries are kept for {days} days and then pruned;
+              requests made by another console, or straight against the API, are not in this log.
             </p>
             <div>
               <Button asChild variant="outline" size="sm">

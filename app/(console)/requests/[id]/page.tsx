@@ -13,7 +13,18 @@ import { requireRole } from '@/lib/auth/require-role';
 import { hasRole } from '@/lib/auth/roles';
 import { curlCommand, fetchSnippet, type SnippetInput } from '@/lib/compose/snippets';
 import { getEnv } from '@/lib/env';
-import { batchMessages, BATCH_PATH, documentedOrder, formatBytes, formatDuration, formatUtc, prettyBody, redactedAttachments, responseError, SEND_PATH } from '@/lib/requests/format';
+import {
+  batchMessages,
+  BATCH_PATH,
+  documentedOrder,
+  formatBytes,
+  formatDuration,
+  formatUtc,
+  prettyBody,
+  redactedAttachments,
+  responseError,
+  SEND_PATH,
+} from '@/lib/requests/format';
 import { findByRequestId, getAttempts, getRequest, type RequestDetail } from '@/lib/requests/search';
 import { buildSupportBundle, safeRequestBody, safeResponseBody } from '@/lib/requests/support-bundle';
 import { AttemptTimeline } from './attempt-timeline';
@@ -50,7 +61,11 @@ function snippetFor(row: RequestDetail, apiUrl: string, body: unknown): SnippetI
   const upload = body as { filename?: unknown; content_type?: unknown } | null;
   if (row.path === '/emails/attachments' && upload && typeof upload.filename === 'string') {
     const contentType = typeof upload.content_type === 'string' ? upload.content_type : undefined;
-    return { ...base, query: { filename: upload.filename, content_type: contentType }, file: { name: upload.filename, contentType: 'application/octet-stream' } };
+    return {
+      ...base,
+      query: { filename: upload.filename, content_type: contentType },
+      file: { name: upload.filename, contentType: 'application/octet-stream' },
+    };
   }
   return { ...base, body };
 }
@@ -105,10 +120,16 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
         }
         actions={
           <>
-            <CopyButton value={buildSupportBundle(row, attempts)} label="Copy for support: request_id, error and the redacted request and response, without keys or attachment content">
+            <CopyButton
+              value={buildSupportBundle(row, attempts)}
+              label="Copy for support: request_id, error and the redacted request and response, without keys or attachment content"
+            >
               Copy for support
             </CopyButton>
-            <CopyButton value={curlCommand(snippet)} label="Copy as curl (the key is read from $SENDMUX_API_KEY)">
+            <CopyButton
+              value={curlCommand(snippet)}
+              label="Copy as curl (the key is read from $SENDMUX_API_KEY)"
+            >
               Copy as curl
             </CopyButton>
             {canSend && isSend ? (
@@ -127,54 +148,69 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
           <CardContent className="pt-5">
             <dl className="grid gap-x-8 gap-y-3 text-sm sm:grid-cols-2 xl:grid-cols-3">
               <div className="grid gap-0.5">
-                <dt className="text-xs text-muted-foreground">Endpoint</dt>
+                <dt className="text-muted-foreground text-xs">Endpoint</dt>
                 <dd className="font-mono text-xs">
                   {row.method} {row.path}
                 </dd>
               </div>
               <div className="grid gap-0.5">
-                <dt className="text-xs text-muted-foreground">Time</dt>
+                <dt className="text-muted-foreground text-xs">Time</dt>
                 <dd>{formatUtc(row.createdAt, true)}</dd>
               </div>
               <div className="grid gap-0.5">
-                <dt className="text-xs text-muted-foreground">Duration</dt>
+                <dt className="text-muted-foreground text-xs">Duration</dt>
                 <dd>{row.ok === null ? 'no response recorded' : formatDuration(row.durationMs)}</dd>
               </div>
               <div className="grid gap-0.5">
-                <dt className="text-xs text-muted-foreground">HTTP status</dt>
-                <dd>{row.ok === null ? 'no response recorded' : row.status === null ? 'no HTTP answer (connection failed or timed out)' : row.status}</dd>
+                <dt className="text-muted-foreground text-xs">HTTP status</dt>
+                <dd>
+                  {row.ok === null
+                    ? 'no response recorded'
+                    : row.status === null
+                      ? 'no HTTP answer (connection failed or timed out)'
+                      : row.status}
+                </dd>
               </div>
               <div className="grid gap-0.5">
-                <dt className="text-xs text-muted-foreground">Key profile</dt>
+                <dt className="text-muted-foreground text-xs">Key profile</dt>
                 <dd>{row.keyProfile}</dd>
               </div>
               <div className="grid gap-0.5">
-                <dt className="text-xs text-muted-foreground">User</dt>
-                <dd>{row.userEmail ?? <span className="text-muted-foreground">— (the console itself)</span>}</dd>
+                <dt className="text-muted-foreground text-xs">User</dt>
+                <dd>
+                  {row.userEmail ?? <span className="text-muted-foreground">— (the console itself)</span>}
+                </dd>
               </div>
               <div className="grid min-w-0 gap-0.5">
-                <dt className="text-xs text-muted-foreground">request_id</dt>
+                <dt className="text-muted-foreground text-xs">request_id</dt>
                 <dd>
                   <IdValue value={row.requestId} name="request_id" />
                 </dd>
               </div>
               <div className="grid min-w-0 gap-0.5">
-                <dt className="text-xs text-muted-foreground">Idempotency key</dt>
+                <dt className="text-muted-foreground text-xs">Idempotency key</dt>
                 <dd>
                   <IdValue value={row.idempotencyKey} name="idempotency key" />
                 </dd>
               </div>
               <div className="grid gap-0.5">
-                <dt className="text-xs text-muted-foreground">Attempt</dt>
+                <dt className="text-muted-foreground text-xs">Attempt</dt>
                 <dd>
                   {row.attempt}
-                  {row.waitMs > 0 ? <span className="text-muted-foreground"> · after waiting {formatDuration(row.waitMs)}</span> : null}
-                  {row.nextRetryAt ? <span className="text-muted-foreground"> · retried at {formatUtc(row.nextRetryAt)}</span> : null}
+                  {row.waitMs > 0 ? (
+                    <span className="text-muted-foreground">
+                      {' '}
+                      · after waiting {formatDuration(row.waitMs)}
+                    </span>
+                  ) : null}
+                  {row.nextRetryAt ? (
+                    <span className="text-muted-foreground"> · retried at {formatUtc(row.nextRetryAt)}</span>
+                  ) : null}
                 </dd>
               </div>
               {isSend && row.messageIds[0] ? (
                 <div className="grid min-w-0 gap-0.5">
-                  <dt className="text-xs text-muted-foreground">message_id</dt>
+                  <dt className="text-muted-foreground text-xs">message_id</dt>
                   <dd>
                     <IdValue value={row.messageIds[0]} name="message_id" />
                   </dd>
@@ -182,23 +218,31 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
               ) : null}
               {row.recipients.length ? (
                 <div className="grid min-w-0 gap-0.5">
-                  <dt className="text-xs text-muted-foreground">Recipients</dt>
+                  <dt className="text-muted-foreground text-xs">Recipients</dt>
                   <dd className="truncate" title={row.recipients.join(', ')}>
                     {row.recipients.slice(0, 3).join(', ')}
-                    {row.recipients.length > 3 ? <span className="text-muted-foreground"> +{row.recipients.length - 3} more</span> : null}
+                    {row.recipients.length > 3 ? (
+                      <span className="text-muted-foreground"> +{row.recipients.length - 3} more</span>
+                    ) : null}
                   </dd>
                 </div>
               ) : null}
               <div className="grid gap-0.5">
-                <dt className="text-xs text-muted-foreground">Came from</dt>
+                <dt className="text-muted-foreground text-xs">Came from</dt>
                 <dd className="flex flex-wrap items-center gap-x-3 gap-y-1">
                   {row.jobId ? (
                     <>
-                      <Link className="inline-flex items-center gap-1 text-primary underline-offset-2 hover:underline" href={`/batches/${encodeURIComponent(row.jobId)}`}>
+                      <Link
+                        className="text-primary inline-flex items-center gap-1 underline-offset-2 hover:underline"
+                        href={`/batches/${encodeURIComponent(row.jobId)}`}
+                      >
                         <Layers className="size-3.5" aria-hidden /> Batch job {row.jobId}
                       </Link>
                       {row.chunkNo !== null ? (
-                        <Link className="text-primary underline-offset-2 hover:underline" href={`/batches/${encodeURIComponent(row.jobId)}?chunk=${row.chunkNo}`}>
+                        <Link
+                          className="text-primary underline-offset-2 hover:underline"
+                          href={`/batches/${encodeURIComponent(row.jobId)}?chunk=${row.chunkNo}`}
+                        >
                           rows of chunk {row.chunkNo}
                         </Link>
                       ) : null}
@@ -216,12 +260,17 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
                   )}
                 </dd>
               </div>
-              {row.rateLimit && (row.rateLimit.remaining !== undefined || row.rateLimit.retryAfter !== undefined) ? (
+              {row.rateLimit &&
+              (row.rateLimit.remaining !== undefined || row.rateLimit.retryAfter !== undefined) ? (
                 <div className="grid gap-0.5">
-                  <dt className="text-xs text-muted-foreground">Rate limit</dt>
+                  <dt className="text-muted-foreground text-xs">Rate limit</dt>
                   <dd>
-                    {row.rateLimit.remaining !== undefined ? `${row.rateLimit.remaining} of ${row.rateLimit.limit ?? '?'} left` : ''}
-                    {row.rateLimit.retryAfter !== undefined ? ` · Retry-After ${row.rateLimit.retryAfter} s` : ''}
+                    {row.rateLimit.remaining !== undefined
+                      ? `${row.rateLimit.remaining} of ${row.rateLimit.limit ?? '?'} left`
+                      : ''}
+                    {row.rateLimit.retryAfter !== undefined
+                      ? ` · Retry-After ${row.rateLimit.retryAfter} s`
+                      : ''}
                   </dd>
                 </div>
               ) : null}
@@ -234,12 +283,22 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
             <FileWarning aria-hidden />
             <AlertTitle>No response recorded</AlertTitle>
             <AlertDescription>
-              The console logged this attempt before sending it, but no outcome was ever written: it is still running, or the console stopped mid-call. Whether Sendmux received it is unknown;
-              {row.idempotencyKey ? ' a retry with the same Idempotency-Key is safe (Sendmux replays instead of sending twice).' : ' it carried no Idempotency-Key, so a retry could send twice.'}
+              The console logged this attempt before sending it, but no outcome was ever written: it is still
+              running, or the console stopped mid-call. Whether Sendmux received it is unknown;
+              {row.idempotencyKey
+                ? ' a retry with the same Idempotency-Key is safe (Sendmux replays instead of sending twice).'
+                : ' it carried no Idempotency-Key, so a retry could send twice.'}
             </AlertDescription>
           </Alert>
         ) : row.errorCode ? (
-          <ErrorExplained code={row.errorCode} message={row.errorMessage} status={row.status} retryable={upstream?.retryable} docUrl={upstream?.docUrl} fields={upstream?.fields ?? []} />
+          <ErrorExplained
+            code={row.errorCode}
+            message={row.errorMessage}
+            status={row.status}
+            retryable={upstream?.retryable}
+            docUrl={upstream?.docUrl}
+            fields={upstream?.fields ?? []}
+          />
         ) : null}
 
         {attempts.length > 0 ? (
@@ -263,12 +322,18 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
             <CardHeader>
               <CardTitle>Messages in this batch</CardTitle>
               <CardDescription>
-                {batchRows.length} message{batchRows.length === 1 ? '' : 's'} by index; results are matched by their index field.
-                {row.ok ? ` ${batchRows.filter((m) => m.status === 'queued').length} queued, ${batchRows.filter((m) => m.status !== 'queued').length} not.` : ''}
+                {batchRows.length} message{batchRows.length === 1 ? '' : 's'} by index; results are matched by
+                their index field.
+                {row.ok
+                  ? ` ${batchRows.filter((m) => m.status === 'queued').length} queued, ${batchRows.filter((m) => m.status !== 'queued').length} not.`
+                  : ''}
               </CardDescription>
             </CardHeader>
             <CardContent>
-              <BatchMessages rows={batchRows} composeHref={canSend ? (index) => `/compose?from=${row.id}&index=${index}` : null} />
+              <BatchMessages
+                rows={batchRows}
+                composeHref={canSend ? (index) => `/compose?from=${row.id}&index=${index}` : null}
+              />
             </CardContent>
           </Card>
         ) : null}
@@ -277,11 +342,16 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
           <Card className="min-w-0">
             <CardHeader>
               <CardTitle>Request</CardTitle>
-              <CardDescription>As logged. Attachment content is never stored: each attachment is kept as its name and size.</CardDescription>
+              <CardDescription>
+                As logged. Attachment content is never stored: each attachment is kept as its name and size.
+              </CardDescription>
             </CardHeader>
             <CardContent className="grid gap-3">
               {redacted.length ? (
-                <ul className="grid gap-1 rounded-md border border-dashed p-3 text-sm" aria-label="Attachments (content not stored)">
+                <ul
+                  className="grid gap-1 rounded-md border border-dashed p-3 text-sm"
+                  aria-label="Attachments (content not stored)"
+                >
                   {redacted.map((a, i) => (
                     <li key={`${a.filename}-${i}`} className="flex flex-wrap items-center gap-2">
                       <Badge variant="muted">content not stored</Badge>
@@ -295,7 +365,7 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
                 </ul>
               ) : null}
               {requestBody === null || requestBody === undefined ? (
-                <p className="text-sm text-muted-foreground">No body ({row.method} request).</p>
+                <p className="text-muted-foreground text-sm">No body ({row.method} request).</p>
               ) : (
                 <JsonBlock label="Request body" text={prettyBody(requestBody)} />
               )}
@@ -305,12 +375,20 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
             <CardHeader>
               <CardTitle>Response</CardTitle>
               <CardDescription>
-                {row.ok === null ? 'No response was recorded for this attempt.' : responseIsText ? 'The answer was not JSON; shown as received.' : 'The JSON Sendmux answered.'}
+                {row.ok === null
+                  ? 'No response was recorded for this attempt.'
+                  : responseIsText
+                    ? 'The answer was not JSON; shown as received.'
+                    : 'The JSON Sendmux answered.'}
               </CardDescription>
             </CardHeader>
             <CardContent>
-              {row.ok === null ? null : responseBody === null || responseBody === undefined || responseBody === '' ? (
-                <p className="text-sm text-muted-foreground">{row.status === null ? 'No HTTP answer arrived.' : 'The response had no body.'}</p>
+              {row.ok === null ? null : responseBody === null ||
+                responseBody === undefined ||
+                responseBody === '' ? (
+                <p className="text-muted-foreground text-sm">
+                  {row.status === null ? 'No HTTP answer arrived.' : 'The response had no body.'}
+                </p>
               ) : (
                 <JsonBlock label="Response body" text={prettyBody(responseBody)} />
               )}
@@ -322,14 +400,18 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
           <CardHeader>
             <CardTitle>Reproduce</CardTitle>
             <CardDescription>
-              The key is read from <code className="font-mono text-xs">SENDMUX_API_KEY</code> in your environment; it is never part of the command.
-              {row.idempotencyKey ? ' It keeps the original Idempotency-Key: within 24 hours Sendmux replays the original answer instead of sending again. Delete that line to send anew.' : ''}
+              The key is read from <code className="font-mono text-xs">SENDMUX_API_KEY</code> in your
+              environment; it is never part of the command.
+              {row.idempotencyKey
+                ? ' It keeps the original Idempotency-Key: within 24 hours Sendmux replays the original answer instead of sending again. Delete that line to send anew.'
+                : ''}
             </CardDescription>
           </CardHeader>
           <CardContent className="grid gap-3">
             {redacted.length && !snippet.file ? (
-              <p className="rounded-md border border-warning/40 bg-warning/5 p-3 text-sm">
-                Attachment content was not stored, so this command sends each attachment as its name and size only: Sendmux will reject it until you put the base64 content back.
+              <p className="border-warning/40 bg-warning/5 rounded-md border p-3 text-sm">
+                Attachment content was not stored, so this command sends each attachment as its name and size
+                only: Sendmux will reject it until you put the base64 content back.
               </p>
             ) : null}
             <Tabs defaultValue="curl">
