@@ -8,7 +8,7 @@ import { pruneAndMaintain, pruneRequestLog } from './prune';
 import { completeAttempt, startAttempt, type AttemptStart } from './record';
 import {
   findByRequestId,
-  forgetPlannerStatistics,
+  resetSearchCaches,
   getAttempts,
   getRequest,
   listFilterOptions,
@@ -156,17 +156,15 @@ beforeAll(async () => {
     { status: 201, ok: true, requestId: 'req_upload000000000000000001' },
   );
   const db = getDb().db;
-  await db
-    .insert(batchJobs)
-    .values({
-      id: 'jb7k2m',
-      name: 'May newsletter',
-      status: 'running',
-      keyProfile: 'marketing',
-      totalRows: 200,
-      columns: ['email'],
-      spec: {},
-    });
+  await db.insert(batchJobs).values({
+    id: 'jb7k2m',
+    name: 'May newsletter',
+    status: 'running',
+    keyProfile: 'marketing',
+    totalRows: 200,
+    columns: ['email'],
+    spec: {},
+  });
   jobChunk0 = await call(
     {
       path: '/emails/send/batch',
@@ -227,7 +225,7 @@ describe('the search box', () => {
       const db = getDb().db;
       if (stats) await db.execute(sql`ANALYZE api_requests`);
       else await db.execute(sql`DELETE FROM pg_statistic WHERE starelid = 'api_requests'::regclass`);
-      forgetPlannerStatistics();
+      resetSearchCaches();
       expect(await ids({ q: 'ada@example.com' })).toEqual([single]);
       expect(await ids({ q: 'CAROL@example.COM' })).toEqual([single]);
       expect(await ids({ q: 'Dave@Example.Com' })).toEqual([single]);

@@ -15,7 +15,7 @@ export type ClassifiedQuery =
   | { kind: 'message_id'; value: string }
   | { kind: 'address'; value: string }
   | { kind: 'job'; jobId: string; chunkNo?: number; value: string }
-  /** An idempotency key, or a request_id without the req_ prefix. */
+  /** A bare value: an idempotency key, a batch job id, or a request_id without the req_ prefix. */
   | { kind: 'key'; value: string };
 
 export type RequestFilters = {
@@ -257,9 +257,10 @@ async function hasRecipientStats(db: Db): Promise<boolean> {
   return !!row?.known;
 }
 
-/** For tests and the benchmark, which drop or add statistics under a running process. */
-export function forgetPlannerStatistics(): void {
+/** For tests and the benchmark, which drop or add statistics (and rows) under a running process. */
+export function resetSearchCaches(): void {
   recipientStats = new WeakMap();
+  filterOptionsCache = new WeakMap();
 }
 
 const where = (conds: SQL[]) => (conds.length ? sql`WHERE ${sql.join(conds, sql` AND `)}` : sql``);
@@ -404,6 +405,10 @@ export async function getAttempts(idempotencyKey: string, path: string): Promise
   }));
 }
 
+// The drop-downs are a convenience: options up to half a minute old save a scan on every page view.
+const FILTER_OPTIONS_TTL_MS = 30_000;
+let filterOptionsCache = new WeakMap<Db, { at: number; options: FilterOptions }>();
+
 /**
  * Values for the filter drop-downs: what the newest part of the log holds, plus every console
  * user. A full DISTINCT over a million rows has no index to use; the newest rows are what people
@@ -411,6 +416,8 @@ export async function getAttempts(idempotencyKey: string, path: string): Promise
  */
 export async function listFilterOptions(): Promise<FilterOptions> {
   const db = await getDb();
+  const cached = filterOptionsCache.get(db);
+  if (cached && Date.now() - cached.at < FILTER_OPTIONS_TTL_MS) return cached.options;
   const [row] = await queryRows<{
     codes: string[] | null;
     paths: string[] | null;
@@ -426,10 +433,12 @@ export async function listFilterOptions(): Promise<FilterOptions> {
           (SELECT array_agg(DISTINCT e) FROM (SELECT user_email AS e FROM recent WHERE user_email IS NOT NULL UNION SELECT email FROM users) u) AS users`,
   );
   const sorted = (v: string[] | null | undefined) => [...(v ?? [])].sort((a, b) => a.localeCompare(b));
-  return {
+  const options = {
     errorCodes: sorted(row?.codes),
     paths: sorted(row?.paths),
     keyProfiles: sorted(row?.profiles),
     users: sorted(row?.users),
   };
+  filterOptionsCache.set(db, { at: Date.now(), options });
+  return options;
 }
