@@ -24,5 +24,5 @@ export default defineConfig([
     files: ['**/*.test.ts', 'lib/testing/**'],
     rules: { 'react-hooks/rules-of-hooks': 'off' },
   },
-  globalIgnores(['.next/**', 'out/**', 'build/**', 'next-env.d.ts', 'data/**', '.e2e-data/**', 'test-results/**', 'playwright-report/**', 'drizzle/**']),
+  globalIgnores(['.next/**', '.next-*/**', 'reports/**', 'out/**', 'build/**', 'next-env.d.ts', 'data/**', '.e2e-data/**', 'test-results/**', 'playwright-report/**', 'drizzle/**']),
 ]);
