@@ -123,22 +123,19 @@ export class BatchRunner {
   }
 
   /**
-   * Pending chunks first; a chunk whose worker died (lease expired) when there is nothing pending,
-   * and at least once a lease period while busy, so it never waits for the end of a long job.
+   * A chunk whose worker died (lease expired) is looked for every few seconds, busy or idle, so it
+   * never waits for the end of a long job; otherwise the next pending chunk.
    */
   private async claim(): Promise<ClaimedChunk | null> {
     const { db } = await getDbHandle();
     const skip = blockedProfiles();
     const now = Date.now();
-    if (now - this.lastExpiredCheck >= this.leaseSeconds * 1000) {
+    if (now - this.lastExpiredCheck >= Math.min(this.leaseSeconds * 1000, 5_000)) {
       this.lastExpiredCheck = now;
       const expired = await claimChunk(db, this.workerId, this.leaseSeconds, skip, 'expired');
       if (expired) return expired;
     }
-    const pending = await claimChunk(db, this.workerId, this.leaseSeconds, skip, 'pending');
-    if (pending) return pending;
-    this.lastExpiredCheck = now;
-    return claimChunk(db, this.workerId, this.leaseSeconds, skip, 'expired');
+    return claimChunk(db, this.workerId, this.leaseSeconds, skip, 'pending');
   }
 
   private async loop(): Promise<void> {
