@@ -122,10 +122,11 @@ describe('decideWholeFailure', () => {
 
 describe('needsChange', () => {
   it('lists what a re-send cannot fix; everything else is retried', () => {
-    for (const code of ['validation_error', 'invalid_parameter', 'missing_parameter', 'not_found', 'payload_too_large', 'insufficient_permissions', 'authentication_required', 'billing_restricted']) {
+    for (const code of ['validation_error', 'invalid_parameter', 'missing_parameter', 'not_found', 'payload_too_large']) {
       expect(needsChange(code)).toBe(true);
     }
-    for (const code of ['insufficient_credits', 'rate_limit_exceeded', 'service_unavailable', 'timeout', 'network_error', 'idempotency_conflict', 'internal_error', null]) {
+    // Fixed on the key or the account, after which the same rows go through.
+    for (const code of ['insufficient_permissions', 'authentication_required', 'billing_restricted', 'insufficient_credits', 'rate_limit_exceeded', 'service_unavailable', 'timeout', 'network_error', 'idempotency_conflict', 'internal_error', null]) {
       expect(needsChange(code)).toBe(false);
     }
   });

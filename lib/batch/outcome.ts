@@ -4,19 +4,13 @@ import type { BatchOutcome } from '@/lib/sendmux/operations';
 import type { SendmuxError, SendmuxFieldError } from '@/lib/sendmux/types';
 
 /**
- * Codes a re-send cannot fix without a change (to the rows, the key or the account), so "Retry
- * failed rows" leaves them out and lists them with what to change. Every other code is re-sent.
+ * Codes a re-send of the same rows cannot fix: the messages themselves must change (fix the CSV
+ * or the mapping and start again), so "Retry failed rows" leaves them out and lists them with what
+ * to change. Problems with the key or the account (authentication_required, billing_restricted,
+ * insufficient_permissions, insufficient_credits) are fixed outside the rows, after which the same
+ * rows can go through: those stay retryable.
  */
-export const NEEDS_CHANGE_CODES = [
-  'validation_error',
-  'invalid_parameter',
-  'missing_parameter',
-  'not_found',
-  'payload_too_large',
-  'insufficient_permissions',
-  'authentication_required',
-  'billing_restricted',
-] as const;
+export const NEEDS_CHANGE_CODES = ['validation_error', 'invalid_parameter', 'missing_parameter', 'not_found', 'payload_too_large'] as const;
 
 const NEEDS_CHANGE = new Set<string>(NEEDS_CHANGE_CODES);
 
