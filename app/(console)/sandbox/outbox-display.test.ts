@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { abbreviateAttachmentContent, attachmentDisposition, customHeadersOf, decodedSize, formatAddress, formatAddressList, safeDownloadName } from './outbox-display';
+import { abbreviateAttachmentContent, attachmentDisposition, customHeadersOf, decodedSize, formatAddress, formatAddressList, inWireOrder, safeDownloadName } from './outbox-display';
 
 describe('decodedSize', () => {
   it('counts padding', () => {
@@ -66,5 +66,26 @@ describe('download names', () => {
     expect(attachmentDisposition('report.pdf')).toBe(`attachment; filename="report.pdf"; filename*=UTF-8''report.pdf`);
     expect(attachmentDisposition('Übersicht (1).pdf')).toBe(`attachment; filename="_bersicht (1).pdf"; filename*=UTF-8''%C3%9Cbersicht%20%281%29.pdf`);
     expect(attachmentDisposition('a";b.txt')).toBe(`attachment; filename="a_b.txt"; filename*=UTF-8''a%3Bb.txt`);
+  });
+});
+
+describe('inWireOrder', () => {
+  it('puts fields in the API order, unknown ones last, without changing any value', () => {
+    // The order jsonb hands back: shorter keys first.
+    const stored = {
+      cc: [{ name: 'C', email: 'c@x.test' }],
+      to: { name: 'T', email: 't@x.test' },
+      from: { email: 'f@x.test' },
+      extra: 1,
+      subject: 'S',
+      html_body: '<p>h</p>',
+      attachments: [{ content: 'aGk=', filename: 'a.txt' }],
+    };
+    const out = inWireOrder(stored);
+    expect(Object.keys(out)).toEqual(['from', 'to', 'cc', 'subject', 'html_body', 'attachments', 'extra']);
+    expect(Object.keys(out.to as object)).toEqual(['email', 'name']);
+    expect(Object.keys((out.cc as object[])[0] as object)).toEqual(['email', 'name']);
+    expect(Object.keys((out.attachments as object[])[0] as object)).toEqual(['filename', 'content']);
+    expect(out).toEqual(stored);
   });
 });

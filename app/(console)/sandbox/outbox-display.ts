@@ -30,6 +30,25 @@ export function abbreviateAttachmentContent(message: Json): Json {
   return { ...message, attachments };
 }
 
+const MESSAGE_KEYS = ['from', 'to', 'cc', 'bcc', 'reply_to', 'return_path', 'subject', 'html_body', 'text_body', 'custom_headers', 'attachments'];
+const ADDRESS_KEYS = ['email', 'name'];
+const ATTACHMENT_KEYS = ['filename', 'type', 'encoding', 'content', 'attachment_id'];
+
+function ordered(value: Json, order: readonly string[]): Json {
+  const keys = [...order.filter((k) => k in value), ...Object.keys(value).filter((k) => !order.includes(k))];
+  return Object.fromEntries(keys.map((k) => [k, value[k]]));
+}
+
+/** The message with keys in the API's field order: jsonb storage keeps the content but not the order it arrived in. */
+export function inWireOrder(message: Json): Json {
+  const out = ordered(message, MESSAGE_KEYS);
+  const address = (v: unknown) => (isRecord(v) ? ordered(v, ADDRESS_KEYS) : v);
+  for (const key of ['from', 'to', 'reply_to']) if (key in out) out[key] = address(out[key]);
+  for (const key of ['cc', 'bcc']) if (Array.isArray(out[key])) out[key] = (out[key] as unknown[]).map(address);
+  if (Array.isArray(out.attachments)) out.attachments = out.attachments.map((a: unknown) => (isRecord(a) ? ordered(a, ATTACHMENT_KEYS) : a));
+  return out;
+}
+
 /** A recipient as mail clients show it: `Ada <ada@example.com>`, or the bare address. */
 export function formatAddress(value: unknown): string | null {
   if (!isRecord(value) || typeof value.email !== 'string') return null;

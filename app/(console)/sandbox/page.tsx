@@ -53,7 +53,7 @@ export default async function SandboxPage({ searchParams }: { searchParams: Prom
         description="The built-in Sendmux emulator: every message it accepted, and how to make it fail on purpose. Nothing here was delivered to anyone."
         actions={isAdmin ? <ClearOutboxButton count={total} /> : null}
       />
-      <div className="grid max-w-6xl gap-6">
+      <div className="grid max-w-6xl grid-cols-[minmax(0,1fr)] gap-6">
         <Card aria-labelledby="outbox-title">
           <CardHeader className="flex-row flex-wrap items-end justify-between gap-3">
             <div className="grid gap-1">
@@ -62,7 +62,8 @@ export default async function SandboxPage({ searchParams }: { searchParams: Prom
                 <span data-testid="outbox-count">
                   {total.toLocaleString('en-US')} message{total === 1 ? '' : 's'}
                 </span>{' '}
-                accepted, newest first{q ? <> · showing matches for “{q}”</> : null}
+                accepted{total > 1 ? ', newest first' : ''}
+                {q ? <> · showing matches for “{q}”</> : null}
               </CardDescription>
             </div>
             <form action="/sandbox" method="get" role="search" aria-label="Outbox" className="flex w-full gap-2 sm:w-auto">
@@ -123,8 +124,7 @@ function OutboxTable({ rows }: { rows: OutboxSummary[] }) {
       <TableHeader>
         <TableRow>
           <TableHead>Received</TableHead>
-          <TableHead>From</TableHead>
-          <TableHead>To</TableHead>
+          <TableHead>To / From</TableHead>
           <TableHead>Subject</TableHead>
           <TableHead>request_id</TableHead>
           <TableHead>Idempotency key</TableHead>
@@ -140,13 +140,16 @@ function OutboxTable({ rows }: { rows: OutboxSummary[] }) {
             <TableCell className="font-mono text-xs whitespace-nowrap text-muted-foreground">
               <time dateTime={m.createdAt.toISOString()}>{formatUtc(m.createdAt.toISOString())}</time>
             </TableCell>
-            <TableCell className="max-w-48 truncate" title={m.fromEmail}>
-              {m.fromEmail}
+            <TableCell className="max-w-60">
+              <p className="truncate" title={m.toEmail}>
+                {m.toEmail}
+              </p>
+              <p className="truncate text-xs text-muted-foreground" title={m.fromEmail}>
+                <span className="sr-only">from </span>
+                {m.fromEmail}
+              </p>
             </TableCell>
-            <TableCell className="max-w-56 truncate" title={m.toEmail}>
-              {m.toEmail}
-            </TableCell>
-            <TableCell className="max-w-80 min-w-48">
+            <TableCell className="max-w-96 min-w-56">
               <Link href={`/sandbox/${m.id}`} className="line-clamp-2 font-medium underline-offset-2 hover:underline">
                 {m.subject}
               </Link>

@@ -13,7 +13,7 @@ import { requireRole } from '@/lib/auth/require-role';
 import { getEnv } from '@/lib/env';
 import { formatBytes, formatUtc } from '@/lib/requests/format';
 import { getOutboxMessage, type OutboxMessage } from '@/lib/sandbox/outbox';
-import { abbreviateAttachmentContent, customHeadersOf, formatAddress, formatAddressList } from '../outbox-display';
+import { abbreviateAttachmentContent, customHeadersOf, formatAddress, formatAddressList, inWireOrder } from '../outbox-display';
 
 export const metadata: Metadata = { title: 'Sandbox message' };
 
@@ -26,7 +26,7 @@ export default async function SandboxMessagePage({ params }: { params: Promise<{
   const m = message.message;
   const html = typeof m.html_body === 'string' ? m.html_body : '';
   const text = typeof m.text_body === 'string' ? m.text_body : '';
-  const rawJson = JSON.stringify(abbreviateAttachmentContent(m), null, 2);
+  const rawJson = JSON.stringify(inWireOrder(abbreviateAttachmentContent(m)), null, 2);
 
   return (
     <>
@@ -54,7 +54,7 @@ export default async function SandboxMessagePage({ params }: { params: Promise<{
           </Button>
         }
       />
-      <div className="grid max-w-6xl gap-6 xl:grid-cols-[minmax(0,24rem)_minmax(0,1fr)]">
+      <div className="grid max-w-6xl gap-6 xl:grid-cols-[minmax(0,26rem)_minmax(0,1fr)]">
         <div className="grid content-start gap-6">
           <Envelope message={message} />
           <Attachments message={message} />
@@ -86,8 +86,8 @@ export default async function SandboxMessagePage({ params }: { params: Promise<{
                 )}
               </TabsContent>
               <TabsContent value="json" className="grid gap-2">
-                <p className="text-xs text-muted-foreground">The request body item exactly as received. Inline attachment content is cut short here, with its size; download the attachment for its bytes.</p>
-                <pre aria-label="Raw JSON as received" tabIndex={0} className="max-h-[640px] overflow-auto rounded-md border bg-muted/30 p-4 font-mono text-xs">
+                <p className="text-xs text-muted-foreground">The message as received, with its fields in the API’s order. Inline attachment content is cut short here, with its size; download the attachment for its bytes.</p>
+                <pre aria-label="Raw JSON as received" tabIndex={0} className="max-h-[640px] overflow-auto rounded-md border bg-muted/30 p-4 font-mono text-xs whitespace-pre-wrap [overflow-wrap:anywhere]">
                   {rawJson}
                 </pre>
               </TabsContent>
@@ -103,9 +103,7 @@ function IdValue({ label, value }: { label: string; value: string | null }) {
   if (!value) return <span className="text-muted-foreground">none</span>;
   return (
     <span className="flex min-w-0 items-center gap-1">
-      <code className="truncate font-mono text-xs" title={value}>
-        {value}
-      </code>
+      <code className="font-mono text-xs break-all">{value}</code>
       <CopyButton value={value} label={`Copy ${label}`} />
     </span>
   );
