@@ -25,7 +25,9 @@ export default async function KeysPage() {
         <dd>
           {env.mode === 'sandbox' ? (
             <>
-              <Badge variant="warning">sandbox</Badge> No key is configured; the console talks to its built-in Sendmux sandbox with a generated sandbox key.
+              <Badge variant="outline" className="border-transparent bg-sandbox text-sandbox-foreground">
+                sandbox
+              </Badge> No key is configured; the console talks to its built-in Sendmux sandbox with a generated sandbox key.
             </>
           ) : (
             <Badge variant="success">live</Badge>
