@@ -48,6 +48,8 @@ test.describe('Settings → Sendmux keys: Check connection', () => {
   });
 
   test('with a wrong key it shows authentication_required, what it means and a request_id', async ({ page }, testInfo) => {
+    // A second console (its own PGlite, migrations) takes a while to start on a busy machine.
+    test.setTimeout(180_000);
     const port = portFor(testInfo, 0);
     const server = await startConsole({ port, env: liveConsoleEnv(port, `good=${E2E.sandboxKey},wrong=smx_mbx_wrong_key_value_000000`, E2E.sandboxKey) });
     try {
@@ -70,7 +72,7 @@ test.describe('Settings → Sendmux keys: Check connection', () => {
 });
 
 test.describe('a canary key', () => {
-  test.setTimeout(240_000);
+  test.setTimeout(300_000);
 
   test('appears in no page, response, static asset or database row', async ({ browser }, testInfo) => {
     const canary = `smx_mbx_CANARY${randomBytes(12).toString('hex')}`;
@@ -413,7 +415,7 @@ test.describe('the Sandbox page', () => {
   });
 
   test('on its own console: pages with Older, search, and an admin clears the outbox (audited)', async ({ page, request }, testInfo) => {
-    test.setTimeout(120_000);
+    test.setTimeout(180_000);
     const port = portFor(testInfo, 2);
     const server = await startConsole({ port, env: { ADMIN_EMAIL: E2E.admin.email, ADMIN_PASSWORD: E2E.admin.password, SANDBOX_API_KEY: E2E.sandboxKey } });
     let stopped = false;
