@@ -56,6 +56,14 @@ function IdValue({ value, name }: { value: string | null; name: string }) {
   );
 }
 
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 function snippetFor(row: RequestDetail, apiUrl: string, body: unknown): SnippetInput {
   const base = { apiUrl, path: row.path, method: row.method, idempotencyKey: row.idempotencyKey };
   const upload = body as { filename?: unknown; content_type?: unknown } | null;
@@ -73,7 +81,7 @@ function snippetFor(row: RequestDetail, apiUrl: string, body: unknown): SnippetI
 export default async function RequestPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireRole('support');
   const { id: raw } = await params;
-  const idParam = decodeURIComponent(raw);
+  const idParam = safeDecode(raw);
   if (/^req_[A-Za-z0-9]+$/.test(idParam)) {
     const ids = await findByRequestId(idParam);
     if (ids.length === 1) redirect(`/requests/${ids[0]}`);
