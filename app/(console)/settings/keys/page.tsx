@@ -4,7 +4,9 @@ import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireRole } from '@/lib/auth/require-role';
-import { getEnv } from '@/lib/env';
+import Link from 'next/link';
+import { getEnv, maskKey } from '@/lib/env';
+import { getSandboxKey } from '@/lib/sandbox/key';
 import { listKeyProfiles } from '@/lib/sendmux/profiles';
 import { ConnectionCheck } from './connection-check';
 
@@ -27,16 +29,31 @@ export default async function KeysPage() {
             <>
               <Badge variant="outline" className="border-transparent bg-sandbox text-sandbox-foreground">
                 sandbox
-              </Badge> No key is configured; the console talks to its built-in Sendmux sandbox with a generated sandbox key.
+              </Badge> No key is configured; the console talks to its built-in Sendmux sandbox with the sandbox key below.
             </>
           ) : (
-            <Badge variant="success">live</Badge>
+            <>
+              <Badge variant="success">live</Badge>
+              {env.sandboxServed ? ' SENDMUX_API_URL points at this console’s own sandbox, so nothing is delivered.' : null}
+            </>
           )}
         </dd>
         <dt className="text-muted-foreground">API URL</dt>
         <dd>
           <code className="font-mono text-xs">{env.sendmuxApiUrl}</code>
         </dd>
+        {env.mode === 'live' && env.sandboxServed ? (
+          <>
+            <dt className="text-muted-foreground">Sandbox key</dt>
+            <dd>
+              <code className="font-mono text-xs">{maskKey(getSandboxKey())}</code> — the key the built-in sandbox accepts; see the{' '}
+              <Link href="/sandbox" className="underline underline-offset-2">
+                Sandbox page
+              </Link>
+              .
+            </dd>
+          </>
+        ) : null}
       </dl>
       <div className="grid max-w-3xl gap-4">
         {profiles.map((p) => (
