@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { expect, request as playwrightRequest, test, type APIRequestContext, type TestInfo } from '@playwright/test';
+import { expect, request as playwrightRequest, test, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
 import { openDatabase, queryRows, sql } from '../lib/db/connection';
 import { startConsole } from './support/console-server';
 import { E2E } from './support/constants';
-import { expectAccessible, signIn } from './support/fixtures';
+import { expectAccessible } from './support/fixtures';
 
 // Extra consoles take ports from extraPortBase + 30 upwards: one block of four per worker.
 const portFor = (testInfo: TestInfo, slot: number) => E2E.extraPortBase + 30 + testInfo.workerIndex * 4 + slot;
@@ -21,6 +21,15 @@ async function sandboxCall(api: APIRequestContext, baseUrl: string, method: 'GET
   });
   const body = (await res.json()) as { ok: boolean; data?: Json; error?: Json };
   return { status: res.status(), body };
+}
+
+/** signIn for a console started by the test: its first sign-in also loads every module cold, so it gets longer. */
+async function signInFresh(page: Page, baseUrl: string) {
+  await page.goto(`${baseUrl}/sign-in`);
+  await page.getByLabel('Email').fill(E2E.admin.email);
+  await page.getByLabel('Password').fill(E2E.admin.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).not.toHaveURL(/\/sign-in/, { timeout: 45_000 });
 }
 
 function liveConsoleEnv(port: number, keys: string, sandboxKey: string): Record<string, string> {
@@ -54,8 +63,10 @@ test.describe('Settings → Sendmux keys: Check connection', () => {
     const server = await startConsole({ port, env: liveConsoleEnv(port, `good=${E2E.sandboxKey},wrong=smx_mbx_wrong_key_value_000000`, E2E.sandboxKey) });
     try {
       await page.context().clearCookies();
-      await signIn(page, E2E.admin, server.url);
+      await signInFresh(page, server.url);
       await page.goto(`${server.url}/settings/keys`);
+      await expect(page.getByText('SENDMUX_API_URL points at this console’s own sandbox')).toBeVisible();
+      await expect(page.getByRole('definition').filter({ hasText: 'the key the built-in sandbox accepts' })).toContainText('smx_mbx_…');
       await page.getByRole('button', { name: 'Check connection for wrong' }).click();
       const alert = page.getByRole('alert').filter({ hasText: 'The connection check failed' });
       await expect(alert).toBeVisible();
@@ -139,7 +150,7 @@ test.describe('a canary key', () => {
         while (pending.length) await Promise.all(pending.splice(0));
       };
 
-      await signIn(page, E2E.admin, server.url);
+      await signInFresh(page, server.url);
       for (const path of CONSOLE_PAGES) {
         await settle();
         await page.goto(`${server.url}${path}`);
@@ -430,7 +441,7 @@ test.describe('the Sandbox page', () => {
       expect(batch.status, JSON.stringify(batch.body)).toBe(200);
 
       await page.context().clearCookies();
-      await signIn(page, E2E.admin, server.url);
+      await signInFresh(page, server.url);
       await page.goto(`${server.url}/sandbox`);
       await expect(page.getByTestId('outbox-count')).toHaveText('27 messages');
       const subjects = page.getByRole('link', { name: /^Paged \d+$/ });
