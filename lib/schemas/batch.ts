@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { MAX_BATCH } from './limits';
+import { idempotencyKeySchema } from './message';
+
+// Inputs of the batch pages: starting a job, the manual batch, job controls and the results
+// table's URL state. The batch spec itself is lib/batch/mapping.ts's batchSpecSchema.
+
+/**
+ * The largest CSV the browser hands the start action. next.config.ts caps an action body at
+ * 19 MB, and the multipart framing and the spec travel with the file.
+ */
+export const MAX_CSV_BYTES = 18 * 1000 * 1000;
+export const MAX_JOB_NAME = 120;
+
+export const CSV_DELIMITER_VALUES = [',', ';', '\t', '|'] as const;
+
+export const jobIdSchema = z.string().regex(/^[a-z0-9]{1,40}$/, 'Not a batch job id');
+
+export const startBatchFieldsSchema = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1, 'Name the job')
+    .max(MAX_JOB_NAME, `Job names are at most ${MAX_JOB_NAME} characters`),
+  profile: z.string().min(1, 'Choose a key profile'),
+  delimiter: z.enum(CSV_DELIMITER_VALUES, 'Choose a delimiter'),
+  excludedLines: z.array(z.number().int().positive()).max(200_000),
+  file: z
+    .instanceof(File, { message: 'Choose a CSV file' })
+    .refine((f) => f.size > 0, 'The file is empty')
+    .refine(
+      (f) => f.size <= MAX_CSV_BYTES,
+      `Files up to ${MAX_CSV_BYTES / 1_000_000} MB are accepted; split a bigger file into parts`,
+    ),
+});
+
+export const manualBatchInputSchema = z.object({
+  profile: z.string().min(1, 'Choose a key profile'),
+  idempotencyKey: idempotencyKeySchema,
+  messages: z
+    .array(z.unknown())
+    .min(1, 'Add at least one message')
+    .max(MAX_BATCH, `A manual batch holds at most ${MAX_BATCH} messages; use a CSV mail merge for more`),
+});
+
+export const jobControlSchema = z.object({ jobId: jobIdSchema });
+
+export const ROW_STATUSES = ['pending', 'sending', 'queued', 'failed', 'cancelled'] as const;
+export type RowStatusFilter = (typeof ROW_STATUSES)[number];
+
+const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+
+/** The results table's filters as they live in the URL (?status=failed&code=…&q=…); bad values are dropped. */
+export const jobRowsSearchSchema = z.object({
+  status: z.preprocess(first, z.enum(ROW_STATUSES).optional().catch(undefined)),
+  code: z.preprocess(
+    first,
+    z
+      .string()
+      .trim()
+      .max(64)
+      .regex(/^[A-Za-z0-9_.-]+$/)
+      .optional()
+      .catch(undefined),
+  ),
+  q: z.preprocess(
+    first,
+    z
+      .string()
+      .trim()
+      .max(254)
+      .transform((v) => (v === '' ? undefined : v))
+      .optional()
+      .catch(undefined),
+  ),
+});
+export type JobRowsSearch = z.infer<typeof jobRowsSearchSchema>;
+
+export const jobRowsPageSchema = jobRowsSearchSchema.extend({
+  cursor: z.preprocess(first, z.coerce.number().int().nonnegative().optional().catch(undefined)),
+  limit: z.preprocess(first, z.coerce.number().int().min(1).max(1000).optional().catch(undefined)),
+});
