@@ -1,0 +1,92 @@
+import { Badge } from '@/components/ui/badge';
+import { Progress } from '@/components/ui/progress';
+import type { JobCounts, JobStatus } from '@/lib/batch/jobs';
+
+// Shared by the jobs list and the job page: the status badge, the stacked bar and its legend.
+
+const STATUS: Record<JobStatus, { label: string; variant: 'default' | 'success' | 'muted' | null }> = {
+  running: { label: 'Running', variant: 'default' },
+  paused: { label: 'Paused', variant: null },
+  cancelled: { label: 'Cancelled', variant: 'muted' },
+  done: { label: 'Done', variant: 'success' },
+};
+
+export function JobStatusBadge({ status }: { status: JobStatus }) {
+  const s = STATUS[status];
+  return s.variant ? <Badge variant={s.variant}>{s.label}</Badge> : <WarnBadge>{s.label}</WarnBadge>;
+}
+
+/** Amber text on an amber tint is below 4.5:1 at badge size in the light theme; a dot carries the colour instead. */
+export function WarnBadge({ children, className }: { children: React.ReactNode; className?: string }) {
+  return (
+    <Badge variant="outline" className={className}>
+      <span aria-hidden className="bg-warning size-1.5 rounded-full" />
+      {children}
+    </Badge>
+  );
+}
+
+export function JobProgressBar({
+  counts,
+  label,
+  className,
+}: {
+  counts: JobCounts;
+  label: string;
+  className?: string;
+}) {
+  const total = Math.max(1, counts.total);
+  return (
+    <Progress
+      label={label}
+      className={className}
+      segments={[
+        { name: 'Queued', value: counts.queued / total, className: 'bg-success' },
+        { name: 'Failed', value: counts.failed / total, className: 'bg-destructive' },
+        { name: 'Cancelled', value: counts.cancelled / total, className: 'bg-muted-foreground/40' },
+      ]}
+    />
+  );
+}
+
+const n = (v: number) => v.toLocaleString('en-US');
+
+export function JobCountsLine({ counts }: { counts: JobCounts }) {
+  const pending = counts.pending + counts.sending;
+  return (
+    <span className="text-muted-foreground flex flex-wrap gap-x-3 gap-y-0.5 text-xs tabular-nums">
+      <span>
+        <span className="text-success font-medium">{n(counts.queued)}</span> queued
+      </span>
+      <span>
+        <span className={counts.failed ? 'text-destructive font-medium' : 'text-foreground font-medium'}>
+          {n(counts.failed)}
+        </span>{' '}
+        failed
+      </span>
+      <span>
+        <span className="text-foreground font-medium">{n(pending)}</span> pending
+      </span>
+      {counts.cancelled ? (
+        <span>
+          <span className="text-foreground font-medium">{n(counts.cancelled)}</span> cancelled
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
+export function formatRate(perSecond: number): string {
+  if (perSecond <= 0) return '—';
+  return perSecond >= 10
+    ? `${Math.round(perSecond).toLocaleString('en-US')} rows/s`
+    : `${perSecond.toFixed(1)} rows/s`;
+}
+
+export function formatEta(seconds: number | null): string {
+  if (seconds === null) return '—';
+  if (seconds < 60) return `${seconds} s`;
+  const m = Math.floor(seconds / 60);
+  if (m < 60) return `${m} min ${seconds % 60} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}

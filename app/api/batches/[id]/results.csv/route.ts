@@ -1,0 +1,68 @@
+import { NextResponse } from 'next/server';
+import { requireRole } from '@/lib/auth/require-role';
+import { exportRows, getJob } from '@/lib/batch/jobs';
+import { csvLine, resultsCsvCells, resultsCsvHeader } from '@/lib/batch/results-csv';
+import { jobIdSchema } from '@/lib/schemas/batch';
+
+export const dynamic = 'force-dynamic';
+
+function fileName(name: string, id: string): string {
+  const base = name
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+  return `${base || 'batch'}-${id}-results.csv`;
+}
+
+// The input columns plus each row's outcome, streamed a page of rows at a time so that a
+// 100,000-row job never sits in memory as one string.
+export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
+  await requireRole('support');
+  const id = jobIdSchema.safeParse((await params).id);
+  const job = id.success ? await getJob(id.data) : null;
+  if (!job) return NextResponse.json({ error: 'No such batch job' }, { status: 404 });
+
+  const encoder = new TextEncoder();
+  const rows = exportRows(job.id);
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      // The BOM makes Excel read the file as UTF-8.
+      controller.enqueue(encoder.encode('\uFEFF' + csvLine(resultsCsvHeader(job.columns))));
+    },
+    async pull(controller) {
+      let text = '';
+      for (let i = 0; i < 500; i++) {
+        const next = await rows.next();
+        if (next.done) {
+          if (text) controller.enqueue(encoder.encode(text));
+          controller.close();
+          return;
+        }
+        const r = next.value;
+        text += csvLine(
+          resultsCsvCells(job.columns, {
+            values: r.input,
+            status: r.status,
+            messageId: r.messageId,
+            errorCode: r.errorCode,
+            errorMessage: r.errorMessage,
+            requestId: r.requestId,
+            idempotencyKey: r.idempotencyKey,
+          }),
+        );
+      }
+      controller.enqueue(encoder.encode(text));
+    },
+    async cancel() {
+      await rows.return(undefined);
+    },
+  });
+  return new Response(stream, {
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${fileName(job.name, job.id)}"`,
+      'Cache-Control': 'no-store',
+    },
+  });
+}
