@@ -1,0 +1,52 @@
+'use client';
+
+import { FileSpreadsheet, ListPlus } from 'lucide-react';
+import { useState } from 'react';
+import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
+import type { TemplateSummary } from '@/lib/compose/templates';
+import { CsvWizard } from './csv-wizard';
+import { ManualBatch } from './manual-batch';
+
+export type ProfileChoice = { name: string; maskedKey: string };
+
+export function NewBatchTabs({
+  initialTab,
+  profiles,
+  templates,
+  sandbox,
+  manualKey,
+}: {
+  initialTab: 'csv' | 'manual';
+  profiles: ProfileChoice[];
+  templates: TemplateSummary[];
+  sandbox: boolean;
+  manualKey: string;
+}) {
+  const [tab, setTab] = useState(initialTab);
+  return (
+    <Tabs
+      value={tab}
+      onValueChange={(v) => {
+        const next = v === 'manual' ? 'manual' : 'csv';
+        setTab(next);
+        window.history.replaceState(null, '', next === 'manual' ? '?tab=manual' : window.location.pathname);
+      }}
+    >
+      <TabsList aria-label="Kind of batch">
+        <TabsTrigger value="csv">
+          <FileSpreadsheet className="size-4" aria-hidden /> CSV mail merge
+        </TabsTrigger>
+        <TabsTrigger value="manual">
+          <ListPlus className="size-4" aria-hidden /> Manual batch
+        </TabsTrigger>
+      </TabsList>
+      {/* Both stay mounted so that switching tabs loses nothing typed or uploaded. */}
+      <TabsContent value="csv" forceMount className="mt-5 data-[state=inactive]:hidden">
+        <CsvWizard profiles={profiles} templates={templates} />
+      </TabsContent>
+      <TabsContent value="manual" forceMount className="mt-5 data-[state=inactive]:hidden">
+        <ManualBatch profiles={profiles} sandbox={sandbox} initialKey={manualKey} />
+      </TabsContent>
+    </Tabs>
+  );
+}

@@ -1,0 +1,243 @@
+'use client';
+
+import { ArrowLeft, CircleAlert, Loader2, Send } from 'lucide-react';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { toast } from 'sonner';
+import { FormField } from '@/components/form-field';
+import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import {
+  Dialog,
+  DialogClose,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from '@/components/ui/dialog';
+import { Input } from '@/components/ui/input';
+import type { BatchSpec } from '@/lib/batch/mapping';
+import type { PreflightResult } from '@/lib/batch/preflight';
+import { MAX_JOB_NAME } from '@/lib/schemas/batch';
+import { formatBytes } from '@/lib/schemas/message';
+import { startBatchAction, type StartProblem } from './actions';
+import type { LoadedCsv, StepId } from './csv-wizard';
+import type { ProfileChoice } from './new-batch-tabs';
+
+const n = (v: number) => v.toLocaleString('en-US');
+
+export function SendStep({
+  loaded,
+  spec,
+  profile,
+  profiles,
+  jobName,
+  setJobName,
+  result,
+  onBack,
+  onGoTo,
+}: {
+  loaded: LoadedCsv;
+  spec: BatchSpec;
+  profile: string;
+  profiles: ProfileChoice[];
+  jobName: string;
+  setJobName: (name: string) => void;
+  result: PreflightResult;
+  onBack: () => void;
+  onGoTo: (step: StepId) => void;
+}) {
+  const router = useRouter();
+  const [confirming, setConfirming] = useState(false);
+  const [sending, setSending] = useState(false);
+  const [nameError, setNameError] = useState<string | null>(null);
+  const [failure, setFailure] = useState<{ message: string; problems: StartProblem[] } | null>(null);
+  const { plan } = result;
+  const profileLabel = profiles.find((p) => p.name === profile);
+
+  const blockers: string[] = [];
+  if (plan.invalid)
+    blockers.push(
+      `${n(plan.invalid)} ${plan.invalid === 1 ? 'row has' : 'rows have'} errors: exclude ${plan.invalid === 1 ? 'it' : 'them'} or fix the file on the Preview step.`,
+    );
+  for (const p of result.problems) if (p.severity === 'error') blockers.push(p.message);
+
+  function askToConfirm() {
+    const name = jobName.trim();
+    if (!name) {
+      setNameError('Name the job');
+      document.getElementById('job-name')?.focus();
+      return;
+    }
+    if (name.length > MAX_JOB_NAME) {
+      setNameError(`Job names are at most ${MAX_JOB_NAME} characters`);
+      return;
+    }
+    setConfirming(true);
+  }
+
+  async function start() {
+    setConfirming(false);
+    setSending(true);
+    setFailure(null);
+    const form = new FormData();
+    form.set('file', loaded.file);
+    form.set('name', jobName.trim());
+    form.set('profile', profile);
+    form.set('delimiter', loaded.parsed.delimiter);
+    form.set('excludedLines', JSON.stringify(spec.excludedLines));
+    form.set('spec', JSON.stringify(spec));
+    try {
+      const response = await startBatchAction(form);
+      if (response.ok) {
+        toast.success(`Job started: ${n(response.data.rows)} messages are being sent`);
+        router.push(`/batches/${response.data.jobId}`);
+        return;
+      }
+      const fieldProblems = Object.entries(response.fieldErrors ?? {}).flatMap(([field, messages]) =>
+        messages.map((m) => ({ message: `${field}: ${m}` })),
+      );
+      if (response.fieldErrors?.name) setNameError(response.fieldErrors.name[0] ?? null);
+      setFailure({
+        message: response.error.message,
+        problems: [...(response.problems ?? []), ...fieldProblems],
+      });
+      setSending(false);
+    } catch {
+      setFailure({
+        message: 'The console did not answer; nothing was started. Check your connection and send again.',
+        problems: [],
+      });
+      setSending(false);
+    }
+  }
+
+  return (
+    <Card aria-labelledby="send-heading">
+      <CardHeader>
+        <CardTitle id="send-heading">4. Name the job and send</CardTitle>
+        <CardDescription>
+          The server reads the file again, checks every row itself and sends only what it finds valid. The job
+          then runs on the server: you can close this tab.
+        </CardDescription>
+      </CardHeader>
+      <CardContent className="grid max-w-3xl gap-5">
+        <FormField
+          id="job-name"
+          label="Job name"
+          hint="Shown in the list of batches"
+          error={nameError ?? undefined}
+        >
+          <Input
+            value={jobName}
+            maxLength={MAX_JOB_NAME + 20}
+            autoComplete="off"
+            onChange={(e) => {
+              setJobName(e.target.value);
+              setNameError(null);
+            }}
+          />
+        </FormField>
+        <dl className="grid grid-cols-[max-content_minmax(0,1fr)] gap-x-6 gap-y-1.5 text-sm">
+          <dt className="text-muted-foreground">File</dt>
+          <dd>
+            {loaded.file.name} ({formatBytes(loaded.file.size)}, {n(plan.rows)} rows)
+          </dd>
+          <dt className="text-muted-foreground">Messages</dt>
+          <dd>
+            {n(plan.messages)} in {n(plan.requests)} {plan.requests === 1 ? 'request' : 'requests'} of ≤{' '}
+            {plan.requestSize}, {formatBytes(plan.totalBytes)} in all
+          </dd>
+          <dt className="text-muted-foreground">Excluded lines</dt>
+          <dd>
+            {spec.excludedLines.length
+              ? spec.excludedLines.join(', ').slice(0, 300) +
+                (spec.excludedLines.join(', ').length > 300 ? '…' : '')
+              : 'none'}
+          </dd>
+          <dt className="text-muted-foreground">Attachments</dt>
+          <dd>{spec.attachments.length ? spec.attachments.map((a) => a.filename).join(', ') : 'none'}</dd>
+          <dt className="text-muted-foreground">Key profile</dt>
+          <dd>{profileLabel ? `${profileLabel.name} (${profileLabel.maskedKey})` : profile}</dd>
+        </dl>
+        {blockers.length ? (
+          <Alert variant="destructive">
+            <CircleAlert aria-hidden />
+            <AlertTitle>Not ready to send</AlertTitle>
+            <AlertDescription>
+              <ul className="list-disc pl-4">
+                {blockers.map((b) => (
+                  <li key={b}>{b}</li>
+                ))}
+              </ul>
+              <Button
+                type="button"
+                size="sm"
+                variant="outline"
+                className="mt-2"
+                onClick={() => onGoTo('preview')}
+              >
+                <ArrowLeft aria-hidden /> Back to the preflight
+              </Button>
+            </AlertDescription>
+          </Alert>
+        ) : null}
+        <div aria-live="polite">
+          {failure ? (
+            <Alert variant="destructive">
+              <CircleAlert aria-hidden />
+              <AlertTitle>Nothing was sent</AlertTitle>
+              <AlertDescription className="grid gap-2">
+                <p>{failure.message}</p>
+                {failure.problems.length ? (
+                  <ul className="list-disc pl-4">
+                    {failure.problems.map((p, i) => (
+                      <li key={i}>{p.line ? `Line ${p.line}: ${p.message}` : p.message}</li>
+                    ))}
+                  </ul>
+                ) : null}
+              </AlertDescription>
+            </Alert>
+          ) : null}
+        </div>
+        <div className="flex flex-wrap gap-2">
+          <Button type="button" variant="outline" onClick={onBack} disabled={sending}>
+            <ArrowLeft aria-hidden /> Back to preview
+          </Button>
+          <Button type="button" onClick={askToConfirm} disabled={sending || !result.ready}>
+            {sending ? <Loader2 className="animate-spin" aria-hidden /> : <Send aria-hidden />}
+            {sending
+              ? 'Starting the job…'
+              : `Send ${n(plan.messages)} ${plan.messages === 1 ? 'message' : 'messages'}`}
+          </Button>
+        </div>
+        <Dialog open={confirming} onOpenChange={setConfirming}>
+          <DialogContent>
+            <DialogHeader>
+              <DialogTitle>
+                Send {n(plan.messages)} {plan.messages === 1 ? 'message' : 'messages'} now?
+              </DialogTitle>
+              <DialogDescription>
+                “{jobName.trim()}” goes out in {n(plan.requests)}{' '}
+                {plan.requests === 1 ? 'request' : 'requests'} with the {profile} key. You can pause or cancel
+                it on the job page, but messages already accepted by Sendmux cannot be called back.
+              </DialogDescription>
+            </DialogHeader>
+            <DialogFooter>
+              <DialogClose asChild>
+                <Button type="button" variant="outline">
+                  Not yet
+                </Button>
+              </DialogClose>
+              <Button type="button" onClick={() => void start()}>
+                <Send aria-hidden /> Send now
+              </Button>
+            </DialogFooter>
+          </DialogContent>
+        </Dialog>
+      </CardContent>
+    </Card>
+  );
+}
