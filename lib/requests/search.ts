@@ -217,25 +217,33 @@ function filterConditions(f: RequestFilters): SQL[] {
   return conds;
 }
 
+/** The stored columns the list shows and filters on: never the bodies. */
+const ROW_COLUMNS = sql.raw(
+  'id, created_at, method, path, source, key_profile, user_email, status, ok, error_code, request_id, idempotency_key, ' +
+    'duration_ms, attempt, wait_ms, next_retry_at, recipients, message_count, job_id, chunk_no',
+);
+
 /**
- * The ids an exact search matches, looked up on its own index. MATERIALIZED keeps the planner
- * from trading the lookup for a walk down the time index, which it may do without statistics.
+ * The rows an exact search matches, each looked up on its own index and read once. MATERIALIZED
+ * keeps the planner from trading the lookup for a walk down the time index, which it may do
+ * without statistics.
  */
 function exactMatches(query: ClassifiedQuery): SQL | null {
+  const rows = (cond: SQL) => sql`SELECT ${ROW_COLUMNS} FROM api_requests WHERE ${cond}`;
   switch (query.kind) {
     case 'request_id':
-      return sql`SELECT id FROM api_requests WHERE request_id = ${query.value}`;
+      return rows(sql`request_id = ${query.value}`);
     case 'message_id':
-      return sql`SELECT id FROM api_requests WHERE message_ids @> ARRAY[${query.value}]::text[]`;
+      return rows(sql`message_ids @> ARRAY[${query.value}]::text[]`);
     case 'key':
       // A bare id may also name a batch job: every row a job sent carries its job_id.
-      return sql`SELECT id FROM api_requests WHERE idempotency_key = ${query.value}
-        UNION SELECT id FROM api_requests WHERE request_id = ${query.value}
-        UNION SELECT id FROM api_requests WHERE job_id = ${query.value}`;
+      return sql`${rows(sql`idempotency_key = ${query.value}`)}
+        UNION ${rows(sql`request_id = ${query.value}`)}
+        UNION ${rows(sql`job_id = ${query.value}`)}`;
     case 'job':
       return query.chunkNo === undefined
-        ? sql`SELECT id FROM api_requests WHERE job_id = ${query.jobId}`
-        : sql`SELECT id FROM api_requests WHERE job_id = ${query.jobId} AND chunk_no = ${query.chunkNo}`;
+        ? rows(sql`job_id = ${query.jobId}`)
+        : rows(sql`job_id = ${query.jobId} AND chunk_no = ${query.chunkNo}`);
     default:
       return null;
   }
@@ -275,8 +283,7 @@ export async function searchRequests(filters: RequestFilters): Promise<RequestSe
   let statement: SQL;
   if (exact) {
     statement = sql`WITH m AS MATERIALIZED (${exact})
-      SELECT ${LIST_COLUMNS} FROM api_requests ${where([sql`id IN (SELECT id FROM m)`, ...conds])}
-      ${NEWEST_FIRST} LIMIT ${limit + 1}`;
+      SELECT ${LIST_COLUMNS} FROM m ${where(conds)} ${NEWEST_FIRST} LIMIT ${limit + 1}`;
   } else if (query.kind === 'address' && !(await hasRecipientStats(db))) {
     // created_at comes with the bitmap heap scan, so only the page's rows are fetched twice.
     statement = sql`WITH m AS MATERIALIZED (SELECT id, created_at FROM api_requests ${where([sql`recipients @> ARRAY[${query.value}]::text[]`, ...conds])}),
