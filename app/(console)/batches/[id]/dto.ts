@@ -43,6 +43,7 @@ export type JobRowDto = {
   messageId: string | null;
   errorCode: string | null;
   errorTitle: string | null;
+  errorMeaning: string | null;
   errorMessage: string | null;
   errorFields: { field: string; code: string; message: string }[] | null;
   requestId: string | null;

@@ -110,7 +110,7 @@ const COLUMNS = [
         : (r.errorMessage ?? '');
       return (
         <span className="grid min-w-0 text-xs leading-tight">
-          <span className="truncate">
+          <span className="truncate" title={r.errorMeaning ?? undefined}>
             <code className="text-destructive font-mono">{r.errorCode}</code>{' '}
             <span className="text-muted-foreground">· {r.errorTitle}</span>
           </span>

@@ -28,6 +28,7 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
       messageId: r.messageId,
       errorCode: r.errorCode,
       errorTitle: r.errorCode ? explainError(r.errorCode).title : null,
+      errorMeaning: r.errorCode ? explainError(r.errorCode).meaning : null,
       errorMessage: r.errorMessage,
       errorFields: r.errorFields,
       requestId: r.requestId,
