@@ -58,11 +58,17 @@ async function mapBasics(page: Page, subject = 'Hello {{name}}', html = '<p>Hi {
 }
 
 /** Through the wizard with the defaults: upload → map → preflight → send; returns the job id. */
-async function startJob(page: Page, csv: string, jobName: string): Promise<string> {
+async function startJob(
+  page: Page,
+  csv: string,
+  jobName: string,
+  extraMapping?: () => Promise<void>,
+): Promise<string> {
   await page.goto('/batches/new');
   await uploadCsv(page, `${jobName}.csv`, csv);
   await csvPanel(page).getByRole('button', { name: 'Next: map the columns' }).click();
   await mapBasics(page);
+  await extraMapping?.();
   await csvPanel(page).getByRole('button', { name: 'Next: preview and check every row' }).click();
   await csvPanel(page).getByRole('button', { name: 'Next: name and send' }).click();
   await csvPanel(page).getByLabel('Job name').fill(jobName);
@@ -294,6 +300,30 @@ test('a re-uploaded, fixed file keeps the mapping and says which columns it lack
   await expect(csvPanel(page).getByLabel('Subject', { exact: true })).toHaveValue('Hi {{name}} in {{city}}');
   await expect(csvPanel(page).getByLabel('From email, fixed value')).toHaveValue(FROM);
   await expect(csvPanel(page).getByText('This file has no column “city”')).toBeVisible();
+});
+
+test('a file attached to every message is uploaded once and sent by attachment_id', async ({
+  page,
+  request,
+}) => {
+  const t = tag();
+  const to = [`att1.${t}@example.com`, `att2.${t}@example.com`];
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+  await startJob(page, `email,name\n${to[0]},One\n${to[1]},Two\n`, `E2E attachment ${t}`, async () => {
+    await csvPanel(page)
+      .locator('#batch-attachment-input')
+      .setInputFiles({ name: 'terms.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await expect(
+      csvPanel(page).getByRole('list', { name: 'Attachments for every message' }).getByRole('listitem'),
+    ).toContainText(/terms\.pdf.*att_/);
+  });
+  await waitUntilDone(page);
+  const [first] = await outboxFor(request, to[0]!);
+  const [second] = await outboxFor(request, to[1]!);
+  const ref = (m: Record<string, unknown> | undefined) =>
+    (m?.attachments as { attachment_id?: string }[] | undefined)?.[0]?.attachment_id;
+  expect(ref(first?.message)).toMatch(/^att_[a-z0-9]+$/);
+  expect(ref(second?.message)).toBe(ref(first?.message));
 });
 
 test('a file over the size limit is refused before it is uploaded', async ({ page }) => {
