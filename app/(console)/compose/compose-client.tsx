@@ -1,19 +1,18 @@
 'use client';
 
 import { zodResolver } from '@hookform/resolvers/zod';
-import { FilePlus2, FlaskConical, History, KeyRound, Loader2, Send, Wand2 } from 'lucide-react';
+import { FilePlus2, FlaskConical, History, Loader2, Send, Wand2 } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { FormProvider, useForm, useWatch, type FieldErrors, type Path } from 'react-hook-form';
 import { toast } from 'sonner';
 import { ErrorSummary, type SummaryItem } from '@/components/error-summary';
+import { IdempotencyKeyField, KeyProfileSelect } from '@/components/send-intent-fields';
 import { FormField } from '@/components/form-field';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
-import { CopyButton } from '@/components/ui/copy-button';
 import { Input } from '@/components/ui/input';
-import { NativeSelect } from '@/components/ui/native-select';
 import { PageHeader } from '@/components/ui/page-header';
 import { Textarea } from '@/components/ui/textarea';
 import { clearDraft, loadDraft, saveDraft } from '@/lib/compose/draft-store';
@@ -261,36 +260,17 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
 
           <Card>
             <CardContent className="grid gap-4 pt-5">
-              <div className="grid gap-2 @md:grid-cols-[minmax(0,1fr)_auto] @md:items-end">
-                <FormField id="field-idempotencyKey" label="Idempotency key" hint="Every retry reuses it: no double sends" error={keyError ?? undefined}>
-                  <Input
-                    value={idempotencyKey}
-                    onChange={(ev) => {
-                      setIdempotencyKey(ev.target.value);
-                      setKeyError(null);
-                    }}
-                    className="font-mono text-xs"
-                    spellCheck={false}
-                  />
-                </FormField>
-                <div className="flex gap-1">
-                  <CopyButton value={idempotencyKey} label="Copy idempotency key" size="icon-sm" />
-                  <Button type="button" variant="outline" onClick={startNewKey}>
-                    <KeyRound aria-hidden /> New key
-                  </Button>
-                </div>
-              </div>
-              {profiles.length > 1 ? (
-                <FormField id="profile" label="Key profile" hint="Routing follows the key">
-                  <NativeSelect value={profile} onChange={(ev) => setProfile(ev.target.value)}>
-                    {profiles.map((p) => (
-                      <option key={p.name} value={p.name}>
-                        {p.name} ({p.maskedKey})
-                      </option>
-                    ))}
-                  </NativeSelect>
-                </FormField>
-              ) : null}
+              <IdempotencyKeyField
+                id="field-idempotencyKey"
+                value={idempotencyKey}
+                error={keyError}
+                onChange={(v) => {
+                  setIdempotencyKey(v);
+                  setKeyError(null);
+                }}
+                onNewKey={startNewKey}
+              />
+              <KeyProfileSelect id="profile" profiles={profiles} value={profile} onChange={setProfile} />
               {presets.length ? (
                 <div className="grid gap-1.5">
                   <p className="flex items-center gap-1.5 text-sm font-medium" id="presets-label">

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { toast } from 'sonner';
 import { ErrorExplanation } from '@/components/error-explanation';
 import { FormField } from '@/components/form-field';
+import { IdempotencyKeyField, KeyProfileSelect } from '@/components/send-intent-fields';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -13,7 +14,6 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/com
 import { CopyButton } from '@/components/ui/copy-button';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
-import { NativeSelect } from '@/components/ui/native-select';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
 import { Textarea } from '@/components/ui/textarea';
@@ -193,41 +193,17 @@ export function ManualBatch({
           </CardDescription>
         </CardHeader>
         <CardContent className="grid gap-5">
-          <div className="grid gap-2 sm:grid-cols-[minmax(0,1fr)_auto] sm:items-end">
-            <FormField
-              id="manual-key"
-              label="Idempotency key"
-              hint="Every retry reuses it: no double sends"
-              error={keyError ?? undefined}
-            >
-              <Input
-                value={idempotencyKey}
-                className="font-mono text-xs"
-                spellCheck={false}
-                onChange={(e) => {
-                  setIdempotencyKey(e.target.value);
-                  setKeyError(null);
-                }}
-              />
-            </FormField>
-            <div className="flex gap-1">
-              <CopyButton value={idempotencyKey} label="Copy idempotency key" />
-              <Button type="button" variant="outline" onClick={startNewKey}>
-                <KeyRound aria-hidden /> New key
-              </Button>
-            </div>
-          </div>
-          {profiles.length > 1 ? (
-            <FormField id="manual-profile" label="Key profile" hint="Routing follows the key">
-              <NativeSelect value={profile} onChange={(e) => setProfile(e.target.value)}>
-                {profiles.map((p) => (
-                  <option key={p.name} value={p.name}>
-                    {p.name} ({p.maskedKey})
-                  </option>
-                ))}
-              </NativeSelect>
-            </FormField>
-          ) : null}
+          <IdempotencyKeyField
+            id="manual-key"
+            value={idempotencyKey}
+            error={keyError}
+            onChange={(v) => {
+              setIdempotencyKey(v);
+              setKeyError(null);
+            }}
+            onNewKey={startNewKey}
+          />
+          <KeyProfileSelect id="manual-profile" profiles={profiles} value={profile} onChange={setProfile} />
 
           <Tabs value={mode} onValueChange={(v) => setMode(v === 'json' ? 'json' : 'rows')}>
             <TabsList aria-label="How to write the messages">
