@@ -2,15 +2,14 @@
 
 import { convert } from 'html-to-text';
 import { revalidatePath } from 'next/cache';
-import { z } from 'zod';
 import { requireRole } from '@/lib/auth/require-role';
 import { mailboxesFor } from '@/lib/compose/mailboxes';
 import { toSendPayload } from '@/lib/compose/payload';
 import { deleteTemplate, saveTemplate } from '@/lib/compose/templates';
+import { htmlToTextInputSchema, profileInputSchema, uploadAttachmentInputSchema } from '@/lib/schemas/compose';
 import { invalidInput, type ActionError, type ActionResult, type FieldErrors } from '@/lib/schemas/action-result';
 import { checkAttachmentType } from '@/lib/schemas/file-types';
-import { UPLOAD_LIMIT_BYTES } from '@/lib/schemas/limits';
-import { idempotencyKeySchema, sendEmailInputSchema } from '@/lib/schemas/message';
+import { sendEmailInputSchema } from '@/lib/schemas/message';
 import { deleteTemplateSchema, saveTemplateSchema } from '@/lib/schemas/template';
 import { upstreamError } from '@/lib/sendmux/action-error';
 import { sendEmail, uploadAttachment } from '@/lib/sendmux/operations';
@@ -33,20 +32,12 @@ export async function sendEmailAction(input: unknown): Promise<SendEmailResult> 
   return { ok: true, data: { messageId: result.data.messageId, status: result.data.status, requestId: result.requestId, logId: result.logId, attempts: result.attempts } };
 }
 
-const uploadSchema = z.object({
-  profile: z.string().min(1),
-  idempotencyKey: idempotencyKeySchema,
-  file: z
-    .instanceof(File, { message: 'Choose a file' })
-    .refine((f) => f.size > 0, 'The file is empty')
-    .refine((f) => f.size <= UPLOAD_LIMIT_BYTES, 'Sendmux accepts uploads up to 18 MB'),
-});
 
 export type UploadResult = ActionResult<{ attachmentId: string; filename: string; contentType: string; size: number; expiresAt: string; profile: string }>;
 
 export async function uploadAttachmentAction(form: FormData): Promise<UploadResult> {
   const user = await requireRole('sender');
-  const parsed = uploadSchema.safeParse({ profile: form.get('profile'), idempotencyKey: form.get('idempotencyKey'), file: form.get('file') });
+  const parsed = uploadAttachmentInputSchema.safeParse({ profile: form.get('profile'), idempotencyKey: form.get('idempotencyKey'), file: form.get('file') });
   if (!parsed.success) return invalidInput(parsed.error);
   const { profile, idempotencyKey, file } = parsed.data;
   if (!hasProfile(profile)) return unknownProfile(profile);
@@ -64,7 +55,7 @@ export async function uploadAttachmentAction(form: FormData): Promise<UploadResu
 
 export async function loadMailboxesAction(input: unknown): Promise<ActionResult<string[]>> {
   const user = await requireRole('sender');
-  const parsed = z.object({ profile: z.string().min(1) }).safeParse(input);
+  const parsed = profileInputSchema.safeParse(input);
   if (!parsed.success) return invalidInput(parsed.error);
   if (!hasProfile(parsed.data.profile)) return unknownProfile(parsed.data.profile);
   return { ok: true, data: await mailboxesFor(parsed.data.profile, user) };
@@ -72,7 +63,7 @@ export async function loadMailboxesAction(input: unknown): Promise<ActionResult<
 
 export async function htmlToTextAction(input: unknown): Promise<ActionResult<string>> {
   await requireRole('sender');
-  const parsed = z.object({ html: z.string().max(26_214_400) }).safeParse(input);
+  const parsed = htmlToTextInputSchema.safeParse(input);
   if (!parsed.success) return invalidInput(parsed.error);
   // Sendmux's own tags ([DP_NAME], …) are plain text to html-to-text and pass through as written.
   const text = convert(parsed.data.html, { wordwrap: 78, selectors: [{ selector: 'img', format: 'skip' }] });

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { MESSAGE_LIMIT_BYTES, UPLOAD_LIMIT_BYTES } from './limits';
+import { idempotencyKeySchema } from './message';
+
+// Inputs of the Compose page's smaller actions (the send itself uses sendEmailInputSchema).
+
+export const profileInputSchema = z.object({ profile: z.string().min(1, 'Choose a key profile') });
+
+export const uploadAttachmentInputSchema = z.object({
+  profile: z.string().min(1, 'Choose a key profile'),
+  idempotencyKey: idempotencyKeySchema,
+  file: z
+    .instanceof(File, { message: 'Choose a file' })
+    .refine((f) => f.size > 0, 'The file is empty')
+    .refine((f) => f.size <= UPLOAD_LIMIT_BYTES, 'Sendmux accepts uploads up to 18 MB'),
+});
+
+export const htmlToTextInputSchema = z.object({ html: z.string().max(MESSAGE_LIMIT_BYTES) });

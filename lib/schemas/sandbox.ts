@@ -1,0 +1,4 @@
+import { z } from 'zod';
+
+// The literal makes a stray call with no arguments do nothing.
+export const clearOutboxInputSchema = z.object({ confirm: z.literal(true) });
