@@ -6,7 +6,12 @@
 // sandbox endpoint the action talks to, interleaved. Prints p50/p95 of both and the difference.
 //
 //   node --import tsx bench/send-overhead.ts [N=300]
+//
+// On PostgreSQL: BENCH_DATABASE_URL names a role that may CREATE DATABASE; a throwaway database is
+// created for the run and dropped afterwards.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,7 +61,30 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 };
 
+/** A fresh database on the server named by BENCH_DATABASE_URL, or null for embedded PGlite. */
+async function throwawayDatabase(): Promise<{ url: string; drop(): Promise<void> } | null> {
+  const adminUrl = process.env.BENCH_DATABASE_URL;
+  if (!adminUrl) return null;
+  const name = `smx_bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
 async function main() {
+  const database = await throwawayDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smx-bench-'));
   const server = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: root,
@@ -66,7 +94,7 @@ async function main() {
       NEXT_TELEMETRY_DISABLED: '1',
       PORT: String(port),
       DATA_DIR: dataDir,
-      DATABASE_URL: '',
+      DATABASE_URL: database?.url ?? '',
       SENDMUX_API_KEY: '',
       SENDMUX_KEYS: '',
       SANDBOX_API_KEY: sandboxKey,
@@ -138,7 +166,7 @@ async function main() {
       }
     }
     const row = (label: string, v: number[]) => `${label.padEnd(34)} p50 ${percentile(v, 50).toFixed(2).padStart(7)} ms   p95 ${percentile(v, 95).toFixed(2).padStart(7)} ms`;
-    console.log(`\nsend-overhead: ${N} sends per path after ${WARMUP} warm-up rounds (PGlite, sandbox mode, ${os.cpus().length} cores)`);
+    console.log(`\nsend-overhead: ${N} sends per path after ${WARMUP} warm-up rounds (${database ? 'PostgreSQL' : 'PGlite'}, sandbox mode, ${os.cpus().length} cores)`);
     console.log(row('straight to the sandbox', d));
     console.log(row('through the console server action', a));
     console.log(`added latency: p50 ${(percentile(a, 50) - percentile(d, 50)).toFixed(2)} ms, p95 ${(percentile(a, 95) - percentile(d, 95)).toFixed(2)} ms (target ≤ 5 ms at p50)`);
@@ -146,6 +174,7 @@ async function main() {
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
     fs.rmSync(dataDir, { recursive: true, force: true });
+    await database?.drop();
   }
 }
 

@@ -104,7 +104,8 @@ test.describe('server actions check the session and role themselves', () => {
     const anonymous = await playwrightRequest.newContext({ storageState: { cookies: [], origins: [] } });
     const anon = await anonymous.post(captured!.url, { headers, data: captured!.body, maxRedirects: 0 });
     expect(await anon.text()).not.toContain(victim);
-    expect(anon.headers()['x-action-redirect'] ?? anon.headers()['location'] ?? '').toContain('/sign-in');
+    // …and sends the user back to the page the action was called from once signed in.
+    expect(anon.headers()['x-action-redirect'] ?? anon.headers()['location'] ?? '').toContain('/sign-in?next=%2Fsettings%2Fusers');
     await anonymous.dispose();
 
     // 2. A support user's session.

@@ -12,9 +12,28 @@ import { getSessionUser, type SessionUser } from './session';
 export async function requireRole(role: Role): Promise<SessionUser> {
   const user = await getSessionUser();
   if (!user) {
-    const from = (await headers()).get('x-console-path');
-    redirect(from && from.startsWith('/') && !from.startsWith('//') ? `/sign-in?next=${encodeURIComponent(from)}` : '/sign-in');
+    const from = returnPath(await headers());
+    redirect(from ? `/sign-in?next=${encodeURIComponent(from)}` : '/sign-in');
   }
   if (!hasRole(user.role, role)) redirect(`/forbidden?need=${role}`);
   return user;
+}
+
+/**
+ * Where to come back to after signing in. A page gets its own path from proxy.ts; server actions skip
+ * the proxy (it would only add latency to every send), so for them it is the same-origin page in
+ * Referer that called the action.
+ */
+function returnPath(h: Headers): string | null {
+  let path = h.get('x-console-path');
+  if (h.has('next-action')) {
+    path = null;
+    try {
+      const referer = new URL(h.get('referer') ?? '');
+      if (referer.host === h.get('host')) path = referer.pathname + referer.search;
+    } catch {
+      // No or malformed Referer: sign-in without a way back.
+    }
+  }
+  return path && path.startsWith('/') && !path.startsWith('//') ? path : null;
 }
