@@ -49,6 +49,9 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
   }
 
   const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+  // An idle connection that the server closes (restart, failover, pg_terminate_backend) is emitted
+  // here; without a listener it would take the whole console down. The pool replaces it on next use.
+  pool.on('error', (err) => console.error(`database: an idle PostgreSQL connection was closed: ${err.message}`));
   const client = await pool.connect();
   try {
     // Session-level lock: several console processes may start at once against one database.

@@ -84,3 +84,27 @@ describe(`migrations (${testEngine()})`, () => {
     }
   });
 });
+
+describe.runIf(testEngine() === 'postgres')('PostgreSQL connection pool', () => {
+  it('survives the server closing its idle connections and reconnects on the next query', async () => {
+    const target = await createTestDatabase();
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void errors.push(args.join(' '));
+    try {
+      // Two connections in the pool: one runs the kill, the other sits idle and gets closed.
+      await Promise.all([queryRows(target.db, sql`select pg_sleep(0.05)`), queryRows(target.db, sql`select pg_sleep(0.05)`)]);
+      await queryRows(
+        target.db,
+        sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+      );
+      await expect.poll(() => errors.length).toBeGreaterThan(0);
+      expect(String(errors[0])).toMatch(/idle PostgreSQL connection was closed/);
+      await queryRows(target.db, sql`select pg_terminate_backend(pg_backend_pid())`).catch(() => undefined);
+      expect(await queryRows(target.db, sql`select 1 as one`)).toEqual([{ one: 1 }]);
+    } finally {
+      console.error = original;
+      await target.close();
+    }
+  });
+});
