@@ -1,6 +1,7 @@
 'use client';
 
-import { KeyRound } from 'lucide-react';
+import { ExternalLink, KeyRound } from 'lucide-react';
+import Link from 'next/link';
 import { FormField } from '@/components/form-field';
 import { Button } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
@@ -40,5 +41,21 @@ export function KeyProfileSelect({ id, profiles, value, onChange }: { id: string
         ))}
       </NativeSelect>
     </FormField>
+  );
+}
+
+/** After a send: open its entry in the request log, or start a new intent to send again on purpose. */
+export function SendResultActions({ logId, onNewKey }: { logId: number; onNewKey: () => void }) {
+  return (
+    <div className="mt-3 flex flex-wrap gap-2">
+      <Button asChild variant="outline" size="sm">
+        <Link href={`/requests/${logId}`}>
+          Open in the request log <ExternalLink aria-hidden />
+        </Link>
+      </Button>
+      <Button type="button" variant="outline" size="sm" onClick={onNewKey}>
+        <KeyRound aria-hidden /> New key for another send
+      </Button>
+    </div>
   );
 }

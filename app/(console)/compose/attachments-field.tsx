@@ -1,6 +1,6 @@
 'use client';
 
-import { CloudUpload, FileText, Loader2, Paperclip, Trash2, TriangleAlert } from 'lucide-react';
+import { CloudUpload, FileText, Paperclip, Trash2 } from 'lucide-react';
 import { useRef, useState } from 'react';
 import { useFieldArray, useFormContext, useWatch } from 'react-hook-form';
 import { Badge } from '@/components/ui/badge';
@@ -13,8 +13,8 @@ import { base64Length, INLINE_THRESHOLD_BYTES, MAX_ATTACHMENTS, MESSAGE_LIMIT_BY
 import { estimatedMessageBytes, formatBytes, type MessageInput } from '@/lib/schemas/message';
 import { uploadAttachmentAction } from './actions';
 import { fieldId } from './fields';
+import { FileIntakeStatus, type RefusedFile } from '@/components/file-intake-status';
 
-type Refusal = { name: string; reason: string };
 type Sniffed = Record<string, string>;
 
 /** Base64 of a file, encoded natively by the browser (FileReader) so the page stays responsive. */
@@ -43,7 +43,7 @@ export function AttachmentsField({ userId, profile, draftKey, onBusyChange }: { 
   const { control, formState, clearErrors } = useFormContext<MessageInput>();
   const { fields, append, remove } = useFieldArray({ control, name: 'attachments', keyName: 'rowKey' });
   const watched = useWatch({ control, name: ['htmlBody', 'textBody', 'attachments'] });
-  const [refused, setRefused] = useState<Refusal[]>([]);
+  const [refused, setRefused] = useState<RefusedFile[]>([]);
   const [busy, setBusy] = useState<string[]>([]);
   const [sniffed, setSniffed] = useState<Sniffed>({});
   const [dragging, setDragging] = useState(false);
@@ -56,7 +56,7 @@ export function AttachmentsField({ userId, profile, draftKey, onBusyChange }: { 
   const share = total / MESSAGE_LIMIT_BYTES;
 
   async function addFiles(files: File[]) {
-    const refusals: Refusal[] = [];
+    const refusals: RefusedFile[] = [];
     let room = MAX_ATTACHMENTS - fields.length - busy.length;
     const accepted: File[] = [];
     for (const file of files) {
@@ -150,21 +150,7 @@ export function AttachmentsField({ userId, profile, draftKey, onBusyChange }: { 
         Add attachments
       </label>
 
-      <div aria-live="polite" className="grid gap-2">
-        {refused.map((r) => (
-          <p key={`${r.name}-${r.reason}`} className="flex items-start gap-2 text-sm text-destructive">
-            <TriangleAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
-            <span>
-              <strong>{r.name}</strong> was not added: {r.reason}
-            </span>
-          </p>
-        ))}
-        {busy.map((name) => (
-          <p key={name} className="flex items-center gap-2 text-sm text-muted-foreground">
-            <Loader2 className="size-4 animate-spin" aria-hidden /> Adding {name}…
-          </p>
-        ))}
-      </div>
+      <FileIntakeStatus refused={refused} busy={busy} busyVerb="Adding" />
 
       {fields.length > 0 ? (
         <ul className="grid gap-2" aria-label="Attached files">

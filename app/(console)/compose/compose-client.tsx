@@ -1,7 +1,7 @@
 'use client';
 
 import { zodResolver } from '@hookform/resolvers/zod';
-import { FilePlus2, FlaskConical, History, Loader2, Send, Wand2 } from 'lucide-react';
+import { FilePlus2, FlaskConical, Loader2, Send, Wand2 } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { FormProvider, useForm, useWatch, type FieldErrors, type Path } from 'react-hook-form';
@@ -9,7 +9,6 @@ import { toast } from 'sonner';
 import { ErrorSummary, type SummaryItem } from '@/components/error-summary';
 import { IdempotencyKeyField, KeyProfileSelect } from '@/components/send-intent-fields';
 import { FormField } from '@/components/form-field';
-import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { Input } from '@/components/ui/input';
@@ -28,6 +27,7 @@ import { PreviewPanel } from './preview-panel';
 import { RecipientListField } from './recipient-list-field';
 import { ResultPanel, SendProgress, type SendOutcome } from './result-panel';
 import { TemplatesDialog } from './templates-dialog';
+import { NoticeAlert, type Notice } from '@/components/notice-alert';
 
 export type ScenarioPreset = { label: string; to: string; description: string };
 
@@ -63,7 +63,7 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
   const [outcome, setOutcome] = useState<SendOutcome | null>(null);
   const [sending, setSending] = useState(false);
   const [attachmentsBusy, setAttachmentsBusy] = useState(false);
-  const [notice, setNotice] = useState<{ title: string; lines: string[]; tone: 'default' | 'warning' } | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
   const [extraErrors, setExtraErrors] = useState<SummaryItem[]>([]);
   const [mailboxes, setMailboxes] = useState<string[]>([]);
   const [generating, setGenerating] = useState(false);
@@ -241,21 +241,7 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
           }}
           className="@container grid min-w-0 gap-5"
         >
-          {notice ? (
-            <Alert variant={notice.tone === 'warning' ? 'warning' : 'default'}>
-              <History aria-hidden />
-              <AlertTitle>{notice.title}</AlertTitle>
-              {notice.lines.length ? (
-                <AlertDescription>
-                  <ul className="list-disc pl-4">
-                    {notice.lines.map((l) => (
-                      <li key={l}>{l}</li>
-                    ))}
-                  </ul>
-                </AlertDescription>
-              ) : null}
-            </Alert>
-          ) : null}
+          {notice ? <NoticeAlert notice={notice} /> : null}
           <ErrorSummary title={`Fix ${summary.length === 1 ? 'this' : `these ${summary.length}`} before sending`} items={submitCount > 0 ? summary : []} />
 
           <Card>

@@ -1,14 +1,14 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { CheckCircle2, ExternalLink, KeyRound, Loader2, RotateCw } from 'lucide-react';
-import Link from 'next/link';
+import { CheckCircle2, KeyRound, Loader2, RotateCw } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { ErrorExplanation } from '@/components/error-explanation';
 import { Button } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
 import type { ActionError } from '@/lib/schemas/action-result';
 import { conflictKind } from '@/lib/sendmux/error-catalog';
+import { SendResultActions } from '@/components/send-intent-fields';
 
 export type SendOutcome =
   | { ok: true; messageId: string; status: string; requestId?: string; logId: number; attempts: number; idempotencyKey: string; replayed: boolean; at: string }
@@ -52,16 +52,7 @@ export function ResultPanel({ outcome, onNewKey, onRetry }: { outcome: SendOutco
           <dt className="text-muted-foreground">attempts</dt>
           <dd>{outcome.attempts}</dd>
         </dl>
-        <div className="mt-3 flex flex-wrap gap-2">
-          <Button asChild variant="outline" size="sm">
-            <Link href={`/requests/${outcome.logId}`}>
-              Open in the request log <ExternalLink aria-hidden />
-            </Link>
-          </Button>
-          <Button type="button" variant="outline" size="sm" onClick={onNewKey}>
-            <KeyRound aria-hidden /> New key for another send
-          </Button>
-        </div>
+        <SendResultActions logId={outcome.logId} onNewKey={onNewKey} />
       </section>
     );
   }

@@ -19,6 +19,7 @@ import { hasUtf8Bom, parseCsvFile } from './parse-csv-file';
 import { PreviewStep } from './preview-step';
 import { SendStep } from './send-step';
 import { UploadStep } from './upload-step';
+import type { Notice } from '@/components/notice-alert';
 
 export type LoadedCsv = {
   file: File;
@@ -36,7 +37,6 @@ export type ResultsOffer = {
   job: ResultsJob;
 };
 
-export type Notice = { tone: 'default' | 'warning'; title: string; lines: string[] };
 
 const STEPS = [
   { id: 'upload', label: 'Upload' },

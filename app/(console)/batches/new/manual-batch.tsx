@@ -1,12 +1,11 @@
 'use client';
 
-import { CheckCircle2, CircleAlert, ExternalLink, KeyRound, Loader2, Plus, Send, Trash2 } from 'lucide-react';
-import Link from 'next/link';
+import { CheckCircle2, CircleAlert, Loader2, Plus, Send, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { toast } from 'sonner';
 import { ErrorExplanation } from '@/components/error-explanation';
 import { FormField } from '@/components/form-field';
-import { IdempotencyKeyField, KeyProfileSelect } from '@/components/send-intent-fields';
+import { IdempotencyKeyField, KeyProfileSelect, SendResultActions } from '@/components/send-intent-fields';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -403,16 +402,7 @@ function ManualOutcome({ outcome, onNewKey }: { outcome: Outcome; onNewKey: () =
             Sending again under this key replays this answer; nothing goes out twice. Start a new key to send
             again on purpose.
           </p>
-          <div className="mt-3 flex flex-wrap gap-2">
-            <Button asChild variant="outline" size="sm">
-              <Link href={`/requests/${outcome.logId}`}>
-                Open in the request log <ExternalLink aria-hidden />
-              </Link>
-            </Button>
-            <Button type="button" variant="outline" size="sm" onClick={onNewKey}>
-              <KeyRound aria-hidden /> New key for another send
-            </Button>
-          </div>
+          <SendResultActions logId={outcome.logId} onNewKey={onNewKey} />
         </div>
       ) : (
         <>

@@ -5,7 +5,6 @@ import {
   ArrowRight,
   BookMarked,
   FileText,
-  Loader2,
   Paperclip,
   Plus,
   Trash2,
@@ -46,6 +45,7 @@ import { emptyMessage, formatBytes, type MessageInput } from '@/lib/schemas/mess
 import { uploadAttachmentAction } from '../../compose/actions';
 import type { ProfileChoice } from './new-batch-tabs';
 import { TemplateField, type TemplateFieldName } from './template-field';
+import { FileIntakeStatus, type RefusedFile } from '@/components/file-intake-status';
 
 type SetSpec = (update: (spec: BatchSpec) => BatchSpec) => void;
 
@@ -458,7 +458,7 @@ function HeadersEditor({
 function AttachmentsCard({ spec, setSpec, profile }: { spec: BatchSpec; setSpec: SetSpec; profile: string }) {
   const inputRef = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState<string[]>([]);
-  const [refused, setRefused] = useState<{ name: string; reason: string }[]>([]);
+  const [refused, setRefused] = useState<RefusedFile[]>([]);
 
   async function addFiles(files: File[]) {
     const refusals: { name: string; reason: string }[] = [];
@@ -551,21 +551,7 @@ function AttachmentsCard({ spec, setSpec, profile }: { spec: BatchSpec; setSpec:
             <Paperclip aria-hidden /> Upload attachments
           </Button>
         </div>
-        <div aria-live="polite" className="grid gap-2 empty:hidden">
-          {refused.map((r) => (
-            <p key={`${r.name}-${r.reason}`} className="text-destructive flex items-start gap-2 text-sm">
-              <TriangleAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
-              <span>
-                <strong>{r.name}</strong> was not added: {r.reason}
-              </span>
-            </p>
-          ))}
-          {busy.map((name) => (
-            <p key={name} className="text-muted-foreground flex items-center gap-2 text-sm">
-              <Loader2 className="size-4 animate-spin" aria-hidden /> Uploading {name}…
-            </p>
-          ))}
-        </div>
+        <FileIntakeStatus refused={refused} busy={busy} busyVerb="Uploading" className="empty:hidden" />
         {spec.attachments.length ? (
           <ul className="grid gap-2" aria-label="Attachments for every message">
             {spec.attachments.map((a, i) => (

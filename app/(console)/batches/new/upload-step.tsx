@@ -4,7 +4,6 @@ import {
   ArrowRight,
   CloudUpload,
   FileSpreadsheet,
-  History,
   Loader2,
   RotateCw,
   TriangleAlert,
@@ -25,7 +24,8 @@ import { MAX_CSV_BYTES } from '@/lib/schemas/batch';
 import { formatBytes } from '@/lib/schemas/message';
 import { retryFailedRowsAction } from '../[id]/actions';
 import { WarnBadge } from '../job-display';
-import type { LoadedCsv, Notice, ResultsOffer } from './csv-wizard';
+import type { LoadedCsv, ResultsOffer } from './csv-wizard';
+import { NoticeAlert, type Notice } from '@/components/notice-alert';
 
 const PREVIEW_ROWS = 8;
 const PROBLEMS_SHOWN = 100;
@@ -141,21 +141,7 @@ export function UploadStep({
                 <AlertDescription>{error}</AlertDescription>
               </Alert>
             ) : null}
-            {notice ? (
-              <Alert variant={notice.tone === 'warning' ? 'warning' : 'default'}>
-                <History aria-hidden />
-                <AlertTitle>{notice.title}</AlertTitle>
-                {notice.lines.length ? (
-                  <AlertDescription>
-                    <ul className="list-disc pl-4">
-                      {notice.lines.map((l) => (
-                        <li key={l}>{l}</li>
-                      ))}
-                    </ul>
-                  </AlertDescription>
-                ) : null}
-              </Alert>
-            ) : null}
+            {notice ? <NoticeAlert notice={notice} /> : null}
             {resultsOffer ? (
               <ResultsOfferCard
                 offer={resultsOffer}
