@@ -284,6 +284,15 @@ test('Copy as curl and fetch show the exact request with $SENDMUX_API_KEY, never
   expect(await code.textContent()).not.toContain(E2E.sandboxKey);
 });
 
+test('"Generate text from HTML" fills the text body and leaves Sendmux tags as written', async ({ page }) => {
+  await field(page, 'HTML body').fill('<h1>Hi</h1><p>Hello [DP_NAME], your <a href="https://example.com/o/1">order</a> shipped.</p><img src="logo.png" alt="logo">');
+  await field(page, 'Text body').fill('old text');
+  // Replacing text the user wrote asks first (beforeEach accepts the dialog).
+  await page.getByRole('button', { name: 'Generate text from HTML' }).click();
+  await expect(field(page, 'Text body')).toHaveValue(/Hello \[DP_NAME\], your order \[https:\/\/example\.com\/o\/1\] shipped\./);
+  await expect(field(page, 'Text body')).not.toHaveValue(/old text|logo/);
+});
+
 test('the payload is editable and edits flow back into the form', async ({ page }) => {
   await fillRequired(page, uniqueAddress('payload'), 'Before editing');
   await page.getByRole('tab', { name: 'Payload' }).click();

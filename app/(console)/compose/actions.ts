@@ -1,8 +1,8 @@
 'use server';
 
-import { convert } from 'html-to-text';
 import { revalidatePath } from 'next/cache';
 import { requireRole } from '@/lib/auth/require-role';
+import { htmlToText } from '@/lib/compose/html-text';
 import { mailboxesFor } from '@/lib/compose/mailboxes';
 import { toSendPayload } from '@/lib/compose/payload';
 import { deleteTemplate, saveTemplate } from '@/lib/compose/templates';
@@ -65,9 +65,7 @@ export async function htmlToTextAction(input: unknown): Promise<ActionResult<str
   await requireRole('sender');
   const parsed = htmlToTextInputSchema.safeParse(input);
   if (!parsed.success) return invalidInput(parsed.error);
-  // Sendmux's own tags ([DP_NAME], …) are plain text to html-to-text and pass through as written.
-  const text = convert(parsed.data.html, { wordwrap: 78, selectors: [{ selector: 'img', format: 'skip' }] });
-  return { ok: true, data: text };
+  return { ok: true, data: htmlToText(parsed.data.html) };
 }
 
 export async function saveTemplateAction(input: unknown): Promise<ActionResult> {
