@@ -1,9 +1,9 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
-import { eq, lt, or } from 'drizzle-orm';
+import { eq, lt, or, sql } from 'drizzle-orm';
 import { cookies } from 'next/headers';
 import { cache } from 'react';
-import { getDb, tables } from '@/lib/db';
+import { getDb, prepared, tables, type Db } from '@/lib/db';
 import { getEnv } from '@/lib/env';
 import type { Role } from './roles';
 import { hmac } from './secret';
@@ -31,14 +31,9 @@ export async function createSession(userId: string): Promise<void> {
   });
 }
 
-/** The signed-in user for this request, or null. Expired or idle sessions are removed. */
-export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
-  const token = (await cookies()).get(SESSION_COOKIE)?.value;
-  if (!token) return null;
-  const env = getEnv();
-  const db = await getDb();
-  const id = hmac(token);
-  const [row] = await db
+// Runs on every page and server action: prepared once per database (see prepared()).
+const lookupSession = (db: Db) =>
+  db
     .select({
       lastSeenAt: tables.sessions.lastSeenAt,
       expiresAt: tables.sessions.expiresAt,
@@ -46,8 +41,18 @@ export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
     })
     .from(tables.sessions)
     .innerJoin(tables.users, eq(tables.users.id, tables.sessions.userId))
-    .where(eq(tables.sessions.id, id))
-    .limit(1);
+    .where(eq(tables.sessions.id, sql.placeholder('id')))
+    .limit(1)
+    .prepare('session_lookup');
+
+/** The signed-in user for this request, or null. Expired or idle sessions are removed. */
+export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
+  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  if (!token) return null;
+  const env = getEnv();
+  const db = await getDb();
+  const id = hmac(token);
+  const [row] = await prepared(db, 'session_lookup', lookupSession).execute({ id });
   if (!row) return null;
   const now = Date.now();
   const idleLimit = row.lastSeenAt.getTime() + env.sessionIdleMinutes * 60_000;

@@ -3,7 +3,7 @@ import { getEnv } from '@/lib/env';
 import { openDatabase, type Db, type DbHandle } from './connection';
 
 export type { Db, DbHandle } from './connection';
-export { queryRows } from './connection';
+export { prepared, queryRows, rawPlaceholder } from './connection';
 export * as tables from './schema';
 
 // One database per process, shared by every module instance Next creates (instrumentation,

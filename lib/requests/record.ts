@@ -1,6 +1,6 @@
 import 'server-only';
-import { eq } from 'drizzle-orm';
-import { getDb } from '@/lib/db';
+import { eq, sql } from 'drizzle-orm';
+import { getDb, prepared, rawPlaceholder, type Db } from '@/lib/db';
 import { apiRequests } from '@/lib/db/schema';
 import { countMessages, extractMessageIds, extractRecipients, redactRequestBody } from './redact';
 
@@ -40,49 +40,88 @@ export type AttemptCompletion = {
   rateLimit?: { limit?: number; remaining?: number; reset?: number; retryAfter?: number };
 };
 
+const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
+
+// Prepared once per database (see prepared()): these two run around every Sendmux call. Drizzle's
+// update types take no placeholders, so every value there is raw: the driver gets it as given.
+const insertAttempt = (db: Db) =>
+  db
+    .insert(apiRequests)
+    .values({
+      keyProfile: sql.placeholder('keyProfile'),
+      method: sql.placeholder('method'),
+      path: sql.placeholder('path'),
+      source: sql.placeholder('source'),
+      userId: sql.placeholder('userId'),
+      userEmail: sql.placeholder('userEmail'),
+      jobId: sql.placeholder('jobId'),
+      chunkNo: sql.placeholder('chunkNo'),
+      idempotencyKey: sql.placeholder('idempotencyKey'),
+      attempt: sql.placeholder('attempt'),
+      waitMs: sql.placeholder('waitMs'),
+      requestBody: rawPlaceholder('requestBody'),
+      recipients: sql.placeholder('recipients'),
+      messageCount: sql.placeholder('messageCount'),
+    })
+    .returning({ id: apiRequests.id })
+    .prepare('api_requests_start');
+
+const updateAttempt = (db: Db) =>
+  db
+    .update(apiRequests)
+    .set({
+      completedAt: rawPlaceholder('completedAt'),
+      status: rawPlaceholder('status'),
+      ok: rawPlaceholder('ok'),
+      errorCode: rawPlaceholder('errorCode'),
+      errorMessage: rawPlaceholder('errorMessage'),
+      requestId: rawPlaceholder('requestId'),
+      durationMs: rawPlaceholder('durationMs'),
+      responseBody: rawPlaceholder('responseBody'),
+      rateLimit: rawPlaceholder('rateLimit'),
+      messageIds: rawPlaceholder('messageIds'),
+    })
+    .where(eq(apiRequests.id, sql.placeholder('id')))
+    .prepare('api_requests_complete');
+
 /** Inserts the pending row before the call goes out, so a crash mid-call still leaves evidence. */
 export async function startAttempt(a: AttemptStart): Promise<number> {
   const db = await getDb();
-  const [row] = await db
-    .insert(apiRequests)
-    .values({
-      keyProfile: a.keyProfile,
-      method: a.method,
-      path: a.path,
-      source: a.context.source,
-      userId: a.context.userId ?? null,
-      userEmail: a.context.userEmail ?? null,
-      jobId: a.context.jobId ?? null,
-      chunkNo: a.context.chunkNo ?? null,
-      idempotencyKey: a.idempotencyKey ?? null,
-      attempt: a.attempt,
-      waitMs: Math.max(0, Math.round(a.waitMs)),
-      requestBody: redactRequestBody(a.path, a.body, a.query),
-      recipients: extractRecipients(a.path, a.body),
-      messageCount: countMessages(a.path, a.body),
-    })
-    .returning({ id: apiRequests.id });
+  const [row] = await prepared(db, 'api_requests_start', insertAttempt).execute({
+    keyProfile: a.keyProfile,
+    method: a.method,
+    path: a.path,
+    source: a.context.source,
+    userId: a.context.userId ?? null,
+    userEmail: a.context.userEmail ?? null,
+    jobId: a.context.jobId ?? null,
+    chunkNo: a.context.chunkNo ?? null,
+    idempotencyKey: a.idempotencyKey ?? null,
+    attempt: a.attempt,
+    waitMs: Math.max(0, Math.round(a.waitMs)),
+    requestBody: json(redactRequestBody(a.path, a.body, a.query)),
+    recipients: extractRecipients(a.path, a.body),
+    messageCount: countMessages(a.path, a.body),
+  });
   if (!row) throw new Error('api_requests insert returned no row');
   return row.id;
 }
 
 export async function completeAttempt(id: number, c: AttemptCompletion): Promise<void> {
   const db = await getDb();
-  await db
-    .update(apiRequests)
-    .set({
-      completedAt: new Date(),
-      status: c.status,
-      ok: c.ok,
-      errorCode: c.errorCode ?? null,
-      errorMessage: c.errorMessage ?? null,
-      requestId: c.requestId ?? null,
-      durationMs: Math.max(0, Math.round(c.durationMs)),
-      responseBody: c.responseBody ?? null,
-      rateLimit: c.rateLimit && Object.keys(c.rateLimit).length > 0 ? c.rateLimit : null,
-      messageIds: extractMessageIds(c.responseBody),
-    })
-    .where(eq(apiRequests.id, id));
+  await prepared(db, 'api_requests_complete', updateAttempt).execute({
+    id,
+    completedAt: new Date().toISOString(),
+    status: c.status,
+    ok: c.ok,
+    errorCode: c.errorCode ?? null,
+    errorMessage: c.errorMessage ?? null,
+    requestId: c.requestId ?? null,
+    durationMs: Math.max(0, Math.round(c.durationMs)),
+    responseBody: json(c.responseBody),
+    rateLimit: json(c.rateLimit && Object.keys(c.rateLimit).length > 0 ? c.rateLimit : null),
+    messageIds: extractMessageIds(c.responseBody),
+  });
 }
 
 /** Marks a failed attempt as about to be repeated at `nextRetryAt` (null clears it when the retry is abandoned). */
