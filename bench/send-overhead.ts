@@ -149,9 +149,15 @@ async function main() {
       return ms;
     }
 
+    // A short pause after every send, outside the timing: work the console does once the answer is
+    // on its way (the request-log completion) must not land on the next request, whichever path
+    // that is. A user does not press Send twice within 3 ms either.
+    const settle = () => new Promise((r) => setTimeout(r, 3));
     for (let i = 0; i < WARMUP; i++) {
       await viaAction();
+      await settle();
       await direct();
+      await settle();
     }
     const a: number[] = [];
     const d: number[] = [];
@@ -159,11 +165,14 @@ async function main() {
       // Interleaved, so that drift (GC, database growth) affects both paths alike.
       if (i % 2 === 0) {
         a.push(await viaAction());
+        await settle();
         d.push(await direct());
       } else {
         d.push(await direct());
+        await settle();
         a.push(await viaAction());
       }
+      await settle();
     }
     const row = (label: string, v: number[]) => `${label.padEnd(34)} p50 ${percentile(v, 50).toFixed(2).padStart(7)} ms   p95 ${percentile(v, 95).toFixed(2).padStart(7)} ms`;
     console.log(`\nsend-overhead: ${N} sends per path after ${WARMUP} warm-up rounds (${database ? 'PostgreSQL' : 'PGlite'}, sandbox mode, ${os.cpus().length} cores)`);

@@ -217,6 +217,33 @@ describe(`sendmuxRequest against a real HTTP server (${testEngine()})`, () => {
     expect(received[0]!.body.equals(received[1]!.body)).toBe(true);
   });
 
+  it('hands only the last attempt’s completion to deferLogWrite; earlier attempts are completed before the retry', async () => {
+    script = [err(503, { code: 'service_unavailable', message: 'Try again' }), sent()];
+    const deferred: (() => Promise<void>)[] = [];
+    const result = await track(
+      sendEmail('primary', message(), { idempotencyKey: 'k-defer', context: { source: 'compose' }, ...fakeTime(), deferLogWrite: (write) => deferred.push(write) }),
+    );
+    expect(result).toMatchObject({ ok: true, attempts: 2 });
+    expect(deferred).toHaveLength(1);
+    const [first, pending] = await rows();
+    expect(first).toMatchObject({ attempt: 1, status: 503, ok: false });
+    expect(first!.completedAt).toBeInstanceOf(Date);
+    // The pending row of the last attempt was written before the call; its outcome waits for the write.
+    expect(pending).toMatchObject({ attempt: 2, status: null, ok: null, completedAt: null });
+    await deferred[0]!();
+    const [, second] = await rows();
+    expect(second).toMatchObject({ attempt: 2, status: 200, ok: true, messageIds: [expect.stringMatching(/^eml_/)] });
+    expect(second!.completedAt).toBeInstanceOf(Date);
+
+    // A final failure is deferred the same way.
+    script = [err(422, { code: 'validation_error', message: 'Validation failed', retryable: false })];
+    const failed = await track(sendEmail('primary', message(), { idempotencyKey: 'k-defer-422', context: { source: 'compose' }, deferLogWrite: (write) => deferred.push(write) }));
+    expect(failed).toMatchObject({ ok: false, status: 422 });
+    expect(deferred).toHaveLength(2);
+    await deferred[1]!();
+    expect((await rows()).at(-1)).toMatchObject({ status: 422, ok: false, errorCode: 'validation_error' });
+  });
+
   it('does not retry a 503 without an Idempotency-Key', async () => {
     script = [err(503, { code: 'service_unavailable', message: 'Try again' }), sent()];
     const time = fakeTime();

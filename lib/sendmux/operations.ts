@@ -55,8 +55,8 @@ function transportOf(o: CallOptions) {
     deadlineMs: o.deadlineMs,
     timeoutMs: o.timeoutMs,
     signal: o.signal,
-    fetch: o.fetch,
     sleep: o.sleep,
+    deferLogWrite: o.deferLogWrite,
     now: o.now,
     random: o.random,
   };
