@@ -5,7 +5,7 @@
 // (session check, zod validation, request-log rows, the client) and N times straight to the
 // sandbox endpoint the action talks to, interleaved. Prints p50/p95 of both and the difference.
 //
-//   node --import tsx bench/send-overhead.ts [N=300]
+//   node --import tsx bench/send-overhead.ts [N=1000]
 //
 // On PostgreSQL: BENCH_DATABASE_URL names a role that may CREATE DATABASE; a throwaway database is
 // created for the run and dropped afterwards.
@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const N = Number(process.argv[2] ?? 300);
+const N = Number(process.argv[2] ?? 1000);
 const WARMUP = 30;
 const root = path.resolve(import.meta.dirname, '..');
 const distDir = process.env.NEXT_DIST_DIR || '.next';
