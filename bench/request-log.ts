@@ -9,10 +9,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { openDatabase, queryRows, type DbHandle } from '@/lib/db/connection';
+import { createThrowawayDatabase } from '@/lib/testing/throwaway-database';
 import {
   findByRequestId,
   resetSearchCaches,
@@ -358,13 +358,9 @@ async function runPglite(): Promise<void> {
 }
 
 async function runPostgres(adminUrl: string): Promise<void> {
-  const name = `smx_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  const database = await createThrowawayDatabase(adminUrl, 'smx_bench');
+  const { name } = database;
+  const url = new URL(database.url);
   const [serverVersion] = await (async () => {
     const c = new pg.Client({ connectionString: url.toString() });
     await c.connect();
@@ -383,10 +379,7 @@ async function runPostgres(adminUrl: string): Promise<void> {
       console.log(`  kept database ${url.toString()}`);
       return;
     }
-    const drop = new pg.Client({ connectionString: adminUrl });
-    await drop.connect();
-    await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await drop.end();
+    await database.drop();
   }
 }
 

@@ -10,11 +10,10 @@
 // On PostgreSQL: BENCH_DATABASE_URL names a role that may CREATE DATABASE; a throwaway database is
 // created for the run and dropped afterwards.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '@/lib/testing/throwaway-database';
 
 const N = Number(process.argv[2] ?? 1000);
 const WARMUP = 30;
@@ -62,25 +61,9 @@ const percentile = (values: number[], p: number) => {
 };
 
 /** A fresh database on the server named by BENCH_DATABASE_URL, or null for embedded PGlite. */
-async function throwawayDatabase(): Promise<{ url: string; drop(): Promise<void> } | null> {
+async function throwawayDatabase(): Promise<ThrowawayDatabase | null> {
   const adminUrl = process.env.BENCH_DATABASE_URL;
-  if (!adminUrl) return null;
-  const name = `smx_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  return adminUrl ? createThrowawayDatabase(adminUrl, 'smx_bench') : null;
 }
 
 async function main() {
