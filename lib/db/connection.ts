@@ -114,9 +114,9 @@ const preparedByDb = new WeakMap<Db, Map<string, unknown>>();
  * A drizzle prepared statement on this database, built on first use. Drizzle takes about 0.2 ms to
  * build a small query's SQL, so the statements on every send (session check, request-log rows) are
  * built once per process; on PostgreSQL the name also lets each connection parse them once.
- * Values go in through `sql.placeholder`, which drizzle encodes like the column's values. A nullable
- * jsonb, array or timestamp value must use `rawPlaceholder` instead, because drizzle encodes a
- * placeholder's null too (a jsonb null would be stored as JSON `null`, a timestamp null would throw).
+ * For a column value, use `rawPlaceholder` and encode the value yourself: drizzle runs a
+ * `sql.placeholder` value through the column's encoder, null included (a jsonb null would be stored
+ * as JSON `null`, a timestamp null would throw), and its update types take no placeholders.
  */
 export function prepared<T>(db: Db, name: string, build: (db: Db) => T): T {
   let statements = preparedByDb.get(db);
@@ -126,7 +126,7 @@ export function prepared<T>(db: Db, name: string, build: (db: Db) => T): T {
   return statement;
 }
 
-/** A placeholder whose value reaches the driver as given: encode it yourself (JSON text or null for jsonb). */
+/** A placeholder whose value reaches the driver as given: JSON text or null for jsonb, an array for an array column. */
 export const rawPlaceholder = (name: string): SQL => sql`${sql.placeholder(name)}`;
 
 /** Runs raw SQL and returns its rows on either driver (PGlite and node-postgres both answer `{ rows }`). */

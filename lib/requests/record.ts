@@ -42,26 +42,27 @@ export type AttemptCompletion = {
 
 const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
 
-// Prepared once per database (see prepared()): these two run around every Sendmux call. Drizzle's
-// update types take no placeholders, so every value there is raw: the driver gets it as given.
+// Prepared once per database (see prepared()): these two run around every Sendmux call. Every value
+// is a raw placeholder, handed to the driver as given: jsonb as JSON text or null (json()), arrays
+// as arrays, the timestamp as ISO text.
 const insertAttempt = (db: Db) =>
   db
     .insert(apiRequests)
     .values({
-      keyProfile: sql.placeholder('keyProfile'),
-      method: sql.placeholder('method'),
-      path: sql.placeholder('path'),
-      source: sql.placeholder('source'),
-      userId: sql.placeholder('userId'),
-      userEmail: sql.placeholder('userEmail'),
-      jobId: sql.placeholder('jobId'),
-      chunkNo: sql.placeholder('chunkNo'),
-      idempotencyKey: sql.placeholder('idempotencyKey'),
-      attempt: sql.placeholder('attempt'),
-      waitMs: sql.placeholder('waitMs'),
+      keyProfile: rawPlaceholder('keyProfile'),
+      method: rawPlaceholder('method'),
+      path: rawPlaceholder('path'),
+      source: rawPlaceholder('source'),
+      userId: rawPlaceholder('userId'),
+      userEmail: rawPlaceholder('userEmail'),
+      jobId: rawPlaceholder('jobId'),
+      chunkNo: rawPlaceholder('chunkNo'),
+      idempotencyKey: rawPlaceholder('idempotencyKey'),
+      attempt: rawPlaceholder('attempt'),
+      waitMs: rawPlaceholder('waitMs'),
       requestBody: rawPlaceholder('requestBody'),
-      recipients: sql.placeholder('recipients'),
-      messageCount: sql.placeholder('messageCount'),
+      recipients: rawPlaceholder('recipients'),
+      messageCount: rawPlaceholder('messageCount'),
     })
     .returning({ id: apiRequests.id })
     .prepare('api_requests_start');
