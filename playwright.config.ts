@@ -3,6 +3,7 @@ import { E2E } from './e2e/support/constants';
 
 export default defineConfig({
   testDir: './e2e',
+  globalSetup: './e2e/support/global-setup.ts',
   outputDir: `./test-results/${E2E.port}`,
   fullyParallel: false,
   workers: 2,
