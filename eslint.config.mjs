@@ -16,7 +16,10 @@ export default defineConfig([
     files: ['app/**', 'components/**', 'lib/**', 'instrumentation.ts', 'proxy.ts'],
     ignores: ['lib/env.ts', 'lib/testing/**', '**/*.test.ts', '**/*.test.tsx'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through lib/env.ts.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration through lib/env.ts.' },
+      ],
     },
   },
   {
@@ -24,5 +27,17 @@ export default defineConfig([
     files: ['**/*.test.ts', 'lib/testing/**'],
     rules: { 'react-hooks/rules-of-hooks': 'off' },
   },
-  globalIgnores(['.next/**', '.next-*/**', 'reports/**', 'out/**', 'build/**', 'next-env.d.ts', 'data/**', '.e2e-data/**', 'test-results/**', 'playwright-report/**', 'drizzle/**']),
+  globalIgnores([
+    '.next/**',
+    '.next-*/**',
+    'reports/**',
+    'out/**',
+    'build/**',
+    'next-env.d.ts',
+    'data/**',
+    '.e2e-data/**',
+    'test-results/**',
+    'playwright-report/**',
+    'drizzle/**',
+  ]),
 ]);

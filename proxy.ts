@@ -18,5 +18,11 @@ export function proxy(request: NextRequest) {
 // Server actions are left out: each one checks the session itself, and this hop would add about a
 // millisecond to every send (bench/send-overhead).
 export const config = {
-  matcher: [{ source: '/((?!_next/|api/|sandbox/api/|sign-in|setup|favicon\\.ico|.*\\.(?:png|svg|ico|webp|woff2|txt)$).*)', missing: [{ type: 'header', key: 'next-action' }] }],
+  matcher: [
+    {
+      source:
+        '/((?!_next/|api/|sandbox/api/|sign-in|setup|favicon\\.ico|.*\\.(?:png|svg|ico|webp|woff2|txt)$).*)',
+      missing: [{ type: 'header', key: 'next-action' }],
+    },
+  ],
 };

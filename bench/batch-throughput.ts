@@ -68,7 +68,14 @@ async function main(): Promise<void> {
     const rows = fixtureRows('bench', ROWS);
     const createCpu0 = cpuMs(process.pid);
     const t0 = performance.now();
-    const { jobId, chunkCount } = await createJob({ name: 'bench', profile: 'bench', user: null, columns: ['email', 'name'], rows, spec: {} });
+    const { jobId, chunkCount } = await createJob({
+      name: 'bench',
+      profile: 'bench',
+      user: null,
+      columns: ['email', 'name'],
+      rows,
+      spec: {},
+    });
     const createMs = performance.now() - t0;
     const createCpuMs = cpuMs(process.pid) - createCpu0;
 
@@ -106,21 +113,31 @@ async function main(): Promise<void> {
     );
     const floorMs = (chunkCount / (RATE_LIMIT / 60)) * 1000;
     const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-    console.log(`batch-throughput (${database.kind}, ${os.cpus().length} CPUs, load average ${load.toFixed(1)} at start, BATCH_WORKERS default)`);
-    console.log(`  rows                       ${ROWS.toLocaleString('en')} in ${chunkCount} requests of ≤100`);
+    console.log(
+      `batch-throughput (${database.kind}, ${os.cpus().length} CPUs, load average ${load.toFixed(1)} at start, BATCH_WORKERS default)`,
+    );
+    console.log(
+      `  rows                       ${ROWS.toLocaleString('en')} in ${chunkCount} requests of ≤100`,
+    );
     console.log(`  create job (1 transaction) ${s(createMs)}  (CPU ${s(createCpuMs)})`);
     console.log(`  send wall time             ${s(sendMs)}`);
-    console.log(`  floor at ${RATE_LIMIT}/min         ${s(floorMs)}  (${chunkCount} requests ÷ ${RATE_LIMIT / 60} per second)`);
+    console.log(
+      `  floor at ${RATE_LIMIT}/min         ${s(floorMs)}  (${chunkCount} requests ÷ ${RATE_LIMIT / 60} per second)`,
+    );
     console.log(`  ratio                      ${(sendMs / floorMs).toFixed(3)}×  (target ≤ 1.05×)`);
     console.log(`  ratio incl. job creation   ${((sendMs + createMs) / floorMs).toFixed(3)}×`);
-    console.log(`  rows persisted             queued ${persisted?.queued}, failed ${persisted?.failed}, with message_id ${persisted?.with_id}; job ${progress?.job.status}`);
+    console.log(
+      `  rows persisted             queued ${persisted?.queued}, failed ${persisted?.failed}, with message_id ${persisted?.with_id}; job ${progress?.job.status}`,
+    );
     console.log(`  chunk retries              ${retries}`);
     const perRequest = (ms: number) => `${(ms / chunkCount).toFixed(1)} ms`;
     console.log(
       `  CPU per request            console ${perRequest(cpu1.console - cpu0.console)}, sandbox ${perRequest(cpu1.sandbox - cpu0.sandbox)}` +
         `  (each must stay under ${(60_000 / RATE_LIMIT).toFixed(1)} ms of one core to keep pace)`,
     );
-    console.log(`  peak RSS (VmHWM)           console ${peakRssMb(process.pid)} MB, sandbox ${peakRssMb(child.pid)} MB`);
+    console.log(
+      `  peak RSS (VmHWM)           console ${peakRssMb(process.pid)} MB, sandbox ${peakRssMb(child.pid)} MB`,
+    );
   } finally {
     child.process.kill(nodeArgs.length > 0 ? 'SIGINT' : 'SIGKILL');
     await database.close();

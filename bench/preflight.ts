@@ -16,12 +16,58 @@ const RUNS = 9;
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-const FIRST = ['Ada', 'Grace', 'Alan', 'Katherine', 'Linus', 'Margaret', 'Dennis', 'Barbara', 'Ken', 'Radia', 'José', 'Zoë'];
-const LAST = ['Lovelace', 'Hopper', 'Turing', 'Johnson', 'Torvalds', 'Hamilton', 'Ritchie', 'Liskov', 'Thompson', 'Perlman', 'Núñez', "O'Brien"];
-const CITIES = ['London', 'Paris', 'New York', 'São Paulo', 'Zürich', 'Tokyo', 'Lagos', 'Mumbai', 'Berlin', 'Sydney'];
+const FIRST = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Katherine',
+  'Linus',
+  'Margaret',
+  'Dennis',
+  'Barbara',
+  'Ken',
+  'Radia',
+  'José',
+  'Zoë',
+];
+const LAST = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Johnson',
+  'Torvalds',
+  'Hamilton',
+  'Ritchie',
+  'Liskov',
+  'Thompson',
+  'Perlman',
+  'Núñez',
+  "O'Brien",
+];
+const CITIES = [
+  'London',
+  'Paris',
+  'New York',
+  'São Paulo',
+  'Zürich',
+  'Tokyo',
+  'Lagos',
+  'Mumbai',
+  'Berlin',
+  'Sydney',
+];
 const COUNTRIES = ['GB', 'FR', 'US', 'BR', 'CH', 'JP', 'NG', 'IN', 'DE', 'AU'];
 const PLANS = ['Free', 'Starter', 'Pro', 'Business'];
-const COMPANIES = ['Acme', 'Globex, Inc.', 'Initech', 'Umbrella Corp', 'Hooli', 'Stark Industries', 'Wayne Enterprises, LLC', 'Vandelay'];
+const COMPANIES = [
+  'Acme',
+  'Globex, Inc.',
+  'Initech',
+  'Umbrella Corp',
+  'Hooli',
+  'Stark Industries',
+  'Wayne Enterprises, LLC',
+  'Vandelay',
+];
 
 function quote(v: string): string {
   return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
@@ -39,7 +85,12 @@ function makeCsv(rows: number): string {
     const first = FIRST[rand(FIRST.length)]!;
     const last = LAST[rand(LAST.length)]!;
     const email = `${first}.${last}.${i}@example.com`.toLowerCase().replace(/[^a-z0-9.@]/g, '');
-    const note = rand(10) === 0 ? `Prefers "${PLANS[rand(4)]}", asked about invoices, twice` : rand(3) === 0 ? '' : 'Renewal due';
+    const note =
+      rand(10) === 0
+        ? `Prefers "${PLANS[rand(4)]}", asked about invoices, twice`
+        : rand(3) === 0
+          ? ''
+          : 'Renewal due';
     lines.push(
       [
         email,
@@ -86,7 +137,11 @@ function spec(columns: string[]): BatchSpec {
   const mapped = autoMap(columns);
   return {
     ...emptyBatchSpec(),
-    fields: { ...mapped.fields, fromEmail: { kind: 'fixed', value: 'billing@example.com' }, fromName: { kind: 'fixed', value: 'Example Billing' } },
+    fields: {
+      ...mapped.fields,
+      fromEmail: { kind: 'fixed', value: 'billing@example.com' },
+      fromName: { kind: 'fixed', value: 'Example Billing' },
+    },
     headers: [{ name: 'X-Campaign', source: { kind: 'fixed', value: 'invoices-2026' } }],
     subject: 'Your {{plan}} invoice, {{name|there}}',
     htmlBody: HTML,
@@ -113,7 +168,9 @@ function timeOnce(fn: () => unknown): Timing {
 }
 
 const text = makeCsv(ROWS);
-console.log(`CSV: ${ROWS.toLocaleString('en-US')} rows × 10 columns, ${(text.length / 1024 / 1024).toFixed(1)} MB`);
+console.log(
+  `CSV: ${ROWS.toLocaleString('en-US')} rows × 10 columns, ${(text.length / 1024 / 1024).toFixed(1)} MB`,
+);
 
 let bareRows = 0;
 const bareParse = () => {
@@ -129,7 +186,12 @@ const fullPreflight = (keepMessages: boolean) => () => {
 const parseOnly = () => parseCsv(text);
 
 // Interleaved, so that load from anything else on the machine falls on every variant alike.
-const timings = { bare: [] as Timing[], parse: [] as Timing[], full: [] as Timing[], fullKeep: [] as Timing[] };
+const timings = {
+  bare: [] as Timing[],
+  parse: [] as Timing[],
+  full: [] as Timing[],
+  fullKeep: [] as Timing[],
+};
 bareParse();
 fullPreflight(false)();
 for (let i = 0; i < RUNS; i++) {
@@ -141,12 +203,18 @@ for (let i = 0; i < RUNS; i++) {
 const bare = timings.bare;
 const full = timings.full;
 
-const fmt = (xs: Timing[]) => `${median(xs).toFixed(0).padStart(6)} ms wall ${median(xs, 'cpu').toFixed(0).padStart(6)} ms CPU`;
-const ratio = (xs: Timing[], key: keyof Timing = 'wall') => `${(median(xs, key) / median(bare, key)).toFixed(2)}×`;
-console.log(`papaparse bare parse    ${fmt(bare)}  (medians of ${RUNS}; ${bareRows.toLocaleString('en-US')} records)`);
+const fmt = (xs: Timing[]) =>
+  `${median(xs).toFixed(0).padStart(6)} ms wall ${median(xs, 'cpu').toFixed(0).padStart(6)} ms CPU`;
+const ratio = (xs: Timing[], key: keyof Timing = 'wall') =>
+  `${(median(xs, key) / median(bare, key)).toFixed(2)}×`;
+console.log(
+  `papaparse bare parse    ${fmt(bare)}  (medians of ${RUNS}; ${bareRows.toLocaleString('en-US')} records)`,
+);
 console.log(`parseCsv alone          ${fmt(timings.parse)}  ${ratio(timings.parse)}`);
 console.log(`full preflight          ${fmt(full)}  parse + autoMap + merge + validate + wire size`);
 console.log(`  with keepMessages     ${fmt(timings.fullKeep)}  every merged message kept on its row`);
-console.log(`ratio full / bare       ${ratio(full)} wall, ${ratio(full, 'cpu')} CPU  (target ≤ 3×; with keepMessages ${ratio(timings.fullKeep)} wall)`);
+console.log(
+  `ratio full / bare       ${ratio(full)} wall, ${ratio(full, 'cpu')} CPU  (target ≤ 3×; with keepMessages ${ratio(timings.fullKeep)} wall)`,
+);
 console.log(`plan: ${summary}`);
 console.log(`heap used after runs: ${(process.memoryUsage().heapUsed / 1024 / 1024).toFixed(0)} MB`);

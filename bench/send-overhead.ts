@@ -25,7 +25,9 @@ const sandboxKey = 'smx_mbx_sbx_bench_key_00000000000000';
 const admin = { email: 'bench@example.com', password: 'bench-password-123' };
 
 function actionId(name: string): string {
-  const manifest = JSON.parse(fs.readFileSync(path.join(root, distDir, 'server', 'server-reference-manifest.json'), 'utf8')) as {
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(root, distDir, 'server', 'server-reference-manifest.json'), 'utf8'),
+  ) as {
     node: Record<string, { exportedName?: string }>;
   };
   const id = Object.entries(manifest.node).find(([, v]) => v.exportedName === name)?.[0];
@@ -69,24 +71,28 @@ async function throwawayDatabase(): Promise<ThrowawayDatabase | null> {
 async function main() {
   const database = await throwawayDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smx-bench-'));
-  const server = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      DATABASE_URL: database?.url ?? '',
-      SENDMUX_API_KEY: '',
-      SENDMUX_KEYS: '',
-      SANDBOX_API_KEY: sandboxKey,
-      SANDBOX_RATE_LIMIT: '1000000',
-      ADMIN_EMAIL: admin.email,
-      ADMIN_PASSWORD: admin.password,
+  const server = spawn(
+    process.execPath,
+    [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        DATABASE_URL: database?.url ?? '',
+        SENDMUX_API_KEY: '',
+        SENDMUX_KEYS: '',
+        SANDBOX_API_KEY: sandboxKey,
+        SANDBOX_RATE_LIMIT: '1000000',
+        ADMIN_EMAIL: admin.email,
+        ADMIN_PASSWORD: admin.password,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  );
   let log = '';
   server.stdout.on('data', (d: Buffer) => (log += d.toString()));
   try {
@@ -97,11 +103,20 @@ async function main() {
     const signIn = await fetch(`${base}/sign-in`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'Next-Action': actionId('signInAction'), 'Content-Type': 'text/plain;charset=UTF-8', Origin: base, Accept: 'text/x-component' },
+      headers: {
+        'Next-Action': actionId('signInAction'),
+        'Content-Type': 'text/plain;charset=UTF-8',
+        Origin: base,
+        Accept: 'text/x-component',
+      },
       body: JSON.stringify([admin]),
     });
-    const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-    if (!cookie.includes('smx_session=')) throw new Error(`sign-in failed: ${signIn.status} ${await signIn.text()}`);
+    const cookie = signIn.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    if (!cookie.includes('smx_session='))
+      throw new Error(`sign-in failed: ${signIn.status} ${await signIn.text()}`);
     const sendId = actionId('sendEmailAction');
 
     let seq = 0;
@@ -110,7 +125,13 @@ async function main() {
       const t0 = performance.now();
       const res = await fetch(`${base}/compose`, {
         method: 'POST',
-        headers: { 'Next-Action': sendId, 'Content-Type': 'text/plain;charset=UTF-8', Origin: base, Accept: 'text/x-component', Cookie: cookie },
+        headers: {
+          'Next-Action': sendId,
+          'Content-Type': 'text/plain;charset=UTF-8',
+          Origin: base,
+          Accept: 'text/x-component',
+          Cookie: cookie,
+        },
         body: JSON.stringify([{ profile: 'sandbox', idempotencyKey: key, message }]),
       });
       const text = await res.text();
@@ -123,7 +144,11 @@ async function main() {
       const t0 = performance.now();
       const res = await fetch(`${base}/sandbox/api/v1/emails/send`, {
         method: 'POST',
-        headers: { Authorization: `Bearer ${sandboxKey}`, 'Content-Type': 'application/json', 'Idempotency-Key': key },
+        headers: {
+          Authorization: `Bearer ${sandboxKey}`,
+          'Content-Type': 'application/json',
+          'Idempotency-Key': key,
+        },
         body: JSON.stringify(wire),
       });
       await res.text();
@@ -157,11 +182,16 @@ async function main() {
       }
       await settle();
     }
-    const row = (label: string, v: number[]) => `${label.padEnd(34)} p50 ${percentile(v, 50).toFixed(2).padStart(7)} ms   p95 ${percentile(v, 95).toFixed(2).padStart(7)} ms`;
-    console.log(`\nsend-overhead: ${N} sends per path after ${WARMUP} warm-up rounds (${database ? 'PostgreSQL' : 'PGlite'}, sandbox mode, ${os.cpus().length} cores)`);
+    const row = (label: string, v: number[]) =>
+      `${label.padEnd(34)} p50 ${percentile(v, 50).toFixed(2).padStart(7)} ms   p95 ${percentile(v, 95).toFixed(2).padStart(7)} ms`;
+    console.log(
+      `\nsend-overhead: ${N} sends per path after ${WARMUP} warm-up rounds (${database ? 'PostgreSQL' : 'PGlite'}, sandbox mode, ${os.cpus().length} cores)`,
+    );
     console.log(row('straight to the sandbox', d));
     console.log(row('through the console server action', a));
-    console.log(`added latency: p50 ${(percentile(a, 50) - percentile(d, 50)).toFixed(2)} ms, p95 ${(percentile(a, 95) - percentile(d, 95)).toFixed(2)} ms (target ≤ 5 ms at p50)`);
+    console.log(
+      `added latency: p50 ${(percentile(a, 50) - percentile(d, 50)).toFixed(2)} ms, p95 ${(percentile(a, 95) - percentile(d, 95)).toFixed(2)} ms (target ≤ 5 ms at p50)`,
+    );
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));

@@ -9,7 +9,15 @@ import { explainError } from '@/lib/sendmux/error-catalog';
 const RETRY_LABEL = { yes: 'A retry can help', later: 'Retry later', no: 'A retry will not help' } as const;
 
 /** An upstream failure as users need it: code, what it means, what to do, and the request_id to quote. */
-export function ErrorExplanation({ error, title, children }: { error: ActionError; title?: string; children?: React.ReactNode }) {
+export function ErrorExplanation({
+  error,
+  title,
+  children,
+}: {
+  error: ActionError;
+  title?: string;
+  children?: React.ReactNode;
+}) {
   const e = explainError(error.code, error.message);
   return (
     <Alert variant="destructive">
@@ -46,7 +54,10 @@ export function ErrorExplanation({ error, title, children }: { error: ActionErro
             <span className="text-muted-foreground">No request_id: no answer arrived from Sendmux.</span>
           )}
           {error.logId ? (
-            <Link href={`/requests/${error.logId}`} className="inline-flex items-center gap-1 underline underline-offset-2">
+            <Link
+              href={`/requests/${error.logId}`}
+              className="inline-flex items-center gap-1 underline underline-offset-2"
+            >
               Open in the request log <ExternalLink className="size-3" aria-hidden />
             </Link>
           ) : null}

@@ -17,9 +17,15 @@ export function ErrorSummary({ title, items }: { title: string; items: SummaryIt
   }, [signature]);
   if (items.length === 0) return null;
   return (
-    <div ref={ref} tabIndex={-1} role="alert" aria-labelledby="error-summary-title" className="rounded-lg border border-destructive/50 bg-destructive/5 p-4 text-sm outline-none focus-visible:ring-2 focus-visible:ring-destructive">
+    <div
+      ref={ref}
+      tabIndex={-1}
+      role="alert"
+      aria-labelledby="error-summary-title"
+      className="border-destructive/50 bg-destructive/5 focus-visible:ring-destructive rounded-lg border p-4 text-sm outline-none focus-visible:ring-2"
+    >
       <h2 id="error-summary-title" className="mb-2 flex items-center gap-2 font-semibold">
-        <AlertCircle className="size-4 text-destructive" aria-hidden /> {title}
+        <AlertCircle className="text-destructive size-4" aria-hidden /> {title}
       </h2>
       <ul className="grid gap-1">
         {items.map((item, i) => (

@@ -4,7 +4,17 @@ import { cn } from '@/lib/cn';
 export type RefusedFile = { name: string; reason: string };
 
 /** Under a file picker: the files refused and why, and the ones still being read or uploaded. Announced politely. */
-export function FileIntakeStatus({ refused, busy, busyVerb, className }: { refused: RefusedFile[]; busy: string[]; busyVerb: string; className?: string }) {
+export function FileIntakeStatus({
+  refused,
+  busy,
+  busyVerb,
+  className,
+}: {
+  refused: RefusedFile[];
+  busy: string[];
+  busyVerb: string;
+  className?: string;
+}) {
   return (
     <div aria-live="polite" className={cn('grid gap-2', className)}>
       {refused.map((r) => (

@@ -1,7 +1,16 @@
 export function Logo({ className }: { className?: string }) {
   return (
     <span className={className}>
-      <svg viewBox="0 0 24 24" aria-hidden className="inline size-6 align-[-6px] text-primary" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+      <svg
+        viewBox="0 0 24 24"
+        aria-hidden
+        className="text-primary inline size-6 align-[-6px]"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      >
         <rect x="3" y="5" width="18" height="14" rx="2" />
         <path d="m3 7 9 6 9-6" />
       </svg>

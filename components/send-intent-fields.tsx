@@ -12,11 +12,33 @@ import { NativeSelect } from '@/components/ui/native-select';
  * The idempotency key of a send intent, shown and editable, with copy and "New key". Every retry
  * of the intent reuses it, so a double click or a retry after a timeout cannot send twice.
  */
-export function IdempotencyKeyField({ id, value, error, onChange, onNewKey }: { id: string; value: string; error: string | null; onChange: (value: string) => void; onNewKey: () => void }) {
+export function IdempotencyKeyField({
+  id,
+  value,
+  error,
+  onChange,
+  onNewKey,
+}: {
+  id: string;
+  value: string;
+  error: string | null;
+  onChange: (value: string) => void;
+  onNewKey: () => void;
+}) {
   return (
-    <div className="grid gap-2 @md:grid-cols-[minmax(0,1fr)_auto] @md:items-end sm:grid-cols-[minmax(0,1fr)_auto] sm:items-end">
-      <FormField id={id} label="Idempotency key" hint="Every retry reuses it: no double sends" error={error ?? undefined}>
-        <Input value={value} onChange={(e) => onChange(e.target.value)} className="font-mono text-xs" spellCheck={false} />
+    <div className="grid gap-2 sm:grid-cols-[minmax(0,1fr)_auto] sm:items-end @md:grid-cols-[minmax(0,1fr)_auto] @md:items-end">
+      <FormField
+        id={id}
+        label="Idempotency key"
+        hint="Every retry reuses it: no double sends"
+        error={error ?? undefined}
+      >
+        <Input
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          className="font-mono text-xs"
+          spellCheck={false}
+        />
       </FormField>
       <div className="flex gap-1">
         <CopyButton value={value} label="Copy idempotency key" />
@@ -29,7 +51,17 @@ export function IdempotencyKeyField({ id, value, error, onChange, onNewKey }: { 
 }
 
 /** The key profile to send with; shown only when there is a choice. */
-export function KeyProfileSelect({ id, profiles, value, onChange }: { id: string; profiles: { name: string; maskedKey: string }[]; value: string; onChange: (profile: string) => void }) {
+export function KeyProfileSelect({
+  id,
+  profiles,
+  value,
+  onChange,
+}: {
+  id: string;
+  profiles: { name: string; maskedKey: string }[];
+  value: string;
+  onChange: (profile: string) => void;
+}) {
   if (profiles.length < 2) return null;
   return (
     <FormField id={id} label="Key profile" hint="Routing follows the key">

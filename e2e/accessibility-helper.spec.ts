@@ -3,7 +3,8 @@ import { expectAccessible } from './support/fixtures';
 
 // The helper leaves only the contents of sandboxed frames out; these prove it still fails on
 // everything else.
-const page = (body: string) => `<!doctype html><html lang="en"><head><title>Helper check</title></head><body><main><h1>Check</h1>${body}</main></body></html>`;
+const page = (body: string) =>
+  `<!doctype html><html lang="en"><head><title>Helper check</title></head><body><main><h1>Check</h1>${body}</main></body></html>`;
 const sandboxed = `<iframe sandbox="" title="Email preview" srcdoc="<p>Hi</p><img src='pixel.png'>"></iframe>`;
 
 test.describe('expectAccessible', () => {
@@ -23,7 +24,11 @@ test.describe('expectAccessible', () => {
   });
 
   test('still reports violations inside frames that are not sandboxed', async ({ page: p }) => {
-    await p.setContent(page(`${sandboxed}<iframe title="Widget" srcdoc="<html lang='en'><title>w</title><img src='x.png'></html>"></iframe>`));
+    await p.setContent(
+      page(
+        `${sandboxed}<iframe title="Widget" srcdoc="<html lang='en'><title>w</title><img src='x.png'></html>"></iframe>`,
+      ),
+    );
     await expect(expectAccessible(p)).rejects.toThrow(/image-alt/);
   });
 });

@@ -5,7 +5,10 @@ import { outboxFor, uniqueAddress } from './support/sandbox';
 
 test.use({ storageState: E2E.storageState('sender') });
 
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 
 test.beforeEach(async ({ page }) => {
@@ -86,11 +89,16 @@ test('every field reaches the sandbox exactly, attachments byte for byte', async
   await expectAccessible(page, 'compose after a successful send');
 });
 
-test('a file over the inline threshold is uploaded first and sent by attachment_id', async ({ page, request }) => {
+test('a file over the inline threshold is uploaded first and sent by attachment_id', async ({
+  page,
+  request,
+}) => {
   const to = uniqueAddress('upload');
   await fillRequired(page, to);
   const big = Buffer.concat([PDF, Buffer.alloc(1_600_000, 0x20)]);
-  await page.locator('#attachment-input').setInputFiles({ name: 'report.pdf', mimeType: 'application/pdf', buffer: big });
+  await page
+    .locator('#attachment-input')
+    .setInputFiles({ name: 'report.pdf', mimeType: 'application/pdf', buffer: big });
   await expect(page.getByText(/uploaded · att_/)).toBeVisible();
   await send(page);
   await expect(result(page)).toContainText('Sent');
@@ -122,7 +130,9 @@ test('503 then success: one delivery, both attempts under the same key', async (
   await send(page);
   await expect(result(page)).toContainText('Sent: queued');
   await expect(result(page)).toContainText(/attempts\s*2/);
-  const delivered = (await outboxFor(request, 'flaky+503@example.com')).filter((m) => m.idempotency_key === key);
+  const delivered = (await outboxFor(request, 'flaky+503@example.com')).filter(
+    (m) => m.idempotency_key === key,
+  );
   expect(delivered).toHaveLength(1);
   const attempts = await page.request.get(`/api/compose/attempts?key=${encodeURIComponent(key)}`);
   const { attempts: list } = (await attempts.json()) as { attempts: { attempt: number; status: number }[] };
@@ -149,7 +159,12 @@ test('CR/LF in the subject, a From name and a header value is refused before sen
   await page.getByRole('button', { name: 'Apply to form' }).click();
   let actions = 0;
   page.on('request', (r) => {
-    if (r.method() === 'POST' && r.headers()['next-action'] && (r.postData() ?? '').includes('victim@example.com')) actions++;
+    if (
+      r.method() === 'POST' &&
+      r.headers()['next-action'] &&
+      (r.postData() ?? '').includes('victim@example.com')
+    )
+      actions++;
   });
   await send(page);
   const summary = page.getByRole('alert').filter({ hasText: 'before sending' });
@@ -175,7 +190,10 @@ test('the send action itself refuses CR/LF when called directly', async ({ page,
   });
   await send(page);
   await expect.poll(() => captured).toBeTruthy();
-  const tampered = captured!.body.replace('Harmless subject', 'Harmless subject\\r\\nBcc: victim@example.com');
+  const tampered = captured!.body.replace(
+    'Harmless subject',
+    'Harmless subject\\r\\nBcc: victim@example.com',
+  );
   expect(tampered).not.toBe(captured!.body);
   const res = await page.request.post(captured!.url, { headers: captured!.headers, data: tampered });
   const text = await res.text();
@@ -186,31 +204,53 @@ test('the send action itself refuses CR/LF when called directly', async ({ page,
 
 test('an 11th attachment and an oversize file are refused with the reason', async ({ page }) => {
   await fillRequired(page, uniqueAddress('limits'));
-  const ten = Array.from({ length: 10 }, (_, i) => ({ name: `note-${i + 1}.txt`, mimeType: 'text/plain', buffer: Buffer.from(`note ${i + 1}`) }));
+  const ten = Array.from({ length: 10 }, (_, i) => ({
+    name: `note-${i + 1}.txt`,
+    mimeType: 'text/plain',
+    buffer: Buffer.from(`note ${i + 1}`),
+  }));
   await page.locator('#attachment-input').setInputFiles(ten);
   await expect(page.getByRole('list', { name: 'Attached files' }).getByRole('listitem')).toHaveCount(10);
-  await page.locator('#attachment-input').setInputFiles({ name: 'eleven.txt', mimeType: 'text/plain', buffer: Buffer.from('11') });
-  await expect(page.getByText('eleven.txt was not added: Sendmux accepts at most 10 attachments per message')).toBeVisible();
+  await page
+    .locator('#attachment-input')
+    .setInputFiles({ name: 'eleven.txt', mimeType: 'text/plain', buffer: Buffer.from('11') });
+  await expect(
+    page.getByText('eleven.txt was not added: Sendmux accepts at most 10 attachments per message'),
+  ).toBeVisible();
   await page.getByRole('button', { name: 'Remove note-10.txt' }).click();
-  await page.locator('#attachment-input').setInputFiles({ name: 'huge.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(18 * 1024 * 1024 + 1) });
-  await expect(page.getByText(/huge\.pdf was not added: 18\.0 MB is over Sendmux's 18\.0 MB limit/)).toBeVisible();
-  await page.locator('#attachment-input').setInputFiles({ name: 'setup.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') });
+  await page.locator('#attachment-input').setInputFiles({
+    name: 'huge.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.alloc(18 * 1024 * 1024 + 1),
+  });
+  await expect(
+    page.getByText(/huge\.pdf was not added: 18\.0 MB is over Sendmux's 18\.0 MB limit/),
+  ).toBeVisible();
+  await page
+    .locator('#attachment-input')
+    .setInputFiles({ name: 'setup.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') });
   await expect(page.getByText(/setup\.exe was not added: .* executable program/)).toBeVisible();
   await expect(page.getByRole('list', { name: 'Attached files' }).getByRole('listitem')).toHaveCount(9);
 });
 
 test('a <script> in the HTML body does not run in the preview', async ({ page }) => {
-  await field(page, 'HTML body').fill(`<p id="probe">before</p><script>document.getElementById('probe').textContent = 'ran'</script>`);
+  await field(page, 'HTML body').fill(
+    `<p id="probe">before</p><script>document.getElementById('probe').textContent = 'ran'</script>`,
+  );
   const frame = page.locator('iframe[title="HTML preview at desktop width"]');
   await expect(frame).toHaveAttribute('sandbox', '');
-  await expect(page.frameLocator('iframe[title="HTML preview at desktop width"]').locator('#probe')).toHaveText('before');
+  await expect(
+    page.frameLocator('iframe[title="HTML preview at desktop width"]').locator('#probe'),
+  ).toHaveText('before');
 });
 
 test('a reload restores the draft, attachments included', async ({ page }) => {
   const to = uniqueAddress('reload');
   await fillRequired(page, to, 'Survives a reload');
   await field(page, 'Cc').fill('keep@example.com,');
-  await page.locator('#attachment-input').setInputFiles({ name: 'kept.png', mimeType: 'image/png', buffer: PNG });
+  await page
+    .locator('#attachment-input')
+    .setInputFiles({ name: 'kept.png', mimeType: 'image/png', buffer: PNG });
   await expect(page.getByRole('list', { name: 'Attached files' }).getByRole('listitem')).toHaveCount(1);
   const key = await idempotencyKey(page);
   await page.waitForTimeout(600);
@@ -234,7 +274,9 @@ test('a failed send and a sign-out/sign-in keep the draft', async ({ browser }) 
   await fillRequired(page, to, 'Survives a failure');
   await page.getByRole('button', { name: 'Insufficient credits' }).click();
   await send(page);
-  await expect(page.getByRole('alert').filter({ hasText: 'insufficient_credits' })).toContainText('What to do');
+  await expect(page.getByRole('alert').filter({ hasText: 'insufficient_credits' })).toContainText(
+    'What to do',
+  );
   await expect(field(page, 'Subject')).toHaveValue('Survives a failure');
   await page.waitForTimeout(600);
   await signOut(page);
@@ -272,7 +314,9 @@ test('the whole flow works with the keyboard alone', async ({ page, request }) =
   expect(entry!.message).toMatchObject({ subject: 'Typed, not clicked', cc: [{ email: 'kb@example.com' }] });
 });
 
-test('Copy as curl and fetch show the exact request with $SENDMUX_API_KEY, never the key', async ({ page }) => {
+test('Copy as curl and fetch show the exact request with $SENDMUX_API_KEY, never the key', async ({
+  page,
+}) => {
   await fillRequired(page, uniqueAddress('curl'));
   await page.getByRole('tab', { name: 'Code' }).click();
   const key = await idempotencyKey(page);
@@ -285,11 +329,15 @@ test('Copy as curl and fetch show the exact request with $SENDMUX_API_KEY, never
 });
 
 test('"Generate text from HTML" fills the text body and leaves Sendmux tags as written', async ({ page }) => {
-  await field(page, 'HTML body').fill('<h1>Hi</h1><p>Hello [DP_NAME], your <a href="https://example.com/o/1">order</a> shipped.</p><img src="logo.png" alt="logo">');
+  await field(page, 'HTML body').fill(
+    '<h1>Hi</h1><p>Hello [DP_NAME], your <a href="https://example.com/o/1">order</a> shipped.</p><img src="logo.png" alt="logo">',
+  );
   await field(page, 'Text body').fill('old text');
   // Replacing text the user wrote asks first (beforeEach accepts the dialog).
   await page.getByRole('button', { name: 'Generate text from HTML' }).click();
-  await expect(field(page, 'Text body')).toHaveValue(/Hello \[DP_NAME\], your order \[https:\/\/example\.com\/o\/1\] shipped\./);
+  await expect(field(page, 'Text body')).toHaveValue(
+    /Hello \[DP_NAME\], your order \[https:\/\/example\.com\/o\/1\] shipped\./,
+  );
   await expect(field(page, 'Text body')).not.toHaveValue(/old text|logo/);
 });
 

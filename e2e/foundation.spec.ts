@@ -3,10 +3,21 @@ import { E2E } from './support/constants';
 import { startConsole } from './support/console-server';
 import { expectAccessible, signIn, signOut } from './support/fixtures';
 
-const CONSOLE_PAGES = ['/', '/compose', '/batches', '/requests', '/sandbox', '/settings', '/settings/users', '/settings/keys'];
+const CONSOLE_PAGES = [
+  '/',
+  '/compose',
+  '/batches',
+  '/requests',
+  '/sandbox',
+  '/settings',
+  '/settings/users',
+  '/settings/keys',
+];
 
 test.describe('first run', () => {
-  test('setup link → admin → support user → support is refused Settings → Users', async ({ page }, testInfo) => {
+  test('setup link → admin → support user → support is refused Settings → Users', async ({
+    page,
+  }, testInfo) => {
     const server = await startConsole({ port: E2E.extraPortBase + testInfo.workerIndex });
     try {
       const link = /Setup link: (\S+)/.exec(server.log())?.[1];
@@ -40,7 +51,9 @@ test.describe('first run', () => {
 
       await signOut(page);
       await signIn(page, { email: 'helpdesk@example.com', password: 'helpdesk-password' }, server.url);
-      await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Compose' })).toHaveCount(0);
+      await expect(
+        page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Compose' }),
+      ).toHaveCount(0);
       await page.goto(`${server.url}/settings/users`);
       await expect(page).toHaveURL(/\/forbidden\?need=admin/);
       await expect(page.getByText('You don’t have access to that page')).toBeVisible();
@@ -78,7 +91,10 @@ test.describe('signed out', () => {
 test.describe('server actions check the session and role themselves', () => {
   test.use({ storageState: E2E.storageState('admin') });
 
-  test('replaying the admin "add user" action without a session, or with a support session, changes nothing', async ({ page, browser }) => {
+  test('replaying the admin "add user" action without a session, or with a support session, changes nothing', async ({
+    page,
+    browser,
+  }) => {
     await page.goto('/settings/users');
     const form = page.locator('form', { has: page.getByRole('button', { name: 'Add user' }) });
     const victim = `replayed-${Date.now()}@example.com`;
@@ -105,15 +121,23 @@ test.describe('server actions check the session and role themselves', () => {
     const anon = await anonymous.post(captured!.url, { headers, data: captured!.body, maxRedirects: 0 });
     expect(await anon.text()).not.toContain(victim);
     // …and sends the user back to the page the action was called from once signed in.
-    expect(anon.headers()['x-action-redirect'] ?? anon.headers()['location'] ?? '').toContain('/sign-in?next=%2Fsettings%2Fusers');
+    expect(anon.headers()['x-action-redirect'] ?? anon.headers()['location'] ?? '').toContain(
+      '/sign-in?next=%2Fsettings%2Fusers',
+    );
     await anonymous.dispose();
 
     // 2. A support user's session.
     const supportCtx = await browser.newContext({ storageState: E2E.storageState('support') });
     const supportCookies = (await supportCtx.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
-    const asSupport = await supportCtx.request.post(captured!.url, { headers: { ...headers, cookie: supportCookies }, data: captured!.body, maxRedirects: 0 });
+    const asSupport = await supportCtx.request.post(captured!.url, {
+      headers: { ...headers, cookie: supportCookies },
+      data: captured!.body,
+      maxRedirects: 0,
+    });
     expect(await asSupport.text()).not.toContain(victim);
-    expect(asSupport.headers()['x-action-redirect'] ?? asSupport.headers()['location'] ?? '').toContain('/forbidden');
+    expect(asSupport.headers()['x-action-redirect'] ?? asSupport.headers()['location'] ?? '').toContain(
+      '/forbidden',
+    );
     await supportCtx.close();
 
     // Nothing was created.
@@ -160,11 +184,18 @@ test('health answers without auth and without secrets', async ({ request }) => {
 });
 
 test('a second console on the same PGlite directory refuses to start', async ({}, testInfo) => {
-  const second = await startConsole({ port: E2E.extraPortBase + 10 + testInfo.workerIndex, dataDir: E2E.dataDir, waitForReady: false });
+  const second = await startConsole({
+    port: E2E.extraPortBase + 10 + testInfo.workerIndex,
+    dataDir: E2E.dataDir,
+    waitForReady: false,
+  });
   // The refusal happens when the database is first opened, at start-up or on the first request.
   await new Promise((r) => setTimeout(r, 3000));
   await fetch(`${second.url}/api/health`).catch(() => undefined);
-  const code = await Promise.race([second.exited, new Promise<'running'>((r) => setTimeout(() => r('running'), 30_000))]);
+  const code = await Promise.race([
+    second.exited,
+    new Promise<'running'>((r) => setTimeout(() => r('running'), 30_000)),
+  ]);
   await second.stop();
   expect(code).not.toBe('running');
   expect(code).not.toBe(0);

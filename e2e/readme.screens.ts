@@ -30,7 +30,11 @@ test('compose', async ({ page }) => {
   await field(page, 'Header 1 name').fill('X-Campaign');
   await field(page, 'Header 1 value').fill('invoices-2026-11');
   await page.locator('#attachment-input').setInputFiles([
-    { name: 'invoice-2026-11.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n'.padEnd(48_000, ' ') + '\n%%EOF\n') },
+    {
+      name: 'invoice-2026-11.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n'.padEnd(48_000, ' ') + '\n%%EOF\n'),
+    },
   ]);
   await page.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(page.getByRole('region', { name: /^Sent/ })).toBeVisible({ timeout: 30_000 });
@@ -40,19 +44,30 @@ test('compose', async ({ page }) => {
 test('batch job', async ({ page }) => {
   const rows = ['email,first_name,plan'];
   for (let i = 1; i <= 240; i++) {
-    const email = i === 37 ? 'fail+insufficient_credits@example.com' : i === 120 ? 'fail+validation_error@example.com' : `customer${i}@example.com`;
+    const email =
+      i === 37
+        ? 'fail+insufficient_credits@example.com'
+        : i === 120
+          ? 'fail+validation_error@example.com'
+          : `customer${i}@example.com`;
     rows.push(`${email},Customer ${i},${i % 3 === 0 ? 'pro' : 'starter'}`);
   }
   rows.splice(58, 0, 'customer58.example.com,Customer 58b,pro');
   rows.splice(171, 0, ',Customer without address,starter');
   await page.goto('/batches/new');
   const panel = page.getByRole('tabpanel', { name: 'CSV mail merge' });
-  await panel.locator('#csv-input').setInputFiles({ name: 'november-customers.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+  await panel.locator('#csv-input').setInputFiles({
+    name: 'november-customers.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(rows.join('\n')),
+  });
   await panel.getByRole('button', { name: 'Next: map the columns' }).click();
   await panel.getByLabel('From email', { exact: true }).selectOption({ label: 'Fixed value for every row…' });
   await panel.getByLabel('From email, fixed value').fill(FROM);
   await panel.getByLabel('Subject', { exact: true }).fill('{{first_name}}, your {{plan}} plan renews soon');
-  await panel.getByLabel('HTML body', { exact: true }).fill('<p>Hi {{first_name|there}},</p><p>Your {{plan}} plan renews on 1 December.</p>');
+  await panel
+    .getByLabel('HTML body', { exact: true })
+    .fill('<p>Hi {{first_name|there}},</p><p>Your {{plan}} plan renews on 1 December.</p>');
   await panel.getByRole('button', { name: 'Next: preview and check every row' }).click();
   await expect(panel.getByRole('checkbox', { name: /^Exclude line/ })).toHaveCount(2);
   await panel.getByRole('button', { name: 'Exclude the 2 rows with errors' }).click();
@@ -74,7 +89,10 @@ test('request detail', async ({ page }) => {
   await field(page, 'Subject').fill('Order confirmation #1042');
   await field(page, 'HTML body').fill('<p>Thanks for your order.</p>');
   await page.getByRole('button', { name: 'Send', exact: true }).click();
-  const requestId = await page.getByText(/^req_[a-z0-9]+$/).first().textContent();
+  const requestId = await page
+    .getByText(/^req_[a-z0-9]+$/)
+    .first()
+    .textContent();
   await page.goto('/requests');
   await page.getByLabel('Search requests').fill(requestId!);
   await page.getByLabel('Search requests').press('Enter');

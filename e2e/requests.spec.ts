@@ -64,14 +64,12 @@ async function seed(dataDir: string): Promise<void> {
     // Cheap scrypt parameters: the hash carries them, and these accounts live for one test run.
     const cheap = { N: 2 ** 12, r: 8, p: 1 };
     for (const [role, who] of Object.entries(PEOPLE)) {
-      await db
-        .insert(users)
-        .values({
-          id: `u-${role}`,
-          email: who.email,
-          role: role as 'admin' | 'sender' | 'support',
-          passwordHash: await hashPassword(who.password, cheap),
-        });
+      await db.insert(users).values({
+        id: `u-${role}`,
+        email: who.email,
+        role: role as 'admin' | 'sender' | 'support',
+        passwordHash: await hashPassword(who.password, cheap),
+      });
     }
     const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000);
     const common = {

@@ -1,19 +1,42 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { expect, request as playwrightRequest, test, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
+import {
+  expect,
+  request as playwrightRequest,
+  test,
+  type APIRequestContext,
+  type Page,
+  type TestInfo,
+} from '@playwright/test';
 import { openDatabase, queryRows, sql } from '../lib/db/connection';
 import { startConsole } from './support/console-server';
 import { E2E } from './support/constants';
 import { expectAccessible } from './support/fixtures';
 
 // Extra consoles take ports from extraPortBase + 30 upwards: one block of four per worker.
-const portFor = (testInfo: TestInfo, slot: number) => E2E.extraPortBase + 30 + testInfo.workerIndex * 4 + slot;
+const portFor = (testInfo: TestInfo, slot: number) =>
+  E2E.extraPortBase + 30 + testInfo.workerIndex * 4 + slot;
 
-const CONSOLE_PAGES = ['/', '/compose', '/batches', '/requests', '/sandbox', '/settings', '/settings/keys', '/settings/users'];
+const CONSOLE_PAGES = [
+  '/',
+  '/compose',
+  '/batches',
+  '/requests',
+  '/sandbox',
+  '/settings',
+  '/settings/keys',
+  '/settings/users',
+];
 
 type Json = Record<string, unknown>;
 
-async function sandboxCall(api: APIRequestContext, baseUrl: string, method: 'GET' | 'POST' | 'DELETE', path: string, options: { json?: unknown; data?: Buffer; headers?: Record<string, string> } = {}) {
+async function sandboxCall(
+  api: APIRequestContext,
+  baseUrl: string,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  options: { json?: unknown; data?: Buffer; headers?: Record<string, string> } = {},
+) {
   const res = await api.fetch(`${baseUrl}/sandbox/api/v1${path}`, {
     method,
     headers: { Authorization: `Bearer ${E2E.sandboxKey}`, ...options.headers },
@@ -56,17 +79,28 @@ test.describe('Settings → Sendmux keys: Check connection', () => {
     await expect(details).toContainText(/req_[a-z0-9]{24}/);
   });
 
-  test('with a wrong key it shows authentication_required, what it means and a request_id', async ({ page }, testInfo) => {
+  test('with a wrong key it shows authentication_required, what it means and a request_id', async ({
+    page,
+  }, testInfo) => {
     // A second console (its own PGlite, migrations) takes a while to start on a busy machine.
     test.setTimeout(180_000);
     const port = portFor(testInfo, 0);
-    const server = await startConsole({ port, env: liveConsoleEnv(port, `good=${E2E.sandboxKey},wrong=smx_mbx_wrong_key_value_000000`, E2E.sandboxKey) });
+    const server = await startConsole({
+      port,
+      env: liveConsoleEnv(
+        port,
+        `good=${E2E.sandboxKey},wrong=smx_mbx_wrong_key_value_000000`,
+        E2E.sandboxKey,
+      ),
+    });
     try {
       await page.context().clearCookies();
       await signInFresh(page, server.url);
       await page.goto(`${server.url}/settings/keys`);
       await expect(page.getByText('SENDMUX_API_URL points at this console’s own sandbox')).toBeVisible();
-      await expect(page.getByRole('definition').filter({ hasText: 'the key the built-in sandbox accepts' })).toContainText('smx_mbx_…');
+      await expect(
+        page.getByRole('definition').filter({ hasText: 'the key the built-in sandbox accepts' }),
+      ).toContainText('smx_mbx_…');
       await page.getByRole('button', { name: 'Check connection for wrong' }).click();
       const alert = page.getByRole('alert').filter({ hasText: 'The connection check failed' });
       await expect(alert).toBeVisible();
@@ -92,7 +126,12 @@ test.describe('a canary key', () => {
       const b64 = Buffer.from(`${'x'.repeat(shift)}${canary}`).toString('base64');
       return b64.slice(shift === 0 ? 0 : 4, -4);
     });
-    const needles = [canary, canary.slice('smx_mbx_'.length), Buffer.from(canary).toString('hex'), ...encodings];
+    const needles = [
+      canary,
+      canary.slice('smx_mbx_'.length),
+      Buffer.from(canary).toString('hex'),
+      ...encodings,
+    ];
     const leaksIn = (text: string) => needles.filter((n) => text.includes(n));
 
     const port = portFor(testInfo, 1);
@@ -114,7 +153,10 @@ test.describe('a canary key', () => {
         if (req.method() === 'GET') return route.fallback();
         const response = await route.fetch({ maxRedirects: 0 });
         const body = await response.body();
-        bodies.push({ url: `${req.method()} ${req.url()} ${response.status()}`, text: `${headText(response.headers())}\n\n${body.toString('latin1')}` });
+        bodies.push({
+          url: `${req.method()} ${req.url()} ${response.status()}`,
+          text: `${headText(response.headers())}\n\n${body.toString('latin1')}`,
+        });
         await route.fulfill({ response, body });
       });
       page.on('response', (res) => {
@@ -126,7 +168,10 @@ test.describe('a canary key', () => {
             let body = '';
             try {
               // Some router prefetches never finish in the browser; they are fetched again below.
-              const read = await Promise.race([res.body(), new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000))]);
+              const read = await Promise.race([
+                res.body(),
+                new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000)),
+              ]);
               if (read === null) throw new Error('the body did not finish arriving in the browser');
               body = read.toString('latin1');
             } catch (err) {
@@ -134,8 +179,11 @@ test.describe('a canary key', () => {
                 // A redirect has no body; its headers are checked.
               } else {
                 // The page moved on before the body was read (a prefetch, a font): ask again with the same session and headers.
-                const again = await context.request.fetch(res.request(), { maxRedirects: 0, timeout: 20_000 }).catch((e: Error) => e);
-                if (again instanceof Error) unreadable.push(`${label}: ${(err as Error).message}; fetching it again: ${again.message}`);
+                const again = await context.request
+                  .fetch(res.request(), { maxRedirects: 0, timeout: 20_000 })
+                  .catch((e: Error) => e);
+                if (again instanceof Error)
+                  unreadable.push(`${label}: ${(err as Error).message}; fetching it again: ${again.message}`);
                 else body = (await again.body()).toString('latin1');
                 label += ' (fetched again)';
               }
@@ -171,12 +219,20 @@ test.describe('a canary key', () => {
       await page.getByRole('button', { name: 'Send', exact: true }).click();
       const result = page.getByRole('heading', { name: /^Sent/ });
       await expect(result).toBeVisible({ timeout: 30_000 });
-      const messageId = (await page.locator('section[aria-labelledby="result-title"]').textContent())?.match(/eml_[a-z0-9]{24}/)?.[0];
+      const messageId = (await page.locator('section[aria-labelledby="result-title"]').textContent())?.match(
+        /eml_[a-z0-9]{24}/,
+      )?.[0];
       expect(messageId, 'the result panel shows the message_id').toBeTruthy();
 
       // The request log pages, whatever state they are in, and the message in the sandbox outbox.
       const logHref = await page.getByRole('link', { name: 'Open in the request log' }).getAttribute('href');
-      for (const path of [logHref ?? '/requests', `/requests?q=${messageId}`, '/requests', '/sandbox', `/sandbox/${messageId}`]) {
+      for (const path of [
+        logHref ?? '/requests',
+        `/requests?q=${messageId}`,
+        '/requests',
+        '/sandbox',
+        `/sandbox/${messageId}`,
+      ]) {
         await settle();
         await page.goto(`${server.url}${path}`);
         await expect(page.locator('main')).toBeVisible();
@@ -191,7 +247,9 @@ test.describe('a canary key', () => {
       while (queue.length) {
         const found = new Set<string>();
         for (const text of queue) {
-          for (const m of text.matchAll(/(?:\/_next\/)?static\/(?:chunks|media|css|[A-Za-z0-9_-]{8,})\/[A-Za-z0-9_\-./~]+/g)) {
+          for (const m of text.matchAll(
+            /(?:\/_next\/)?static\/(?:chunks|media|css|[A-Za-z0-9_-]{8,})\/[A-Za-z0-9_\-./~]+/g,
+          )) {
             const assetPath = m[0].startsWith('/_next/') ? m[0] : `/_next/${m[0]}`;
             if (!seen.has(assetPath)) found.add(assetPath.replace(/[.]+$/, ''));
           }
@@ -208,12 +266,24 @@ test.describe('a canary key', () => {
       }
       await context.close();
 
-      expect([...seen].filter((p) => p.endsWith('.js')).length, 'static chunks were fetched').toBeGreaterThan(0);
+      expect([...seen].filter((p) => p.endsWith('.js')).length, 'static chunks were fetched').toBeGreaterThan(
+        0,
+      );
       // The capture saw what it had to: the masked key on Settings and the check's answer through the server action.
       const masked = Buffer.from(`smx_mbx_…${canary.slice(-4)}`).toString('latin1');
-      expect(bodies.some((b) => b.text.includes(masked)), 'the masked key was among the captured responses').toBe(true);
-      expect(bodies.some((b) => b.url.startsWith('POST') && b.text.includes('Sandbox team')), 'the Check connection action response was captured').toBe(true);
-      const leaking = bodies.flatMap((b) => leaksIn(b.text).map((n) => `${b.url} contains ${n === canary ? 'the canary' : `an encoding of it (${n})`}`));
+      expect(
+        bodies.some((b) => b.text.includes(masked)),
+        'the masked key was among the captured responses',
+      ).toBe(true);
+      expect(
+        bodies.some((b) => b.url.startsWith('POST') && b.text.includes('Sandbox team')),
+        'the Check connection action response was captured',
+      ).toBe(true);
+      const leaking = bodies.flatMap((b) =>
+        leaksIn(b.text).map(
+          (n) => `${b.url} contains ${n === canary ? 'the canary' : `an encoding of it (${n})`}`,
+        ),
+      );
       expect(leaking, `${bodies.length} responses checked`).toEqual([]);
 
       await server.stop();
@@ -224,16 +294,31 @@ test.describe('a canary key', () => {
           handle.db,
           sql`select table_schema as schema, table_name as name from information_schema.tables where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`,
         );
-        expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['api_requests', 'audit_events', 'sessions', 'sandbox_messages', 'sandbox_idempotency']));
+        expect(tables.map((t) => t.name)).toEqual(
+          expect.arrayContaining([
+            'api_requests',
+            'audit_events',
+            'sessions',
+            'sandbox_messages',
+            'sandbox_idempotency',
+          ]),
+        );
         const problems: string[] = [];
         for (const t of tables) {
           const rows = await queryRows<Json>(handle.db, sql.raw(`select * from "${t.schema}"."${t.name}"`));
-          const text = JSON.stringify(rows, (_key, value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : value));
-          for (const n of leaksIn(text)) problems.push(`${t.schema}.${t.name} contains ${n === canary ? 'the canary' : `an encoding of it (${n})`}`);
+          const text = JSON.stringify(rows, (_key, value: unknown) =>
+            value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : value,
+          );
+          for (const n of leaksIn(text))
+            problems.push(
+              `${t.schema}.${t.name} contains ${n === canary ? 'the canary' : `an encoding of it (${n})`}`,
+            );
           if (t.name === 'api_requests') {
             const paths = rows.map((r) => r.path);
             expect(new Set(rows.map((r) => r.key_profile))).toEqual(new Set(['canary']));
-            expect(paths, 'api_requests holds the connection check and the send').toEqual(expect.arrayContaining(['/me', '/emails/send']));
+            expect(paths, 'api_requests holds the connection check and the send').toEqual(
+              expect.arrayContaining(['/me', '/emails/send']),
+            );
           }
         }
         expect(problems).toEqual([]);
@@ -248,15 +333,25 @@ test.describe('a canary key', () => {
   });
 });
 
-const PNG_BYTES = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), randomBytes(700), Buffer.from([0, 255, 13, 10, 0])]);
+const PNG_BYTES = Buffer.concat([
+  Buffer.from('89504e470d0a1a0a', 'hex'),
+  randomBytes(700),
+  Buffer.from([0, 255, 13, 10, 0]),
+]);
 const PDF_BYTES = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(2000)]);
 
 async function seedMessage(api: APIRequestContext, baseUrl: string) {
   const run = randomBytes(6).toString('hex');
-  const upload = await sandboxCall(api, baseUrl, 'POST', `/emails/attachments?filename=chart-${run}.png&content_type=image/png`, {
-    data: PNG_BYTES,
-    headers: { 'Content-Type': 'application/octet-stream' },
-  });
+  const upload = await sandboxCall(
+    api,
+    baseUrl,
+    'POST',
+    `/emails/attachments?filename=chart-${run}.png&content_type=image/png`,
+    {
+      data: PNG_BYTES,
+      headers: { 'Content-Type': 'application/octet-stream' },
+    },
+  );
   expect(upload.status, JSON.stringify(upload.body)).toBe(201);
   const message = {
     from: { email: 'sandbox@sendmux.test', name: 'Sandbox Sender' },
@@ -269,15 +364,25 @@ async function seedMessage(api: APIRequestContext, baseUrl: string) {
     html_body: `<p id=x>before</p><script>document.getElementById('x').textContent='ran'</script>`,
     text_body: `Plain text for ${run}`,
     custom_headers: { 'X-E2E-Run': run },
-    attachments: [{ filename: `report-${run}.pdf`, content: PDF_BYTES.toString('base64'), type: 'application/pdf' }, { attachment_id: upload.body.data?.attachment_id }],
+    attachments: [
+      { filename: `report-${run}.pdf`, content: PDF_BYTES.toString('base64'), type: 'application/pdf' },
+      { attachment_id: upload.body.data?.attachment_id },
+    ],
   };
-  const sent = await sandboxCall(api, baseUrl, 'POST', '/emails/send', { json: message, headers: { 'Idempotency-Key': `e2e-outbox-${run}` } });
+  const sent = await sandboxCall(api, baseUrl, 'POST', '/emails/send', {
+    json: message,
+    headers: { 'Idempotency-Key': `e2e-outbox-${run}` },
+  });
   expect(sent.status, JSON.stringify(sent.body)).toBe(200);
   return { run, message, messageId: String(sent.body.data?.message_id) };
 }
 
 test.describe('the Sandbox page', () => {
-  test('a received message: fields, HTML without scripts, exact attachment bytes, no Clear outbox for support and sender', async ({ browser, request, baseURL }) => {
+  test('a received message: fields, HTML without scripts, exact attachment bytes, no Clear outbox for support and sender', async ({
+    browser,
+    request,
+    baseURL,
+  }) => {
     const { run, messageId } = await seedMessage(request, baseURL!);
 
     const support = await browser.newContext({ storageState: E2E.storageState('support') });
@@ -318,14 +423,18 @@ test.describe('the Sandbox page', () => {
 
     const frame = page.locator('iframe[title="HTML body as received"]');
     await expect(frame).toHaveAttribute('sandbox', '');
-    await expect(page.frameLocator('iframe[title="HTML body as received"]').locator('#x')).toHaveText('before');
+    await expect(page.frameLocator('iframe[title="HTML body as received"]').locator('#x')).toHaveText(
+      'before',
+    );
 
     await page.getByRole('tab', { name: 'Text' }).click();
     await expect(page.getByText(`Plain text for ${run}`)).toBeVisible();
     await page.getByRole('tab', { name: 'Raw JSON' }).click();
     const raw = page.getByLabel('Raw JSON as received');
     await expect(raw).toContainText(`"subject": "Outbox check ${run}"`);
-    await expect(raw).toContainText(`(${PDF_BYTES.toString('base64').length.toLocaleString('en-US')} base64 characters, ${PDF_BYTES.length.toLocaleString('en-US')} bytes)`);
+    await expect(raw).toContainText(
+      `(${PDF_BYTES.toString('base64').length.toLocaleString('en-US')} base64 characters, ${PDF_BYTES.length.toLocaleString('en-US')} bytes)`,
+    );
     await expect(raw).not.toContainText(PDF_BYTES.toString('base64'));
 
     const attachments = page.getByRole('region', { name: 'Attachments' });
@@ -384,7 +493,10 @@ test.describe('the Sandbox page', () => {
       } else await route.continue();
     });
     await page.getByRole('button', { name: 'Clear outbox' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: /^Clear \d+ messages?$/ }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /^Clear \d+ messages?$/ })
+      .click();
     await expect.poll(() => captured).toBeTruthy();
     await admin.close();
     const { cookie: _cookie, ...headers } = captured!.headers;
@@ -396,15 +508,30 @@ test.describe('the Sandbox page', () => {
 
     const support = await browser.newContext({ storageState: E2E.storageState('support') });
     const cookies = (await support.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
-    const asSupport = await support.request.post(captured!.url, { headers: { ...headers, cookie: cookies }, data: captured!.body, maxRedirects: 0 });
-    expect(asSupport.headers()['x-action-redirect'] ?? asSupport.headers()['location'] ?? '').toContain('/forbidden');
+    const asSupport = await support.request.post(captured!.url, {
+      headers: { ...headers, cookie: cookies },
+      data: captured!.body,
+      maxRedirects: 0,
+    });
+    expect(asSupport.headers()['x-action-redirect'] ?? asSupport.headers()['location'] ?? '').toContain(
+      '/forbidden',
+    );
     await support.close();
 
-    const outbox = await sandboxCall(request, baseURL!, 'GET', `/_sandbox/outbox?to=outbox-${run}@example.com`);
+    const outbox = await sandboxCall(
+      request,
+      baseURL!,
+      'GET',
+      `/_sandbox/outbox?to=outbox-${run}@example.com`,
+    );
     expect(outbox.body.data?.messages).toHaveLength(1);
   });
 
-  test('/sandbox and a message page have no serious or critical axe violations', async ({ browser, request, baseURL }) => {
+  test('/sandbox and a message page have no serious or critical axe violations', async ({
+    browser,
+    request,
+    baseURL,
+  }) => {
     const { messageId } = await seedMessage(request, baseURL!);
     const context = await browser.newContext({ storageState: E2E.storageState('admin') });
     const page = await context.newPage();
@@ -425,10 +552,20 @@ test.describe('the Sandbox page', () => {
     await context.close();
   });
 
-  test('on its own console: pages with Older, search, and an admin clears the outbox (audited)', async ({ page, request }, testInfo) => {
+  test('on its own console: pages with Older, search, and an admin clears the outbox (audited)', async ({
+    page,
+    request,
+  }, testInfo) => {
     test.setTimeout(180_000);
     const port = portFor(testInfo, 2);
-    const server = await startConsole({ port, env: { ADMIN_EMAIL: E2E.admin.email, ADMIN_PASSWORD: E2E.admin.password, SANDBOX_API_KEY: E2E.sandboxKey } });
+    const server = await startConsole({
+      port,
+      env: {
+        ADMIN_EMAIL: E2E.admin.email,
+        ADMIN_PASSWORD: E2E.admin.password,
+        SANDBOX_API_KEY: E2E.sandboxKey,
+      },
+    });
     let stopped = false;
     try {
       const messages = Array.from({ length: 27 }, (_, i) => ({
@@ -437,7 +574,9 @@ test.describe('the Sandbox page', () => {
         subject: `Paged ${i}`,
         html_body: `<p>${i}</p>`,
       }));
-      const batch = await sandboxCall(request, server.url, 'POST', '/emails/send/batch', { json: { messages } });
+      const batch = await sandboxCall(request, server.url, 'POST', '/emails/send/batch', {
+        json: { messages },
+      });
       expect(batch.status, JSON.stringify(batch.body)).toBe(200);
 
       await page.context().clearCookies();
@@ -480,7 +619,10 @@ test.describe('the Sandbox page', () => {
       stopped = true;
       const handle = await openDatabase({ kind: 'pglite', dataDir: server.dataDir });
       try {
-        const events = await queryRows<{ actor_email: string; detail: Json }>(handle.db, sql`select actor_email, detail from audit_events where action = 'sandbox.outbox_cleared'`);
+        const events = await queryRows<{ actor_email: string; detail: Json }>(
+          handle.db,
+          sql`select actor_email, detail from audit_events where action = 'sandbox.outbox_cleared'`,
+        );
         expect(events).toEqual([{ actor_email: E2E.admin.email, detail: { deleted: 27 } }]);
       } finally {
         await handle.close();

@@ -36,7 +36,13 @@ describe('configuration', () => {
 
   it('reads PORT, DATA_DIR and DATABASE_URL', () => {
     const c = ok({ PORT: '8080', DATA_DIR: '/var/lib/smx', DATABASE_URL: 'postgres://u:p@db:5432/smx' });
-    expect(c).toMatchObject({ port: 8080, dataDir: '/var/lib/smx', db: 'postgres', databaseUrl: 'postgres://u:p@db:5432/smx', appUrl: 'http://localhost:8080' });
+    expect(c).toMatchObject({
+      port: 8080,
+      dataDir: '/var/lib/smx',
+      db: 'postgres',
+      databaseUrl: 'postgres://u:p@db:5432/smx',
+      appUrl: 'http://localhost:8080',
+    });
     expect(ok({ DATABASE_URL: 'postgresql://db/smx' }).db).toBe('postgres');
   });
 
@@ -49,8 +55,14 @@ describe('configuration', () => {
     [{ SANDBOX_RATE_LIMIT: '0' }, /SANDBOX_RATE_LIMIT must be a whole number from 1/],
     [{ ADMIN_EMAIL: 'admin@example.com' }, /ADMIN_EMAIL and ADMIN_PASSWORD go together/],
     [{ ADMIN_PASSWORD: 'long-enough-password' }, /ADMIN_EMAIL and ADMIN_PASSWORD go together/],
-    [{ ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'long-enough-password' }, /ADMIN_EMAIL must be an email address/],
-    [{ ADMIN_EMAIL: 'a@example.com', ADMIN_PASSWORD: 'short' }, /ADMIN_PASSWORD must be 12 to 128 characters/],
+    [
+      { ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'long-enough-password' },
+      /ADMIN_EMAIL must be an email address/,
+    ],
+    [
+      { ADMIN_EMAIL: 'a@example.com', ADMIN_PASSWORD: 'short' },
+      /ADMIN_PASSWORD must be 12 to 128 characters/,
+    ],
     [{ SESSION_SECRET: 'too-short' }, /SESSION_SECRET must be at least 32 characters/],
     [{ SANDBOX_API_KEY: 'short' }, /SANDBOX_API_KEY must be at least 16 characters/],
     [{ REQUEST_LOG_RETENTION_DAYS: '0' }, /REQUEST_LOG_RETENTION_DAYS must be a whole number/],
@@ -64,7 +76,9 @@ describe('configuration', () => {
     expect(text).toMatch(/PORT/);
     expect(text).toMatch(/DATABASE_URL/);
     expect(text).toMatch(/SENDMUX_KEYS/);
-    expect(formatEnvErrors(['PORT: bad'])).toMatch(/^Sendmux Console cannot start: the configuration is invalid\.\n {2}- PORT: bad\n/);
+    expect(formatEnvErrors(['PORT: bad'])).toMatch(
+      /^Sendmux Console cannot start: the configuration is invalid\.\n {2}- PORT: bad\n/,
+    );
   });
 
   describe('key profiles', () => {
@@ -77,7 +91,10 @@ describe('configuration', () => {
     });
 
     it('SENDMUX_KEYS holds several named profiles, alongside SENDMUX_API_KEY', () => {
-      const c = ok({ SENDMUX_API_KEY: 'smx_mbx_one', SENDMUX_KEYS: ' transactional=smx_mbx_two , marketing=smx_agent_three,' });
+      const c = ok({
+        SENDMUX_API_KEY: 'smx_mbx_one',
+        SENDMUX_KEYS: ' transactional=smx_mbx_two , marketing=smx_agent_three,',
+      });
       expect(c.keyProfiles.map((p) => p.name)).toEqual(['default', 'transactional', 'marketing']);
       expect(c.keyProfiles[2]!.key).toBe('smx_agent_three');
     });
@@ -86,7 +103,10 @@ describe('configuration', () => {
       [{ SENDMUX_KEYS: 'transactional' }, /SENDMUX_KEYS: entry 1 is not name=key/],
       [{ SENDMUX_KEYS: 'Bad Name=smx_mbx_x' }, /entry 1 is not name=key/],
       [{ SENDMUX_KEYS: 'a=smx_mbx_x,a=smx_mbx_y' }, /profile "a" is defined twice/],
-      [{ SENDMUX_API_KEY: 'smx_mbx_x', SENDMUX_KEYS: 'default=smx_mbx_y' }, /"default" is defined twice \(SENDMUX_API_KEY already defines "default"\)/],
+      [
+        { SENDMUX_API_KEY: 'smx_mbx_x', SENDMUX_KEYS: 'default=smx_mbx_y' },
+        /"default" is defined twice \(SENDMUX_API_KEY already defines "default"\)/,
+      ],
       [{ SENDMUX_KEYS: 'ops=' }, /key for profile "ops" is empty/],
       [{ SENDMUX_API_KEY: 'smx_root_secretvalue1234' }, /root key \(smx_root_…1234\)/],
     ])('refuses %o', (src, message) => {
@@ -99,9 +119,24 @@ describe('configuration', () => {
     });
 
     it('serves the sandbox in live mode only when SENDMUX_API_URL points at this console', () => {
-      expect(ok({ PORT: '3917', SENDMUX_API_KEY: 'smx_mbx_x', SENDMUX_API_URL: 'http://127.0.0.1:3917/sandbox/api/v1' }).sandboxServed).toBe(true);
-      expect(ok({ PORT: '3917', SENDMUX_API_KEY: 'smx_mbx_x', SENDMUX_API_URL: 'http://127.0.0.1:4000/sandbox/api/v1' }).sandboxServed).toBe(false);
-      expect(ok({ SENDMUX_API_KEY: 'smx_mbx_x', SENDMUX_API_URL: 'https://smtp.sendmux.ai/api/v1/' }).sendmuxApiUrl).toBe('https://smtp.sendmux.ai/api/v1');
+      expect(
+        ok({
+          PORT: '3917',
+          SENDMUX_API_KEY: 'smx_mbx_x',
+          SENDMUX_API_URL: 'http://127.0.0.1:3917/sandbox/api/v1',
+        }).sandboxServed,
+      ).toBe(true);
+      expect(
+        ok({
+          PORT: '3917',
+          SENDMUX_API_KEY: 'smx_mbx_x',
+          SENDMUX_API_URL: 'http://127.0.0.1:4000/sandbox/api/v1',
+        }).sandboxServed,
+      ).toBe(false);
+      expect(
+        ok({ SENDMUX_API_KEY: 'smx_mbx_x', SENDMUX_API_URL: 'https://smtp.sendmux.ai/api/v1/' })
+          .sendmuxApiUrl,
+      ).toBe('https://smtp.sendmux.ai/api/v1');
     });
   });
 

@@ -46,7 +46,10 @@ const int = (name: string, min: number, max: number, fallback: number) =>
       if (value === undefined || value === '') return fallback;
       const n = Number(value);
       if (!Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from ${min} to ${max} (got "${value}")` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name} must be a whole number from ${min} to ${max} (got "${value}")`,
+        });
         return z.NEVER;
       }
       return n;
@@ -76,7 +79,10 @@ function parseKeyProfiles(src: Source, errors: string[]): KeyProfile[] {
   }
   const many = src.SENDMUX_KEYS?.trim();
   if (many) {
-    const entries = many.split(',').map((entry) => entry.trim()).filter(Boolean);
+    const entries = many
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
     entries.forEach((entry, i) => {
       const eq = entry.indexOf('=');
       const name = eq === -1 ? '' : entry.slice(0, eq).trim();
@@ -107,10 +113,16 @@ const schema = z.object({
   HOST: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9.:[\]-]+$/, 'HOST must be an interface address or host name such as 127.0.0.1 or 0.0.0.0')
+    .regex(
+      /^[A-Za-z0-9.:[\]-]+$/,
+      'HOST must be an interface address or host name such as 127.0.0.1 or 0.0.0.0',
+    )
     .optional(),
   APP_URL: z
-    .url({ protocol: /^https?$/, error: 'APP_URL must be an http(s) URL such as https://console.example.com' })
+    .url({
+      protocol: /^https?$/,
+      error: 'APP_URL must be an http(s) URL such as https://console.example.com',
+    })
     .optional(),
   DATA_DIR: z.string().trim().optional(),
   DATABASE_URL: z
@@ -118,10 +130,14 @@ const schema = z.object({
     .trim()
     .optional()
     .refine((v) => !v || /^postgres(ql)?:\/\/.+/.test(v), {
-      message: 'DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/db (leave it unset for the embedded database)',
+      message:
+        'DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/db (leave it unset for the embedded database)',
     }),
   SENDMUX_API_URL: z
-    .url({ protocol: /^https?$/, error: 'SENDMUX_API_URL must be an http(s) URL such as https://smtp.sendmux.ai/api/v1' })
+    .url({
+      protocol: /^https?$/,
+      error: 'SENDMUX_API_URL must be an http(s) URL such as https://smtp.sendmux.ai/api/v1',
+    })
     .optional(),
   SANDBOX_API_KEY: z
     .string()
@@ -144,7 +160,9 @@ const schema = z.object({
   SESSION_SECRET: z
     .string()
     .optional()
-    .refine((v) => !v || v.length >= 32, { message: 'SESSION_SECRET must be at least 32 characters (try: openssl rand -hex 32)' }),
+    .refine((v) => !v || v.length >= 32, {
+      message: 'SESSION_SECRET must be at least 32 characters (try: openssl rand -hex 32)',
+    }),
   SESSION_IDLE_MINUTES: int('SESSION_IDLE_MINUTES', 5, 60 * 24 * 30, 120),
   SESSION_MAX_HOURS: int('SESSION_MAX_HOURS', 1, 24 * 90, 24),
   SENDMUX_TIMEOUT_MS: int('SENDMUX_TIMEOUT_MS', 1000, 300_000, 30_000),
@@ -158,7 +176,9 @@ export type EnvResult = { ok: true; config: Config } | { ok: false; errors: stri
 export function parseEnv(src: Source, cwd = process.cwd()): EnvResult {
   const errors: string[] = [];
   // Empty strings mean "unset", as in most .env loaders.
-  const cleaned = Object.fromEntries(Object.entries(src).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const cleaned = Object.fromEntries(
+    Object.entries(src).filter(([, v]) => v !== undefined && v.trim() !== ''),
+  );
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -169,7 +189,9 @@ export function parseEnv(src: Source, cwd = process.cwd()): EnvResult {
   const keyProfiles = parseKeyProfiles(cleaned, errors);
   const e = parsed.data;
   if (e && !!e.ADMIN_EMAIL !== !!e.ADMIN_PASSWORD) {
-    errors.push('ADMIN_EMAIL and ADMIN_PASSWORD go together: set both to create the first admin, or neither to get a one-time setup link');
+    errors.push(
+      'ADMIN_EMAIL and ADMIN_PASSWORD go together: set both to create the first admin, or neither to get a one-time setup link',
+    );
   }
   if (errors.length > 0 || !e) return { ok: false, errors };
 
@@ -179,7 +201,11 @@ export function parseEnv(src: Source, cwd = process.cwd()): EnvResult {
   const apiUrl = (e.SENDMUX_API_URL ?? DEFAULT_SENDMUX_API_URL).replace(/\/$/, '');
   const pointsAtOwnSandbox = (() => {
     const u = new URL(apiUrl);
-    return ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname) && u.port === String(e.PORT) && u.pathname === SANDBOX_API_PATH;
+    return (
+      ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname) &&
+      u.port === String(e.PORT) &&
+      u.pathname === SANDBOX_API_PATH
+    );
   })();
 
   return {
@@ -211,7 +237,11 @@ export function parseEnv(src: Source, cwd = process.cwd()): EnvResult {
 }
 
 export function formatEnvErrors(errors: string[]): string {
-  return ['Sendmux Console cannot start: the configuration is invalid.', ...errors.map((e) => `  - ${e}`), 'See .env.example for every variable.'].join('\n');
+  return [
+    'Sendmux Console cannot start: the configuration is invalid.',
+    ...errors.map((e) => `  - ${e}`),
+    'See .env.example for every variable.',
+  ].join('\n');
 }
 
 let cached: Config | undefined;

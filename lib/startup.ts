@@ -23,7 +23,11 @@ export async function startServer(): Promise<void> {
   }
   try {
     const db = await getDbHandle();
-    log(db.kind === 'pglite' ? `Embedded database (PGlite) in ${env.dataDir}` : 'PostgreSQL database from DATABASE_URL');
+    log(
+      db.kind === 'pglite'
+        ? `Embedded database (PGlite) in ${env.dataDir}`
+        : 'PostgreSQL database from DATABASE_URL',
+    );
   } catch (err) {
     if (err instanceof DataDirLockedError) fail(err.message);
     fail(`Sendmux Console cannot open its database: ${(err as Error).message}`);

@@ -10,7 +10,9 @@ if (!env.ok) {
 const { config } = env;
 try {
   const handle = await openDatabase(
-    config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl, poolSize: 1 } : { kind: 'pglite', dataDir: config.dataDir },
+    config.databaseUrl
+      ? { kind: 'postgres', url: config.databaseUrl, poolSize: 1 }
+      : { kind: 'pglite', dataDir: config.dataDir },
   );
   await handle.close();
   console.log(`migrations applied (${handle.kind})`);

@@ -11,7 +11,19 @@ const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
 const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
 const stampFile = path.join(root, '.next', 'console-source-hash');
 
-const SOURCES = ['app', 'components', 'lib', 'public', 'drizzle', 'next.config.ts', 'instrumentation.ts', 'proxy.ts', 'tsconfig.json', 'postcss.config.mjs', 'package-lock.json'];
+const SOURCES = [
+  'app',
+  'components',
+  'lib',
+  'public',
+  'drizzle',
+  'next.config.ts',
+  'instrumentation.ts',
+  'proxy.ts',
+  'tsconfig.json',
+  'postcss.config.mjs',
+  'package-lock.json',
+];
 
 function sourceHash() {
   const hash = createHash('sha256');
@@ -30,7 +42,10 @@ function sourceHash() {
 }
 
 const wanted = sourceHash();
-const built = fs.existsSync(path.join(root, '.next', 'BUILD_ID')) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === wanted;
+const built =
+  fs.existsSync(path.join(root, '.next', 'BUILD_ID')) &&
+  fs.existsSync(stampFile) &&
+  fs.readFileSync(stampFile, 'utf8') === wanted;
 if (!built || process.argv.includes('--rebuild')) {
   console.log('[sendmux-console] Building the console (first start, or the sources changed)…');
   const result = spawnSync(process.execPath, [nextBin, 'build'], { cwd: root, env, stdio: 'inherit' });

@@ -26,20 +26,35 @@ const wanted = (suite) => only.length === 0 || only.includes(suite);
 
 function vitestSuite(suite, project, env = {}) {
   const out = path.join(reports, `${suite}.json`);
-  const ok = run(bin('vitest'), ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], env);
+  const ok = run(
+    bin('vitest'),
+    ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
+    env,
+  );
   if (!fs.existsSync(out)) return record(suite, 0, 1, 'no report (the run crashed)');
   const r = JSON.parse(fs.readFileSync(out, 'utf8'));
   // A file that fails to load has no tests but still fails the suite.
-  const brokenFiles = r.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
-  record(suite, r.numPassedTests, r.numFailedTests + brokenFiles + (ok || r.numFailedTests + brokenFiles > 0 ? 0 : 1), r.numPendingTests ? `${r.numPendingTests} skipped` : '');
+  const brokenFiles = r.testResults.filter(
+    (f) => f.status === 'failed' && f.assertionResults.length === 0,
+  ).length;
+  record(
+    suite,
+    r.numPassedTests,
+    r.numFailedTests + brokenFiles + (ok || r.numFailedTests + brokenFiles > 0 ? 0 : 1),
+    r.numPendingTests ? `${r.numPendingTests} skipped` : '',
+  );
 }
 
 if (wanted('lint')) record('lint', ...(run(bin('eslint'), ['.', '--max-warnings=0']) ? [1, 0] : [0, 1]));
+if (wanted('lint'))
+  record('format', ...(run(bin('prettier'), ['--check', '.', '--log-level=warn']) ? [1, 0] : [0, 1]));
 if (wanted('typecheck')) record('typecheck', ...(run(bin('tsc'), ['--noEmit']) ? [1, 0] : [0, 1]));
 if (wanted('unit')) vitestSuite('unit', 'unit');
 if (wanted('db')) {
   vitestSuite('db (PGlite)', 'db', { TEST_DB: 'pglite' });
-  let pg = process.env.TEST_DATABASE_URL ? { url: process.env.TEST_DATABASE_URL, stop() {} } : startThrowawayPostgres();
+  let pg = process.env.TEST_DATABASE_URL
+    ? { url: process.env.TEST_DATABASE_URL, stop() {} }
+    : startThrowawayPostgres();
   if (pg.error) {
     console.log(`\nPostgreSQL database tests: ${pg.error}`);
     if (process.env.REQUIRE_POSTGRES === '1') record('db (PostgreSQL)', 0, 1, pg.error);
@@ -68,13 +83,23 @@ if (wanted('e2e')) {
     else {
       const { stats, errors = [] } = JSON.parse(fs.readFileSync(out, 'utf8'));
       const failed = stats.unexpected + (errors.length > 0 && stats.unexpected === 0 ? 1 : 0);
-      record('e2e', stats.expected + stats.flaky, failed, [stats.flaky ? `${stats.flaky} flaky` : '', stats.skipped ? `${stats.skipped} skipped` : ''].filter(Boolean).join(', '));
+      record(
+        'e2e',
+        stats.expected + stats.flaky,
+        failed,
+        [stats.flaky ? `${stats.flaky} flaky` : '', stats.skipped ? `${stats.skipped} skipped` : '']
+          .filter(Boolean)
+          .join(', '),
+      );
     }
   }
 }
 
 console.log('\n━━ Summary');
-for (const r of results) console.log(`  ${r.failed ? '✗' : '✓'} ${r.suite.padEnd(18)} ${r.passed} passed, ${r.failed} failed${r.note ? ` (${r.note})` : ''}`);
+for (const r of results)
+  console.log(
+    `  ${r.failed ? '✗' : '✓'} ${r.suite.padEnd(18)} ${r.passed} passed, ${r.failed} failed${r.note ? ` (${r.note})` : ''}`,
+  );
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);
 const summary = `${passed} passed, ${failed} failed`;

@@ -10,23 +10,42 @@ function findBinDir() {
   if (fromPath) return path.dirname(fs.realpathSync(fromPath));
   const base = '/usr/lib/postgresql';
   if (!fs.existsSync(base)) return null;
-  const versions = fs.readdirSync(base).filter((v) => fs.existsSync(path.join(base, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  const versions = fs
+    .readdirSync(base)
+    .filter((v) => fs.existsSync(path.join(base, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions[0] ? path.join(base, versions[0], 'bin') : null;
 }
 
 export function startThrowawayPostgres() {
   const bin = findBinDir();
-  if (!bin) return { error: 'no PostgreSQL server binaries found (install Debian package `postgresql`, or set TEST_DATABASE_URL)' };
+  if (!bin)
+    return {
+      error:
+        'no PostgreSQL server binaries found (install Debian package `postgresql`, or set TEST_DATABASE_URL)',
+    };
   const asRoot = process.getuid?.() === 0;
   // initdb refuses to run as root; Debian's package creates the `postgres` user.
-  const run = (cmd, args) => (asRoot ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' }) : execFileSync(cmd, args, { stdio: 'pipe' }));
+  const run = (cmd, args) =>
+    asRoot
+      ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' })
+      : execFileSync(cmd, args, { stdio: 'pipe' });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smx-pg-'));
   if (asRoot) execFileSync('chown', ['postgres', dir]);
   const port = 55000 + Math.floor(Math.random() * 5000);
   const data = path.join(dir, 'data');
   try {
     run(path.join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
-    run(path.join(bin, 'pg_ctl'), ['-D', data, '-l', path.join(dir, 'log'), '-w', '-o', `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c max_connections=200`, 'start']);
+    run(path.join(bin, 'pg_ctl'), [
+      '-D',
+      data,
+      '-l',
+      path.join(dir, 'log'),
+      '-w',
+      '-o',
+      `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c max_connections=200`,
+      'start',
+    ]);
   } catch (err) {
     return { error: `could not start PostgreSQL from ${bin}: ${err.stderr?.toString() || err.message}` };
   }

@@ -12,12 +12,15 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   const env = getEnv();
   return (
     <div className="flex min-h-screen flex-col">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-card focus:px-3 focus:py-2">
+      <a
+        href="#main"
+        className="focus:bg-card sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:px-3 focus:py-2"
+      >
         Skip to content
       </a>
       {env.sandboxServed ? <SandboxBanner kind={env.mode === 'sandbox' ? 'sandbox' : 'self'} /> : null}
       <div className="flex flex-1 flex-col md:flex-row">
-        <aside className="flex shrink-0 flex-col gap-4 border-b bg-card/60 p-3 md:sticky md:top-0 md:h-screen md:w-60 md:border-r md:border-b-0">
+        <aside className="bg-card/60 flex shrink-0 flex-col gap-4 border-b p-3 md:sticky md:top-0 md:h-screen md:w-60 md:border-r md:border-b-0">
           <div className="flex items-center justify-between px-2 pt-1">
             <Link href="/" aria-label="Sendmux Console home">
               <Logo />

@@ -1,7 +1,12 @@
 import { cn } from '@/lib/cn';
 
 export function Card({ className, ...props }: React.ComponentProps<'section'>) {
-  return <section className={cn('rounded-lg border bg-card text-card-foreground shadow-xs', className)} {...props} />;
+  return (
+    <section
+      className={cn('bg-card text-card-foreground rounded-lg border shadow-xs', className)}
+      {...props}
+    />
+  );
 }
 
 export function CardHeader({ className, ...props }: React.ComponentProps<'div'>) {
@@ -13,7 +18,7 @@ export function CardTitle({ className, ...props }: React.ComponentProps<'h2'>) {
 }
 
 export function CardDescription({ className, ...props }: React.ComponentProps<'p'>) {
-  return <p className={cn('text-sm text-muted-foreground', className)} {...props} />;
+  return <p className={cn('text-muted-foreground text-sm', className)} {...props} />;
 }
 
 export function CardContent({ className, ...props }: React.ComponentProps<'div'>) {

@@ -6,7 +6,17 @@ import { toast } from 'sonner';
 import { Button } from './button';
 
 /** Copies `value`; the accessible name says what is copied ("Copy request_id"). */
-export function CopyButton({ value, label, size = 'icon-sm', children }: { value: string; label: string; size?: 'icon-sm' | 'sm'; children?: React.ReactNode }) {
+export function CopyButton({
+  value,
+  label,
+  size = 'icon-sm',
+  children,
+}: {
+  value: string;
+  label: string;
+  size?: 'icon-sm' | 'sm';
+  children?: React.ReactNode;
+}) {
   const [copied, setCopied] = useState(false);
   async function copy() {
     try {
@@ -18,7 +28,14 @@ export function CopyButton({ value, label, size = 'icon-sm', children }: { value
     }
   }
   return (
-    <Button type="button" variant={children ? 'outline' : 'ghost'} size={children ? 'sm' : size} onClick={copy} aria-label={children ? undefined : label} title={label}>
+    <Button
+      type="button"
+      variant={children ? 'outline' : 'ghost'}
+      size={children ? 'sm' : size}
+      onClick={copy}
+      aria-label={children ? undefined : label}
+      title={label}
+    >
       {copied ? <Check aria-hidden /> : <Copy aria-hidden />}
       {children}
       <span className="sr-only" aria-live="polite">

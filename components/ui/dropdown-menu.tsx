@@ -6,12 +6,19 @@ import { cn } from '@/lib/cn';
 export const DropdownMenu = Menu.Root;
 export const DropdownMenuTrigger = Menu.Trigger;
 
-export function DropdownMenuContent({ className, sideOffset = 4, ...props }: React.ComponentProps<typeof Menu.Content>) {
+export function DropdownMenuContent({
+  className,
+  sideOffset = 4,
+  ...props
+}: React.ComponentProps<typeof Menu.Content>) {
   return (
     <Menu.Portal>
       <Menu.Content
         sideOffset={sideOffset}
-        className={cn('z-50 min-w-44 rounded-md border bg-card p-1 text-card-foreground shadow-md', className)}
+        className={cn(
+          'bg-card text-card-foreground z-50 min-w-44 rounded-md border p-1 shadow-md',
+          className,
+        )}
         {...props}
       />
     </Menu.Portal>
@@ -22,7 +29,7 @@ export function DropdownMenuItem({ className, ...props }: React.ComponentProps<t
   return (
     <Menu.Item
       className={cn(
-        'flex cursor-default items-center gap-2 rounded-sm px-2 py-1.5 text-sm outline-none select-none data-[highlighted]:bg-accent [&_svg]:size-4',
+        'data-[highlighted]:bg-accent flex cursor-default items-center gap-2 rounded-sm px-2 py-1.5 text-sm outline-none select-none [&_svg]:size-4',
         className,
       )}
       {...props}
@@ -31,9 +38,9 @@ export function DropdownMenuItem({ className, ...props }: React.ComponentProps<t
 }
 
 export function DropdownMenuLabel({ className, ...props }: React.ComponentProps<typeof Menu.Label>) {
-  return <Menu.Label className={cn('px-2 py-1.5 text-xs text-muted-foreground', className)} {...props} />;
+  return <Menu.Label className={cn('text-muted-foreground px-2 py-1.5 text-xs', className)} {...props} />;
 }
 
 export function DropdownMenuSeparator({ className, ...props }: React.ComponentProps<typeof Menu.Separator>) {
-  return <Menu.Separator className={cn('-mx-1 my-1 h-px bg-border', className)} {...props} />;
+  return <Menu.Separator className={cn('bg-border -mx-1 my-1 h-px', className)} {...props} />;
 }

@@ -22,27 +22,43 @@ export type ConsoleServer = {
  * users, or one configured with a canary key). `waitForReady: false` returns as soon as it is
  * spawned, for tests that expect it to refuse to start.
  */
-export async function startConsole(options: { port: number; env?: Record<string, string>; dataDir?: string; waitForReady?: boolean }): Promise<ConsoleServer> {
+export async function startConsole(options: {
+  port: number;
+  env?: Record<string, string>;
+  dataDir?: string;
+  waitForReady?: boolean;
+}): Promise<ConsoleServer> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'smx-e2e-'));
   let output = '';
-  const child = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(options.port), '-H', '127.0.0.1'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-      PORT: String(options.port),
-      DATA_DIR: dataDir,
-      DATABASE_URL: '',
-      SENDMUX_API_KEY: '',
-      SENDMUX_KEYS: '',
-      ADMIN_EMAIL: '',
-      ADMIN_PASSWORD: '',
-      SANDBOX_API_KEY: '',
-      SANDBOX_RATE_LIMIT: '100000',
-      ...options.env,
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(root, 'node_modules/next/dist/bin/next'),
+      'start',
+      '-p',
+      String(options.port),
+      '-H',
+      '127.0.0.1',
+    ],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+        PORT: String(options.port),
+        DATA_DIR: dataDir,
+        DATABASE_URL: '',
+        SENDMUX_API_KEY: '',
+        SENDMUX_KEYS: '',
+        ADMIN_EMAIL: '',
+        ADMIN_PASSWORD: '',
+        SANDBOX_API_KEY: '',
+        SANDBOX_RATE_LIMIT: '100000',
+        ...options.env,
+      },
     },
-  });
+  );
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -11,7 +11,10 @@ export async function signIn(page: Page, user: { email: string; password: string
 }
 
 export async function signOut(page: Page) {
-  await page.getByRole('button', { name: /^Account:/ }).first().click();
+  await page
+    .getByRole('button', { name: /^Account:/ })
+    .first()
+    .click();
   await page.getByRole('menuitem', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/sign-in/);
 }
@@ -33,16 +36,32 @@ export async function expectAccessible(page: Page, context = '') {
   const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).exclude('iframe[sandbox]').analyze();
   const violations = [...results.violations];
   if ((await page.locator('iframe[sandbox]').count()) > 0) {
-    const frames = await new AxeBuilder({ page }).setLegacyMode(true).withTags(AXE_TAGS).include('iframe[sandbox]').options({ iframes: false }).analyze();
+    const frames = await new AxeBuilder({ page })
+      .setLegacyMode(true)
+      .withTags(AXE_TAGS)
+      .include('iframe[sandbox]')
+      .options({ iframes: false })
+      .analyze();
     violations.push(...frames.violations);
   }
   const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const report = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n    ')}`).join('\n');
+  const report = bad
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 5)
+          .join('\n    ')}`,
+    )
+    .join('\n');
   expect(bad, `axe violations on ${context || page.url()}:\n${report}`).toEqual([]);
 }
 
 /** Adds a user through Settings → Users as the signed-in admin. */
-export async function addUser(page: Page, user: { email: string; password: string; role: 'admin' | 'sender' | 'support' }) {
+export async function addUser(
+  page: Page,
+  user: { email: string; password: string; role: 'admin' | 'sender' | 'support' },
+) {
   await page.goto('/settings/users');
   const form = page.locator('form', { has: page.getByRole('button', { name: 'Add user' }) });
   await form.getByLabel('Email').fill(user.email);

@@ -2,13 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { hashPassword, SCRYPT_PARAMS, verifyPassword } from './password';
 
 describe('password hashing', () => {
-  it('uses OWASP scrypt parameters by default and verifies the right password only', { timeout: 60_000 }, async () => {
-    const hash = await hashPassword('correct horse battery staple');
-    expect(hash.startsWith(`scrypt$${SCRYPT_PARAMS.N}$8$1$`)).toBe(true);
-    expect(await verifyPassword('correct horse battery staple', hash)).toBe(true);
-    expect(await verifyPassword('correct horse battery stapler', hash)).toBe(false);
-    expect(await verifyPassword('', hash)).toBe(false);
-  });
+  it(
+    'uses OWASP scrypt parameters by default and verifies the right password only',
+    { timeout: 60_000 },
+    async () => {
+      const hash = await hashPassword('correct horse battery staple');
+      expect(hash.startsWith(`scrypt$${SCRYPT_PARAMS.N}$8$1$`)).toBe(true);
+      expect(await verifyPassword('correct horse battery staple', hash)).toBe(true);
+      expect(await verifyPassword('correct horse battery stapler', hash)).toBe(false);
+      expect(await verifyPassword('', hash)).toBe(false);
+    },
+  );
 
   it('salts every hash', async () => {
     const a = await hashPassword('same password here', { N: 1024, r: 8, p: 1 });

@@ -2,7 +2,11 @@ import 'server-only';
 import { headers } from 'next/headers';
 import { getEnv } from '@/lib/env';
 
-export async function requestInfo(): Promise<{ ip: string | null; userAgent: string | null; secure: boolean }> {
+export async function requestInfo(): Promise<{
+  ip: string | null;
+  userAgent: string | null;
+  secure: boolean;
+}> {
   const h = await headers();
   const forwarded = h.get('x-forwarded-for')?.split(',')[0]?.trim();
   return {

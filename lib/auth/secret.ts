@@ -7,7 +7,8 @@ let secret: string | undefined;
 
 /** SESSION_SECRET, or one generated on first start and kept in DATA_DIR. */
 export function getSessionSecret(): string {
-  secret ??= getEnv().sessionSecret ?? readOrCreateSecretFile('session-secret', () => randomBytes(32).toString('hex'));
+  secret ??=
+    getEnv().sessionSecret ?? readOrCreateSecretFile('session-secret', () => randomBytes(32).toString('hex'));
   return secret;
 }
 

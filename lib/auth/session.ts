@@ -21,7 +21,9 @@ export async function createSession(userId: string): Promise<void> {
   const expiresAt = new Date(now + env.sessionMaxHours * 3_600_000);
   const info = await requestInfo();
   const db = await getDb();
-  await db.insert(tables.sessions).values({ id: hmac(token), userId, expiresAt, userAgent: info.userAgent, ip: info.ip });
+  await db
+    .insert(tables.sessions)
+    .values({ id: hmac(token), userId, expiresAt, userAgent: info.userAgent, ip: info.ip });
   (await cookies()).set(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'lax',
@@ -37,7 +39,13 @@ const lookupSession = (db: Db) =>
     .select({
       lastSeenAt: tables.sessions.lastSeenAt,
       expiresAt: tables.sessions.expiresAt,
-      user: { id: tables.users.id, email: tables.users.email, name: tables.users.name, role: tables.users.role, disabledAt: tables.users.disabledAt },
+      user: {
+        id: tables.users.id,
+        email: tables.users.email,
+        name: tables.users.name,
+        role: tables.users.role,
+        disabledAt: tables.users.disabledAt,
+      },
     })
     .from(tables.sessions)
     .innerJoin(tables.users, eq(tables.users.id, tables.sessions.userId))
@@ -61,7 +69,10 @@ export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
     return null;
   }
   if (now - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
-    await db.update(tables.sessions).set({ lastSeenAt: new Date(now) }).where(eq(tables.sessions.id, id));
+    await db
+      .update(tables.sessions)
+      .set({ lastSeenAt: new Date(now) })
+      .where(eq(tables.sessions.id, id));
   }
   const { disabledAt: _disabled, ...user } = row.user;
   return user;
@@ -88,5 +99,10 @@ export async function pruneExpiredSessions(): Promise<void> {
   const now = new Date();
   await db
     .delete(tables.sessions)
-    .where(or(lt(tables.sessions.expiresAt, now), lt(tables.sessions.lastSeenAt, new Date(now.getTime() - env.sessionIdleMinutes * 60_000))));
+    .where(
+      or(
+        lt(tables.sessions.expiresAt, now),
+        lt(tables.sessions.lastSeenAt, new Date(now.getTime() - env.sessionIdleMinutes * 60_000)),
+      ),
+    );
 }

@@ -16,7 +16,11 @@ export async function ensureFirstAdmin(log: (line: string) => void): Promise<voi
   if ((await countUsers()) > 0) return;
   const env = getEnv();
   if (env.adminEmail && env.adminPassword) {
-    const result = await createUser({ email: env.adminEmail, role: 'admin', password: env.adminPassword }, null, 'user.bootstrap');
+    const result = await createUser(
+      { email: env.adminEmail, role: 'admin', password: env.adminPassword },
+      null,
+      'user.bootstrap',
+    );
     if (result.ok) log(`Created the first admin, ${env.adminEmail}, from ADMIN_EMAIL/ADMIN_PASSWORD.`);
     return;
   }
@@ -25,7 +29,10 @@ export async function ensureFirstAdmin(log: (line: string) => void): Promise<voi
   await db
     .insert(tables.appSettings)
     .values({ key: SETUP_KEY, value: sha256(token) })
-    .onConflictDoUpdate({ target: tables.appSettings.key, set: { value: sha256(token), updatedAt: new Date() } });
+    .onConflictDoUpdate({
+      target: tables.appSettings.key,
+      set: { value: sha256(token), updatedAt: new Date() },
+    });
   log('No users yet. Open this one-time link to create the first admin:');
   log(`  Setup link: ${env.appUrl}/setup?token=${token}`);
 }
@@ -33,7 +40,11 @@ export async function ensureFirstAdmin(log: (line: string) => void): Promise<voi
 export async function isSetupTokenValid(token: string): Promise<boolean> {
   if (!token) return false;
   const db = await getDb();
-  const [row] = await db.select().from(tables.appSettings).where(eq(tables.appSettings.key, SETUP_KEY)).limit(1);
+  const [row] = await db
+    .select()
+    .from(tables.appSettings)
+    .where(eq(tables.appSettings.key, SETUP_KEY))
+    .limit(1);
   if (!row) return false;
   const a = Buffer.from(row.value);
   const b = Buffer.from(sha256(token));
@@ -41,15 +52,33 @@ export async function isSetupTokenValid(token: string): Promise<boolean> {
 }
 
 /** Consumes the token (once, atomically) and creates the first admin. */
-export async function completeSetup(input: { token: string; email: string; name?: string; password: string }) {
+export async function completeSetup(input: {
+  token: string;
+  email: string;
+  name?: string;
+  password: string;
+}) {
   if (!(await isSetupTokenValid(input.token)) || (await countUsers()) > 0)
-    return { ok: false as const, error: { code: 'invalid_token', message: 'This setup link is no longer valid. Sign in, or restart the server for a new link.' } };
+    return {
+      ok: false as const,
+      error: {
+        code: 'invalid_token',
+        message: 'This setup link is no longer valid. Sign in, or restart the server for a new link.',
+      },
+    };
   const db = await getDb();
   const consumed = await db
     .delete(tables.appSettings)
     .where(and(eq(tables.appSettings.key, SETUP_KEY), eq(tables.appSettings.value, sha256(input.token))))
     .returning();
   if (consumed.length === 0)
-    return { ok: false as const, error: { code: 'invalid_token', message: 'This setup link has just been used.' } };
-  return createUser({ email: input.email, name: input.name, role: 'admin', password: input.password }, null, 'setup.admin_created');
+    return {
+      ok: false as const,
+      error: { code: 'invalid_token', message: 'This setup link has just been used.' },
+    };
+  return createUser(
+    { email: input.email, name: input.name, role: 'admin', password: input.password },
+    null,
+    'setup.admin_created',
+  );
 }

@@ -16,7 +16,14 @@ const HOUR = 3_600_000;
 
 export type SignInResult =
   | { ok: true; user: SessionUser }
-  | { ok: false; error: { code: 'invalid_credentials' | 'throttled' | 'disabled'; message: string; retryAfterSeconds?: number } };
+  | {
+      ok: false;
+      error: {
+        code: 'invalid_credentials' | 'throttled' | 'disabled';
+        message: string;
+        retryAfterSeconds?: number;
+      };
+    };
 
 function safeEqual(a: string, b: string) {
   const x = Buffer.from(a);
@@ -38,7 +45,13 @@ async function failureHistory(email: string, deviceId: string | null) {
   const [lastSuccess] = await db
     .select({ at: tables.auditEvents.createdAt })
     .from(tables.auditEvents)
-    .where(and(eq(tables.auditEvents.action, 'sign_in.success'), eq(tables.auditEvents.target, email), gt(tables.auditEvents.createdAt, hourAgo)))
+    .where(
+      and(
+        eq(tables.auditEvents.action, 'sign_in.success'),
+        eq(tables.auditEvents.target, email),
+        gt(tables.auditEvents.createdAt, hourAgo),
+      ),
+    )
     .orderBy(desc(tables.auditEvents.createdAt))
     .limit(1);
   const since = lastSuccess?.at ?? hourAgo;
@@ -50,14 +63,26 @@ async function failureHistory(email: string, deviceId: string | null) {
   const untrusted = await db
     .select({ at: tables.auditEvents.createdAt })
     .from(tables.auditEvents)
-    .where(and(counted, gt(tables.auditEvents.createdAt, since), sql`coalesce(${tables.auditEvents.detail}->>'trusted', 'false') <> 'true'`))
+    .where(
+      and(
+        counted,
+        gt(tables.auditEvents.createdAt, since),
+        sql`coalesce(${tables.auditEvents.detail}->>'trusted', 'false') <> 'true'`,
+      ),
+    )
     .orderBy(tables.auditEvents.createdAt);
   let deviceFailures = 0;
   if (deviceId) {
     const [row] = await db
       .select({ n: sql<number>`count(*)::int` })
       .from(tables.auditEvents)
-      .where(and(counted, gt(tables.auditEvents.createdAt, hourAgo), sql`${tables.auditEvents.detail}->>'device' = ${deviceId}`));
+      .where(
+        and(
+          counted,
+          gt(tables.auditEvents.createdAt, hourAgo),
+          sql`${tables.auditEvents.detail}->>'device' = ${deviceId}`,
+        ),
+      );
     deviceFailures = row?.n ?? 0;
   }
   return { untrustedFailures: untrusted.map((r) => r.at.getTime()), deviceFailures };
@@ -73,7 +98,12 @@ export async function signIn(input: { email: string; password: string }): Promis
   const decision = throttleDecision({ now: Date.now(), ...history, deviceTrusted: deviceId !== null });
 
   if (!decision.allowed) {
-    await recordAudit({ action: 'sign_in.failure', target: email, ip, detail: { reason: 'throttled', device: deviceId } });
+    await recordAudit({
+      action: 'sign_in.failure',
+      target: email,
+      ip,
+      detail: { reason: 'throttled', device: deviceId },
+    });
     return {
       ok: false,
       error: {
@@ -84,23 +114,46 @@ export async function signIn(input: { email: string; password: string }): Promis
     };
   }
 
-  const passwordOk = user ? await verifyPassword(input.password, user.passwordHash) : (await burnPasswordCheck(input.password), false);
+  const passwordOk = user
+    ? await verifyPassword(input.password, user.passwordHash)
+    : (await burnPasswordCheck(input.password), false);
   if (!user || !passwordOk) {
     await recordAudit({
       action: 'sign_in.failure',
       target: email,
       ip,
-      detail: { reason: user ? 'bad_password' : 'unknown_account', trusted: decision.trusted, device: deviceId },
+      detail: {
+        reason: user ? 'bad_password' : 'unknown_account',
+        trusted: decision.trusted,
+        device: deviceId,
+      },
     });
-    return { ok: false, error: { code: 'invalid_credentials', message: 'The email or password is incorrect.' } };
+    return {
+      ok: false,
+      error: { code: 'invalid_credentials', message: 'The email or password is incorrect.' },
+    };
   }
   if (user.disabledAt) {
-    await recordAudit({ action: 'sign_in.failure', target: email, ip, detail: { reason: 'disabled', device: deviceId } });
-    return { ok: false, error: { code: 'disabled', message: 'This account is disabled. Ask an admin to enable it.' } };
+    await recordAudit({
+      action: 'sign_in.failure',
+      target: email,
+      ip,
+      detail: { reason: 'disabled', device: deviceId },
+    });
+    return {
+      ok: false,
+      error: { code: 'disabled', message: 'This account is disabled. Ask an admin to enable it.' },
+    };
   }
 
   await createSession(user.id);
-  await recordAudit({ action: 'sign_in.success', actor: { id: user.id, email }, target: email, ip, detail: { device: deviceId } });
+  await recordAudit({
+    action: 'sign_in.success',
+    actor: { id: user.id, email },
+    target: email,
+    ip,
+    detail: { device: deviceId },
+  });
   if (!deviceId) {
     const nonce = randomBytes(12).toString('base64url');
     jar.set(DEVICE_COOKIE, `${user.id}.${nonce}.${hmac(`${user.id}.${nonce}`)}`, {

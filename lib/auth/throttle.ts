@@ -18,17 +18,22 @@ export type ThrottleInput = {
   deviceFailures: number;
 };
 
-export type ThrottleDecision = { allowed: true; trusted: boolean } | { allowed: false; retryAfterSeconds: number };
+export type ThrottleDecision =
+  { allowed: true; trusted: boolean } | { allowed: false; retryAfterSeconds: number };
 
 export function throttleDecision(input: ThrottleInput): ThrottleDecision {
-  if (input.deviceTrusted && input.deviceFailures < MAX_TRUSTED_DEVICE_FAILURES) return { allowed: true, trusted: true };
+  if (input.deviceTrusted && input.deviceFailures < MAX_TRUSTED_DEVICE_FAILURES)
+    return { allowed: true, trusted: true };
 
   const failures = input.untrustedFailures;
   const count = failures.length;
   if (count >= MAX_FAILURES_PER_HOUR) {
     // Blocked until the oldest counted failure leaves the one-hour window.
     const oldest = failures[count - MAX_FAILURES_PER_HOUR]!;
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + 3_600_000 - input.now) / 1000)) };
+    return {
+      allowed: false,
+      retryAfterSeconds: Math.max(1, Math.ceil((oldest + 3_600_000 - input.now) / 1000)),
+    };
   }
   if (count >= FREE_FAILURES) {
     const delay = Math.min(MAX_DELAY_SECONDS, 2 ** (count - FREE_FAILURES)) * 1000;

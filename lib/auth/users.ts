@@ -7,7 +7,14 @@ import { hashPassword } from './password';
 import type { Role } from './roles';
 import { deleteSessionsOf, type SessionUser } from './session';
 
-export type UserRow = { id: string; email: string; name: string | null; role: Role; disabled: boolean; createdAt: Date };
+export type UserRow = {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  disabled: boolean;
+  createdAt: Date;
+};
 export type UserError = { code: 'email_taken' | 'not_found' | 'last_admin' | 'self'; message: string };
 
 export async function countUsers(): Promise<number> {
@@ -18,14 +25,25 @@ export async function countUsers(): Promise<number> {
 
 export async function findUserByEmail(email: string) {
   const db = await getDb();
-  const [row] = await db.select().from(tables.users).where(eq(tables.users.email, email.toLowerCase())).limit(1);
+  const [row] = await db
+    .select()
+    .from(tables.users)
+    .where(eq(tables.users.email, email.toLowerCase()))
+    .limit(1);
   return row ?? null;
 }
 
 export async function listUsers(): Promise<UserRow[]> {
   const db = await getDb();
   const rows = await db.select().from(tables.users).orderBy(asc(tables.users.email));
-  return rows.map((u) => ({ id: u.id, email: u.email, name: u.name, role: u.role, disabled: !!u.disabledAt, createdAt: u.createdAt }));
+  return rows.map((u) => ({
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    disabled: !!u.disabledAt,
+    createdAt: u.createdAt,
+  }));
 }
 
 export async function createUser(
@@ -34,7 +52,8 @@ export async function createUser(
   action: 'user.created' | 'user.bootstrap' | 'setup.admin_created' = 'user.created',
 ): Promise<{ ok: true; user: UserRow } | { ok: false; error: UserError }> {
   const email = input.email.trim().toLowerCase();
-  if (await findUserByEmail(email)) return { ok: false, error: { code: 'email_taken', message: `${email} already has an account` } };
+  if (await findUserByEmail(email))
+    return { ok: false, error: { code: 'email_taken', message: `${email} already has an account` } };
   const db = await getDb();
   const id = randomId();
   const passwordHash = await hashPassword(input.password);
@@ -46,7 +65,10 @@ export async function createUser(
   const user = inserted[0];
   if (!user) return { ok: false, error: { code: 'email_taken', message: `${email} already has an account` } };
   await recordAudit({ action, actor, target: email, detail: { role: input.role } });
-  return { ok: true, user: { id, email, name: user.name, role: user.role, disabled: false, createdAt: user.createdAt } };
+  return {
+    ok: true,
+    user: { id, email, name: user.name, role: user.role, disabled: false, createdAt: user.createdAt },
+  };
 }
 
 async function otherActiveAdmins(userId: string): Promise<number> {
@@ -58,26 +80,49 @@ async function otherActiveAdmins(userId: string): Promise<number> {
   return row?.n ?? 0;
 }
 
-export async function changeRole(userId: string, role: Role, actor: SessionUser): Promise<{ ok: true } | { ok: false; error: UserError }> {
+export async function changeRole(
+  userId: string,
+  role: Role,
+  actor: SessionUser,
+): Promise<{ ok: true } | { ok: false; error: UserError }> {
   const db = await getDb();
   const [user] = await db.select().from(tables.users).where(eq(tables.users.id, userId)).limit(1);
   if (!user) return { ok: false, error: { code: 'not_found', message: 'That user no longer exists' } };
   if (user.role === role) return { ok: true };
   if (user.role === 'admin' && (await otherActiveAdmins(userId)) === 0)
-    return { ok: false, error: { code: 'last_admin', message: `${user.email} is the only active admin; make someone else admin first` } };
+    return {
+      ok: false,
+      error: {
+        code: 'last_admin',
+        message: `${user.email} is the only active admin; make someone else admin first`,
+      },
+    };
   await db.update(tables.users).set({ role, updatedAt: new Date() }).where(eq(tables.users.id, userId));
-  await recordAudit({ action: 'user.role_changed', actor, target: user.email, detail: { from: user.role, to: role } });
+  await recordAudit({
+    action: 'user.role_changed',
+    actor,
+    target: user.email,
+    detail: { from: user.role, to: role },
+  });
   return { ok: true };
 }
 
-export async function setUserDisabled(userId: string, disabled: boolean, actor: SessionUser): Promise<{ ok: true } | { ok: false; error: UserError }> {
+export async function setUserDisabled(
+  userId: string,
+  disabled: boolean,
+  actor: SessionUser,
+): Promise<{ ok: true } | { ok: false; error: UserError }> {
   const db = await getDb();
   const [user] = await db.select().from(tables.users).where(eq(tables.users.id, userId)).limit(1);
   if (!user) return { ok: false, error: { code: 'not_found', message: 'That user no longer exists' } };
-  if (disabled && user.id === actor.id) return { ok: false, error: { code: 'self', message: 'You cannot disable your own account' } };
+  if (disabled && user.id === actor.id)
+    return { ok: false, error: { code: 'self', message: 'You cannot disable your own account' } };
   if (disabled && user.role === 'admin' && (await otherActiveAdmins(userId)) === 0)
     return { ok: false, error: { code: 'last_admin', message: `${user.email} is the only active admin` } };
-  await db.update(tables.users).set({ disabledAt: disabled ? new Date() : null, updatedAt: new Date() }).where(eq(tables.users.id, userId));
+  await db
+    .update(tables.users)
+    .set({ disabledAt: disabled ? new Date() : null, updatedAt: new Date() })
+    .where(eq(tables.users.id, userId));
   if (disabled) await deleteSessionsOf(userId);
   await recordAudit({ action: disabled ? 'user.disabled' : 'user.enabled', actor, target: user.email });
   return { ok: true };

@@ -87,9 +87,12 @@ export async function claimChunk(
   );
   if (!row) return null;
   const rowNos = intArray(row.row_nos);
-  const messages = (typeof row.messages === 'string' ? JSON.parse(row.messages) : row.messages) as EmailSendRequest[] | null;
+  const messages = (typeof row.messages === 'string' ? JSON.parse(row.messages) : row.messages) as
+    EmailSendRequest[] | null;
   if (!messages || messages.length !== rowNos.length) {
-    throw new Error(`Chunk ${row.idempotency_key}: ${messages?.length ?? 0} stored messages for ${rowNos.length} rows`);
+    throw new Error(
+      `Chunk ${row.idempotency_key}: ${messages?.length ?? 0} stored messages for ${rowNos.length} rows`,
+    );
   }
   return {
     jobId: row.job_id,
@@ -108,7 +111,12 @@ export async function claimChunk(
 const pk = (c: ChunkRef) => sql`job_id = ${c.jobId} AND chunk_no = ${c.chunkNo} AND try = ${c.try}`;
 
 /** Extends the lease while the chunk is held; false when it is no longer ours. */
-export async function renewLease(exec: Exec, chunk: ChunkRef, owner: string, leaseSeconds: number): Promise<boolean> {
+export async function renewLease(
+  exec: Exec,
+  chunk: ChunkRef,
+  owner: string,
+  leaseSeconds: number,
+): Promise<boolean> {
   const rows = await rowsOf<{ one: number }>(
     exec,
     sql`UPDATE batch_chunks SET lease_expires_at = now() + make_interval(secs => ${leaseSeconds})

@@ -43,7 +43,11 @@ describe('chunkIdempotencyKey', () => {
     expect(chunkIdempotencyKey('abc123', 7, 1)).toBe('job:abc123:chunk:7:try:1');
     const keys = () => chunkRows(range(1, 250)).map((_, n) => chunkIdempotencyKey('abc123', n, 2));
     expect(keys()).toEqual(keys());
-    expect(keys()).toEqual(['job:abc123:chunk:0:try:2', 'job:abc123:chunk:1:try:2', 'job:abc123:chunk:2:try:2']);
+    expect(keys()).toEqual([
+      'job:abc123:chunk:0:try:2',
+      'job:abc123:chunk:1:try:2',
+      'job:abc123:chunk:2:try:2',
+    ]);
   });
 
   it('differs per try, so a retry of failed rows never replays an old request', () => {
@@ -58,7 +62,11 @@ describe('chunkIdempotencyKey', () => {
   });
 
   it('reads a key back', () => {
-    expect(parseChunkIdempotencyKey('job:abc123:chunk:7:try:2')).toEqual({ jobId: 'abc123', chunkNo: 7, tryNo: 2 });
+    expect(parseChunkIdempotencyKey('job:abc123:chunk:7:try:2')).toEqual({
+      jobId: 'abc123',
+      chunkNo: 7,
+      tryNo: 2,
+    });
     expect(parseChunkIdempotencyKey('job:a:b:chunk:7:try:2')).toBeNull();
     expect(parseChunkIdempotencyKey('compose-123')).toBeNull();
   });

@@ -79,7 +79,11 @@ function childEnv(): NodeJS.ProcessEnv {
 }
 
 async function startChild(options: { exitWhenDone?: string } = {}): Promise<ConsoleChild> {
-  const child = await startConsoleChild(childEnv(), { runBatch: true, sandboxPort: engine === 'pglite' ? sandboxPort : undefined, ...options });
+  const child = await startConsoleChild(childEnv(), {
+    runBatch: true,
+    sandboxPort: engine === 'pglite' ? sandboxPort : undefined,
+    ...options,
+  });
   children.push(child);
   return child;
 }
@@ -106,7 +110,10 @@ async function waitForDone(jobId: string, last: ConsoleChild): Promise<void> {
     return;
   }
   for (let i = 0; i < 1200; i++) {
-    const [job] = await queryRows<{ status: string }>(database.db, sql`SELECT status FROM batch_jobs WHERE id = ${jobId}`);
+    const [job] = await queryRows<{ status: string }>(
+      database.db,
+      sql`SELECT status FROM batch_jobs WHERE id = ${jobId}`,
+    );
     if (job?.status === 'done') return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -121,19 +128,25 @@ async function deliveries(tag: string): Promise<Map<string, { id: string; key: s
     sql`SELECT subject, id, idempotency_key FROM sandbox_messages WHERE subject LIKE ${`${tag} row %`}`,
   );
   const out = new Map<string, { id: string; key: string | null }[]>();
-  for (const r of rows) out.set(r.subject, [...(out.get(r.subject) ?? []), { id: r.id, key: r.idempotency_key }]);
+  for (const r of rows)
+    out.set(r.subject, [...(out.get(r.subject) ?? []), { id: r.id, key: r.idempotency_key }]);
   return out;
 }
 
 /** Every row queued, delivered exactly once, and the id the row holds is the message Sendmux stored. */
 async function expectExactlyOnce(jobId: string, tag: string, total: number): Promise<void> {
-  const rows = await queryRows<Row>(database.db, sql`SELECT row_no, status, message_id, idempotency_key FROM batch_rows WHERE job_id = ${jobId} ORDER BY row_no`);
+  const rows = await queryRows<Row>(
+    database.db,
+    sql`SELECT row_no, status, message_id, idempotency_key FROM batch_rows WHERE job_id = ${jobId} ORDER BY row_no`,
+  );
   const delivered = await deliveries(tag);
   expect(rows).toHaveLength(total);
   expect(delivered.size).toBe(total);
   for (const row of rows) {
     expect(row.status, `row ${row.row_no}`).toBe('queued');
-    expect(delivered.get(`${tag} row ${row.row_no}`), `row ${row.row_no}`).toEqual([{ id: row.message_id, key: row.idempotency_key }]);
+    expect(delivered.get(`${tag} row ${row.row_no}`), `row ${row.row_no}`).toEqual([
+      { id: row.message_id, key: row.idempotency_key },
+    ]);
   }
 }
 
@@ -145,37 +158,50 @@ function crashRows(tag: string, total: number) {
 }
 
 describe(`batch runner processes (${engine})`, () => {
-  it('kill -9 mid-job, twice, then restart: every row is delivered exactly once and every row is queued', { timeout: 180_000 }, async () => {
-    const tag = 'crash';
-    const total = 1200;
-    const { jobId } = await createJob({ name: tag, profile: PROFILE, user: null, columns: ['email', 'name'], rows: crashRows(tag, total), spec: {} });
-    await releaseDatabase();
+  it(
+    'kill -9 mid-job, twice, then restart: every row is delivered exactly once and every row is queued',
+    { timeout: 180_000 },
+    async () => {
+      const tag = 'crash';
+      const total = 1200;
+      const { jobId } = await createJob({
+        name: tag,
+        profile: PROFILE,
+        user: null,
+        columns: ['email', 'name'],
+        rows: crashRows(tag, total),
+        spec: {},
+      });
+      await releaseDatabase();
 
-    const first = await startChild();
-    await first.settled(3);
-    await kill(first);
-    const second = await startChild();
-    await second.settled(3);
-    await kill(second);
-    const last = await startChild({ exitWhenDone: jobId });
-    await waitForDone(jobId, last);
-    if (engine === 'postgres') await kill(last);
-    await retakeDatabase();
+      const first = await startChild();
+      await first.settled(3);
+      await kill(first);
+      const second = await startChild();
+      await second.settled(3);
+      await kill(second);
+      const last = await startChild({ exitWhenDone: jobId });
+      await waitForDone(jobId, last);
+      if (engine === 'postgres') await kill(last);
+      await retakeDatabase();
 
-    await expectExactlyOnce(jobId, tag, total);
-    const chunks = await queryRows<{ chunk_no: number; status: string; sends: number }>(
-      database.db,
-      sql`SELECT chunk_no, status, sends FROM batch_chunks WHERE job_id = ${jobId} ORDER BY chunk_no`,
-    );
-    expect(chunks.map((c) => c.status)).toEqual(Array(12).fill('done'));
-    // The kills landed while chunks were out: those were sent again under their same keys.
-    expect(chunks.some((c) => c.sends >= 2)).toBe(true);
-    const attempts = await queryRows<{ key: string; n: number }>(
-      database.db,
-      sql`SELECT idempotency_key AS key, count(*)::int AS n FROM api_requests WHERE job_id = ${jobId} GROUP BY idempotency_key`,
-    );
-    expect(attempts.map((a) => a.key).sort()).toEqual(Array.from({ length: 12 }, (_, n) => chunkIdempotencyKey(jobId, n, 1)).sort());
-  });
+      await expectExactlyOnce(jobId, tag, total);
+      const chunks = await queryRows<{ chunk_no: number; status: string; sends: number }>(
+        database.db,
+        sql`SELECT chunk_no, status, sends FROM batch_chunks WHERE job_id = ${jobId} ORDER BY chunk_no`,
+      );
+      expect(chunks.map((c) => c.status)).toEqual(Array(12).fill('done'));
+      // The kills landed while chunks were out: those were sent again under their same keys.
+      expect(chunks.some((c) => c.sends >= 2)).toBe(true);
+      const attempts = await queryRows<{ key: string; n: number }>(
+        database.db,
+        sql`SELECT idempotency_key AS key, count(*)::int AS n FROM api_requests WHERE job_id = ${jobId} GROUP BY idempotency_key`,
+      );
+      expect(attempts.map((a) => a.key).sort()).toEqual(
+        Array.from({ length: 12 }, (_, n) => chunkIdempotencyKey(jobId, n, 1)).sort(),
+      );
+    },
+  );
 
   it.skipIf(engine === 'pglite')(
     'two console processes share one job on PostgreSQL: all chunks done, none sent by both',
@@ -186,12 +212,24 @@ describe(`batch runner processes (${engine})`, () => {
       const total = 4000;
       const slow: Record<number, string> = {};
       for (let i = 1; i <= total; i += 100) slow[i] = 'slow+150';
-      const { jobId } = await createJob({ name: tag, profile: PROFILE, user: null, columns: ['email', 'name'], rows: fixtureRows(tag, total, slow), spec: {} });
+      const { jobId } = await createJob({
+        name: tag,
+        profile: PROFILE,
+        user: null,
+        columns: ['email', 'name'],
+        rows: fixtureRows(tag, total, slow),
+        spec: {},
+      });
       await waitForDone(jobId, a);
       await Promise.all([kill(a), kill(b)]);
 
       await expectExactlyOnce(jobId, tag, total);
-      const chunks = await queryRows<{ chunk_no: number; status: string; sends: number; lease_owner: string }>(
+      const chunks = await queryRows<{
+        chunk_no: number;
+        status: string;
+        sends: number;
+        lease_owner: string;
+      }>(
         database.db,
         sql`SELECT chunk_no, status, sends, lease_owner FROM batch_chunks WHERE job_id = ${jobId} ORDER BY chunk_no`,
       );

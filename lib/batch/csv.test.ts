@@ -6,7 +6,8 @@ import { decodeCsvBytes, DELIMITER_LABELS, detectDelimiter, parseCsv, type CsvDe
 const SPECTRUM = path.join(process.cwd(), 'node_modules/csv-spectrum');
 const spectrumFiles = fs.readdirSync(path.join(SPECTRUM, 'csvs')).filter((f) => f.endsWith('.csv'));
 
-const records = (text: string, delimiter?: CsvDelimiter) => parseCsv(text, delimiter ? { delimiter } : {}).rows.map((r) => r.values);
+const records = (text: string, delimiter?: CsvDelimiter) =>
+  parseCsv(text, delimiter ? { delimiter } : {}).rows.map((r) => r.values);
 const lines = (text: string) => parseCsv(text).rows.map((r) => r.line);
 
 describe('parseCsv on csv-spectrum', () => {
@@ -16,7 +17,9 @@ describe('parseCsv on csv-spectrum', () => {
 
   it.each(spectrumFiles)('%s matches its expected JSON', (file) => {
     const { text } = decodeCsvBytes(fs.readFileSync(path.join(SPECTRUM, 'csvs', file)));
-    const json: unknown = JSON.parse(fs.readFileSync(path.join(SPECTRUM, 'json', file.replace(/\.csv$/, '.json')), 'utf8'));
+    const json: unknown = JSON.parse(
+      fs.readFileSync(path.join(SPECTRUM, 'json', file.replace(/\.csv$/, '.json')), 'utf8'),
+    );
     const expected = (Array.isArray(json) ? json : [json]) as Record<string, string>[];
     const parsed = parseCsv(text);
     if (file === 'location_coordinates.csv') {
@@ -51,7 +54,13 @@ describe('parseCsv', () => {
     ['|', 'pipe'],
   ] as const)('detects %j (%s) and reports it', (delimiter, label) => {
     expect(DELIMITER_LABELS[delimiter]).toBe(label);
-    const text = [['email', 'name', 'city'], ['ada@example.com', 'Ada', 'London'], ['bob@example.com', 'Bob', 'Paris']].map((r) => r.join(delimiter)).join('\n');
+    const text = [
+      ['email', 'name', 'city'],
+      ['ada@example.com', 'Ada', 'London'],
+      ['bob@example.com', 'Bob', 'Paris'],
+    ]
+      .map((r) => r.join(delimiter))
+      .join('\n');
     const parsed = parseCsv(text);
     expect(parsed.delimiter).toBe(delimiter);
     expect(parsed.delimiterDetected).toBe(true);
@@ -59,7 +68,9 @@ describe('parseCsv', () => {
   });
 
   it('detects ; even when values contain commas (European decimals)', () => {
-    expect(detectDelimiter('email;amount;note\nada@example.com;12,50;a, b\nbob@example.com;3,00;c, d\n')).toBe(';');
+    expect(
+      detectDelimiter('email;amount;note\nada@example.com;12,50;a, b\nbob@example.com;3,00;c, d\n'),
+    ).toBe(';');
   });
 
   it('lets the caller override the delimiter', () => {
@@ -81,7 +92,19 @@ describe('parseCsv', () => {
   });
 
   it('gives every row the physical line it starts on, across multi-line fields and skipped blank lines', () => {
-    const text = ['email,note', 'a@x.com,one', '"b@x.com","two', 'lines"', '', 'c@x.com,"three', '', 'lines with a blank"', '   ', 'd@x.com,four', ''].join('\r\n');
+    const text = [
+      'email,note',
+      'a@x.com,one',
+      '"b@x.com","two',
+      'lines"',
+      '',
+      'c@x.com,"three',
+      '',
+      'lines with a blank"',
+      '   ',
+      'd@x.com,four',
+      '',
+    ].join('\r\n');
     const parsed = parseCsv(text);
     expect(parsed.rows.map((r) => [r.line, r.values.email])).toEqual([
       [2, 'a@x.com'],
@@ -105,13 +128,19 @@ describe('parseCsv', () => {
   it('reports rows with fewer fields as a warning, with the missing cells empty', () => {
     const parsed = parseCsv('email,name,city\nada@example.com,Ada\nbob@example.com,Bob,Paris\n');
     expect(parsed.rows[0]?.values).toEqual({ email: 'ada@example.com', name: 'Ada', city: '' });
-    expect(parsed.problems).toEqual([expect.objectContaining({ line: 2, kind: 'too_few_fields', severity: 'warning' })]);
+    expect(parsed.problems).toEqual([
+      expect.objectContaining({ line: 2, kind: 'too_few_fields', severity: 'warning' }),
+    ]);
     expect(parsed.problems[0]?.message).toContain('city');
   });
 
   it('reports rows with more fields as an error on their line', () => {
-    const parsed = parseCsv('email,name\nada@example.com,Ada\n"b@x.com","two\nlines"\nbob@example.com,Bob,Paris\n');
-    expect(parsed.problems).toEqual([expect.objectContaining({ line: 5, kind: 'too_many_fields', severity: 'error' })]);
+    const parsed = parseCsv(
+      'email,name\nada@example.com,Ada\n"b@x.com","two\nlines"\nbob@example.com,Bob,Paris\n',
+    );
+    expect(parsed.problems).toEqual([
+      expect.objectContaining({ line: 5, kind: 'too_many_fields', severity: 'error' }),
+    ]);
     expect(parsed.rows.find((r) => r.line === 5)?.values).toEqual({ email: 'bob@example.com', name: 'Bob' });
   });
 
@@ -140,8 +169,12 @@ describe('parseCsv', () => {
   });
 
   it('reports an unclosed quote on the line where it starts', () => {
-    const parsed = parseCsv('email,note\nada@example.com,fine\nbob@example.com,"never closed\ncarol@example.com,x\n');
-    expect(parsed.problems).toEqual([expect.objectContaining({ line: 3, kind: 'quotes', severity: 'error' })]);
+    const parsed = parseCsv(
+      'email,note\nada@example.com,fine\nbob@example.com,"never closed\ncarol@example.com,x\n',
+    );
+    expect(parsed.problems).toEqual([
+      expect.objectContaining({ line: 3, kind: 'quotes', severity: 'error' }),
+    ]);
   });
 
   it('reports an empty file and a header without rows', () => {

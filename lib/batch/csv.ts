@@ -38,7 +38,12 @@ export type ParsedCsv = {
 
 export type ParseCsvOptions = { delimiter?: CsvDelimiter };
 
-export const DELIMITER_LABELS: Record<CsvDelimiter, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' };
+export const DELIMITER_LABELS: Record<CsvDelimiter, string> = {
+  ',': 'comma',
+  ';': 'semicolon',
+  '\t': 'tab',
+  '|': 'pipe',
+};
 
 const BOM = '\uFEFF';
 const DETECTION_SAMPLE_CHARS = 64 * 1024;
@@ -47,7 +52,12 @@ export function parseCsv(input: string, options: ParseCsvOptions = {}): ParsedCs
   const text = input.startsWith(BOM) ? input.slice(1) : input;
   const delimiter = options.delimiter ?? detectDelimiter(text);
   const problems: CsvProblem[] = [];
-  const result = Papa.parse<string[]>(text, { delimiter, skipEmptyLines: false, header: false, dynamicTyping: false });
+  const result = Papa.parse<string[]>(text, {
+    delimiter,
+    skipEmptyLines: false,
+    header: false,
+    dynamicTyping: false,
+  });
   const records = result.data;
 
   // Papaparse gives records, not lines: a record starts on the line after the previous one ends,
@@ -64,14 +74,20 @@ export function parseCsv(input: string, options: ParseCsvOptions = {}): ParsedCs
   }
   const quoteErrors = new Map<number, string>();
   for (const e of result.errors) {
-    if (e.type === 'Quotes' && e.row !== undefined && !quoteErrors.has(e.row)) quoteErrors.set(e.row, quoteMessage(e.code));
+    if (e.type === 'Quotes' && e.row !== undefined && !quoteErrors.has(e.row))
+      quoteErrors.set(e.row, quoteMessage(e.code));
   }
 
   let headerIndex = 0;
   while (headerIndex < records.length && isBlank(records[headerIndex]!)) headerIndex++;
   const header = records[headerIndex];
   if (!header) {
-    problems.push({ line: 1, kind: 'empty_file', severity: 'error', message: 'The file is empty: it needs a header line and at least one row' });
+    problems.push({
+      line: 1,
+      kind: 'empty_file',
+      severity: 'error',
+      message: 'The file is empty: it needs a header line and at least one row',
+    });
     return { columns: [], rows: [], delimiter, delimiterDetected: !options.delimiter, problems };
   }
   const headerLine = recordLines[headerIndex]!;
@@ -81,7 +97,10 @@ export function parseCsv(input: string, options: ParseCsvOptions = {}): ParsedCs
   const rows: CsvRow[] = [];
   // Every row copies one prepared object: one shape for all rows, and JSON.parse lays its
   // properties out inline (one allocation a row). It also makes a column named __proto__ a plain key.
-  const shape = JSON.parse(JSON.stringify(Object.fromEntries(columns.map((c) => [c, ''])))) as Record<string, string>;
+  const shape = JSON.parse(JSON.stringify(Object.fromEntries(columns.map((c) => [c, ''])))) as Record<
+    string,
+    string
+  >;
   for (let i = headerIndex + 1; i < records.length; i++) {
     const cells = records[i]!;
     if (isBlank(cells) && !quoteErrors.has(i)) continue;
@@ -110,14 +129,24 @@ export function parseCsv(input: string, options: ParseCsvOptions = {}): ParsedCs
       });
     }
   }
-  if (rows.length === 0) problems.push({ line: headerLine, kind: 'no_rows', severity: 'error', message: 'The file has a header line but no rows' });
+  if (rows.length === 0)
+    problems.push({
+      line: headerLine,
+      kind: 'no_rows',
+      severity: 'error',
+      message: 'The file has a header line but no rows',
+    });
   return { columns, rows, delimiter, delimiterDetected: !options.delimiter, problems };
 }
 
 /** Papaparse's guess among the four delimiters, on a sample; a single-column file falls back to comma. */
 export function detectDelimiter(text: string): CsvDelimiter {
   const sample = text.length > DETECTION_SAMPLE_CHARS ? text.slice(0, DETECTION_SAMPLE_CHARS) : text;
-  const guess = Papa.parse<string[]>(sample, { preview: 20, skipEmptyLines: 'greedy', delimitersToGuess: [...CSV_DELIMITERS] });
+  const guess = Papa.parse<string[]>(sample, {
+    preview: 20,
+    skipEmptyLines: 'greedy',
+    delimitersToGuess: [...CSV_DELIMITERS],
+  });
   const found = guess.meta.delimiter;
   return (CSV_DELIMITERS as readonly string[]).includes(found) ? (found as CsvDelimiter) : ',';
 }
@@ -126,7 +155,11 @@ export function detectDelimiter(text: string): CsvDelimiter {
  * Bytes of an uploaded file to text: UTF-8 when it is valid UTF-8, else Windows-1252 (what Excel
  * writes for "CSV" on Windows), with a warning so the user can re-save as "CSV UTF-8".
  */
-export function decodeCsvBytes(bytes: Uint8Array): { text: string; encoding: 'utf-8' | 'windows-1252'; problem?: CsvProblem } {
+export function decodeCsvBytes(bytes: Uint8Array): {
+  text: string;
+  encoding: 'utf-8' | 'windows-1252';
+  problem?: CsvProblem;
+} {
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
   } catch {
@@ -137,7 +170,8 @@ export function decodeCsvBytes(bytes: Uint8Array): { text: string; encoding: 'ut
         line: 1,
         kind: 'encoding',
         severity: 'warning',
-        message: 'The file is not UTF-8; it was read as Windows-1252. If accented letters look wrong, save it as “CSV UTF-8” and upload it again',
+        message:
+          'The file is not UTF-8; it was read as Windows-1252. If accented letters look wrong, save it as “CSV UTF-8” and upload it again',
       },
     };
   }
@@ -150,7 +184,12 @@ function uniqueColumns(header: string[], line: number, problems: CsvProblem[]): 
     let name = raw.trim();
     if (name === '') {
       name = `column_${i + 1}`;
-      problems.push({ line, kind: 'empty_header', severity: 'warning', message: `Column ${i + 1} has no name; it is called ${name}` });
+      problems.push({
+        line,
+        kind: 'empty_header',
+        severity: 'warning',
+        message: `Column ${i + 1} has no name; it is called ${name}`,
+      });
     }
     // Case-insensitive, because {{variables}} fall back to case-insensitive matching.
     if (taken.has(name.toLowerCase())) {
@@ -158,7 +197,12 @@ function uniqueColumns(header: string[], line: number, problems: CsvProblem[]): 
       let n = 2;
       while (taken.has(`${original}_${n}`.toLowerCase())) n++;
       name = `${original}_${n}`;
-      problems.push({ line, kind: 'duplicate_header', severity: 'warning', message: `Column ${i + 1} repeats the name “${original}”; it is called ${name}` });
+      problems.push({
+        line,
+        kind: 'duplicate_header',
+        severity: 'warning',
+        message: `Column ${i + 1} repeats the name “${original}”; it is called ${name}`,
+      });
     }
     taken.add(name.toLowerCase());
     columns.push(name);
@@ -176,7 +220,8 @@ function isBlank(cells: string[]): boolean {
 function lineBreaksInText(text: string): number {
   let n = 0;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
-  for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 10) n++;
+  for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1))
+    if (text.charCodeAt(i + 1) !== 10) n++;
   return n;
 }
 

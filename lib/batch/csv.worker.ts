@@ -3,8 +3,10 @@ import { decodeCsvBytes, parseCsv, type CsvDelimiter, type ParsedCsv } from './c
 // Parsing 100,000 rows takes long enough to freeze a page, so the upload step parses here:
 // new Worker(new URL('@/lib/batch/csv.worker.ts', import.meta.url)).
 
-export type CsvWorkerRequest = { text: string; delimiter?: CsvDelimiter } | { file: Blob; delimiter?: CsvDelimiter };
-export type CsvWorkerResponse = { ok: true; result: ParsedCsv; encoding: 'utf-8' | 'windows-1252' } | { ok: false; message: string };
+export type CsvWorkerRequest =
+  { text: string; delimiter?: CsvDelimiter } | { file: Blob; delimiter?: CsvDelimiter };
+export type CsvWorkerResponse =
+  { ok: true; result: ParsedCsv; encoding: 'utf-8' | 'windows-1252' } | { ok: false; message: string };
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -12,7 +14,10 @@ scope.addEventListener('message', async (event: MessageEvent<CsvWorkerRequest>) 
   const request = event.data;
   let response: CsvWorkerResponse;
   try {
-    const decoded = 'file' in request ? decodeCsvBytes(new Uint8Array(await request.file.arrayBuffer())) : { text: request.text, encoding: 'utf-8' as const };
+    const decoded =
+      'file' in request
+        ? decodeCsvBytes(new Uint8Array(await request.file.arrayBuffer()))
+        : { text: request.text, encoding: 'utf-8' as const };
     const result = parseCsv(decoded.text, { delimiter: request.delimiter });
     if ('problem' in decoded && decoded.problem) result.problems.unshift(decoded.problem);
     response = { ok: true, result, encoding: decoded.encoding };

@@ -52,8 +52,23 @@ export type JobSummary = {
   currentTry: number;
 };
 
-export type JobCounts = { total: number; queued: number; failed: number; pending: number; sending: number; cancelled: number };
-export type ChunkCounts = { total: number; pending: number; sending: number; done: number; failed: number; cancelled: number; retrying: number };
+export type JobCounts = {
+  total: number;
+  queued: number;
+  failed: number;
+  pending: number;
+  sending: number;
+  cancelled: number;
+};
+export type ChunkCounts = {
+  total: number;
+  pending: number;
+  sending: number;
+  done: number;
+  failed: number;
+  cancelled: number;
+  retrying: number;
+};
 
 export type JobProgress = {
   job: JobSummary & { columns: string[]; spec: Record<string, unknown> };
@@ -84,8 +99,7 @@ export type JobRow = {
 export type ExportRow = JobRow & { input: Record<string, string> };
 
 export type ControlResult<T = JobSummary> =
-  | { ok: true; data: T }
-  | { ok: false; error: { code: 'not_found' | 'invalid_state'; message: string } };
+  { ok: true; data: T } | { ok: false; error: { code: 'not_found' | 'invalid_state'; message: string } };
 
 // ---------------------------------------------------------------------------------------------
 // Creating a job
@@ -96,10 +110,13 @@ export type ControlResult<T = JobSummary> =
  * one transaction; the runner picks the chunks up. Rows are numbered 1.. in the given order.
  * The caller has re-validated every row: nothing here checks messages.
  */
-export async function createJob(input: CreateJobInput): Promise<{ jobId: string; totalRows: number; chunkCount: number }> {
+export async function createJob(
+  input: CreateJobInput,
+): Promise<{ jobId: string; totalRows: number; chunkCount: number }> {
   const { rows } = input;
   if (rows.length === 0) throw new RangeError('A batch job needs at least one row');
-  if (rows.length > MAX_JOB_ROWS) throw new RangeError(`A batch job holds at most ${MAX_JOB_ROWS} rows (got ${rows.length})`);
+  if (rows.length > MAX_JOB_ROWS)
+    throw new RangeError(`A batch job holds at most ${MAX_JOB_ROWS} rows (got ${rows.length})`);
   if (!hasProfile(input.profile)) throw new RangeError(`Unknown key profile "${input.profile}"`);
 
   // 12 random characters: keys stay unique across installs that share one Sendmux team.
@@ -161,7 +178,12 @@ export async function createJob(input: CreateJobInput): Promise<{ jobId: string;
   });
   // Fresh statistics keep the claim an ordered index scan (embedded PGlite never runs autovacuum).
   await db.execute(sql`ANALYZE batch_chunks`);
-  await recordAudit({ action: 'batch.started', actor: input.user, target: jobId, detail: { rows: rows.length, profile: input.profile } });
+  await recordAudit({
+    action: 'batch.started',
+    actor: input.user,
+    target: jobId,
+    detail: { rows: rows.length, profile: input.profile },
+  });
   wakeBatchRunner();
   return { jobId, totalRows: rows.length, chunkCount: chunks.length };
 }
@@ -204,9 +226,14 @@ function toSummary(r: JobRecord): JobSummary {
   };
 }
 
-export async function getJob(jobId: string): Promise<(JobSummary & { columns: string[]; spec: Record<string, unknown> }) | null> {
+export async function getJob(
+  jobId: string,
+): Promise<(JobSummary & { columns: string[]; spec: Record<string, unknown> }) | null> {
   const db = await getDb();
-  const [row] = await rowsOf<JobRecord>(db, sql`SELECT ${JOB_COLUMNS}, columns, spec FROM batch_jobs WHERE id = ${jobId}`);
+  const [row] = await rowsOf<JobRecord>(
+    db,
+    sql`SELECT ${JOB_COLUMNS}, columns, spec FROM batch_jobs WHERE id = ${jobId}`,
+  );
   return row ? { ...toSummary(row), columns: row.columns ?? [], spec: row.spec ?? {} } : null;
 }
 
@@ -226,8 +253,19 @@ type ChunkAggregate = {
  * rows of pending/sending chunks are pending, and cancelled chunks' rows are cancelled unless
  * counted failed there; the rest of the rows have failed.
  */
-function countsFrom(total: number, aggregates: ChunkAggregate[]): { rows: JobCounts; chunks: ChunkCounts; recent: number } {
-  const chunks: ChunkCounts = { total: 0, pending: 0, sending: 0, done: 0, failed: 0, cancelled: 0, retrying: 0 };
+function countsFrom(
+  total: number,
+  aggregates: ChunkAggregate[],
+): { rows: JobCounts; chunks: ChunkCounts; recent: number } {
+  const chunks: ChunkCounts = {
+    total: 0,
+    pending: 0,
+    sending: 0,
+    done: 0,
+    failed: 0,
+    cancelled: 0,
+    retrying: 0,
+  };
   let queued = 0;
   let pending = 0;
   let sending = 0;
@@ -268,7 +306,10 @@ export async function getJobProgress(jobId: string): Promise<JobProgress | null>
     sql`SELECT ${JOB_COLUMNS}, columns, spec, extract(epoch FROM now() - started_at)::float8 AS running_for FROM batch_jobs WHERE id = ${jobId}`,
   );
   if (!job) return null;
-  const { rows, chunks, recent } = countsFrom(Number(job.total_rows), await chunkAggregates(db, sql`${jobId}`));
+  const { rows, chunks, recent } = countsFrom(
+    Number(job.total_rows),
+    await chunkAggregates(db, sql`${jobId}`),
+  );
   const window = Math.min(RATE_WINDOW_SECONDS, Math.max(1, Number(job.running_for ?? RATE_WINDOW_SECONDS)));
   const ratePerSecond = job.status === 'running' || recent > 0 ? recent / window : 0;
   const left = rows.pending + rows.sending;
@@ -290,9 +331,18 @@ export async function listJobs(options: { limit?: number; before?: string } = {}
   const after = options.before
     ? sql`WHERE (created_at, id) < (SELECT created_at, id FROM batch_jobs WHERE id = ${options.before})`
     : sql``;
-  const jobs = await rowsOf<JobRecord>(db, sql`SELECT ${JOB_COLUMNS} FROM batch_jobs ${after} ORDER BY created_at DESC, id DESC LIMIT ${limit}`);
+  const jobs = await rowsOf<JobRecord>(
+    db,
+    sql`SELECT ${JOB_COLUMNS} FROM batch_jobs ${after} ORDER BY created_at DESC, id DESC LIMIT ${limit}`,
+  );
   if (jobs.length === 0) return [];
-  const aggregates = await chunkAggregates(db, sql.join(jobs.map((j) => sql`${j.id}`), sql`, `));
+  const aggregates = await chunkAggregates(
+    db,
+    sql.join(
+      jobs.map((j) => sql`${j.id}`),
+      sql`, `,
+    ),
+  );
   return jobs.map((j) => ({
     ...toSummary(j),
     rows: countsFrom(
@@ -372,7 +422,10 @@ export async function listJobRows(
 /** How many rows match a filter (the table's height). */
 export async function countJobRows(jobId: string, filter: RowFilter = {}): Promise<number> {
   const db = await getDb();
-  const [row] = await rowsOf<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM batch_rows WHERE ${rowFilter(jobId, filter)}`);
+  const [row] = await rowsOf<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM batch_rows WHERE ${rowFilter(jobId, filter)}`,
+  );
   return Number(row?.n ?? 0);
 }
 
@@ -387,7 +440,12 @@ export async function jobErrorCodes(jobId: string): Promise<ErrorCodeCount[]> {
         WHERE job_id = ${jobId} AND status = 'failed' AND error_code IS NOT NULL
         GROUP BY error_code ORDER BY count(*) DESC, error_code`,
   );
-  return rows.map((r) => ({ code: r.code, count: Number(r.n), title: explainError(r.code).title, needsChange: needsChange(r.code) }));
+  return rows.map((r) => ({
+    code: r.code,
+    count: Number(r.n),
+    title: explainError(r.code).title,
+    needsChange: needsChange(r.code),
+  }));
 }
 
 /** Every row with its input columns, in row order, a page at a time (for the results CSV). */
@@ -441,7 +499,13 @@ export async function failedRowsNeedingChange(jobId: string, rowsPerCode = 100):
       groups.set(code, group);
     }
     const row = toJobRow(r);
-    group.rows.push({ rowNo: row.rowNo, csvLine: row.csvLine, toEmail: row.toEmail, errorMessage: row.errorMessage, errorFields: row.errorFields });
+    group.rows.push({
+      rowNo: row.rowNo,
+      csvLine: row.csvLine,
+      toEmail: row.toEmail,
+      errorMessage: row.errorMessage,
+      errorFields: row.errorFields,
+    });
   }
   return [...groups.values()].sort((a, b) => b.count - a.count);
 }
@@ -450,8 +514,14 @@ export async function failedRowsNeedingChange(jobId: string, rowsPerCode = 100):
 // Controls
 // ---------------------------------------------------------------------------------------------
 
-const notFound = (jobId: string): ControlResult<never> => ({ ok: false, error: { code: 'not_found', message: `No batch job ${jobId}` } });
-const invalidState = (message: string): ControlResult<never> => ({ ok: false, error: { code: 'invalid_state', message } });
+const notFound = (jobId: string): ControlResult<never> => ({
+  ok: false,
+  error: { code: 'not_found', message: `No batch job ${jobId}` },
+});
+const invalidState = (message: string): ControlResult<never> => ({
+  ok: false,
+  error: { code: 'invalid_state', message },
+});
 
 async function transition(
   jobId: string,
@@ -462,14 +532,19 @@ async function transition(
   verb: string,
 ): Promise<ControlResult> {
   const db = await getDb();
-  const allowed = sql.join(from.map((s) => sql`${s}`), sql`, `);
+  const allowed = sql.join(
+    from.map((s) => sql`${s}`),
+    sql`, `,
+  );
   const [row] = await rowsOf<JobRecord>(
     db,
     sql`UPDATE batch_jobs SET ${set} WHERE id = ${jobId} AND status IN (${allowed}) RETURNING ${JOB_COLUMNS}`,
   );
   if (!row) {
     const job = await getJob(jobId);
-    return job ? invalidState(`The job is ${job.status}; only a ${from.join(' or ')} job can be ${verb}`) : notFound(jobId);
+    return job
+      ? invalidState(`The job is ${job.status}; only a ${from.join(' or ')} job can be ${verb}`)
+      : notFound(jobId);
   }
   await recordAudit({ action: audit, actor, target: jobId });
   return { ok: true, data: toSummary(row) };
@@ -481,7 +556,14 @@ export function pauseJob(jobId: string, actor: JobActor | null = null): Promise<
 }
 
 export async function resumeJob(jobId: string, actor: JobActor | null = null): Promise<ControlResult> {
-  const result = await transition(jobId, ['paused'], sql`status = 'running'`, 'batch.resumed', actor, 'resumed');
+  const result = await transition(
+    jobId,
+    ['paused'],
+    sql`status = 'running'`,
+    'batch.resumed',
+    actor,
+    'resumed',
+  );
   if (result.ok) {
     await finishIdleJobs(await getDb(), jobId);
     wakeBatchRunner();
@@ -573,12 +655,19 @@ export type RetryFailedResult = {
  * may have been delivered, so it is re-opened under its original key instead: Sendmux replays it
  * if it did arrive.
  */
-export async function retryFailedRows(jobId: string, actor: JobActor | null = null): Promise<ControlResult<RetryFailedResult>> {
+export async function retryFailedRows(
+  jobId: string,
+  actor: JobActor | null = null,
+): Promise<ControlResult<RetryFailedResult>> {
   const db = await getDb();
   const outcome = await db.transaction(async (tx) => {
-    const [job] = await rowsOf<JobRecord>(tx, sql`SELECT ${JOB_COLUMNS} FROM batch_jobs WHERE id = ${jobId} FOR UPDATE`);
+    const [job] = await rowsOf<JobRecord>(
+      tx,
+      sql`SELECT ${JOB_COLUMNS} FROM batch_jobs WHERE id = ${jobId} FOR UPDATE`,
+    );
     if (!job) return notFound(jobId);
-    if (job.status === 'cancelled') return invalidState('The job was cancelled; its failed rows can no longer be retried here');
+    if (job.status === 'cancelled')
+      return invalidState('The job was cancelled; its failed rows can no longer be retried here');
 
     const reopened = await rowsOf<{ chunk_no: number; try: number; n: number }>(
       tx,
@@ -612,7 +701,11 @@ export async function retryFailedRows(jobId: string, actor: JobActor | null = nu
     if (chunks.length > 0) {
       tryNo += 1;
       const assignments = chunks.flatMap((rowNos, chunkNo) =>
-        rowNos.map((rowNo) => ({ row_no: rowNo, chunk_no: chunkNo, key: chunkIdempotencyKey(jobId, chunkNo, tryNo) })),
+        rowNos.map((rowNo) => ({
+          row_no: rowNo,
+          chunk_no: chunkNo,
+          key: chunkIdempotencyKey(jobId, chunkNo, tryNo),
+        })),
       );
       for (let start = 0; start < chunks.length; start += 500) {
         await tx.insert(tables.batchChunks).values(

@@ -9,10 +9,20 @@ import { pacerFor } from './pacer';
 
 export type ManualItemResult =
   | { index: number; ok: true; messageId: string }
-  | { index: number; ok: false; error: { code: string; message: string; title: string; action: string; fields: SendmuxFieldError[] } };
+  | {
+      index: number;
+      ok: false;
+      error: { code: string; message: string; title: string; action: string; fields: SendmuxFieldError[] };
+    };
 
 export type ManualBatchResult =
-  | { ok: true; requestId: string | null; logId: number; results: ManualItemResult[]; summary: { total: number; queued: number; failed: number } }
+  | {
+      ok: true;
+      requestId: string | null;
+      logId: number;
+      results: ManualItemResult[];
+      summary: { total: number; queued: number; failed: number };
+    }
   | {
       ok: false;
       requestId: string | null;
@@ -52,10 +62,22 @@ export async function sendManualBatch(input: {
       return {
         index: r.index,
         ok: false,
-        error: { code: r.error.code, message: r.error.message, title: e.title, action: e.action, fields: r.error.errors ?? [] },
+        error: {
+          code: r.error.code,
+          message: r.error.message,
+          title: e.title,
+          action: e.action,
+          fields: r.error.errors ?? [],
+        },
       };
     });
-    return { ok: true, requestId: result.requestId ?? null, logId: result.logId, results, summary: result.data.summary };
+    return {
+      ok: true,
+      requestId: result.requestId ?? null,
+      logId: result.logId,
+      results,
+      summary: result.data.summary,
+    };
   }
 
   const e = explainError(result.error.code, result.error.message);
@@ -68,11 +90,23 @@ export async function sendManualBatch(input: {
     ok: false,
     requestId: result.requestId ?? null,
     logId: result.logId,
-    error: { code: result.error.code, message: result.error.message, title: e.title, action: e.action, retryable: result.error.retryable },
+    error: {
+      code: result.error.code,
+      message: result.error.message,
+      title: e.title,
+      action: e.action,
+      retryable: result.error.retryable,
+    },
     results: perMessage.map((r) => ({
       index: r.rowNo,
       ok: false,
-      error: { code: result.error.code, message: r.errorMessage ?? result.error.message, title: e.title, action: e.action, fields: r.errorFields ?? [] },
+      error: {
+        code: result.error.code,
+        message: r.errorMessage ?? result.error.message,
+        title: e.title,
+        action: e.action,
+        fields: r.errorFields ?? [],
+      },
     })),
   };
 }

@@ -15,9 +15,12 @@ describe('autoMap', () => {
     });
   });
 
-  it.each(['email', 'e-mail', 'to', 'To_Email', 'recipient', 'Email Address'])('maps %s to the To email', (column) => {
-    expect(autoMap([column]).fields.toEmail).toEqual({ kind: 'column', column });
-  });
+  it.each(['email', 'e-mail', 'to', 'To_Email', 'recipient', 'Email Address'])(
+    'maps %s to the To email',
+    (column) => {
+      expect(autoMap([column]).fields.toEmail).toEqual({ kind: 'column', column });
+    },
+  );
 
   it.each(['name', 'full_name', 'to_name', 'Recipient Name'])('maps %s to the To name', (column) => {
     expect(autoMap([column]).fields.toName).toEqual({ kind: 'column', column });
@@ -41,7 +44,9 @@ describe('autoMap', () => {
   });
 
   it('maps X- columns to custom headers, but not X-Sendmux-*', () => {
-    expect(autoMap(['email', 'X-Campaign', 'X-Sendmux-Foo', 'Xylophone']).headers).toEqual([{ name: 'X-Campaign', source: { kind: 'column', column: 'X-Campaign' } }]);
+    expect(autoMap(['email', 'X-Campaign', 'X-Sendmux-Foo', 'Xylophone']).headers).toEqual([
+      { name: 'X-Campaign', source: { kind: 'column', column: 'X-Campaign' } },
+    ]);
   });
 
   it('maps nothing it does not recognise', () => {
@@ -56,7 +61,16 @@ describe('batchSpecSchema', () => {
       ...emptyBatchSpec(),
       fields: { toEmail: { kind: 'column', column: 'email' }, fromEmail: { kind: 'fixed', value: 'a@b.co' } },
       headers: [{ name: 'X-Campaign', source: { kind: 'fixed', value: 'spring' } }],
-      attachments: [{ attachmentId: 'att_abc123', filename: 'a.pdf', contentType: 'application/pdf', size: 10, expiresAt: '2030-01-01T00:00:00Z', profile: 'default' }],
+      attachments: [
+        {
+          attachmentId: 'att_abc123',
+          filename: 'a.pdf',
+          contentType: 'application/pdf',
+          size: 10,
+          expiresAt: '2030-01-01T00:00:00Z',
+          profile: 'default',
+        },
+      ],
       excludedLines: [3, 7],
     };
     expect(batchSpecSchema.safeParse(full).success).toBe(true);
@@ -64,16 +78,32 @@ describe('batchSpecSchema', () => {
 
   it('rejects a column source without a column, a bad attachment id and non-integer lines', () => {
     const base = emptyBatchSpec();
-    expect(batchSpecSchema.safeParse({ ...base, fields: { toEmail: { kind: 'column', column: '' } } }).success).toBe(false);
+    expect(
+      batchSpecSchema.safeParse({ ...base, fields: { toEmail: { kind: 'column', column: '' } } }).success,
+    ).toBe(false);
     expect(batchSpecSchema.safeParse({ ...base, excludedLines: [1.5] }).success).toBe(false);
-    const att = { attachmentId: 'nope', filename: 'a.pdf', contentType: 'application/pdf', size: 10, expiresAt: 'x', profile: 'p' };
+    const att = {
+      attachmentId: 'nope',
+      filename: 'a.pdf',
+      contentType: 'application/pdf',
+      size: 10,
+      expiresAt: 'x',
+      profile: 'p',
+    };
     expect(batchSpecSchema.safeParse({ ...base, attachments: [att] }).success).toBe(false);
   });
 });
 
 describe('missingColumns', () => {
   it('lists columns the spec reads that the file lacks', () => {
-    const spec = { ...emptyBatchSpec(), fields: { toEmail: { kind: 'column' as const, column: 'email' }, toName: { kind: 'column' as const, column: 'name' } }, headers: [{ name: 'X-A', source: { kind: 'column' as const, column: 'camp' } }] };
+    const spec = {
+      ...emptyBatchSpec(),
+      fields: {
+        toEmail: { kind: 'column' as const, column: 'email' },
+        toName: { kind: 'column' as const, column: 'name' },
+      },
+      headers: [{ name: 'X-A', source: { kind: 'column' as const, column: 'camp' } }],
+    };
     expect(missingColumns(spec, ['email'])).toEqual(['name', 'camp']);
   });
 });
@@ -88,7 +118,10 @@ describe('specFromMessage', () => {
       htmlBody: '<p>Hi</p>',
       headers: [{ name: 'X-Campaign', value: 'spring' }],
     };
-    const spec = specFromMessage(message, { ...emptyBatchSpec(), fields: { toEmail: { kind: 'column', column: 'email' } } });
+    const spec = specFromMessage(message, {
+      ...emptyBatchSpec(),
+      fields: { toEmail: { kind: 'column', column: 'email' } },
+    });
     expect(spec.fields).toEqual({
       toEmail: { kind: 'column', column: 'email' },
       fromEmail: { kind: 'fixed', value: 'news@example.com' },

@@ -11,7 +11,17 @@ export const fieldSourceSchema = z.discriminatedUnion('kind', [
 ]);
 export type FieldSource = z.infer<typeof fieldSourceSchema>;
 
-export const MAPPED_FIELDS = ['toEmail', 'toName', 'fromEmail', 'fromName', 'cc', 'bcc', 'replyToEmail', 'replyToName', 'returnPath'] as const;
+export const MAPPED_FIELDS = [
+  'toEmail',
+  'toName',
+  'fromEmail',
+  'fromName',
+  'cc',
+  'bcc',
+  'replyToEmail',
+  'replyToName',
+  'returnPath',
+] as const;
 export type MappedField = (typeof MAPPED_FIELDS)[number];
 
 export const FIELD_LABELS: Record<MappedField, string> = {
@@ -40,7 +50,10 @@ export const FIELD_PATHS: Record<MappedField, string> = {
 };
 
 const fieldsSchema = z.object(
-  Object.fromEntries(MAPPED_FIELDS.map((f) => [f, fieldSourceSchema.optional()])) as Record<MappedField, z.ZodOptional<typeof fieldSourceSchema>>,
+  Object.fromEntries(MAPPED_FIELDS.map((f) => [f, fieldSourceSchema.optional()])) as Record<
+    MappedField,
+    z.ZodOptional<typeof fieldSourceSchema>
+  >,
 );
 export type FieldMapping = z.infer<typeof fieldsSchema>;
 
@@ -64,7 +77,15 @@ export const batchSpecSchema = z.object({
 export type BatchSpec = z.infer<typeof batchSpecSchema>;
 
 export function emptyBatchSpec(): BatchSpec {
-  return { fields: {}, headers: [], subject: '', htmlBody: '', textBody: '', attachments: [], excludedLines: [] };
+  return {
+    fields: {},
+    headers: [],
+    subject: '',
+    htmlBody: '',
+    textBody: '',
+    attachments: [],
+    excludedLines: [],
+  };
 }
 
 const normalise = (name: string) => name.toLowerCase().replace(/[\s_.\-]+/g, '');
@@ -109,11 +130,16 @@ export function autoMap(columns: readonly string[]): { fields: FieldMapping; hea
 }
 
 /** Columns the spec reads that the CSV does not have (after a re-upload, say). */
-export function missingColumns(spec: Pick<BatchSpec, 'fields' | 'headers'>, columns: readonly string[]): string[] {
+export function missingColumns(
+  spec: Pick<BatchSpec, 'fields' | 'headers'>,
+  columns: readonly string[],
+): string[] {
   const have = new Set(columns);
   const missing = new Set<string>();
-  for (const source of Object.values(spec.fields)) if (source?.kind === 'column' && !have.has(source.column)) missing.add(source.column);
-  for (const h of spec.headers) if (h.source.kind === 'column' && !have.has(h.source.column)) missing.add(h.source.column);
+  for (const source of Object.values(spec.fields))
+    if (source?.kind === 'column' && !have.has(source.column)) missing.add(source.column);
+  for (const h of spec.headers)
+    if (h.source.kind === 'column' && !have.has(h.source.column)) missing.add(h.source.column);
   return [...missing];
 }
 
@@ -122,7 +148,8 @@ export function missingColumns(spec: Pick<BatchSpec, 'fields' | 'headers'>, colu
  * become fixed values and templates. Attachments are not carried over (uploads expire).
  */
 export function specFromMessage(message: MessageInput, base: BatchSpec = emptyBatchSpec()): BatchSpec {
-  const fixed = (value: string): FieldSource | undefined => (value.trim() ? { kind: 'fixed', value } : undefined);
+  const fixed = (value: string): FieldSource | undefined =>
+    value.trim() ? { kind: 'fixed', value } : undefined;
   const fields: FieldMapping = { ...base.fields };
   const set = (field: MappedField, value: string) => {
     const source = fixed(value);
@@ -136,6 +163,15 @@ export function specFromMessage(message: MessageInput, base: BatchSpec = emptyBa
   set('cc', formatRecipientList(message.cc));
   set('bcc', formatRecipientList(message.bcc));
   const headers = [...base.headers];
-  for (const h of message.headers) if (!headers.some((x) => x.name.toLowerCase() === h.name.toLowerCase())) headers.push({ name: h.name, source: { kind: 'fixed', value: h.value } });
-  return { ...base, fields, headers, subject: message.subject, htmlBody: message.htmlBody, textBody: message.textBody };
+  for (const h of message.headers)
+    if (!headers.some((x) => x.name.toLowerCase() === h.name.toLowerCase()))
+      headers.push({ name: h.name, source: { kind: 'fixed', value: h.value } });
+  return {
+    ...base,
+    fields,
+    headers,
+    subject: message.subject,
+    htmlBody: message.htmlBody,
+    textBody: message.textBody,
+  };
 }

@@ -20,14 +20,40 @@ const spec: BatchSpec = {
   subject: 'Invoice for {{name|you}}',
   htmlBody: '<p>{{name}} owes {{amount}} in {{city}}</p>',
   textBody: '{{name}} owes {{amount}}',
-  attachments: [{ attachmentId: 'att_1', filename: 'terms.pdf', contentType: 'application/pdf', size: 100, expiresAt: '2030-01-01T00:00:00Z', profile: 'default' }],
+  attachments: [
+    {
+      attachmentId: 'att_1',
+      filename: 'terms.pdf',
+      contentType: 'application/pdf',
+      size: 100,
+      expiresAt: '2030-01-01T00:00:00Z',
+      profile: 'default',
+    },
+  ],
 };
 
-const row = (values: Partial<Record<string, string>>, line = 2) => ({ line, values: { email: '', name: '', cc: '', city: '', campaign: '', amount: '', ...values } as Record<string, string> });
+const row = (values: Partial<Record<string, string>>, line = 2) => ({
+  line,
+  values: { email: '', name: '', cc: '', city: '', campaign: '', amount: '', ...values } as Record<
+    string,
+    string
+  >,
+});
 
 describe('mergeRow', () => {
   it('builds the message from columns, fixed values and templates', () => {
-    const { message, issues } = mergeRow(row({ email: ' ada@example.com ', name: 'Ada <3', cc: 'Bob <bob@example.com>; carol@example.com', city: 'Paris', campaign: 'spring', amount: '12 €' }), spec, columns);
+    const { message, issues } = mergeRow(
+      row({
+        email: ' ada@example.com ',
+        name: 'Ada <3',
+        cc: 'Bob <bob@example.com>; carol@example.com',
+        city: 'Paris',
+        campaign: 'spring',
+        amount: '12 €',
+      }),
+      spec,
+      columns,
+    );
     expect(issues).toEqual([]);
     expect(message).toEqual({
       from: { email: 'billing@example.com', name: 'Billing' },
@@ -46,7 +72,18 @@ describe('mergeRow', () => {
         { name: 'X-Campaign', value: 'spring' },
         { name: 'X-Source', value: 'csv' },
       ],
-      attachments: [{ id: 'att_1', kind: 'uploaded', attachmentId: 'att_1', filename: 'terms.pdf', contentType: 'application/pdf', size: 100, expiresAt: '2030-01-01T00:00:00Z', profile: 'default' }],
+      attachments: [
+        {
+          id: 'att_1',
+          kind: 'uploaded',
+          attachmentId: 'att_1',
+          filename: 'terms.pdf',
+          contentType: 'application/pdf',
+          size: 100,
+          expiresAt: '2030-01-01T00:00:00Z',
+          profile: 'default',
+        },
+      ],
     });
   });
 
@@ -62,14 +99,29 @@ describe('mergeRow', () => {
   });
 
   it('reports Cc fragments it cannot read as errors on cc, with the column', () => {
-    const { message, issues } = mergeRow(row({ email: 'ada@example.com', name: 'Ada', city: 'x', amount: '1', cc: 'Bob Smith, ok@example.com' }), spec, columns);
+    const { message, issues } = mergeRow(
+      row({ email: 'ada@example.com', name: 'Ada', city: 'x', amount: '1', cc: 'Bob Smith, ok@example.com' }),
+      spec,
+      columns,
+    );
     expect(message.cc).toEqual([{ email: 'ok@example.com', name: '' }]);
-    expect(issues).toEqual([expect.objectContaining({ field: 'cc', kind: 'unparseable_recipient', severity: 'error', column: 'cc' })]);
+    expect(issues).toEqual([
+      expect.objectContaining({
+        field: 'cc',
+        kind: 'unparseable_recipient',
+        severity: 'error',
+        column: 'cc',
+      }),
+    ]);
     expect(issues[0]?.message).toContain('Bob Smith');
   });
 
   it('reads a missing column as empty', () => {
-    const { message } = mergeRow({ line: 2, values: { email: 'ada@example.com' } }, { ...spec, fields: { ...spec.fields, toName: { kind: 'column', column: 'gone' } } }, ['email']);
+    const { message } = mergeRow(
+      { line: 2, values: { email: 'ada@example.com' } },
+      { ...spec, fields: { ...spec.fields, toName: { kind: 'column', column: 'gone' } } },
+      ['email'],
+    );
     expect(message.to).toEqual({ email: 'ada@example.com', name: '' });
   });
 
@@ -84,7 +136,11 @@ describe('mergeRow', () => {
 
   it('picks up a changed spec object (no stale cache)', () => {
     const first = mergeRow(row({ email: 'a@example.com', name: 'Ada' }), spec, columns).message.subject;
-    const second = mergeRow(row({ email: 'a@example.com', name: 'Ada' }), { ...spec, subject: 'Hello {{name}}' }, columns).message.subject;
+    const second = mergeRow(
+      row({ email: 'a@example.com', name: 'Ada' }),
+      { ...spec, subject: 'Hello {{name}}' },
+      columns,
+    ).message.subject;
     expect([first, second]).toEqual(['Invoice for Ada', 'Hello Ada']);
   });
 });

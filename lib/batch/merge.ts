@@ -1,6 +1,13 @@
 import type { AttachmentInput, MessageInput } from '@/lib/schemas/message';
 import type { CsvRow } from './csv';
-import { FIELD_PATHS, MAPPED_FIELDS, missingColumns, type BatchSpec, type FieldSource, type MappedField } from './mapping';
+import {
+  FIELD_PATHS,
+  MAPPED_FIELDS,
+  missingColumns,
+  type BatchSpec,
+  type FieldSource,
+  type MappedField,
+} from './mapping';
 import { parseRecipientList, type RecipientEntry, type RecipientList } from './recipients';
 import { bindTemplate, renderBound, type BoundTemplate } from './template';
 
@@ -58,7 +65,11 @@ export function compileSpec(spec: BatchSpec, columns: readonly string[]): Compil
     fixedCc: fixedList(sources.cc),
     fixedBcc: fixedList(sources.bcc),
     headers: spec.headers.map((h) => ({ name: h.name.trim(), source: compileSource(h.source) })),
-    attachments: spec.attachments.map((a): AttachmentInput => ({ id: a.attachmentId, kind: 'uploaded', ...a })),
+    attachments: spec.attachments.map((a): AttachmentInput => ({
+      id: a.attachmentId,
+      kind: 'uploaded',
+      ...a,
+    })),
     missingColumns: missingColumns(spec, columns),
   };
 }
@@ -79,7 +90,10 @@ export function mergeRow(row: CsvRow, spec: BatchSpec, columns: readonly string[
 }
 
 /** The hot path of preflight's schema route: no template parsing, no closures. */
-export function mergeCompiled(c: CompiledSpec, values: Readonly<Record<string, string>>): { message: MessageInput; issues: readonly MergeIssue[] } {
+export function mergeCompiled(
+  c: CompiledSpec,
+  values: Readonly<Record<string, string>>,
+): { message: MessageInput; issues: readonly MergeIssue[] } {
   const issues: MergeIssue[] = [];
   const src = c.sources;
   const headers: MessageInput['headers'] = [];
@@ -112,16 +126,33 @@ export function readSource(s: Source, values: Readonly<Record<string, string>>):
 }
 
 export function emptyVariableIssue(field: TemplateField, column: string): MergeIssue {
-  return { field, kind: 'empty_variable', severity: 'warning', column, message: `{{${column}}} is empty on this row and has no fallback` };
+  return {
+    field,
+    kind: 'empty_variable',
+    severity: 'warning',
+    column,
+    message: `{{${column}}} is empty on this row and has no fallback`,
+  };
 }
 
-function render(bound: BoundTemplate, field: TemplateField, values: Readonly<Record<string, string>>, issues: MergeIssue[]): string {
+function render(
+  bound: BoundTemplate,
+  field: TemplateField,
+  values: Readonly<Record<string, string>>,
+  issues: MergeIssue[],
+): string {
   const { text, empty } = renderBound(bound, values);
   for (const column of empty) issues.push(emptyVariableIssue(field, column));
   return text;
 }
 
-function recipients(s: Source, fixed: RecipientList | null, values: Readonly<Record<string, string>>, field: 'cc' | 'bcc', issues: MergeIssue[]): RecipientEntry[] {
+function recipients(
+  s: Source,
+  fixed: RecipientList | null,
+  values: Readonly<Record<string, string>>,
+  field: 'cc' | 'bcc',
+  issues: MergeIssue[],
+): RecipientEntry[] {
   if (s === null) return [];
   let parsed = fixed;
   if (parsed === null) {
@@ -149,7 +180,9 @@ export function columnForPath(c: CompiledSpec, path: string, message: MessageInp
     const name = message.headers[Number(second)]?.name;
     source = c.headers.find((h) => h.name === name)?.source;
   } else {
-    const field = MAPPED_FIELDS.find((f) => FIELD_PATHS[f] === path || ((f === 'cc' || f === 'bcc') && top === f));
+    const field = MAPPED_FIELDS.find(
+      (f) => FIELD_PATHS[f] === path || ((f === 'cc' || f === 'bcc') && top === f),
+    );
     source = field && c.sources[field];
   }
   return source && 'column' in source ? source.column : undefined;

@@ -9,7 +9,12 @@ import {
   rowsFromWholeFailure,
 } from './outcome';
 
-const err = (code: string, message = 'x', retryable = false, extra: Record<string, unknown> = {}) => ({ code, message, retryable, ...extra });
+const err = (code: string, message = 'x', retryable = false, extra: Record<string, unknown> = {}) => ({
+  code,
+  message,
+  retryable,
+  ...extra,
+});
 
 describe('rowsFromBatch', () => {
   it('gives results[i] to rowNos[i]: queued with its id, failed with its code and fields', () => {
@@ -18,7 +23,14 @@ describe('rowsFromBatch', () => {
       {
         results: [
           { index: 0, ok: true, messageId: 'eml_a', status: 'queued' },
-          { index: 1, ok: false, status: 'failed', error: err('validation_error', 'bad', false, { errors: [{ field: 'to.email', code: 'invalid', message: 'bad' }] }) },
+          {
+            index: 1,
+            ok: false,
+            status: 'failed',
+            error: err('validation_error', 'bad', false, {
+              errors: [{ field: 'to.email', code: 'invalid', message: 'bad' }],
+            }),
+          },
           { index: 2, ok: true, messageId: 'eml_c', status: 'queued' },
         ],
         summary: { total: 3, queued: 2, failed: 1 },
@@ -26,7 +38,15 @@ describe('rowsFromBatch', () => {
       'req_1',
     );
     expect(rows).toEqual([
-      { rowNo: 40, status: 'queued', messageId: 'eml_a', errorCode: null, errorMessage: null, errorFields: null, requestId: 'req_1' },
+      {
+        rowNo: 40,
+        status: 'queued',
+        messageId: 'eml_a',
+        errorCode: null,
+        errorMessage: null,
+        errorFields: null,
+        requestId: 'req_1',
+      },
       {
         rowNo: 7,
         status: 'failed',
@@ -36,7 +56,15 @@ describe('rowsFromBatch', () => {
         errorFields: [{ field: 'to.email', code: 'invalid', message: 'bad' }],
         requestId: 'req_1',
       },
-      { rowNo: 12, status: 'queued', messageId: 'eml_c', errorCode: null, errorMessage: null, errorFields: null, requestId: 'req_1' },
+      {
+        rowNo: 12,
+        status: 'queued',
+        messageId: 'eml_c',
+        errorCode: null,
+        errorMessage: null,
+        errorFields: null,
+        requestId: 'req_1',
+      },
     ]);
   });
 });
@@ -59,14 +87,30 @@ describe('rowsFromWholeFailure', () => {
       null,
       [{ field: 'to.email', code: 'invalid', message: 'not an address' }],
     ]);
-    expect(rows.map((r) => r.errorMessage)).toEqual(['subject: too long; cc.3.email: bad cc', 'All 3 messages failed validation', 'to.email: not an address']);
-    expect(rows.every((r) => r.status === 'failed' && r.errorCode === 'validation_error' && r.requestId === 'req_9')).toBe(true);
+    expect(rows.map((r) => r.errorMessage)).toEqual([
+      'subject: too long; cc.3.email: bad cc',
+      'All 3 messages failed validation',
+      'to.email: not an address',
+    ]);
+    expect(
+      rows.every(
+        (r) => r.status === 'failed' && r.errorCode === 'validation_error' && r.requestId === 'req_9',
+      ),
+    ).toBe(true);
   });
 
   it('uses param as a field when errors[] is absent, and prefixes a note', () => {
-    const rows = rowsFromWholeFailure([1, 2], err('invalid_parameter', 'bad', false, { param: 'messages.1.reply_to' }), undefined, 'Gave up');
+    const rows = rowsFromWholeFailure(
+      [1, 2],
+      err('invalid_parameter', 'bad', false, { param: 'messages.1.reply_to' }),
+      undefined,
+      'Gave up',
+    );
     expect(rows[0]).toMatchObject({ errorMessage: 'Gave up: bad', errorFields: null, requestId: null });
-    expect(rows[1]).toMatchObject({ errorMessage: 'reply_to: bad', errorFields: [{ field: 'reply_to', code: 'invalid_parameter', message: 'bad' }] });
+    expect(rows[1]).toMatchObject({
+      errorMessage: 'reply_to: bad',
+      errorFields: [{ field: 'reply_to', code: 'invalid_parameter', message: 'bad' }],
+    });
   });
 });
 
@@ -74,27 +118,53 @@ describe('decideWholeFailure', () => {
   const random = () => 0.5;
 
   it('retries 5xx, network errors and timeouts under the same key, waiting Retry-After when given', () => {
-    expect(decideWholeFailure({ status: 503, error: err('service_unavailable', 'x', true), retryAfterMs: 1_000 }, 1, random)).toEqual({
+    expect(
+      decideWholeFailure(
+        { status: 503, error: err('service_unavailable', 'x', true), retryAfterMs: 1_000 },
+        1,
+        random,
+      ),
+    ).toEqual({
       kind: 'retry',
       delayMs: 1_000,
       waiting: false,
     });
-    expect(decideWholeFailure({ status: null, error: err('timeout', 'x', true) }, 1, random)).toMatchObject({ kind: 'retry' });
-    expect(decideWholeFailure({ status: null, error: err('network_error', 'x', false) }, 1, random)).toMatchObject({ kind: 'retry' });
-    expect(decideWholeFailure({ status: 500, error: err('internal_error', 'x', false) }, 1, random)).toMatchObject({ kind: 'retry' });
+    expect(decideWholeFailure({ status: null, error: err('timeout', 'x', true) }, 1, random)).toMatchObject({
+      kind: 'retry',
+    });
+    expect(
+      decideWholeFailure({ status: null, error: err('network_error', 'x', false) }, 1, random),
+    ).toMatchObject({ kind: 'retry' });
+    expect(
+      decideWholeFailure({ status: 500, error: err('internal_error', 'x', false) }, 1, random),
+    ).toMatchObject({ kind: 'retry' });
   });
 
   it('gives up after the cap, saying so', () => {
     const f = { status: 503, error: err('service_unavailable', 'down', true) };
     expect(decideWholeFailure(f, MAX_CHUNK_SENDS - 1, random).kind).toBe('retry');
-    expect(decideWholeFailure(f, MAX_CHUNK_SENDS, random)).toEqual({ kind: 'fail', note: `Gave up after ${MAX_CHUNK_SENDS} attempts under the same key` });
+    expect(decideWholeFailure(f, MAX_CHUNK_SENDS, random)).toEqual({
+      kind: 'fail',
+      note: `Gave up after ${MAX_CHUNK_SENDS} attempts under the same key`,
+    });
   });
 
   it('treats 429 rate limit and 409 still-in-flight as "wait", capped far higher', () => {
-    const limited = { status: 429, error: err('rate_limit_exceeded', 'slow down', true), retryAfterMs: 4_000 };
-    expect(decideWholeFailure(limited, MAX_CHUNK_SENDS + 5, random)).toEqual({ kind: 'retry', delayMs: 4_000, waiting: true });
+    const limited = {
+      status: 429,
+      error: err('rate_limit_exceeded', 'slow down', true),
+      retryAfterMs: 4_000,
+    };
+    expect(decideWholeFailure(limited, MAX_CHUNK_SENDS + 5, random)).toEqual({
+      kind: 'retry',
+      delayMs: 4_000,
+      waiting: true,
+    });
     expect(decideWholeFailure(limited, MAX_CHUNK_SENDS_WAITING, random).kind).toBe('fail');
-    const inFlight = { status: 409, error: err('idempotency_conflict', 'A request with this Idempotency-Key is still in progress', true) };
+    const inFlight = {
+      status: 409,
+      error: err('idempotency_conflict', 'A request with this Idempotency-Key is still in progress', true),
+    };
     expect(decideWholeFailure(inFlight, 3, random)).toEqual({ kind: 'retry', delayMs: 1_000, waiting: true });
   });
 
@@ -108,7 +178,10 @@ describe('decideWholeFailure', () => {
     ] as const) {
       expect(decideWholeFailure({ status, error: err(code) }, 1, random)).toEqual({ kind: 'fail' });
     }
-    const changed = { status: 409, error: err('idempotency_conflict', 'This Idempotency-Key was used with a different request body') };
+    const changed = {
+      status: 409,
+      error: err('idempotency_conflict', 'This Idempotency-Key was used with a different request body'),
+    };
     expect(decideWholeFailure(changed, 1, random)).toEqual({ kind: 'fail' });
   });
 
@@ -122,11 +195,29 @@ describe('decideWholeFailure', () => {
 
 describe('needsChange', () => {
   it('lists what a re-send cannot fix; everything else is retried', () => {
-    for (const code of ['validation_error', 'invalid_parameter', 'missing_parameter', 'not_found', 'payload_too_large']) {
+    for (const code of [
+      'validation_error',
+      'invalid_parameter',
+      'missing_parameter',
+      'not_found',
+      'payload_too_large',
+    ]) {
       expect(needsChange(code)).toBe(true);
     }
     // Fixed on the key or the account, after which the same rows go through.
-    for (const code of ['insufficient_permissions', 'authentication_required', 'billing_restricted', 'insufficient_credits', 'rate_limit_exceeded', 'service_unavailable', 'timeout', 'network_error', 'idempotency_conflict', 'internal_error', null]) {
+    for (const code of [
+      'insufficient_permissions',
+      'authentication_required',
+      'billing_restricted',
+      'insufficient_credits',
+      'rate_limit_exceeded',
+      'service_unavailable',
+      'timeout',
+      'network_error',
+      'idempotency_conflict',
+      'internal_error',
+      null,
+    ]) {
       expect(needsChange(code)).toBe(false);
     }
   });

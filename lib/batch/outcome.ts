@@ -10,7 +10,13 @@ import type { SendmuxError, SendmuxFieldError } from '@/lib/sendmux/types';
  * insufficient_permissions, insufficient_credits) are fixed outside the rows, after which the same
  * rows can go through: those stay retryable.
  */
-export const NEEDS_CHANGE_CODES = ['validation_error', 'invalid_parameter', 'missing_parameter', 'not_found', 'payload_too_large'] as const;
+export const NEEDS_CHANGE_CODES = [
+  'validation_error',
+  'invalid_parameter',
+  'missing_parameter',
+  'not_found',
+  'payload_too_large',
+] as const;
 
 const NEEDS_CHANGE = new Set<string>(NEEDS_CHANGE_CODES);
 
@@ -43,15 +49,39 @@ export type RowOutcome = {
 };
 
 /** Each row's outcome from a 200 batch answer: results[i] (matched by index) belongs to rowNos[i]. */
-export function rowsFromBatch(rowNos: readonly number[], data: BatchOutcome, requestId: string | undefined): RowOutcome[] {
+export function rowsFromBatch(
+  rowNos: readonly number[],
+  data: BatchOutcome,
+  requestId: string | undefined,
+): RowOutcome[] {
   return rowNos.map((rowNo, i): RowOutcome => {
     const r = data.results[i];
     if (r?.ok) {
-      return { rowNo, status: 'queued', messageId: r.messageId, errorCode: null, errorMessage: null, errorFields: null, requestId: requestId ?? null };
+      return {
+        rowNo,
+        status: 'queued',
+        messageId: r.messageId,
+        errorCode: null,
+        errorMessage: null,
+        errorFields: null,
+        requestId: requestId ?? null,
+      };
     }
-    const error = r?.error ?? { code: 'invalid_response', message: 'Sendmux returned no result for this message', retryable: false };
+    const error = r?.error ?? {
+      code: 'invalid_response',
+      message: 'Sendmux returned no result for this message',
+      retryable: false,
+    };
     const fields = error.errors && error.errors.length > 0 ? error.errors : null;
-    return { rowNo, status: 'failed', messageId: null, errorCode: error.code, errorMessage: error.message, errorFields: fields, requestId: requestId ?? null };
+    return {
+      rowNo,
+      status: 'failed',
+      messageId: null,
+      errorCode: error.code,
+      errorMessage: error.message,
+      errorFields: fields,
+      requestId: requestId ?? null,
+    };
   });
 }
 
@@ -102,8 +132,7 @@ export function rowsFromWholeFailure(
 export type WholeFailure = { status: number | null; error: SendmuxError; retryAfterMs?: number };
 
 export type ChunkDecision =
-  | { kind: 'retry'; delayMs: number; waiting: boolean }
-  | { kind: 'fail'; note?: string };
+  { kind: 'retry'; delayMs: number; waiting: boolean } | { kind: 'fail'; note?: string };
 
 /** Exponential backoff with equal jitter: half fixed, half random, so a retry always waits a little. */
 export function chunkBackoffMs(sends: number, random: () => number = Math.random): number {
@@ -116,7 +145,11 @@ export function chunkBackoffMs(sends: number, random: () => number = Math.random
  * out (this one included). Retryable ones go back to pending under the SAME key; the catalog's
  * non-retryable ones fail every row with that code; retryable ones stop after a cap.
  */
-export function decideWholeFailure(f: WholeFailure, sends: number, random: () => number = Math.random): ChunkDecision {
+export function decideWholeFailure(
+  f: WholeFailure,
+  sends: number,
+  random: () => number = Math.random,
+): ChunkDecision {
   const { code, message } = f.error;
   const status = f.status;
   let waiting = false;
@@ -141,7 +174,10 @@ export function decideWholeFailure(f: WholeFailure, sends: number, random: () =>
 /** The catalog's advice for a code, for rows that need a change before they can be sent. */
 export function changeAdvice(code: string): { title: string; action: string } {
   if (code === 'unknown_profile') {
-    return { title: 'Key profile not configured', action: 'Configure the key profile this job was started with, then retry the failed rows.' };
+    return {
+      title: 'Key profile not configured',
+      action: 'Configure the key profile this job was started with, then retry the failed rows.',
+    };
   }
   const e = explainError(code);
   return { title: e.title, action: e.action };

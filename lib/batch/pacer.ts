@@ -57,7 +57,12 @@ export class Pacer {
   }
 
   state(): PacerState {
-    return { limit: this.limit, intervalMs: this.intervalMs, pausedUntil: this.pausedUntil, nextSlot: this.nextSlot };
+    return {
+      limit: this.limit,
+      intervalMs: this.intervalMs,
+      pausedUntil: this.pausedUntil,
+      nextSlot: this.nextSlot,
+    };
   }
 
   /**
@@ -118,7 +123,8 @@ export function pacerFor(profile: string): Pacer {
 /** Profiles paused right now, for the claim query to skip (their chunks would only sit waiting). */
 export function blockedProfiles(now = Date.now()): string[] {
   const out: string[] = [];
-  for (const [name, pacer] of globalForPacers.__sendmuxPacers ?? []) if (pacer.blockedUntil() > now) out.push(name);
+  for (const [name, pacer] of globalForPacers.__sendmuxPacers ?? [])
+    if (pacer.blockedUntil() > now) out.push(name);
   return out;
 }
 

@@ -30,20 +30,33 @@ vi.mock('./row-check', async (importOriginal) => {
   };
 });
 
-const spec: BatchSpec = { ...emptyBatchSpec(), fields: { toEmail: { kind: 'column', column: 'email' }, fromEmail: { kind: 'fixed', value: 'news@example.com' } }, subject: 'Hi', htmlBody: '<p>Hi</p>' };
-const parsed = parseCsv(['email', 'not-an-email', ...Array.from({ length: 2500 }, (_, i) => `u${i}@example.com`)].join('\n'));
+const spec: BatchSpec = {
+  ...emptyBatchSpec(),
+  fields: {
+    toEmail: { kind: 'column', column: 'email' },
+    fromEmail: { kind: 'fixed', value: 'news@example.com' },
+  },
+  subject: 'Hi',
+  htmlBody: '<p>Hi</p>',
+};
+const parsed = parseCsv(
+  ['email', 'not-an-email', ...Array.from({ length: 2500 }, (_, i) => `u${i}@example.com`)].join('\n'),
+);
 
 describe('preflight guard against pre-check drift', () => {
-  it.each(['size', 'accept-all'] as const)('falls back to messageSchema for every row when a sampled row disagrees (%s)', (mode) => {
-    drift.mode = mode;
-    const result = preflight(parsed, spec);
-    drift.mode = 'none';
-    const reference = preflight(parsed, spec, { validation: 'schema' });
-    expect(result.plan.validation).toBe('schema-after-disagreement');
-    expect({ ...result.plan, validation: 'schema' }).toEqual(reference.plan);
-    expect(result.rows).toEqual(reference.rows);
-    expect(result.plan.invalid).toBe(1);
-  });
+  it.each(['size', 'accept-all'] as const)(
+    'falls back to messageSchema for every row when a sampled row disagrees (%s)',
+    (mode) => {
+      drift.mode = mode;
+      const result = preflight(parsed, spec);
+      drift.mode = 'none';
+      const reference = preflight(parsed, spec, { validation: 'schema' });
+      expect(result.plan.validation).toBe('schema-after-disagreement');
+      expect({ ...result.plan, validation: 'schema' }).toEqual(reference.plan);
+      expect(result.rows).toEqual(reference.rows);
+      expect(result.plan.invalid).toBe(1);
+    },
+  );
 
   it('keeps the fast route when the pre-check agrees', () => {
     drift.mode = 'none';

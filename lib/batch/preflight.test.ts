@@ -20,7 +20,8 @@ const spec = (over: Partial<BatchSpec> = {}): BatchSpec => ({
 });
 
 const csv = (rows: string[]) => parseCsv(['email,name,city', ...rows].join('\n'));
-const emails = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `user${from + i}@example.com,User ${from + i},Paris`);
+const emails = (n: number, from = 0) =>
+  Array.from({ length: n }, (_, i) => `user${from + i}@example.com,User ${from + i},Paris`);
 
 function bothWays(parsed: ReturnType<typeof csv>, s: BatchSpec): PreflightResult {
   const fast = preflight(parsed, s);
@@ -34,12 +35,25 @@ function bothWays(parsed: ReturnType<typeof csv>, s: BatchSpec): PreflightResult
 
 describe('preflight', () => {
   it('reports an invalid address with its CSV line, field and column', () => {
-    const parsed = csv(['ada@example.com,Ada,London', '"bad, ""quoted""\naddress",Bob,Paris', 'carol@example.com,Carol,Rome']);
+    const parsed = csv([
+      'ada@example.com,Ada,London',
+      '"bad, ""quoted""\naddress",Bob,Paris',
+      'carol@example.com,Carol,Rome',
+    ]);
     const result = bothWays(parsed, spec());
     const bad = result.rows.find((r) => r.status === 'invalid');
     expect(bad?.line).toBe(3);
-    expect(bad?.errors).toEqual([{ field: 'to.email', kind: 'invalid', column: 'email', message: 'Enter a valid email address, like name@example.com' }]);
-    expect(formatRowProblem(bad!.errors[0]!)).toBe('to.email: Enter a valid email address, like name@example.com');
+    expect(bad?.errors).toEqual([
+      {
+        field: 'to.email',
+        kind: 'invalid',
+        column: 'email',
+        message: 'Enter a valid email address, like name@example.com',
+      },
+    ]);
+    expect(formatRowProblem(bad!.errors[0]!)).toBe(
+      'to.email: Enter a valid email address, like name@example.com',
+    );
     expect(bad?.message?.to.email).toBe('bad, "quoted"\naddress');
     expect(result.rows.map((r) => r.line)).toEqual([2, 3, 5]);
     expect(result.plan).toMatchObject({ rows: 3, valid: 2, invalid: 1, messages: 2, requests: 1 });
@@ -47,7 +61,10 @@ describe('preflight', () => {
   });
 
   it('reports every schema error of a row, e.g. a name too long and a subject with a line break', () => {
-    const result = bothWays(csv([`ada@example.com,${'x'.repeat(101)},"Lon\ndon"`]), spec({ subject: 'Trip to {{city}}' }));
+    const result = bothWays(
+      csv([`ada@example.com,${'x'.repeat(101)},"Lon\ndon"`]),
+      spec({ subject: 'Trip to {{city}}' }),
+    );
     expect(result.rows[0]?.errors.map((e) => [e.field, e.column])).toEqual([
       ['to.name', 'name'],
       ['subject', undefined],
@@ -55,9 +72,24 @@ describe('preflight', () => {
   });
 
   it('flags every later row with the same To address (case-insensitively) with the first line', () => {
-    const result = bothWays(csv(['ada@example.com,Ada,x', 'bob@example.com,Bob,x', 'ADA@example.com ,Ada again,x', 'ada@example.com,Ada thrice,x']), spec());
+    const result = bothWays(
+      csv([
+        'ada@example.com,Ada,x',
+        'bob@example.com,Bob,x',
+        'ADA@example.com ,Ada again,x',
+        'ada@example.com,Ada thrice,x',
+      ]),
+      spec(),
+    );
     expect(result.rows.map((r) => r.duplicateOfLine)).toEqual([null, null, 2, 2]);
-    expect(result.rows[3]?.warnings).toEqual([expect.objectContaining({ kind: 'duplicate', field: 'to.email', column: 'email', message: expect.stringContaining('line 2') })]);
+    expect(result.rows[3]?.warnings).toEqual([
+      expect.objectContaining({
+        kind: 'duplicate',
+        field: 'to.email',
+        column: 'email',
+        message: expect.stringContaining('line 2'),
+      }),
+    ]);
     expect(result.plan).toMatchObject({ duplicates: 2, valid: 4, withWarnings: 2 });
   });
 
@@ -77,11 +109,21 @@ describe('preflight', () => {
     const parsed = csv([...emails(247), 'bad,x,y', ...emails(3, 247)]);
     const s = spec({ excludedLines: [100] });
     const result = bothWays(parsed, s);
-    expect(result.plan).toMatchObject({ rows: 251, valid: 249, invalid: 1, excluded: 1, messages: 249, requests: 3, requestSize: 100 });
+    expect(result.plan).toMatchObject({
+      rows: 251,
+      valid: 249,
+      invalid: 1,
+      excluded: 1,
+      messages: 249,
+      requests: 3,
+      requestSize: 100,
+    });
     let total = 0;
     for (const r of result.rows) {
       if (r.status !== 'valid') continue;
-      const bytes = new TextEncoder().encode(JSON.stringify(toSendPayload(mergeRow(parsed.rows[r.index]!, s, parsed.columns).message))).length;
+      const bytes = new TextEncoder().encode(
+        JSON.stringify(toSendPayload(mergeRow(parsed.rows[r.index]!, s, parsed.columns).message)),
+      ).length;
       expect(r.wireBytes).toBe(bytes);
       total += bytes;
     }
@@ -101,15 +143,28 @@ describe('preflight', () => {
   });
 
   it('warns about empty variables per row and counts those rows', () => {
-    const result = bothWays(csv(['ada@example.com,Ada,', 'bob@example.com,,Paris', 'carol@example.com,Carol,Rome']), spec());
-    expect(result.rows.map((r) => r.warnings.map((w) => `${w.field}:${w.column}`))).toEqual([['htmlBody:city'], ['htmlBody:name', 'textBody:name'], []]);
+    const result = bothWays(
+      csv(['ada@example.com,Ada,', 'bob@example.com,,Paris', 'carol@example.com,Carol,Rome']),
+      spec(),
+    );
+    expect(result.rows.map((r) => r.warnings.map((w) => `${w.field}:${w.column}`))).toEqual([
+      ['htmlBody:city'],
+      ['htmlBody:name', 'textBody:name'],
+      [],
+    ]);
     expect(result.plan).toMatchObject({ withEmptyVariables: 2, withWarnings: 2, valid: 3 });
   });
 
   it('turns CSV row problems into row errors and warnings on the right line', () => {
-    const parsed = csv(['ada@example.com,Ada', 'bob@example.com,Bob,Paris,extra', 'carol@example.com,Carol,Rome']);
+    const parsed = csv([
+      'ada@example.com,Ada',
+      'bob@example.com,Bob,Paris,extra',
+      'carol@example.com,Carol,Rome',
+    ]);
     const result = bothWays(parsed, spec());
-    expect(result.rows.map((r) => [r.line, r.status, r.errors.map((e) => e.field), r.warnings.map((w) => w.kind)])).toEqual([
+    expect(
+      result.rows.map((r) => [r.line, r.status, r.errors.map((e) => e.field), r.warnings.map((w) => w.kind)]),
+    ).toEqual([
       [2, 'valid', [], ['csv', 'empty_variable']],
       [3, 'invalid', ['csv'], []],
       [4, 'valid', [], []],
@@ -121,10 +176,23 @@ describe('preflight', () => {
     const result = bothWays(
       parsed,
       spec({
-        fields: { toEmail: { kind: 'column', column: 'email' }, toName: { kind: 'column', column: 'gone' }, fromEmail: { kind: 'fixed', value: 'news@example.com' } },
+        fields: {
+          toEmail: { kind: 'column', column: 'email' },
+          toName: { kind: 'column', column: 'gone' },
+          fromEmail: { kind: 'fixed', value: 'news@example.com' },
+        },
         subject: 'Hi {{frist_name}} {{nick|friend}}',
         htmlBody: '<p>{{name</p>',
-        attachments: [{ attachmentId: 'att_1', filename: 'a.pdf', contentType: 'application/pdf', size: 10, expiresAt: '2000-01-01T00:00:00Z', profile: 'marketing' }],
+        attachments: [
+          {
+            attachmentId: 'att_1',
+            filename: 'a.pdf',
+            contentType: 'application/pdf',
+            size: 10,
+            expiresAt: '2000-01-01T00:00:00Z',
+            profile: 'marketing',
+          },
+        ],
       }),
     );
     expect(result.problems.map((p) => [p.kind, p.severity, p.field])).toEqual([
@@ -135,7 +203,24 @@ describe('preflight', () => {
       ['attachment_expired', 'error', 'attachments'],
     ]);
     expect(result.ready).toBe(false);
-    expect(preflight(parsed, spec({ attachments: [{ attachmentId: 'att_1', filename: 'a.pdf', contentType: 'application/pdf', size: 10, expiresAt: '2999-01-01T00:00:00Z', profile: 'marketing' }] }), { profile: 'default' }).problems.map((p) => p.kind)).toEqual(['attachment_profile']);
+    expect(
+      preflight(
+        parsed,
+        spec({
+          attachments: [
+            {
+              attachmentId: 'att_1',
+              filename: 'a.pdf',
+              contentType: 'application/pdf',
+              size: 10,
+              expiresAt: '2999-01-01T00:00:00Z',
+              profile: 'marketing',
+            },
+          ],
+        }),
+        { profile: 'default' },
+      ).problems.map((p) => p.kind),
+    ).toEqual(['attachment_profile']);
   });
 
   it('needs a To column, and something to send', () => {
@@ -154,12 +239,30 @@ describe('preflight', () => {
 
   it('validates uploaded attachments and fixed Cc lists the same way on both routes', () => {
     const s = spec({
-      fields: { ...spec().fields, cc: { kind: 'fixed', value: 'Boss <boss@example.com>' }, bcc: { kind: 'column', column: 'city' } },
-      attachments: [{ attachmentId: 'att_1', filename: 'a.pdf', contentType: 'application/pdf', size: 10, expiresAt: '2999-01-01T00:00:00Z', profile: 'default' }],
+      fields: {
+        ...spec().fields,
+        cc: { kind: 'fixed', value: 'Boss <boss@example.com>' },
+        bcc: { kind: 'column', column: 'city' },
+      },
+      attachments: [
+        {
+          attachmentId: 'att_1',
+          filename: 'a.pdf',
+          contentType: 'application/pdf',
+          size: 10,
+          expiresAt: '2999-01-01T00:00:00Z',
+          profile: 'default',
+        },
+      ],
     });
-    const result = bothWays(csv(['ada@example.com,Ada,x@example.com; y@example.com', 'bob@example.com,Bob,Paris Office']), s);
+    const result = bothWays(
+      csv(['ada@example.com,Ada,x@example.com; y@example.com', 'bob@example.com,Bob,Paris Office']),
+      s,
+    );
     expect(result.rows.map((r) => r.status)).toEqual(['valid', 'invalid']);
-    expect(result.rows[1]?.errors).toEqual([expect.objectContaining({ field: 'bcc', kind: 'unparseable_recipient', column: 'city' })]);
+    expect(result.rows[1]?.errors).toEqual([
+      expect.objectContaining({ field: 'bcc', kind: 'unparseable_recipient', column: 'city' }),
+    ]);
   });
 });
 
@@ -169,9 +272,13 @@ describe('errorsCsv', () => {
     const result = preflight(parsed, spec());
     const text = errorsCsv(result);
     expect(text.startsWith('\uFEFFline,to,field,message,severity,column\r\n')).toBe(true);
-    expect(text).toContain(`2,"'@SUM(1+1)",to.email,"Enter a valid email address, like name@example.com",error,email\r\n`);
+    expect(text).toContain(
+      `2,"'@SUM(1+1)",to.email,"Enter a valid email address, like name@example.com",error,email\r\n`,
+    );
     expect(text).not.toContain('textBody');
-    expect(errorsCsv(result, { includeWarnings: true })).toContain('3,ok@example.com,textBody,{{name}} is empty on this row and has no fallback,warning,name\r\n');
+    expect(errorsCsv(result, { includeWarnings: true })).toContain(
+      '3,ok@example.com,textBody,{{name}} is empty on this row and has no fallback,warning,name\r\n',
+    );
   });
 });
 
@@ -184,7 +291,13 @@ describe('sendableRows', () => {
       {
         csvLine: 2,
         input: { email: 'ada@example.com', name: 'Ada', city: 'London' },
-        message: { from: { email: 'news@example.com', name: 'News' }, to: { email: 'ada@example.com', name: 'Ada' }, subject: 'Hello Ada', html_body: '<p>Hi Ada, see you in London</p>', text_body: 'Hi Ada' },
+        message: {
+          from: { email: 'news@example.com', name: 'News' },
+          to: { email: 'ada@example.com', name: 'Ada' },
+          subject: 'Hello Ada',
+          html_body: '<p>Hi Ada, see you in London</p>',
+          text_body: 'Hi Ada',
+        },
       },
     ]);
   });

@@ -3,7 +3,14 @@ import { MAX_BATCH, MESSAGE_LIMIT_BYTES } from '@/lib/schemas/limits';
 import { formatBytes, messageSchema, type MessageInput } from '@/lib/schemas/message';
 import type { CsvProblem, ParsedCsv } from './csv';
 import { FIELD_PATHS, type BatchSpec } from './mapping';
-import { columnForPath, compileSpec, emptyVariableIssue, mergeCompiled, type CompiledSpec, type MergeIssue } from './merge';
+import {
+  columnForPath,
+  compileSpec,
+  emptyVariableIssue,
+  mergeCompiled,
+  type CompiledSpec,
+  type MergeIssue,
+} from './merge';
 import { compileRowCheck, type AcceptedRow } from './row-check';
 import { toCsv } from './results-csv';
 
@@ -43,7 +50,15 @@ export type PreflightRow = {
 };
 
 export type SpecProblem = {
-  kind: 'csv' | 'missing_column' | 'unknown_variable' | 'template_syntax' | 'attachment_profile' | 'attachment_expired' | 'request_too_large' | 'nothing_to_send';
+  kind:
+    | 'csv'
+    | 'missing_column'
+    | 'unknown_variable'
+    | 'template_syntax'
+    | 'attachment_profile'
+    | 'attachment_expired'
+    | 'request_too_large'
+    | 'nothing_to_send';
   severity: 'error' | 'warning';
   message: string;
   /** Field of the spec it concerns (`subject`, `htmlBody`, `toEmail`, `attachments`…). */
@@ -111,18 +126,30 @@ const NONE: readonly RowProblem[] = Object.freeze([]);
 // pre-check and the schema drifting apart.
 const SAMPLE_EVERY = 1000;
 
-export function preflight(parsed: ParsedCsv, spec: BatchSpec, options: PreflightOptions = {}): PreflightResult {
+export function preflight(
+  parsed: ParsedCsv,
+  spec: BatchSpec,
+  options: PreflightOptions = {},
+): PreflightResult {
   return run(parsed, spec, options, options.validation ?? 'fast');
 }
 
-function run(parsed: ParsedCsv, spec: BatchSpec, options: PreflightOptions, validation: PreflightPlan['validation']): PreflightResult {
+function run(
+  parsed: ParsedCsv,
+  spec: BatchSpec,
+  options: PreflightOptions,
+  validation: PreflightPlan['validation'],
+): PreflightResult {
   const compiled = compileSpec(spec, parsed.columns);
   const check = validation === 'fast' ? compileRowCheck(compiled) : null;
   if (validation === 'fast' && check === null) validation = 'schema';
   const keepMessages = options.keepMessages ?? false;
   const problems = specProblems(parsed, compiled, options);
   const excluded = new Set(spec.excludedLines);
-  const toColumn = compiled.sources.toEmail && 'column' in compiled.sources.toEmail ? compiled.sources.toEmail.column : undefined;
+  const toColumn =
+    compiled.sources.toEmail && 'column' in compiled.sources.toEmail
+      ? compiled.sources.toEmail.column
+      : undefined;
 
   const csvByLine = new Map<number, CsvProblem[]>();
   for (const p of parsed.problems) {
@@ -157,7 +184,17 @@ function run(parsed: ParsedCsv, spec: BatchSpec, options: PreflightOptions, vali
   for (let i = 0; i < parsed.rows.length; i++) {
     const row = parsed.rows[i]!;
     if (excluded.size && excluded.has(row.line)) {
-      rows.push({ index: i, line: row.line, status: 'excluded', to: '', message: null, errors: NONE, warnings: NONE, duplicateOfLine: null, wireBytes: 0 });
+      rows.push({
+        index: i,
+        line: row.line,
+        status: 'excluded',
+        to: '',
+        message: null,
+        errors: NONE,
+        warnings: NONE,
+        duplicateOfLine: null,
+        wireBytes: 0,
+      });
       plan.excluded++;
       continue;
     }
@@ -171,25 +208,42 @@ function run(parsed: ParsedCsv, spec: BatchSpec, options: PreflightOptions, vali
     if (check && !csv && check.accept(row.values, fast)) {
       if (accepted++ % SAMPLE_EVERY === 0) {
         const full = mergeCompiled(compiled, row.values);
-        if (!messageSchema.safeParse(full.message).success || exactWireBytes(full.message) !== fast.wireBytes || full.issues.length !== (fast.empty?.length ?? 0))
+        if (
+          !messageSchema.safeParse(full.message).success ||
+          exactWireBytes(full.message) !== fast.wireBytes ||
+          full.issues.length !== (fast.empty?.length ?? 0)
+        )
           return run(parsed, spec, options, 'schema-after-disagreement');
       }
       to = fast.toEmail;
       wireBytes = fast.wireBytes;
-      if (fast.empty) warnings = fast.empty.map(({ field, column }) => problemOf(emptyVariableIssue(field, column)));
+      if (fast.empty)
+        warnings = fast.empty.map(({ field, column }) => problemOf(emptyVariableIssue(field, column)));
       if (keepMessages) message = mergeCompiled(compiled, row.values).message;
     } else {
       const merged = mergeCompiled(compiled, row.values);
       message = merged.message;
       to = message.to.email;
-      if (csv) for (const p of csv) (p.severity === 'error' ? (errors ??= []) : (warnings ??= [])).push({ field: 'csv', kind: 'csv', message: p.message });
-      for (const issue of merged.issues) (issue.severity === 'error' ? (errors ??= []) : (warnings ??= [])).push(problemOf(issue));
+      if (csv)
+        for (const p of csv)
+          (p.severity === 'error' ? (errors ??= []) : (warnings ??= [])).push({
+            field: 'csv',
+            kind: 'csv',
+            message: p.message,
+          });
+      for (const issue of merged.issues)
+        (issue.severity === 'error' ? (errors ??= []) : (warnings ??= [])).push(problemOf(issue));
       const result = messageSchema.safeParse(message);
       if (!result.success) {
         for (const issue of result.error.issues) {
           const field = issue.path.map(String).join('.');
           const column = columnForPath(compiled, field, message);
-          (errors ??= []).push({ field, kind: 'invalid', message: issue.message, ...(column ? { column } : {}) });
+          (errors ??= []).push({
+            field,
+            kind: 'invalid',
+            message: issue.message,
+            ...(column ? { column } : {}),
+          });
         }
       }
       if (errors === null) wireBytes = exactWireBytes(message);
@@ -246,7 +300,8 @@ function run(parsed: ParsedCsv, spec: BatchSpec, options: PreflightOptions, vali
       severity: 'error',
       message: `A request of ${MAX_BATCH} messages would be ${formatBytes(plan.largestRequestBytes)}; Sendmux accepts at most ${formatBytes(MESSAGE_LIMIT_BYTES)} per request. Shorten the bodies or send attachments as uploads`,
     });
-  if (plan.valid === 0 && parsed.rows.length > 0) problems.push({ kind: 'nothing_to_send', severity: 'error', message: 'No row is ready to send' });
+  if (plan.valid === 0 && parsed.rows.length > 0)
+    problems.push({ kind: 'nothing_to_send', severity: 'error', message: 'No row is ready to send' });
 
   const ready = plan.valid > 0 && plan.invalid === 0 && !problems.some((p) => p.severity === 'error');
   return { columns: parsed.columns, rows, plan, problems, ready };
@@ -294,7 +349,12 @@ class AddressIndex {
 }
 
 function problemOf(issue: MergeIssue): RowProblem {
-  return { field: issue.field, kind: issue.kind, message: issue.message, ...(issue.column ? { column: issue.column } : {}) };
+  return {
+    field: issue.field,
+    kind: issue.kind,
+    message: issue.message,
+    ...(issue.column ? { column: issue.column } : {}),
+  };
 }
 
 /** UTF-8 bytes of the message's wire JSON, the slow and obvious way. */
@@ -304,10 +364,21 @@ export function exactWireBytes(message: MessageInput): number {
 
 function specProblems(parsed: ParsedCsv, c: CompiledSpec, options: PreflightOptions): SpecProblem[] {
   const problems: SpecProblem[] = [];
-  for (const p of parsed.problems) if (!ROW_LEVEL_CSV.has(p.kind)) problems.push({ kind: 'csv', severity: p.severity, message: p.message });
+  for (const p of parsed.problems)
+    if (!ROW_LEVEL_CSV.has(p.kind)) problems.push({ kind: 'csv', severity: p.severity, message: p.message });
   for (const column of c.missingColumns)
-    problems.push({ kind: 'missing_column', severity: 'error', message: `The file has no column “${column}”; map that field to another column or a fixed value` });
-  if (!c.spec.fields.toEmail) problems.push({ kind: 'missing_column', severity: 'error', field: 'toEmail', message: 'Choose the column that holds the To address' });
+    problems.push({
+      kind: 'missing_column',
+      severity: 'error',
+      message: `The file has no column “${column}”; map that field to another column or a fixed value`,
+    });
+  if (!c.spec.fields.toEmail)
+    problems.push({
+      kind: 'missing_column',
+      severity: 'error',
+      field: 'toEmail',
+      message: 'Choose the column that holds the To address',
+    });
   for (const field of ['subject', 'htmlBody', 'textBody'] as const) {
     const bound = c[field];
     for (const name of bound.unknown) {
@@ -321,15 +392,26 @@ function specProblems(parsed: ParsedCsv, c: CompiledSpec, options: PreflightOpti
           : `{{${name}}} matches no column; every message gets its fallback`,
       });
     }
-    for (const issue of bound.issues) problems.push({ kind: 'template_syntax', severity: 'warning', field, message: issue.message });
+    for (const issue of bound.issues)
+      problems.push({ kind: 'template_syntax', severity: 'warning', field, message: issue.message });
   }
   const now = options.now ?? Date.now();
   for (const a of c.spec.attachments) {
     if (options.profile !== undefined && a.profile !== options.profile)
-      problems.push({ kind: 'attachment_profile', severity: 'error', field: 'attachments', message: `${a.filename} was uploaded with the “${a.profile}” key; upload it again for “${options.profile}”` });
+      problems.push({
+        kind: 'attachment_profile',
+        severity: 'error',
+        field: 'attachments',
+        message: `${a.filename} was uploaded with the “${a.profile}” key; upload it again for “${options.profile}”`,
+      });
     const expires = Date.parse(a.expiresAt);
     if (Number.isFinite(expires) && expires <= now)
-      problems.push({ kind: 'attachment_expired', severity: 'error', field: 'attachments', message: `${a.filename} has expired on Sendmux; upload it again` });
+      problems.push({
+        kind: 'attachment_expired',
+        severity: 'error',
+        field: 'attachments',
+        message: `${a.filename} has expired on Sendmux; upload it again`,
+      });
   }
   return problems;
 }
@@ -346,8 +428,11 @@ export function errorsCsv(result: PreflightResult, options: { includeWarnings?: 
   for (const row of result.rows) {
     if (row.status === 'excluded') continue;
     const to = row.to;
-    for (const p of row.errors) lines.push([String(row.line), to, p.field, p.message, 'error', p.column ?? '']);
-    if (options.includeWarnings) for (const p of row.warnings) lines.push([String(row.line), to, p.field, p.message, 'warning', p.column ?? '']);
+    for (const p of row.errors)
+      lines.push([String(row.line), to, p.field, p.message, 'error', p.column ?? '']);
+    if (options.includeWarnings)
+      for (const p of row.warnings)
+        lines.push([String(row.line), to, p.field, p.message, 'warning', p.column ?? '']);
   }
   return toCsv(ERROR_COLUMNS, lines);
 }
@@ -366,7 +451,11 @@ function utf8Length(s: string): number {
   return n;
 }
 
-export type SendableRow = { csvLine: number; input: Record<string, string>; message: ReturnType<typeof toSendPayload> };
+export type SendableRow = {
+  csvLine: number;
+  input: Record<string, string>;
+  message: ReturnType<typeof toSendPayload>;
+};
 
 /**
  * The rows a job sends, in file order, as wire JSON: what the server stores after its own
@@ -378,7 +467,11 @@ export function sendableRows(parsed: ParsedCsv, spec: BatchSpec, result: Preflig
   for (const r of result.rows) {
     if (r.status !== 'valid') continue;
     const row = parsed.rows[r.index]!;
-    out.push({ csvLine: row.line, input: row.values, message: toSendPayload(r.message ?? mergeCompiled(compiled, row.values).message) });
+    out.push({
+      csvLine: row.line,
+      input: row.values,
+      message: toSendPayload(r.message ?? mergeCompiled(compiled, row.values).message),
+    });
   }
   return out;
 }

@@ -3,7 +3,9 @@ import { formatRecipientList, parseRecipientList } from './recipients';
 
 describe('parseRecipientList', () => {
   it('reads Name <email>, quoted names with commas, bare emails, and , ; newline separators', () => {
-    const list = parseRecipientList('Ada <ada@x.com>, "Lovelace, Ada" <ada@y.com>;bob@y.com\ncarol@z.com\r\n<dan@z.com>');
+    const list = parseRecipientList(
+      'Ada <ada@x.com>, "Lovelace, Ada" <ada@y.com>;bob@y.com\ncarol@z.com\r\n<dan@z.com>',
+    );
     expect(list.invalid).toEqual([]);
     expect(list.entries).toEqual([
       { email: 'ada@x.com', name: 'Ada' },
@@ -15,7 +17,9 @@ describe('parseRecipientList', () => {
   });
 
   it('unescapes quoted names and ignores empty pieces', () => {
-    expect(parseRecipientList(' , "Ada \\"the first\\" L" <ada@x.com> ;; ').entries).toEqual([{ email: 'ada@x.com', name: 'Ada "the first" L' }]);
+    expect(parseRecipientList(' , "Ada \\"the first\\" L" <ada@x.com> ;; ').entries).toEqual([
+      { email: 'ada@x.com', name: 'Ada "the first" L' },
+    ]);
     expect(parseRecipientList('  ')).toEqual({ entries: [], invalid: [] });
   });
 

@@ -15,7 +15,13 @@ export function parseRecipientList(text: string): RecipientList {
     const next = fragments[i + 1];
     // Outlook writes `Lovelace, Ada <ada@x.com>` without quotes: a comma-split piece with no
     // address of its own, followed by a piece that starts with a name and has <…>, is one entry.
-    if (next && fragments[i]!.endedBy === ',' && !fragment.includes('@') && !fragment.includes('<') && /^[^<"]+<[^>]*>$/.test(next.text)) {
+    if (
+      next &&
+      fragments[i]!.endedBy === ',' &&
+      !fragment.includes('@') &&
+      !fragment.includes('<') &&
+      /^[^<"]+<[^>]*>$/.test(next.text)
+    ) {
       fragment = `${fragment}, ${next.text}`;
       i++;
     }
@@ -79,7 +85,8 @@ function parseOne(fragment: string): RecipientEntry | null {
 }
 
 function unquoteName(raw: string): string {
-  if (raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"')) return raw.slice(1, -1).replace(/\\(.)/g, '$1').trim();
+  if (raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"'))
+    return raw.slice(1, -1).replace(/\\(.)/g, '$1').trim();
   if (raw.includes('"')) return raw.replace(/"/g, '').trim();
   return raw;
 }

@@ -1,20 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from './csv';
-import { neutraliseCell, parseResultsCsv, restoreCell, RESULT_COLUMNS, resultsCsv, toCsv, type ResultRow } from './results-csv';
+import {
+  neutraliseCell,
+  parseResultsCsv,
+  restoreCell,
+  RESULT_COLUMNS,
+  resultsCsv,
+  toCsv,
+  type ResultRow,
+} from './results-csv';
 
 describe('CSV injection neutralisation', () => {
-  it.each(['=1+2', '+1', '-1', '@SUM(A1)', '\tx', '\rx', '=HYPERLINK("http://evil")'])('prefixes %j with a quote and quotes the cell', (value) => {
-    expect(neutraliseCell(value)).toBe(`'${value}`);
-    const line = toCsv(['v'], [[value]], { bom: false }).split('\r\n')[1];
-    expect(line?.startsWith(`"'`)).toBe(true);
-  });
+  it.each(['=1+2', '+1', '-1', '@SUM(A1)', '\tx', '\rx', '=HYPERLINK("http://evil")'])(
+    'prefixes %j with a quote and quotes the cell',
+    (value) => {
+      expect(neutraliseCell(value)).toBe(`'${value}`);
+      const line = toCsv(['v'], [[value]], { bom: false }).split('\r\n')[1];
+      expect(line?.startsWith(`"'`)).toBe(true);
+    },
+  );
 
   it.each(['plain', '1', "'quoted", 'a=b', ' =x', ''])('leaves %j alone', (value) => {
     expect(neutraliseCell(value)).toBe(value);
   });
 
   it('round-trips values that already start with quotes before a dangerous character', () => {
-    for (const value of ["'=x", "''+1", '=x', "'plain"]) expect(restoreCell(neutraliseCell(value))).toBe(value);
+    for (const value of ["'=x", "''+1", '=x', "'plain"])
+      expect(restoreCell(neutraliseCell(value))).toBe(value);
   });
 
   it('neutralises header names too', () => {
@@ -22,15 +34,37 @@ describe('CSV injection neutralisation', () => {
   });
 
   it('quotes commas, quotes, line breaks and edge spaces; starts with a BOM unless told not to', () => {
-    expect(toCsv(['a'], [['x,y'], ['say "hi"'], ['two\nlines'], [' pad']])).toBe('\uFEFFa\r\n"x,y"\r\n"say ""hi"""\r\n"two\nlines"\r\n" pad"\r\n');
+    expect(toCsv(['a'], [['x,y'], ['say "hi"'], ['two\nlines'], [' pad']])).toBe(
+      '\uFEFFa\r\n"x,y"\r\n"say ""hi"""\r\n"two\nlines"\r\n" pad"\r\n',
+    );
   });
 });
 
 const columns = ['email', 'name', '=formula', 'status'];
 const rows: ResultRow[] = [
-  { values: { email: 'ada@example.com', name: 'Ada, "the first"', '=formula': '=1+1', status: 'vip' }, status: 'queued', messageId: 'eml_1', requestId: 'req_1', idempotencyKey: 'job:j:chunk:0:try:1' },
-  { values: { email: 'bob@example.com', name: '-Bob\nline two', '=formula': '@x', status: '' }, status: 'failed', errorCode: 'validation_error', errorMessage: '+ bad address', requestId: 'req_1', idempotencyKey: 'job:j:chunk:0:try:1' },
-  { values: { email: 'carol@example.com', name: 'Carol', '=formula': '', status: 'x' }, status: 'failed', errorCode: 'service_unavailable', errorMessage: 'Try later', requestId: null, idempotencyKey: 'job:j:chunk:1:try:1' },
+  {
+    values: { email: 'ada@example.com', name: 'Ada, "the first"', '=formula': '=1+1', status: 'vip' },
+    status: 'queued',
+    messageId: 'eml_1',
+    requestId: 'req_1',
+    idempotencyKey: 'job:j:chunk:0:try:1',
+  },
+  {
+    values: { email: 'bob@example.com', name: '-Bob\nline two', '=formula': '@x', status: '' },
+    status: 'failed',
+    errorCode: 'validation_error',
+    errorMessage: '+ bad address',
+    requestId: 'req_1',
+    idempotencyKey: 'job:j:chunk:0:try:1',
+  },
+  {
+    values: { email: 'carol@example.com', name: 'Carol', '=formula': '', status: 'x' },
+    status: 'failed',
+    errorCode: 'service_unavailable',
+    errorMessage: 'Try later',
+    requestId: null,
+    idempotencyKey: 'job:j:chunk:1:try:1',
+  },
   { values: { email: 'dan@example.com', name: 'Dan', '=formula': '', status: '' }, status: 'pending' },
 ];
 
@@ -38,9 +72,26 @@ describe('resultsCsv', () => {
   it('has the input columns then the result columns, every cell neutralised', () => {
     const text = resultsCsv(columns, rows);
     const parsed = parseCsv(text);
-    expect(parsed.columns).toEqual(['email', 'name', "'=formula", 'status', 'status_2', 'message_id', 'error_code', 'error_message', 'request_id', 'idempotency_key']);
-    expect(parsed.rows[1]?.values).toMatchObject({ name: "'-Bob\nline two", "'=formula": "'@x", status_2: 'failed', error_message: "'+ bad address" });
-    for (const row of parsed.rows) for (const v of Object.values(row.values)) expect(v).not.toMatch(/^[=+\-@\t\r]/);
+    expect(parsed.columns).toEqual([
+      'email',
+      'name',
+      "'=formula",
+      'status',
+      'status_2',
+      'message_id',
+      'error_code',
+      'error_message',
+      'request_id',
+      'idempotency_key',
+    ]);
+    expect(parsed.rows[1]?.values).toMatchObject({
+      name: "'-Bob\nline two",
+      "'=formula": "'@x",
+      status_2: 'failed',
+      error_message: "'+ bad address",
+    });
+    for (const row of parsed.rows)
+      for (const v of Object.values(row.values)) expect(v).not.toMatch(/^[=+\-@\t\r]/);
   });
 });
 

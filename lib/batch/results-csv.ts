@@ -3,7 +3,14 @@ import { parseCsv, type CsvRow, type ParsedCsv } from './csv';
 // The results CSV: the input columns plus what happened to each row. Opened in spreadsheets, so
 // every cell (header names and input values included) is neutralised against formula injection.
 
-export const RESULT_COLUMNS = ['status', 'message_id', 'error_code', 'error_message', 'request_id', 'idempotency_key'] as const;
+export const RESULT_COLUMNS = [
+  'status',
+  'message_id',
+  'error_code',
+  'error_message',
+  'request_id',
+  'idempotency_key',
+] as const;
 
 export type ResultRow = {
   values: Readonly<Record<string, string>>;
@@ -43,8 +50,12 @@ export function csvLine(cells: readonly string[]): string {
  * A CSV document (RFC 4180, CRLF) with every cell neutralised. The UTF-8 BOM is on by default:
  * without it Excel reads accented names as Windows-1252.
  */
-export function toCsv(header: readonly string[], rows: Iterable<readonly string[]>, options: { bom?: boolean } = {}): string {
-  let out = (options.bom ?? true ? '\uFEFF' : '') + csvLine(header);
+export function toCsv(
+  header: readonly string[],
+  rows: Iterable<readonly string[]>,
+  options: { bom?: boolean } = {},
+): string {
+  let out = ((options.bom ?? true) ? '\uFEFF' : '') + csvLine(header);
   for (const row of rows) out += csvLine(row);
   return out;
 }
@@ -55,12 +66,23 @@ export function resultsCsvHeader(columns: readonly string[]): string[] {
 
 export function resultsCsvCells(columns: readonly string[], row: ResultRow): string[] {
   const cells = columns.map((c) => row.values[c] ?? '');
-  cells.push(row.status, row.messageId ?? '', row.errorCode ?? '', row.errorMessage ?? '', row.requestId ?? '', row.idempotencyKey ?? '');
+  cells.push(
+    row.status,
+    row.messageId ?? '',
+    row.errorCode ?? '',
+    row.errorMessage ?? '',
+    row.requestId ?? '',
+    row.idempotencyKey ?? '',
+  );
   return cells;
 }
 
 /** The whole results CSV. A route handler streaming 100,000 rows can use csvLine + resultsCsvCells instead. */
-export function resultsCsv(columns: readonly string[], rows: Iterable<ResultRow>, options: { bom?: boolean } = {}): string {
+export function resultsCsv(
+  columns: readonly string[],
+  rows: Iterable<ResultRow>,
+  options: { bom?: boolean } = {},
+): string {
   const cells = function* () {
     for (const row of rows) yield resultsCsvCells(columns, row);
   };
@@ -84,8 +106,13 @@ export function parseResultsCsv(text: string): ParsedResultsCsv {
   const parsed = parseCsv(text, { delimiter: ',' });
   const n = parsed.columns.length - RESULT_COLUMNS.length;
   // parseCsv renames a repeated name (an input column called `status` makes ours `status_2`).
-  const isResults = n >= 0 && RESULT_COLUMNS.every((name, i) => new RegExp(`^${name}(_\\d+)?$`).test(parsed.columns[n + i]!));
-  if (!isResults) return { ok: false, message: `Not a results CSV: its last columns should be ${RESULT_COLUMNS.join(', ')}` };
+  const isResults =
+    n >= 0 && RESULT_COLUMNS.every((name, i) => new RegExp(`^${name}(_\\d+)?$`).test(parsed.columns[n + i]!));
+  if (!isResults)
+    return {
+      ok: false,
+      message: `Not a results CSV: its last columns should be ${RESULT_COLUMNS.join(', ')}`,
+    };
 
   const raw = parsed.columns.slice(0, n);
   const columns = raw.map(restoreCell);
@@ -94,12 +121,21 @@ export function parseResultsCsv(text: string): ParsedResultsCsv {
   const counts: Record<string, number> = {};
   const rows: (CsvRow & { status: string; errorCode: string })[] = [];
   for (const row of parsed.rows) {
-    const values: Record<string, string> = Object.fromEntries(raw.map((name, i) => [columns[i]!, restoreCell(row.values[name] ?? '')]));
+    const values: Record<string, string> = Object.fromEntries(
+      raw.map((name, i) => [columns[i]!, restoreCell(row.values[name] ?? '')]),
+    );
     const status = restoreCell(row.values[statusColumn] ?? '').trim();
     counts[status] = (counts[status] ?? 0) + 1;
-    rows.push({ line: row.line, values, status, errorCode: restoreCell(row.values[errorCodeColumn] ?? '').trim() });
+    rows.push({
+      line: row.line,
+      values,
+      status,
+      errorCode: restoreCell(row.values[errorCodeColumn] ?? '').trim(),
+    });
   }
-  const failedRows = rows.filter((r) => r.status === 'failed').map((r): CsvRow => ({ line: r.line, values: r.values }));
+  const failedRows = rows
+    .filter((r) => r.status === 'failed')
+    .map((r): CsvRow => ({ line: r.line, values: r.values }));
   const failedLines = new Set(failedRows.map((r) => r.line));
   const problems = parsed.problems.filter((p) => failedLines.has(p.line));
   return {

@@ -1,10 +1,28 @@
 import { z } from 'zod';
-import { base64Length, MAX_BCC, MAX_CC, MAX_EMAIL, MAX_HEADER_VALUE, MAX_NAME, MAX_RECIPIENTS, MAX_SUBJECT, MESSAGE_LIMIT_BYTES } from '@/lib/schemas/limits';
+import {
+  base64Length,
+  MAX_BCC,
+  MAX_CC,
+  MAX_EMAIL,
+  MAX_HEADER_VALUE,
+  MAX_NAME,
+  MAX_RECIPIENTS,
+  MAX_SUBJECT,
+  MESSAGE_LIMIT_BYTES,
+} from '@/lib/schemas/limits';
 import { messageSchema } from '@/lib/schemas/message';
 import type { MappedField } from './mapping';
 import { mergeCompiled, readSource, type CompiledSpec, type TemplateField } from './merge';
 import { parseRecipientList, type RecipientEntry } from './recipients';
-import { addMetrics, copyMetrics, escapeHtml, measurePlan, measureValue, newTextMetrics, type TextMetrics } from './template';
+import {
+  addMetrics,
+  copyMetrics,
+  escapeHtml,
+  measurePlan,
+  measureValue,
+  newTextMetrics,
+  type TextMetrics,
+} from './template';
 
 // messageSchema.safeParse costs ~6 µs a message, several times papaparse's parse of the row, and
 // building each message and its wire JSON costs as much again. So preflight first asks this
@@ -78,25 +96,47 @@ export function compileRowCheck(c: CompiledSpec): RowCheck | null {
   const bccColumn = varies('bcc');
   const fixedCc = c.fixedCc?.entries ?? [];
   const fixedBcc = c.fixedBcc?.entries ?? [];
-  const attachmentBytes = c.attachments.reduce((n, a) => n + (a.kind === 'inline' ? a.content.length : base64Length(a.size)), 0);
+  const attachmentBytes = c.attachments.reduce(
+    (n, a) => n + (a.kind === 'inline' ? a.content.length : base64Length(a.size)),
+    0,
+  );
   const attachmentsJson = c.attachments.length
-    ? ',"attachments":'.length + jsonValueBytes(c.attachments.map((a) => (a.kind === 'inline' ? { filename: a.filename, content: a.content, ...(a.contentType ? { type: a.contentType } : {}) } : { attachment_id: a.attachmentId })))
+    ? ',"attachments":'.length +
+      jsonValueBytes(
+        c.attachments.map((a) =>
+          a.kind === 'inline'
+            ? { filename: a.filename, content: a.content, ...(a.contentType ? { type: a.contentType } : {}) }
+            : { attachment_id: a.attachmentId },
+        ),
+      )
     : 0;
   const fixedFromBytes = addressBytes(probe.from.email, probe.from.name);
   // Fixed header values were checked by the probe; only their size is needed per row.
   const headers = c.headers.map((h) => ({
     nameBytes: jsonStringBytes(h.name) + '"":""'.length,
     column: h.source !== null && 'column' in h.source ? h.source.column : null,
-    fixedBytes: h.source !== null && 'fixed' in h.source && h.source.fixed !== '' ? jsonStringBytes(h.source.fixed) : -1,
+    fixedBytes:
+      h.source !== null && 'fixed' in h.source && h.source.fixed !== ''
+        ? jsonStringBytes(h.source.fixed)
+        : -1,
   }));
   const metrics = { subject: newTextMetrics(), htmlBody: newTextMetrics(), textBody: newTextMetrics() };
   // Each column a template reads is measured once per row, however many tags read it.
-  const plans = TEMPLATE_FIELDS.map((field) => ({ field, html: c[field].mode === 'html', plan: measurePlan(c[field]) }));
-  if (plans.some((p) => !p.plan.constant.exact || p.plan.vars.some((v) => v.fallback && !v.fallback.exact))) return null;
+  const plans = TEMPLATE_FIELDS.map((field) => ({
+    field,
+    html: c[field].mode === 'html',
+    plan: measurePlan(c[field]),
+  }));
+  if (plans.some((p) => !p.plan.constant.exact || p.plan.vars.some((v) => v.fallback && !v.fallback.exact)))
+    return null;
   const slotColumns = [...new Set(plans.flatMap((p) => p.plan.vars.map((v) => v.column)))];
   const slotOf = new Map(slotColumns.map((column, i) => [column, i]));
-  const inHtml = slotColumns.map((column) => plans.some((p) => p.html && p.plan.vars.some((v) => v.column === column)));
-  const slotVars = plans.map((p) => p.plan.vars.map((v) => ({ slot: slotOf.get(v.column)!, column: v.column, fallback: v.fallback })));
+  const inHtml = slotColumns.map((column) =>
+    plans.some((p) => p.html && p.plan.vars.some((v) => v.column === column)),
+  );
+  const slotVars = plans.map((p) =>
+    p.plan.vars.map((v) => ({ slot: slotOf.get(v.column)!, column: v.column, fallback: v.fallback })),
+  );
   const textMetrics = slotColumns.map(() => newTextMetrics());
   const escapedMetrics = slotColumns.map(() => newTextMetrics());
   const htmlMetrics: TextMetrics[] = textMetrics.slice();
@@ -134,7 +174,8 @@ export function compileRowCheck(c: CompiledSpec): RowCheck | null {
           if (list === null) return false;
           bcc = list;
         }
-        if (cc.length > MAX_CC || bcc.length > MAX_BCC || 1 + cc.length + bcc.length > MAX_RECIPIENTS) return false;
+        if (cc.length > MAX_CC || bcc.length > MAX_BCC || 1 + cc.length + bcc.length > MAX_RECIPIENTS)
+          return false;
       }
 
       // {} around the members, a comma between each two; from, to, subject and html_body always.
@@ -223,7 +264,9 @@ function recipientsOf(cell: string): RecipientEntry[] | null {
 /** JSON of toSendPayload's address(): trimmed email, and the trimmed name when there is one. */
 function addressBytes(email: string, name: string): number {
   const n = name.trim();
-  return '{"email":""}'.length + jsonStringBytes(email.trim()) + (n ? ',"name":""'.length + jsonStringBytes(n) : 0);
+  return (
+    '{"email":""}'.length + jsonStringBytes(email.trim()) + (n ? ',"name":""'.length + jsonStringBytes(n) : 0)
+  );
 }
 
 function listBytes(list: readonly RecipientEntry[]): number {
@@ -234,7 +277,8 @@ function listBytes(list: readonly RecipientEntry[]): number {
 
 export function jsonValueBytes(value: unknown): number {
   if (typeof value === 'string') return jsonStringBytes(value) + 2;
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return JSON.stringify(value).length;
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null)
+    return JSON.stringify(value).length;
   if (Array.isArray(value)) {
     let bytes = 2 + Math.max(0, value.length - 1);
     for (const v of value) bytes += v === undefined ? 4 : jsonValueBytes(v);

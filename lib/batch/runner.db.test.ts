@@ -71,7 +71,14 @@ async function startRunner(workers = 4): Promise<BatchRunner> {
 }
 
 const job = (tag: string, count: number, special: Record<number, string> = {}) =>
-  createJob({ name: tag, profile: PROFILE, user, columns: ['email', 'name'], rows: fixtureRows(tag, count, special), spec: { tag } });
+  createJob({
+    name: tag,
+    profile: PROFILE,
+    user,
+    columns: ['email', 'name'],
+    rows: fixtureRows(tag, count, special),
+    spec: { tag },
+  });
 
 const db = () => getDatabase().db;
 
@@ -93,7 +100,14 @@ describe(`batch runner against the sandbox (${testEngine()})`, () => {
     const progress = await waitForJob(jobId);
 
     expect(progress.job.status).toBe('done');
-    expect(progress.rows).toMatchObject({ total: 250, queued: 247, failed: 3, pending: 0, sending: 0, cancelled: 0 });
+    expect(progress.rows).toMatchObject({
+      total: 250,
+      queued: 247,
+      failed: 3,
+      pending: 0,
+      sending: 0,
+      cancelled: 0,
+    });
     expect(progress.chunks).toMatchObject({ total: 3, done: 3 });
 
     const rows = await storedRows(jobId);
@@ -113,13 +127,18 @@ describe(`batch runner against the sandbox (${testEngine()})`, () => {
         expect(row.status, `row ${i}`).toBe('queued');
         expect(row.request_id).toMatch(/^req_/);
         // Exactly once, and the id the row holds is the message the sandbox stored.
-        expect(outbox.get(`${tag} row ${i}`)).toEqual({ count: 1, ids: [row.message_id], keys: [row.idempotency_key] });
+        expect(outbox.get(`${tag} row ${i}`)).toEqual({
+          count: 1,
+          ids: [row.message_id],
+          keys: [row.idempotency_key],
+        });
       }
     }
     expect(outbox.size).toBe(247);
 
     const attempts = await attemptsOf(jobId);
-    const byKey = (n: number) => attempts.filter((a) => a.idempotency_key === chunkIdempotencyKey(jobId, n, 1));
+    const byKey = (n: number) =>
+      attempts.filter((a) => a.idempotency_key === chunkIdempotencyKey(jobId, n, 1));
     expect(byKey(0).map((a) => a.status)).toEqual([200]);
     expect(byKey(1).map((a) => a.status)).toEqual([200]);
     // The flaky row's chunk: one 503 for the whole request, then the same key again, delivered once.
@@ -155,7 +174,11 @@ describe(`batch runner against the sandbox (${testEngine()})`, () => {
     const exported = [];
     for await (const row of exportRows(jobId, 64)) exported.push(row);
     expect(exported.map((r) => r.rowNo)).toEqual(Array.from({ length: 250 }, (_, i) => i + 1));
-    expect(exported[6]).toMatchObject({ status: 'failed', errorCode: 'insufficient_credits', input: { name: 'Row 7' } });
+    expect(exported[6]).toMatchObject({
+      status: 'failed',
+      errorCode: 'insufficient_credits',
+      input: { name: 'Row 7' },
+    });
     const listed = await listJobs();
     expect(listed.find((j) => j.id === jobId)?.rows).toMatchObject({ queued: 247, failed: 3 });
   });
@@ -167,7 +190,11 @@ describe(`batch runner against the sandbox (${testEngine()})`, () => {
     if (!result.ok) return;
     expect(result.data).toMatchObject({ try: 2, retriedRows: 2, chunks: 1, reopenedChunks: 0 });
     expect(result.data.needsChange).toEqual([
-      expect.objectContaining({ code: 'validation_error', count: 1, rows: [expect.objectContaining({ rowNo: 200, csvLine: 201 })] }),
+      expect.objectContaining({
+        code: 'validation_error',
+        count: 1,
+        rows: [expect.objectContaining({ rowNo: 200, csvLine: 201 })],
+      }),
     ]);
     expect(result.data.needsChange[0]?.action).toMatch(/Correct the listed fields/);
 
@@ -180,11 +207,19 @@ describe(`batch runner against the sandbox (${testEngine()})`, () => {
     expect(attempts.map((a) => a.idempotency_key)).toEqual([chunkIdempotencyKey(jobId, 0, 2)]);
     expect(attempts[0]!.message_count).toBe(2);
     expect(attempts[0]!.recipients.sort()).toEqual(
-      ['fail+insufficient_credits+row-7+scn@example.com', 'fail+insufficient_credits+row-120+scn@example.com'].sort(),
+      [
+        'fail+insufficient_credits+row-7+scn@example.com',
+        'fail+insufficient_credits+row-120+scn@example.com',
+      ].sort(),
     );
     const rows = await storedRows(jobId);
     for (const i of [7, 120]) {
-      expect(rows.get(i)).toMatchObject({ status: 'failed', error_code: 'insufficient_credits', try: 2, idempotency_key: chunkIdempotencyKey(jobId, 0, 2) });
+      expect(rows.get(i)).toMatchObject({
+        status: 'failed',
+        error_code: 'insufficient_credits',
+        try: 2,
+        idempotency_key: chunkIdempotencyKey(jobId, 0, 2),
+      });
     }
     expect(rows.get(200)).toMatchObject({ status: 'failed', error_code: 'validation_error', try: 1 });
     const outbox = await outboxBySubject(tag);
@@ -195,13 +230,19 @@ describe(`batch runner against the sandbox (${testEngine()})`, () => {
 
   it('fails a chunk as a whole for a non-retryable whole-request error, with 422 field errors on the right rows', async () => {
     const credits = await job('w402', 3, { 1: 'fail+402', 2: 'fail+402', 3: 'fail+402' });
-    const invalid = await job('w422', 3, { 1: 'fail+validation_error', 2: 'fail+validation_error', 3: 'fail+validation_error' });
+    const invalid = await job('w422', 3, {
+      1: 'fail+validation_error',
+      2: 'fail+validation_error',
+      3: 'fail+validation_error',
+    });
     await startRunner();
     await waitForJob(credits.jobId);
     await waitForJob(invalid.jobId);
 
     const a = await storedRows(credits.jobId);
-    expect([...a.values()].map((r) => [r.status, r.error_code])).toEqual(Array(3).fill(['failed', 'insufficient_credits']));
+    expect([...a.values()].map((r) => [r.status, r.error_code])).toEqual(
+      Array(3).fill(['failed', 'insufficient_credits']),
+    );
     const b = await storedRows(invalid.jobId);
     for (const [i, r] of b) {
       expect(r).toMatchObject({ status: 'failed', error_code: 'validation_error' });
@@ -263,18 +304,25 @@ describe(`batch runner against the sandbox (${testEngine()})`, () => {
   it('re-sends a chunk whose worker died under its SAME key: Sendmux replays, nothing is delivered twice', async () => {
     const { jobId: id } = await job('lease', 200);
     // A "dead" worker sent chunk 0 (Sendmux stored it) and died before recording the results.
-    const [c0] = await queryRows<{ row_nos: number[] }>(db(), sql`SELECT row_nos FROM batch_chunks WHERE job_id = ${id} AND chunk_no = 0`);
-    const messages = fixtureRows('lease', 200).slice(0, 100).map((r) => r.message);
+    const [c0] = await queryRows<{ row_nos: number[] }>(
+      db(),
+      sql`SELECT row_nos FROM batch_chunks WHERE job_id = ${id} AND chunk_no = 0`,
+    );
+    const messages = fixtureRows('lease', 200)
+      .slice(0, 100)
+      .map((r) => r.message);
     expect(c0!.row_nos).toHaveLength(100);
     const first = await sendBatch(PROFILE, messages, {
       idempotencyKey: chunkIdempotencyKey(id, 0, 1),
       context: { source: 'batch', jobId: id, chunkNo: 0 },
     });
     expect(first.ok).toBe(true);
-    await db().execute(sql`UPDATE batch_chunks SET status = 'sending', lease_owner = 'dead:1:aaaaaa', sends = 1,
+    await db()
+      .execute(sql`UPDATE batch_chunks SET status = 'sending', lease_owner = 'dead:1:aaaaaa', sends = 1,
       lease_expires_at = now() - interval '1 minute' WHERE job_id = ${id} AND chunk_no = 0`);
     // Chunk 1 is held by a live worker elsewhere (only possible on PostgreSQL).
-    await db().execute(sql`UPDATE batch_chunks SET status = 'sending', lease_owner = 'alive:2:bbbbbb', sends = 1,
+    await db()
+      .execute(sql`UPDATE batch_chunks SET status = 'sending', lease_owner = 'alive:2:bbbbbb', sends = 1,
       lease_expires_at = now() + interval '1 hour' WHERE job_id = ${id} AND chunk_no = 1`);
 
     const r = await startRunner();
@@ -288,7 +336,9 @@ describe(`batch runner against the sandbox (${testEngine()})`, () => {
       // A live lease is never stolen.
       expect(held).toEqual({ status: 'sending', lease_owner: 'alive:2:bbbbbb' });
       expect(p.job.status).toBe('running');
-      await db().execute(sql`UPDATE batch_chunks SET lease_expires_at = now() - interval '1 second' WHERE job_id = ${id} AND chunk_no = 1`);
+      await db().execute(
+        sql`UPDATE batch_chunks SET lease_expires_at = now() - interval '1 second' WHERE job_id = ${id} AND chunk_no = 1`,
+      );
     }
     // On PGlite (one process per data dir) every lease left at start-up is reclaimed at once.
     const done = await waitForJob(id);
@@ -315,8 +365,17 @@ describe(`batch runner against the sandbox (${testEngine()})`, () => {
 
 describe(`manual batch (${testEngine()})`, () => {
   it('sends up to 100 messages in one request and answers per index; the same key replays', async () => {
-    const messages = [fixtureMessage('man', 1), fixtureMessage('man', 2, 'fail+insufficient_credits+man@example.com'), fixtureMessage('man', 3)];
-    const first = await sendManualBatch({ profile: PROFILE, user, messages, idempotencyKey: 'manual-test-1' });
+    const messages = [
+      fixtureMessage('man', 1),
+      fixtureMessage('man', 2, 'fail+insufficient_credits+man@example.com'),
+      fixtureMessage('man', 3),
+    ];
+    const first = await sendManualBatch({
+      profile: PROFILE,
+      user,
+      messages,
+      idempotencyKey: 'manual-test-1',
+    });
     expect(first).toMatchObject({ ok: true, summary: { total: 3, queued: 2, failed: 1 } });
     if (!first.ok) return;
     expect(first.results.map((r) => [r.index, r.ok])).toEqual([
@@ -324,18 +383,41 @@ describe(`manual batch (${testEngine()})`, () => {
       [1, false],
       [2, true],
     ]);
-    expect(first.results[1]).toMatchObject({ ok: false, error: { code: 'insufficient_credits', title: 'Not enough credits' } });
-    const again = await sendManualBatch({ profile: PROFILE, user, messages, idempotencyKey: 'manual-test-1' });
-    expect(again.ok && again.results.map((r) => (r.ok ? r.messageId : null))).toEqual(first.results.map((r) => (r.ok ? r.messageId : null)));
+    expect(first.results[1]).toMatchObject({
+      ok: false,
+      error: { code: 'insufficient_credits', title: 'Not enough credits' },
+    });
+    const again = await sendManualBatch({
+      profile: PROFILE,
+      user,
+      messages,
+      idempotencyKey: 'manual-test-1',
+    });
+    expect(again.ok && again.results.map((r) => (r.ok ? r.messageId : null))).toEqual(
+      first.results.map((r) => (r.ok ? r.messageId : null)),
+    );
     expect([...(await outboxBySubject('man')).values()].map((e) => e.count)).toEqual([1, 1]);
-    const [logged] = await queryRows<{ n: number }>(db(), sql`SELECT count(*)::int AS n FROM api_requests WHERE idempotency_key = 'manual-test-1' AND source = 'manual_batch'`);
+    const [logged] = await queryRows<{ n: number }>(
+      db(),
+      sql`SELECT count(*)::int AS n FROM api_requests WHERE idempotency_key = 'manual-test-1' AND source = 'manual_batch'`,
+    );
     expect(logged?.n).toBe(2);
   });
 
   it('puts a whole-request 422 onto the messages its field errors name', async () => {
-    const messages = [1, 2].map((i) => fixtureMessage('man422', i, `fail+validation_error+m${i}@example.com`));
-    const result = await sendManualBatch({ profile: PROFILE, user, messages, idempotencyKey: 'manual-test-2' });
+    const messages = [1, 2].map((i) =>
+      fixtureMessage('man422', i, `fail+validation_error+m${i}@example.com`),
+    );
+    const result = await sendManualBatch({
+      profile: PROFILE,
+      user,
+      messages,
+      idempotencyKey: 'manual-test-2',
+    });
     expect(result).toMatchObject({ ok: false, error: { code: 'validation_error', retryable: false } });
-    expect(result.results.map((r) => (r.ok ? null : r.error.fields.map((f) => f.field)))).toEqual([['to.email'], ['to.email']]);
+    expect(result.results.map((r) => (r.ok ? null : r.error.fields.map((f) => f.field)))).toEqual([
+      ['to.email'],
+      ['to.email'],
+    ]);
   });
 });

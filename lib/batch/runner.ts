@@ -45,7 +45,9 @@ export type BatchRunnerOptions = {
 };
 
 const log = (message: string, err?: unknown) =>
-  console.error(`[sendmux-console] batch: ${message}${err === undefined ? '' : `: ${err instanceof Error ? err.message : String(err)}`}`);
+  console.error(
+    `[sendmux-console] batch: ${message}${err === undefined ? '' : `: ${err instanceof Error ? err.message : String(err)}`}`,
+  );
 
 const unrefSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -95,7 +97,8 @@ export class BatchRunner {
     const handle = await getDbHandle();
     if (handle.kind === 'pglite') {
       const n = await reclaimAllLeases(handle.db);
-      if (n > 0) log(`re-queued ${n} chunk(s) left sending by a previous run; they are re-sent under their same keys`);
+      if (n > 0)
+        log(`re-queued ${n} chunk(s) left sending by a previous run; they are re-sent under their same keys`);
     }
     await this.housekeep(true);
     this.unsubscribe = onBatchWake(() => this.wake());
@@ -218,7 +221,13 @@ export class BatchRunner {
       try {
         result = await sendBatch(chunk.profile, chunk.messages, {
           idempotencyKey: chunk.idempotencyKey,
-          context: { source: 'batch', userId: chunk.createdBy, userEmail: chunk.createdByEmail, jobId: chunk.jobId, chunkNo: chunk.chunkNo },
+          context: {
+            source: 'batch',
+            userId: chunk.createdBy,
+            userEmail: chunk.createdByEmail,
+            jobId: chunk.jobId,
+            chunkNo: chunk.chunkNo,
+          },
           // Whole-request retries are the runner's: they go back through the pacer and count towards the chunk's cap.
           maxAttempts: 1,
         });
@@ -229,7 +238,10 @@ export class BatchRunner {
 
       if (result.ok) {
         const outcomes = rowsFromBatch(chunk.rowNos, result.data, result.requestId);
-        const mine = await completeChunk(db, chunk, this.workerId, 'done', outcomes, { errorCode: null, requestId: result.requestId ?? null });
+        const mine = await completeChunk(db, chunk, this.workerId, 'done', outcomes, {
+          errorCode: null,
+          requestId: result.requestId ?? null,
+        });
         const queued = outcomes.filter((o) => o.status === 'queued').length;
         return this.emit(chunk, mine ? 'done' : 'lost', { queued, failed: outcomes.length - queued });
       }
@@ -239,7 +251,10 @@ export class BatchRunner {
       if (decision.kind === 'fail') {
         const outcomes = rowsFromWholeFailure(chunk.rowNos, result.error, result.requestId, decision.note);
         const mine = await completeChunk(db, chunk, this.workerId, 'failed', outcomes, last);
-        return this.emit(chunk, mine ? 'failed' : 'lost', { failed: outcomes.length, errorCode: result.error.code });
+        return this.emit(chunk, mine ? 'failed' : 'lost', {
+          failed: outcomes.length,
+          errorCode: result.error.code,
+        });
       }
       const jobStatus = await releaseForRetry(db, chunk, this.workerId, decision.delayMs, last);
       if (jobStatus === 'cancelled') await cancelPendingChunks(db, chunk.jobId);
@@ -265,7 +280,11 @@ function thrownResult(err: unknown): SendmuxResult<BatchOutcome> {
   }
   return {
     ...base,
-    error: { code: 'unknown_error', message: `The console could not send this chunk: ${err instanceof Error ? err.message : String(err)}`, retryable: true },
+    error: {
+      code: 'unknown_error',
+      message: `The console could not send this chunk: ${err instanceof Error ? err.message : String(err)}`,
+      retryable: true,
+    },
   };
 }
 

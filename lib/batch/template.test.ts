@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { bindTemplate, compileTemplate, escapeHtml, measureBound, newTextMetrics, renderBound, renderTemplate, resolveColumn, templateVariables } from './template';
+import {
+  bindTemplate,
+  compileTemplate,
+  escapeHtml,
+  measureBound,
+  newTextMetrics,
+  renderBound,
+  renderTemplate,
+  resolveColumn,
+  templateVariables,
+} from './template';
 
 const row = { name: 'Ada', City: 'London', empty: '', spaces: '   ', html: `<b>"Tom" & 'Jerry'</b>` };
-const text = (template: string, values: Record<string, string> = row) => renderTemplate(template, values, { mode: 'text' });
-const html = (template: string, values: Record<string, string> = row) => renderTemplate(template, values, { mode: 'html' });
+const text = (template: string, values: Record<string, string> = row) =>
+  renderTemplate(template, values, { mode: 'text' });
+const html = (template: string, values: Record<string, string> = row) =>
+  renderTemplate(template, values, { mode: 'html' });
 
 describe('renderTemplate', () => {
   it('substitutes {{column}} with the trimmed cell, whitespace inside braces allowed', () => {
@@ -45,7 +57,9 @@ describe('renderTemplate', () => {
   });
 
   it('escapes values in HTML (& < > " \') but not in text, and never escapes the template or fallbacks', () => {
-    expect(html('<p>{{html}}</p>').text).toBe('<p>&lt;b&gt;&quot;Tom&quot; &amp; &#39;Jerry&#39;&lt;/b&gt;</p>');
+    expect(html('<p>{{html}}</p>').text).toBe(
+      '<p>&lt;b&gt;&quot;Tom&quot; &amp; &#39;Jerry&#39;&lt;/b&gt;</p>',
+    );
     expect(text('{{html}}').text).toBe(`<b>"Tom" & 'Jerry'</b>`);
     expect(html('<p>{{empty|<i>you</i> & me}}</p>').text).toBe('<p><i>you</i> & me</p>');
   });
@@ -94,7 +108,12 @@ describe('templateVariables', () => {
 describe('compiled templates', () => {
   it('compiles once into text and tag parts', () => {
     const c = compileTemplate('a{{x}}b{{y|z}}');
-    expect(c.parts).toEqual(['a', { name: 'x', fallback: null, start: 1, end: 6 }, 'b', { name: 'y', fallback: 'z', start: 7, end: 14 }]);
+    expect(c.parts).toEqual([
+      'a',
+      { name: 'x', fallback: null, start: 1, end: 6 },
+      'b',
+      { name: 'y', fallback: 'z', start: 7, end: 14 },
+    ]);
   });
 
   it('measures exactly what it renders: length, JSON bytes, line breaks, blankness', () => {

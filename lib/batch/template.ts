@@ -50,11 +50,29 @@ export type BoundTemplate = {
  * whether it has any non-whitespace. `exact` is false when a surrogate pair might straddle two
  * parts, the one case where the sum of the parts' JSON bytes can differ from the whole's.
  */
-export type TextMetrics = { length: number; jsonBytes: number; lineBreakOrNul: boolean; nonBlank: boolean; exact: boolean };
+export type TextMetrics = {
+  length: number;
+  jsonBytes: number;
+  lineBreakOrNul: boolean;
+  nonBlank: boolean;
+  exact: boolean;
+};
 
-export const newTextMetrics = (): TextMetrics => ({ length: 0, jsonBytes: 0, lineBreakOrNul: false, nonBlank: false, exact: true });
+export const newTextMetrics = (): TextMetrics => ({
+  length: 0,
+  jsonBytes: 0,
+  lineBreakOrNul: false,
+  nonBlank: false,
+  exact: true,
+});
 
-export type TemplateRender = { text: string; used: string[]; unknown: string[]; empty: string[]; issues: TemplateIssue[] };
+export type TemplateRender = {
+  text: string;
+  used: string[];
+  unknown: string[];
+  empty: string[];
+  issues: TemplateIssue[];
+};
 
 const NO_NAMES: readonly string[] = Object.freeze([]);
 
@@ -77,7 +95,11 @@ export function compileTemplate(source: string): CompiledTemplate {
     const lineEnd = nextLineBreak(source, open + 2);
     const reopen = source.indexOf('{{', open + 2);
     if (close === -1 || close > lineEnd || (reopen !== -1 && reopen < close)) {
-      issues.push({ kind: 'unclosed', start: open, message: `“{{” at character ${open + 1} has no closing “}}” on its line; it is sent as written` });
+      issues.push({
+        kind: 'unclosed',
+        start: open,
+        message: `“{{” at character ${open + 1} has no closing “}}” on its line; it is sent as written`,
+      });
       text += '{{';
       pos = open + 2;
       continue;
@@ -87,14 +109,23 @@ export function compileTemplate(source: string): CompiledTemplate {
     const name = (bar === -1 ? inner : inner.slice(0, bar)).trim();
     const end = close + 2;
     if (name === '') {
-      issues.push({ kind: 'empty_name', start: open, message: `“${source.slice(open, end)}” names no column; it is sent as written` });
+      issues.push({
+        kind: 'empty_name',
+        start: open,
+        message: `“${source.slice(open, end)}” names no column; it is sent as written`,
+      });
       text += source.slice(open, end);
       pos = end;
       continue;
     }
     if (text) parts.push(text);
     text = '';
-    const tag: TemplateTag = { name, fallback: bar === -1 ? null : inner.slice(bar + 1).trim(), start: open, end };
+    const tag: TemplateTag = {
+      name,
+      fallback: bar === -1 ? null : inner.slice(bar + 1).trim(),
+      start: open,
+      end,
+    };
     parts.push(tag);
     tags.push(tag);
     pos = end;
@@ -113,7 +144,11 @@ export function resolveColumn(name: string, columns: readonly string[]): string 
 }
 
 /** Resolves every tag against the columns once, so that rendering a row is a plain loop. */
-export function bindTemplate(template: string | CompiledTemplate, columns: readonly string[], mode: TemplateMode): BoundTemplate {
+export function bindTemplate(
+  template: string | CompiledTemplate,
+  columns: readonly string[],
+  mode: TemplateMode,
+): BoundTemplate {
   const compiled = typeof template === 'string' ? compileTemplate(template) : template;
   const used: string[] = [];
   const unknown: string[] = [];
@@ -123,9 +158,15 @@ export function bindTemplate(template: string | CompiledTemplate, columns: reado
     const column = resolveColumn(p.name, columns);
     if (column === null) {
       if (!unknown.includes(p.name)) unknown.push(p.name);
-      if (p.fallback === null && !unknownWithoutFallback.includes(p.name)) unknownWithoutFallback.push(p.name);
+      if (p.fallback === null && !unknownWithoutFallback.includes(p.name))
+        unknownWithoutFallback.push(p.name);
     } else if (!used.includes(column)) used.push(column);
-    return { name: p.name, column, fallback: p.fallback === null ? null : literal(p.fallback), raw: literal(compiled.source.slice(p.start, p.end)) };
+    return {
+      name: p.name,
+      column,
+      fallback: p.fallback === null ? null : literal(p.fallback),
+      raw: literal(compiled.source.slice(p.start, p.end)),
+    };
   });
   return { mode, parts, used, unknown, unknownWithoutFallback, issues: compiled.issues };
 }
@@ -138,18 +179,29 @@ let lastEmpty: readonly string[] = NO_NAMES;
  * One row through a bound template. `empty` lists the columns whose cell was empty with no
  * fallback (a shared frozen empty array when there are none, to keep 100,000 rows cheap).
  */
-export function renderBound(bound: BoundTemplate, values: Readonly<Record<string, string>>): { text: string; empty: readonly string[] } {
+export function renderBound(
+  bound: BoundTemplate,
+  values: Readonly<Record<string, string>>,
+): { text: string; empty: readonly string[] } {
   const text = walk(bound, values, null);
   return { text, empty: lastEmpty };
 }
 
 /** What renderBound would produce, measured (see TextMetrics) without building it. Returns the empty columns. */
-export function measureBound(bound: BoundTemplate, values: Readonly<Record<string, string>>, metrics: TextMetrics): readonly string[] {
+export function measureBound(
+  bound: BoundTemplate,
+  values: Readonly<Record<string, string>>,
+  metrics: TextMetrics,
+): readonly string[] {
   walk(bound, values, metrics);
   return lastEmpty;
 }
 
-function walk(bound: BoundTemplate, values: Readonly<Record<string, string>>, metrics: TextMetrics | null): string {
+function walk(
+  bound: BoundTemplate,
+  values: Readonly<Record<string, string>>,
+  metrics: TextMetrics | null,
+): string {
   const html = bound.mode === 'html';
   if (metrics) resetMetrics(metrics);
   let text = '';
@@ -236,7 +288,13 @@ export function templateVariables(
 
 const HTML_SPECIAL = /[&<>"']/;
 const HTML_SPECIAL_ALL = /[&<>"']/g;
-const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 export function escapeHtml(value: string): string {
   return HTML_SPECIAL.test(value) ? value.replace(HTML_SPECIAL_ALL, (ch) => HTML_ENTITIES[ch] ?? ch) : value;

@@ -17,7 +17,13 @@ export async function attemptsForKey(idempotencyKey: string, userId: string): Pr
   const rows = await db
     .select()
     .from(tables.apiRequests)
-    .where(and(eq(tables.apiRequests.idempotencyKey, idempotencyKey), eq(tables.apiRequests.userId, userId), eq(tables.apiRequests.path, '/emails/send')))
+    .where(
+      and(
+        eq(tables.apiRequests.idempotencyKey, idempotencyKey),
+        eq(tables.apiRequests.userId, userId),
+        eq(tables.apiRequests.path, '/emails/send'),
+      ),
+    )
     .orderBy(asc(tables.apiRequests.id))
     .limit(50);
   return rows.map((r) => ({

@@ -27,7 +27,10 @@ function openDb(): Promise<IDBDatabase> {
   });
 }
 
-async function withStore<T>(mode: IDBTransactionMode, run: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+async function withStore<T>(
+  mode: IDBTransactionMode,
+  run: (store: IDBObjectStore) => IDBRequest<T>,
+): Promise<T> {
   const db = await openDb();
   try {
     return await new Promise<T>((resolve, reject) => {
@@ -42,11 +45,18 @@ async function withStore<T>(mode: IDBTransactionMode, run: (store: IDBObjectStor
 }
 
 /** Keeps an attachment's bytes (inline base64, or the original file for uploads) for restoring. */
-export async function storeAttachmentContent(userId: string, attachmentId: string, content: string | Blob): Promise<void> {
+export async function storeAttachmentContent(
+  userId: string,
+  attachmentId: string,
+  content: string | Blob,
+): Promise<void> {
   await withStore('readwrite', (s) => s.put(content, fileKey(userId, attachmentId)));
 }
 
-export async function loadAttachmentContent(userId: string, attachmentId: string): Promise<string | Blob | undefined> {
+export async function loadAttachmentContent(
+  userId: string,
+  attachmentId: string,
+): Promise<string | Blob | undefined> {
   return withStore<string | Blob | undefined>('readonly', (s) => s.get(fileKey(userId, attachmentId)));
 }
 
@@ -60,7 +70,10 @@ export function saveDraft(userId: string, draft: Omit<Draft, 'version' | 'savedA
     version: 1,
     savedAt: new Date().toISOString(),
     ...draft,
-    message: { ...draft.message, attachments: draft.message.attachments.map((a) => (a.kind === 'inline' ? { ...a, content: '' } : a)) },
+    message: {
+      ...draft.message,
+      attachments: draft.message.attachments.map((a) => (a.kind === 'inline' ? { ...a, content: '' } : a)),
+    },
   };
   try {
     localStorage.setItem(draftKey(userId), JSON.stringify(light));

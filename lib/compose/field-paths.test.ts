@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { emptyMessage } from '@/lib/schemas/message';
 import { formPathForUpstreamField } from './field-paths';
 
-const message = { ...emptyMessage(), headers: [{ name: 'X-One', value: '1' }, { name: 'X-Campaign', value: 'spring' }] };
+const message = {
+  ...emptyMessage(),
+  headers: [
+    { name: 'X-One', value: '1' },
+    { name: 'X-Campaign', value: 'spring' },
+  ],
+};
 
 describe('upstream field paths onto the form', () => {
   it.each([

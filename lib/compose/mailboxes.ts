@@ -8,7 +8,10 @@ const cache = new Map<string, { at: number; mailboxes: string[] }>();
 export async function mailboxesFor(profile: string, user: { id: string; email: string }): Promise<string[]> {
   const hit = cache.get(profile);
   if (hit && Date.now() - hit.at < TTL_MS) return hit.mailboxes;
-  const result = await getConnection(profile, { context: { source: 'compose', userId: user.id, userEmail: user.email }, maxAttempts: 1 });
+  const result = await getConnection(profile, {
+    context: { source: 'compose', userId: user.id, userEmail: user.email },
+    maxAttempts: 1,
+  });
   if (!result.ok) return hit?.mailboxes ?? [];
   const mailboxes = result.data.mailboxes.map((m) => m.email).filter(Boolean);
   cache.set(profile, { at: Date.now(), mailboxes });

@@ -20,8 +20,24 @@ const full: MessageInput = {
     { name: 'X-Ref', value: '42' },
   ],
   attachments: [
-    { id: 'a1', kind: 'inline', filename: 'notes.txt', contentType: 'text/plain', size: 11, content: Buffer.from('hello world').toString('base64') },
-    { id: 'a2', kind: 'uploaded', filename: 'big.pdf', contentType: 'application/pdf', size: 2_000_000, attachmentId: 'att_abc123', expiresAt: '2026-12-01T00:00:00Z', profile: 'default' },
+    {
+      id: 'a1',
+      kind: 'inline',
+      filename: 'notes.txt',
+      contentType: 'text/plain',
+      size: 11,
+      content: Buffer.from('hello world').toString('base64'),
+    },
+    {
+      id: 'a2',
+      kind: 'uploaded',
+      filename: 'big.pdf',
+      contentType: 'application/pdf',
+      size: 2_000_000,
+      attachmentId: 'att_abc123',
+      expiresAt: '2026-12-01T00:00:00Z',
+      profile: 'default',
+    },
   ],
 };
 
@@ -38,9 +54,18 @@ describe('payload ↔ form', () => {
       reply_to: { email: 'reply@example.com' },
       return_path: 'bounce@example.com',
       custom_headers: { 'X-Campaign': 'spring', 'X-Ref': '42' },
-      attachments: [{ filename: 'notes.txt', content: 'aGVsbG8gd29ybGQ=', type: 'text/plain' }, { attachment_id: 'att_abc123' }],
+      attachments: [
+        { filename: 'notes.txt', content: 'aGVsbG8gd29ybGQ=', type: 'text/plain' },
+        { attachment_id: 'att_abc123' },
+      ],
     });
-    const minimal = toSendPayload({ ...emptyMessage(), from: { email: 'a@b.co', name: '' }, to: { email: 'c@d.co', name: '' }, subject: 's', htmlBody: 'h' });
+    const minimal = toSendPayload({
+      ...emptyMessage(),
+      from: { email: 'a@b.co', name: '' },
+      to: { email: 'c@d.co', name: '' },
+      subject: 's',
+      htmlBody: 'h',
+    });
     expect(Object.keys(minimal)).toEqual(['from', 'to', 'subject', 'html_body']);
   });
 
@@ -59,7 +84,11 @@ describe('payload ↔ form', () => {
   });
 
   it('applies edits made in the JSON to the form', () => {
-    const edited = { ...toSendPayload(full), subject: 'Edited', to: { email: 'zoe@example.com', name: 'Zoe' } };
+    const edited = {
+      ...toSendPayload(full),
+      subject: 'Edited',
+      to: { email: 'zoe@example.com', name: 'Zoe' },
+    };
     const back = fromSendPayload(edited, full);
     expect(back.ok && back.message.subject).toBe('Edited');
     expect(back.ok && back.message.to).toEqual({ email: 'zoe@example.com', name: 'Zoe' });
@@ -67,7 +96,10 @@ describe('payload ↔ form', () => {
 
   it('explains what cannot be applied', () => {
     expect(fromSendPayload('nope')).toEqual({ ok: false, problems: ['The payload must be a JSON object'] });
-    const r = fromSendPayload({ ...toSendPayload(full), idempotency_key: 'k', colour: 'red', to: [{ email: 'a@b.co' }] }, full);
+    const r = fromSendPayload(
+      { ...toSendPayload(full), idempotency_key: 'k', colour: 'red', to: [{ email: 'a@b.co' }] },
+      full,
+    );
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.problems.join('\n')).toMatch(/Idempotency-Key header/);
@@ -77,12 +109,17 @@ describe('payload ↔ form', () => {
   });
 
   it('reports attachments whose content is not in the payload (redacted log bodies) instead of inventing them', () => {
-    const redacted = { ...toSendPayload(full), attachments: [{ filename: 'notes.txt', size_bytes: 11 }, { attachment_id: 'att_unknown' }] };
+    const redacted = {
+      ...toSendPayload(full),
+      attachments: [{ filename: 'notes.txt', size_bytes: 11 }, { attachment_id: 'att_unknown' }],
+    };
     const r = fromSendPayload(redacted);
     expect(r.ok).toBe(true);
     if (r.ok) {
       expect(r.message.attachments).toEqual([]);
-      expect(r.notes.join('\n')).toMatch(/notes.txt: its content is not in this payload; attach the file again/);
+      expect(r.notes.join('\n')).toMatch(
+        /notes.txt: its content is not in this payload; attach the file again/,
+      );
       expect(r.notes.join('\n')).toMatch(/att_unknown/);
     }
   });

@@ -25,16 +25,32 @@ export function toSendPayload(m: MessageInput): EmailSendRequest {
   if (m.bcc.length) payload.bcc = m.bcc.map(address);
   if (m.replyTo.email.trim()) payload.reply_to = address(m.replyTo);
   if (m.returnPath.trim()) payload.return_path = m.returnPath.trim();
-  if (m.headers.length) payload.custom_headers = Object.fromEntries(m.headers.map((h) => [h.name.trim(), h.value]));
+  if (m.headers.length)
+    payload.custom_headers = Object.fromEntries(m.headers.map((h) => [h.name.trim(), h.value]));
   if (m.attachments.length) {
     payload.attachments = m.attachments.map((a) =>
-      a.kind === 'inline' ? { filename: a.filename, content: a.content, ...(a.contentType ? { type: a.contentType } : {}) } : { attachment_id: a.attachmentId },
+      a.kind === 'inline'
+        ? { filename: a.filename, content: a.content, ...(a.contentType ? { type: a.contentType } : {}) }
+        : { attachment_id: a.attachmentId },
     );
   }
   return payload;
 }
 
-const KNOWN_FIELDS = new Set(['from', 'to', 'subject', 'html_body', 'text_body', 'cc', 'bcc', 'reply_to', 'return_path', 'custom_headers', 'attachments', 'delivery_group']);
+const KNOWN_FIELDS = new Set([
+  'from',
+  'to',
+  'subject',
+  'html_body',
+  'text_body',
+  'cc',
+  'bcc',
+  'reply_to',
+  'return_path',
+  'custom_headers',
+  'attachments',
+  'delivery_group',
+]);
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -62,7 +78,8 @@ function toList(v: unknown, field: string, problems: string[]) {
   return v.map((item, i) => toAddress(item, `${field}[${i}]`, problems));
 }
 
-export type PayloadParse = { ok: true; message: MessageInput; notes: string[] } | { ok: false; problems: string[] };
+export type PayloadParse =
+  { ok: true; message: MessageInput; notes: string[] } | { ok: false; problems: string[] };
 
 /**
  * Reads a send payload (wire JSON) back into form values. Attachment refs keep what the previous
@@ -74,15 +91,24 @@ export function fromSendPayload(value: unknown, previous?: MessageInput): Payloa
   const problems: string[] = [];
   const notes: string[] = [];
   for (const key of Object.keys(value)) {
-    if (key === 'idempotency_key') problems.push('idempotency_key is not a body field: the console sends it as the Idempotency-Key header (edit it above the form)');
-    else if (!KNOWN_FIELDS.has(key)) problems.push(`Unknown field "${key}": Sendmux rejects fields it does not know`);
+    if (key === 'idempotency_key')
+      problems.push(
+        'idempotency_key is not a body field: the console sends it as the Idempotency-Key header (edit it above the form)',
+      );
+    else if (!KNOWN_FIELDS.has(key))
+      problems.push(`Unknown field "${key}": Sendmux rejects fields it does not know`);
   }
-  if (value.delivery_group !== undefined) notes.push('delivery_group is not editable in the form and was left out');
+  if (value.delivery_group !== undefined)
+    notes.push('delivery_group is not editable in the form and was left out');
   const headers = value.custom_headers;
-  if (headers !== undefined && (!isObject(headers) || Object.values(headers).some((h) => typeof h !== 'string')))
+  if (
+    headers !== undefined &&
+    (!isObject(headers) || Object.values(headers).some((h) => typeof h !== 'string'))
+  )
     problems.push('custom_headers must be an object of header name → string value');
   const rawAttachments = value.attachments;
-  if (rawAttachments !== undefined && !Array.isArray(rawAttachments)) problems.push('attachments must be a list');
+  if (rawAttachments !== undefined && !Array.isArray(rawAttachments))
+    problems.push('attachments must be a list');
 
   const message = emptyMessage();
   message.from = toAddress(value.from, 'from', problems);
@@ -94,7 +120,9 @@ export function fromSendPayload(value: unknown, previous?: MessageInput): Payloa
   message.subject = str(value.subject);
   message.htmlBody = str(value.html_body);
   message.textBody = str(value.text_body);
-  message.headers = isObject(headers) ? Object.entries(headers).map(([name, v]) => ({ name, value: str(v) })) : [];
+  message.headers = isObject(headers)
+    ? Object.entries(headers).map(([name, v]) => ({ name, value: str(v) }))
+    : [];
   const attachments: AttachmentInput[] = [];
   for (const [i, a] of (Array.isArray(rawAttachments) ? rawAttachments : []).entries()) {
     if (!isObject(a)) {
@@ -102,21 +130,32 @@ export function fromSendPayload(value: unknown, previous?: MessageInput): Payloa
       continue;
     }
     if (typeof a.attachment_id === 'string') {
-      const known = previous?.attachments.find((p) => p.kind === 'uploaded' && p.attachmentId === a.attachment_id);
+      const known = previous?.attachments.find(
+        (p) => p.kind === 'uploaded' && p.attachmentId === a.attachment_id,
+      );
       if (known) attachments.push(known);
-      else notes.push(`attachments[${i}] refers to ${a.attachment_id}, which this form did not upload: attach the file again`);
+      else
+        notes.push(
+          `attachments[${i}] refers to ${a.attachment_id}, which this form did not upload: attach the file again`,
+        );
     } else if (typeof a.content === 'string' && a.content.length > 0) {
       const filename = str(a.filename);
       const type = checkAttachmentType(filename);
       attachments.push({
-        id: previous?.attachments.find((p) => p.kind === 'inline' && p.content === a.content && p.filename === filename)?.id ?? randomId(),
+        id:
+          previous?.attachments.find(
+            (p) => p.kind === 'inline' && p.content === a.content && p.filename === filename,
+          )?.id ?? randomId(),
         kind: 'inline',
         filename,
         contentType: str(a.type) || (type.ok ? type.contentType : 'application/octet-stream'),
         size: decodedLength(a.content),
         content: a.content,
       });
-    } else notes.push(`${str(a.filename) || `attachments[${i}]`}: its content is not in this payload; attach the file again`);
+    } else
+      notes.push(
+        `${str(a.filename) || `attachments[${i}]`}: its content is not in this payload; attach the file again`,
+      );
   }
   message.attachments = attachments;
   if (problems.length) return { ok: false, problems };
@@ -131,7 +170,12 @@ export function elideAttachmentContent(payload: EmailSendRequest): EmailSendRequ
   return {
     ...payload,
     attachments: payload.attachments.map((a) =>
-      'content' in a ? { ...a, content: `<base64 of ${a.filename} — ${a.content.length.toLocaleString('en-US')} characters, sent in full>` } : a,
+      'content' in a
+        ? {
+            ...a,
+            content: `<base64 of ${a.filename} — ${a.content.length.toLocaleString('en-US')} characters, sent in full>`,
+          }
+        : a,
     ),
   };
 }

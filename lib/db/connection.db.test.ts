@@ -39,17 +39,31 @@ describe(`connection (${testEngine()})`, () => {
   it('round-trips timestamp columns through the schema as Date values', async () => {
     const { db } = handle();
     const expiresAt = new Date('2027-01-02T03:04:05.678Z');
-    await db.insert(tables.users).values({ id: 'usr_conn_test', email: 'conn@example.com', role: 'support', passwordHash: 'x' });
+    await db
+      .insert(tables.users)
+      .values({ id: 'usr_conn_test', email: 'conn@example.com', role: 'support', passwordHash: 'x' });
     await db.insert(tables.sessions).values({ id: 'ses_conn_test', userId: 'usr_conn_test', expiresAt });
-    const [row] = await db.select({ expiresAt: tables.sessions.expiresAt }).from(tables.sessions).where(eq(tables.sessions.id, 'ses_conn_test'));
+    const [row] = await db
+      .select({ expiresAt: tables.sessions.expiresAt })
+      .from(tables.sessions)
+      .where(eq(tables.sessions.id, 'ses_conn_test'));
     expect(row!.expiresAt).toBeInstanceOf(Date);
     expect(row!.expiresAt.toISOString()).toBe(expiresAt.toISOString());
   });
 
-  it.runIf(testEngine() === 'pglite')('still honours a per-query parser override that asks for something else', async () => {
-    const { db } = handle();
-    const client = (db as unknown as { $client: { query: (q: string, p: unknown[], o: object) => Promise<{ rows: { n: unknown }[] }> } }).$client;
-    const result = await client.query('select 42::int4 as n', [], { parsers: { 23: (v: string) => `int:${v}` } });
-    expect(result.rows[0]!.n).toBe('int:42');
-  });
+  it.runIf(testEngine() === 'pglite')(
+    'still honours a per-query parser override that asks for something else',
+    async () => {
+      const { db } = handle();
+      const client = (
+        db as unknown as {
+          $client: { query: (q: string, p: unknown[], o: object) => Promise<{ rows: { n: unknown }[] }> };
+        }
+      ).$client;
+      const result = await client.query('select 42::int4 as n', [], {
+        parsers: { 23: (v: string) => `int:${v}` },
+      });
+      expect(result.rows[0]!.n).toBe('int:42');
+    },
+  );
 });

@@ -14,7 +14,8 @@ import * as schema from './schema';
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type DbKind = 'pglite' | 'postgres';
 export type DbHandle = { db: Db; kind: DbKind; close: () => Promise<void> };
-export type DbTarget = { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize?: number };
+export type DbTarget =
+  { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize?: number };
 
 /** Any fixed number works; it only has to be the same in every console process. */
 const MIGRATION_LOCK_ID = 726_354_001;
@@ -51,7 +52,9 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
   const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
   // An idle connection that the server closes (restart, failover, pg_terminate_backend) is emitted
   // here; without a listener it would take the whole console down. The pool replaces it on next use.
-  pool.on('error', (err) => console.error(`database: an idle PostgreSQL connection was closed: ${err.message}`));
+  pool.on('error', (err) =>
+    console.error(`database: an idle PostgreSQL connection was closed: ${err.message}`),
+  );
   const client = await pool.connect();
   try {
     // Session-level lock: several console processes may start at once against one database.
@@ -64,7 +67,11 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
   } finally {
     client.release();
   }
-  return { db: drizzlePg({ client: pool, schema }) as unknown as Db, kind: 'postgres', close: () => pool.end() };
+  return {
+    db: drizzlePg({ client: pool, schema }) as unknown as Db,
+    kind: 'postgres',
+    close: () => pool.end(),
+  };
 }
 
 /**

@@ -43,7 +43,12 @@ function isAlive(info: LockInfo): boolean {
 export function acquireDataDirLock(dir: string): () => void {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'console.lock');
-  const mine: LockInfo = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), procStart: procStart(process.pid) };
+  const mine: LockInfo = {
+    pid: process.pid,
+    host: os.hostname(),
+    startedAt: new Date().toISOString(),
+    procStart: procStart(process.pid),
+  };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       fs.writeFileSync(file, JSON.stringify(mine), { flag: 'wx' });

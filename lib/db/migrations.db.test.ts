@@ -10,7 +10,10 @@ import { openDatabase, queryRows } from './connection';
 
 const run = promisify(execFile);
 const migrateScript = (env: Record<string, string>) =>
-  run(process.execPath, ['--import', 'tsx', 'scripts/migrate.ts'], { env: { ...process.env, ...env }, cwd: process.cwd() });
+  run(process.execPath, ['--import', 'tsx', 'scripts/migrate.ts'], {
+    env: { ...process.env, ...env },
+    cwd: process.cwd(),
+  });
 
 async function schemaFingerprint(db: Awaited<ReturnType<typeof createTestDatabase>>['db']) {
   return queryRows<{ table_name: string; column_name: string }>(
@@ -25,9 +28,20 @@ describe(`migrations (${testEngine()})`, () => {
     try {
       const before = await schemaFingerprint(first.db);
       const tables = new Set(before.map((r) => r.table_name));
-      for (const t of ['users', 'sessions', 'audit_events', 'api_requests', 'batch_jobs', 'batch_rows', 'batch_chunks'])
+      for (const t of [
+        'users',
+        'sessions',
+        'audit_events',
+        'api_requests',
+        'batch_jobs',
+        'batch_rows',
+        'batch_chunks',
+      ])
         expect(tables).toContain(t);
-      const applied = await queryRows<{ n: number }>(first.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+      const applied = await queryRows<{ n: number }>(
+        first.db,
+        sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+      );
       // Re-run migrations on the same database.
       if (first.kind === 'postgres') {
         const again = await openDatabase({ kind: 'postgres', url: first.url! });
@@ -36,53 +50,76 @@ describe(`migrations (${testEngine()})`, () => {
         await first.close();
         const again = await openDatabase({ kind: 'pglite', dataDir: first.dataDir! });
         expect(await schemaFingerprint(again.db)).toEqual(before);
-        expect(await queryRows<{ n: number }>(again.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`)).toEqual(applied);
+        expect(
+          await queryRows<{ n: number }>(
+            again.db,
+            sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+          ),
+        ).toEqual(applied);
         await again.close();
         fs.rmSync(first.dataDir!, { recursive: true, force: true });
         return;
       }
       expect(await schemaFingerprint(first.db)).toEqual(before);
-      expect(await queryRows<{ n: number }>(first.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`)).toEqual(applied);
+      expect(
+        await queryRows<{ n: number }>(
+          first.db,
+          sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+        ),
+      ).toEqual(applied);
     } finally {
       if (first.kind === 'postgres') await first.close();
     }
   });
 
-  it.runIf(testEngine() === 'postgres')('four processes migrating one fresh PostgreSQL database at once all succeed', async () => {
-    const target = await createTestDatabase();
-    // createTestDatabase migrated already; drop everything so the four start from nothing.
-    await target.db.execute(sql`drop schema public cascade; create schema public; drop schema if exists drizzle cascade`);
-    try {
-      const results = await Promise.allSettled(Array.from({ length: 4 }, () => migrateScript({ DATABASE_URL: target.url! })));
-      for (const r of results) {
-        expect(r.status, r.status === 'rejected' ? String(r.reason) : '').toBe('fulfilled');
-      }
-      const applied = await queryRows<{ n: number }>(target.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-      const files = fs.readdirSync(path.join(process.cwd(), 'drizzle')).filter((f) => f.endsWith('.sql'));
-      expect(applied[0]!.n).toBe(files.length);
-    } finally {
-      await target.close();
-    }
-  });
-
-  it.runIf(testEngine() === 'pglite')('a second process on the same PGlite directory is refused with a clear message', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smx-lock-'));
-    const holder = await openDatabase({ kind: 'pglite', dataDir });
-    try {
-      const second = await migrateScript({ DATA_DIR: dataDir, DATABASE_URL: '' }).then(
-        () => ({ code: 0, stderr: '' }),
-        (err: { code: number; stderr: string }) => err,
+  it.runIf(testEngine() === 'postgres')(
+    'four processes migrating one fresh PostgreSQL database at once all succeed',
+    async () => {
+      const target = await createTestDatabase();
+      // createTestDatabase migrated already; drop everything so the four start from nothing.
+      await target.db.execute(
+        sql`drop schema public cascade; create schema public; drop schema if exists drizzle cascade`,
       );
-      expect(second.code).not.toBe(0);
-      expect(second.stderr).toMatch(/Another Sendmux Console process \(pid \d+/);
-      expect(second.stderr).toMatch(/DATABASE_URL/);
-      // The holder still works.
-      expect(await queryRows(holder.db, sql`select 1 as one`)).toEqual([{ one: 1 }]);
-    } finally {
-      await holder.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
+      try {
+        const results = await Promise.allSettled(
+          Array.from({ length: 4 }, () => migrateScript({ DATABASE_URL: target.url! })),
+        );
+        for (const r of results) {
+          expect(r.status, r.status === 'rejected' ? String(r.reason) : '').toBe('fulfilled');
+        }
+        const applied = await queryRows<{ n: number }>(
+          target.db,
+          sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+        );
+        const files = fs.readdirSync(path.join(process.cwd(), 'drizzle')).filter((f) => f.endsWith('.sql'));
+        expect(applied[0]!.n).toBe(files.length);
+      } finally {
+        await target.close();
+      }
+    },
+  );
+
+  it.runIf(testEngine() === 'pglite')(
+    'a second process on the same PGlite directory is refused with a clear message',
+    async () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smx-lock-'));
+      const holder = await openDatabase({ kind: 'pglite', dataDir });
+      try {
+        const second = await migrateScript({ DATA_DIR: dataDir, DATABASE_URL: '' }).then(
+          () => ({ code: 0, stderr: '' }),
+          (err: { code: number; stderr: string }) => err,
+        );
+        expect(second.code).not.toBe(0);
+        expect(second.stderr).toMatch(/Another Sendmux Console process \(pid \d+/);
+        expect(second.stderr).toMatch(/DATABASE_URL/);
+        // The holder still works.
+        expect(await queryRows(holder.db, sql`select 1 as one`)).toEqual([{ one: 1 }]);
+      } finally {
+        await holder.close();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe.runIf(testEngine() === 'postgres')('PostgreSQL connection pool', () => {
@@ -93,7 +130,10 @@ describe.runIf(testEngine() === 'postgres')('PostgreSQL connection pool', () => 
     console.error = (...args: unknown[]) => void errors.push(args.join(' '));
     try {
       // Two connections in the pool: one runs the kill, the other sits idle and gets closed.
-      await Promise.all([queryRows(target.db, sql`select pg_sleep(0.05)`), queryRows(target.db, sql`select pg_sleep(0.05)`)]);
+      await Promise.all([
+        queryRows(target.db, sql`select pg_sleep(0.05)`),
+        queryRows(target.db, sql`select pg_sleep(0.05)`),
+      ]);
       await queryRows(
         target.db,
         sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,

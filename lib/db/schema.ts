@@ -98,7 +98,9 @@ export const apiRequests = pgTable(
     keyProfile: text('key_profile').notNull(),
     method: text('method').notNull(),
     path: text('path').notNull(),
-    source: text('source', { enum: ['compose', 'batch', 'manual_batch', 'settings', 'upload', 'other'] }).notNull(),
+    source: text('source', {
+      enum: ['compose', 'batch', 'manual_batch', 'settings', 'upload', 'other'],
+    }).notNull(),
     idempotencyKey: text('idempotency_key'),
     attempt: integer('attempt').notNull().default(1),
     /** Time the client waited before this attempt (backoff or Retry-After), for the attempt timeline. */
@@ -114,11 +116,22 @@ export const apiRequests = pgTable(
     /** Request body with attachment content replaced by { filename, size_bytes }. */
     requestBody: jsonb('request_body'),
     responseBody: jsonb('response_body'),
-    rateLimit: jsonb('rate_limit').$type<{ limit?: number; remaining?: number; reset?: number; retryAfter?: number }>(),
+    rateLimit: jsonb('rate_limit').$type<{
+      limit?: number;
+      remaining?: number;
+      reset?: number;
+      retryAfter?: number;
+    }>(),
     /** Lower-cased to/cc/bcc addresses of every message in the request, for search. */
-    recipients: text('recipients').array().notNull().default(sql`'{}'::text[]`),
+    recipients: text('recipients')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** eml_ ids returned by the response, for search. */
-    messageIds: text('message_ids').array().notNull().default(sql`'{}'::text[]`),
+    messageIds: text('message_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     messageCount: integer('message_count').notNull().default(0),
     jobId: text('job_id'),
     chunkNo: integer('chunk_no'),
@@ -284,5 +297,8 @@ export const sandboxIdempotency = pgTable(
     responseBody: jsonb('response_body'),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.scope, t.endpoint, t.key] }), index('sandbox_idempotency_created_idx').on(t.createdAt)],
+  (t) => [
+    primaryKey({ columns: [t.scope, t.endpoint, t.key] }),
+    index('sandbox_idempotency_created_idx').on(t.createdAt),
+  ],
 );

@@ -218,7 +218,7 @@ const KEY_ORDER = [
   'custom_headers',
   'attachments',
   'delivery_group',
-    'message_id',
+  'message_id',
   'status',
   'results',
   'summary',

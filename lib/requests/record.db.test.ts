@@ -43,14 +43,27 @@ describe(`request-log rows (${testEngine()})`, () => {
       keyProfile: 'sandbox',
       method: 'POST',
       path: '/emails/send',
-      body: { from: { email: 'team@example.com' }, to: { email: 'Ada@Example.com' }, cc: [{ email: 'bob@example.com' }], subject: 'Hi "there"', html_body: '<p>x</p>' },
+      body: {
+        from: { email: 'team@example.com' },
+        to: { email: 'Ada@Example.com' },
+        cc: [{ email: 'bob@example.com' }],
+        subject: 'Hi "there"',
+        html_body: '<p>x</p>',
+      },
       context: { source: 'compose', userId: 'usr_1', userEmail: 'me@example.com' },
       idempotencyKey: 'key-1',
       attempt: 1,
       waitMs: 0,
     });
     let row = await read(id);
-    expect(row).toMatchObject({ request_type: 'object', response_type: null, rate_limit_type: null, status: null, ok: null, completed_at: null });
+    expect(row).toMatchObject({
+      request_type: 'object',
+      response_type: null,
+      rate_limit_type: null,
+      status: null,
+      ok: null,
+      completed_at: null,
+    });
     expect(row.request_body).toMatchObject({ subject: 'Hi "there"', to: { email: 'Ada@Example.com' } });
     expect(row.recipients).toEqual(['ada@example.com', 'bob@example.com']);
     expect(row).toMatchObject({ user_id: 'usr_1', job_id: null, chunk_no: null, idempotency_key: 'key-1' });
@@ -64,7 +77,13 @@ describe(`request-log rows (${testEngine()})`, () => {
       rateLimit: { limit: 10, remaining: 9 },
     });
     row = await read(id);
-    expect(row).toMatchObject({ response_type: 'object', rate_limit_type: 'object', status: 200, ok: true, error_code: null });
+    expect(row).toMatchObject({
+      response_type: 'object',
+      rate_limit_type: 'object',
+      status: 200,
+      ok: true,
+      error_code: null,
+    });
     expect(row.response_body).toEqual({ success: true, data: { message_id: 'eml_abc', status: 'queued' } });
     expect(row.rate_limit).toEqual({ limit: 10, remaining: 9 });
     expect(row.message_ids).toEqual(['eml_abc']);
@@ -81,10 +100,33 @@ describe(`request-log rows (${testEngine()})`, () => {
       attempt: 2,
       waitMs: 250,
     });
-    await completeAttempt(id, { status: null, ok: false, errorCode: 'network_error', errorMessage: 'down', durationMs: 3, responseBody: null, rateLimit: {} });
+    await completeAttempt(id, {
+      status: null,
+      ok: false,
+      errorCode: 'network_error',
+      errorMessage: 'down',
+      durationMs: 3,
+      responseBody: null,
+      rateLimit: {},
+    });
     const row = await read(id);
-    expect(row).toMatchObject({ request_type: null, response_type: null, rate_limit_type: null, request_body: null, response_body: null, rate_limit: null });
-    expect(row).toMatchObject({ job_id: 'job_1', chunk_no: 3, user_id: null, idempotency_key: null, status: null, ok: false, error_code: 'network_error' });
+    expect(row).toMatchObject({
+      request_type: null,
+      response_type: null,
+      rate_limit_type: null,
+      request_body: null,
+      response_body: null,
+      rate_limit: null,
+    });
+    expect(row).toMatchObject({
+      job_id: 'job_1',
+      chunk_no: 3,
+      user_id: null,
+      idempotency_key: null,
+      status: null,
+      ok: false,
+      error_code: 'network_error',
+    });
     expect(row.recipients).toEqual([]);
     expect(row.message_ids).toEqual([]);
   });

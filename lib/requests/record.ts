@@ -40,7 +40,8 @@ export type AttemptCompletion = {
   rateLimit?: { limit?: number; remaining?: number; reset?: number; retryAfter?: number };
 };
 
-const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
+const json = (value: unknown): string | null =>
+  value === undefined || value === null ? null : JSON.stringify(value);
 
 // Prepared once per database (see prepared()): these two run around every Sendmux call. Every value
 // is a raw placeholder, handed to the driver as given: jsonb as JSON text or null (json()), arrays

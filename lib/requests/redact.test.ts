@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { base64DecodedSize, countMessages, extractMessageIds, extractRecipients, redactRequestBody } from './redact';
+import {
+  base64DecodedSize,
+  countMessages,
+  extractMessageIds,
+  extractRecipients,
+  redactRequestBody,
+} from './redact';
 
 const pdfBytes = Buffer.from('%PDF-1.7 pretend this is a whole invoice, long enough to matter');
 const PDF = pdfBytes.toString('base64');
@@ -37,10 +43,17 @@ describe('redactRequestBody', () => {
       messages: [
         message('a@example.com', { attachments: [{ filename: 'a.pdf', content: PDF }] }),
         message('b@example.com'),
-        message('c@example.com', { attachments: [{ filename: 'c.png', content: PNG, type: 'image/png' }, { attachment_id: 'att_bbbbbbbbbbbbbbbbbbbbbbbb' }] }),
+        message('c@example.com', {
+          attachments: [
+            { filename: 'c.png', content: PNG, type: 'image/png' },
+            { attachment_id: 'att_bbbbbbbbbbbbbbbbbbbbbbbb' },
+          ],
+        }),
       ],
     };
-    const redacted = redactRequestBody('/emails/send/batch', body) as { messages: { attachments?: unknown[] }[] };
+    const redacted = redactRequestBody('/emails/send/batch', body) as {
+      messages: { attachments?: unknown[] }[];
+    };
     expect(redacted.messages[0]?.attachments).toEqual([{ filename: 'a.pdf', size_bytes: pdfBytes.length }]);
     expect(redacted.messages[1]?.attachments).toBeUndefined();
     expect(redacted.messages[2]?.attachments).toEqual([
@@ -54,13 +67,24 @@ describe('redactRequestBody', () => {
 
   it('records an upload as filename, content type and size instead of the bytes', () => {
     const bytes = new Uint8Array(pdfBytes);
-    expect(redactRequestBody('/emails/attachments', bytes, { filename: 'invoice.pdf', content_type: 'application/pdf' })).toEqual({
+    expect(
+      redactRequestBody('/emails/attachments', bytes, {
+        filename: 'invoice.pdf',
+        content_type: 'application/pdf',
+      }),
+    ).toEqual({
       filename: 'invoice.pdf',
       content_type: 'application/pdf',
       size_bytes: pdfBytes.length,
     });
-    expect(redactRequestBody('/emails/attachments', bytes, { filename: 'x.pdf' })).toEqual({ filename: 'x.pdf', content_type: null, size_bytes: pdfBytes.length });
-    expect(redactRequestBody('/emails/attachment-uploads/upl_1', bytes)).toEqual({ size_bytes: pdfBytes.length });
+    expect(redactRequestBody('/emails/attachments', bytes, { filename: 'x.pdf' })).toEqual({
+      filename: 'x.pdf',
+      content_type: null,
+      size_bytes: pdfBytes.length,
+    });
+    expect(redactRequestBody('/emails/attachment-uploads/upl_1', bytes)).toEqual({
+      size_bytes: pdfBytes.length,
+    });
   });
 
   it('leaves bodies without attachments alone, and no body as null', () => {
@@ -76,21 +100,36 @@ describe('base64DecodedSize', () => {
   });
 
   it('ignores line breaks in wrapped base64', () => {
-    const b64 = Buffer.alloc(200, 1).toString('base64').replace(/(.{76})/g, '$1\r\n');
+    const b64 = Buffer.alloc(200, 1)
+      .toString('base64')
+      .replace(/(.{76})/g, '$1\r\n');
     expect(base64DecodedSize(b64)).toBe(200);
   });
 });
 
 describe('extractRecipients / countMessages', () => {
   it('collects lower-cased to, cc and bcc of a single send', () => {
-    const body = message('Alice@Example.com', { cc: [{ email: 'BOB@example.com' }], bcc: [{ email: 'carol@example.com' }, { email: 'alice@example.com' }] });
-    expect(extractRecipients('/emails/send', body)).toEqual(['alice@example.com', 'bob@example.com', 'carol@example.com']);
+    const body = message('Alice@Example.com', {
+      cc: [{ email: 'BOB@example.com' }],
+      bcc: [{ email: 'carol@example.com' }, { email: 'alice@example.com' }],
+    });
+    expect(extractRecipients('/emails/send', body)).toEqual([
+      'alice@example.com',
+      'bob@example.com',
+      'carol@example.com',
+    ]);
     expect(countMessages('/emails/send', body)).toBe(1);
   });
 
   it('collects the recipients of every batch message', () => {
-    const body = { messages: [message('a@example.com', { cc: [{ email: 'x@example.com' }] }), message('B@example.com')] };
-    expect(extractRecipients('/emails/send/batch', body)).toEqual(['a@example.com', 'x@example.com', 'b@example.com']);
+    const body = {
+      messages: [message('a@example.com', { cc: [{ email: 'x@example.com' }] }), message('B@example.com')],
+    };
+    expect(extractRecipients('/emails/send/batch', body)).toEqual([
+      'a@example.com',
+      'x@example.com',
+      'b@example.com',
+    ]);
     expect(countMessages('/emails/send/batch', body)).toBe(2);
   });
 
@@ -102,11 +141,20 @@ describe('extractRecipients / countMessages', () => {
 
 describe('extractMessageIds', () => {
   it('reads a send and a batch response', () => {
-    expect(extractMessageIds({ ok: true, data: { message_id: 'eml_1', status: 'queued' } })).toEqual(['eml_1']);
+    expect(extractMessageIds({ ok: true, data: { message_id: 'eml_1', status: 'queued' } })).toEqual([
+      'eml_1',
+    ]);
     expect(
       extractMessageIds({
         ok: true,
-        data: { results: [{ index: 1, message_id: 'eml_2' }, { index: 0, message_id: null }, { index: 2, message_id: 'eml_3' }], summary: {} },
+        data: {
+          results: [
+            { index: 1, message_id: 'eml_2' },
+            { index: 0, message_id: null },
+            { index: 2, message_id: 'eml_3' },
+          ],
+          summary: {},
+        },
       }),
     ).toEqual(['eml_2', 'eml_3']);
     expect(extractMessageIds('<html>')).toEqual([]);

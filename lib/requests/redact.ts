@@ -47,7 +47,11 @@ function redactMessage(message: unknown): unknown {
  * The request body as logged: inline attachment content becomes { filename, type?, size_bytes }
  * (single sends and every batch message), uploaded bytes become { filename, content_type, size_bytes }.
  */
-export function redactRequestBody(path: string, body: unknown, query?: Record<string, string | undefined>): unknown {
+export function redactRequestBody(
+  path: string,
+  body: unknown,
+  query?: Record<string, string | undefined>,
+): unknown {
   if (body === undefined || body === null) return null;
   if (isBytes(body)) {
     const size_bytes = body.byteLength;
@@ -68,7 +72,11 @@ function addressEmail(value: unknown): string | undefined {
 export function extractRecipients(_path: string, body: unknown): string[] {
   const seen = new Set<string>();
   for (const message of messagesOf(body)) {
-    const candidates = [message.to, ...(Array.isArray(message.cc) ? message.cc : []), ...(Array.isArray(message.bcc) ? message.bcc : [])];
+    const candidates = [
+      message.to,
+      ...(Array.isArray(message.cc) ? message.cc : []),
+      ...(Array.isArray(message.bcc) ? message.bcc : []),
+    ];
     for (const c of candidates) {
       const email = addressEmail(c);
       if (email) seen.add(email);

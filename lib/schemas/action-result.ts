@@ -11,8 +11,7 @@ export type ActionError = {
 };
 export type FieldErrors = Record<string, string[]>;
 export type ActionResult<T = undefined> =
-  | { ok: true; data: T }
-  | { ok: false; error: ActionError; fieldErrors?: FieldErrors };
+  { ok: true; data: T } | { ok: false; error: ActionError; fieldErrors?: FieldErrors };
 
 /** Dot-path field errors (`cc.3.email`) from a zod error, for form.setError and error summaries. */
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {
@@ -27,5 +26,12 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
 export function invalidInput(error: z.ZodError): { ok: false; error: ActionError; fieldErrors: FieldErrors } {
   const fieldErrors = fieldErrorsOf(error);
   const n = Object.keys(fieldErrors).length;
-  return { ok: false, error: { code: 'invalid_input', message: n === 1 ? 'One field needs fixing.' : `${n} fields need fixing.` }, fieldErrors };
+  return {
+    ok: false,
+    error: {
+      code: 'invalid_input',
+      message: n === 1 ? 'One field needs fixing.' : `${n} fields need fixing.`,
+    },
+    fieldErrors,
+  };
 }

@@ -92,11 +92,23 @@ export type FileTypeCheck = { ok: true; contentType: string } | { ok: false; rea
 /** Whether Sendmux will accept a file with this name, and its MIME type; the reason when not. */
 export function checkAttachmentType(filename: string): FileTypeCheck {
   const ext = extensionOf(filename);
-  if (!ext) return { ok: false, reason: `“${filename}” has no file extension; Sendmux needs one to know the file type (e.g. .pdf, .png, .csv)` };
+  if (!ext)
+    return {
+      ok: false,
+      reason: `“${filename}” has no file extension; Sendmux needs one to know the file type (e.g. .pdf, .png, .csv)`,
+    };
   const blocked = BLOCKED[ext];
-  if (blocked) return { ok: false, reason: `“${filename}” is ${blocked} (.${ext}); Sendmux rejects executables and archives. Send the files themselves, or share a link` };
+  if (blocked)
+    return {
+      ok: false,
+      reason: `“${filename}” is ${blocked} (.${ext}); Sendmux rejects executables and archives. Send the files themselves, or share a link`,
+    };
   const contentType = ALLOWED_TYPES[ext];
-  if (!contentType) return { ok: false, reason: `.${ext} files are not on Sendmux's list of allowed attachments (images, documents, spreadsheets, presentations, text, calendar and contact files)` };
+  if (!contentType)
+    return {
+      ok: false,
+      reason: `.${ext} files are not on Sendmux's list of allowed attachments (images, documents, spreadsheets, presentations, text, calendar and contact files)`,
+    };
   return { ok: true, contentType };
 }
 

@@ -25,7 +25,8 @@ const EMAIL_PATTERN = z.regexes.html5Email;
 const HEADER_NAME = /^X-[A-Za-z0-9][A-Za-z0-9-]*$/i;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-const noControl = (what: string) => (v: string) => !CONTROL_CHARS.test(v) || { message: `${what} can't contain line breaks` };
+const noControl = (what: string) => (v: string) =>
+  !CONTROL_CHARS.test(v) || { message: `${what} can't contain line breaks` };
 
 export const emailField = (what: string) =>
   z
@@ -50,7 +51,8 @@ export const recipientSchema = z.object({ email: emailField('an email address'),
 export type RecipientInput = z.infer<typeof recipientSchema>;
 
 const optionalAddress = z.object({ email: optionalEmail, name: displayName }).superRefine((v, ctx) => {
-  if (v.email === '' && v.name.trim() !== '') ctx.addIssue({ code: 'custom', path: ['email'], message: 'Add the email address this name belongs to' });
+  if (v.email === '' && v.name.trim() !== '')
+    ctx.addIssue({ code: 'custom', path: ['email'], message: 'Add the email address this name belongs to' });
 });
 
 export const headerSchema = z.object({
@@ -58,8 +60,14 @@ export const headerSchema = z.object({
     .string()
     .trim()
     .min(1, { message: 'Enter a header name, like X-Campaign', abort: true })
-    .refine((v) => /^x-/i.test(v), { message: 'Custom header names must start with X- (e.g. X-Campaign)', abort: true })
-    .refine((v) => !/^x-/i.test(v) || HEADER_NAME.test(v), 'Header names use only letters, digits and hyphens')
+    .refine((v) => /^x-/i.test(v), {
+      message: 'Custom header names must start with X- (e.g. X-Campaign)',
+      abort: true,
+    })
+    .refine(
+      (v) => !/^x-/i.test(v) || HEADER_NAME.test(v),
+      'Header names use only letters, digits and hyphens',
+    )
     .refine((v) => !/^x-sendmux-/i.test(v), 'X-Sendmux-* headers are reserved for Sendmux itself'),
   value: z
     .string()
@@ -80,7 +88,10 @@ export const inlineAttachmentSchema = z.object({
   filename,
   contentType: z.string().max(255),
   size: z.number().int().nonnegative(),
-  content: z.string().min(1, 'This attachment is empty').regex(BASE64, 'The attachment content is not valid base64'),
+  content: z
+    .string()
+    .min(1, 'This attachment is empty')
+    .regex(BASE64, 'The attachment content is not valid base64'),
 });
 
 export const uploadedAttachmentSchema = z.object({
@@ -137,7 +148,12 @@ export const messageSchema = z
     m.headers.forEach((h, i) => {
       const key = h.name.trim().toLowerCase();
       if (!key) return;
-      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['headers', i, 'name'], message: `${h.name.trim()} is already set above` });
+      if (seen.has(key))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['headers', i, 'name'],
+          message: `${h.name.trim()} is already set above`,
+        });
       else seen.set(key, i);
     });
     const size = estimatedMessageBytes(m);
@@ -152,9 +168,14 @@ export const messageSchema = z
 export type MessageInput = z.infer<typeof messageSchema>;
 
 /** The final message's size: bodies plus every attachment base64-encoded, as it goes on the wire. */
-export function estimatedMessageBytes(m: Pick<MessageInput, 'htmlBody' | 'textBody' | 'attachments'>): number {
+export function estimatedMessageBytes(
+  m: Pick<MessageInput, 'htmlBody' | 'textBody' | 'attachments'>,
+): number {
   const bodies = utf8Length(m.htmlBody) + utf8Length(m.textBody);
-  return bodies + m.attachments.reduce((sum, a) => sum + (a.kind === 'inline' ? a.content.length : base64Length(a.size)), 0);
+  return (
+    bodies +
+    m.attachments.reduce((sum, a) => sum + (a.kind === 'inline' ? a.content.length : base64Length(a.size)), 0)
+  );
 }
 
 /** Bytes of the JSON the browser hands the send action (inline attachments travel in it). */
@@ -176,10 +197,18 @@ export const sendEmailInputSchema = z
   })
   .superRefine((v, ctx) => {
     if (actionPayloadBytes(v.message) > ACTION_PAYLOAD_LIMIT_BYTES)
-      ctx.addIssue({ code: 'custom', path: ['message', 'attachments'], message: 'This message is too large to send from the browser; use fewer or smaller attachments' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['message', 'attachments'],
+        message: 'This message is too large to send from the browser; use fewer or smaller attachments',
+      });
     v.message.attachments.forEach((a, i) => {
       if (a.kind === 'uploaded' && a.profile !== v.profile)
-        ctx.addIssue({ code: 'custom', path: ['message', 'attachments', i], message: `${a.filename} was uploaded with the “${a.profile}” key; attach it again for “${v.profile}”` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['message', 'attachments', i],
+          message: `${a.filename} was uploaded with the “${a.profile}” key; attach it again for “${v.profile}”`,
+        });
     });
   });
 export type SendEmailInput = z.infer<typeof sendEmailInputSchema>;

@@ -3,10 +3,15 @@ import type { ActionError, FieldErrors } from '@/lib/schemas/action-result';
 import type { SendmuxFailure } from './types';
 
 /** What a server action hands the page about a failed Sendmux call: code, message, request_id, log link. */
-export function upstreamError(failure: SendmuxFailure): { ok: false; error: ActionError; upstreamFieldErrors?: FieldErrors } {
+export function upstreamError(failure: SendmuxFailure): {
+  ok: false;
+  error: ActionError;
+  upstreamFieldErrors?: FieldErrors;
+} {
   const fields: FieldErrors = {};
   for (const issue of failure.error.errors ?? []) (fields[issue.field] ??= []).push(issue.message);
-  if (failure.error.param && !fields[failure.error.param]) fields[failure.error.param] = [failure.error.message];
+  if (failure.error.param && !fields[failure.error.param])
+    fields[failure.error.param] = [failure.error.message];
   return {
     ok: false,
     error: {

@@ -1,7 +1,13 @@
 import 'server-only';
 import { request } from 'undici';
 import { getEnv, maskKey } from '@/lib/env';
-import { completeAttempt, scheduleRetry, startAttempt, type AttemptCompletion, type RequestContext } from '@/lib/requests/record';
+import {
+  completeAttempt,
+  scheduleRetry,
+  startAttempt,
+  type AttemptCompletion,
+  type RequestContext,
+} from '@/lib/requests/record';
 import { parseEnvelope, type EnvelopeResult } from './envelope';
 import { resolveProfileKey, UnknownProfileError } from './profiles';
 import { decideRetry, RETRY_DEFAULTS, type AttemptOutcome } from './retry-policy';
@@ -90,7 +96,8 @@ function scrub<T>(value: T, secret: string): T {
 }
 
 function describeNetworkError(err: unknown, origin: string): string {
-  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err instanceof Error ? err : undefined;
+  const cause =
+    err instanceof Error && err.cause instanceof Error ? err.cause : err instanceof Error ? err : undefined;
   const code = cause && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
   const detail = cause?.message || String(err);
   return `Could not reach Sendmux at ${origin}${code ? ` (${code})` : ''}: ${detail}`;
@@ -136,7 +143,8 @@ async function performAttempt(
     // The timer stays armed while the body streams in: a server that stalls mid-body is a timeout too.
     const bodyText = await res.body.text();
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    for (const [name, value] of Object.entries(res.headers))
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
     return { kind: 'response', status: res.statusCode, headers, bodyText };
   } catch (err) {
     if (timedOut) return { kind: 'timeout' };
@@ -148,9 +156,21 @@ async function performAttempt(
   }
 }
 
-function evaluate<T>(raw: RawAttempt, timeoutMs: number, now: number, parseData?: (data: unknown) => T | undefined): Evaluated {
+function evaluate<T>(
+  raw: RawAttempt,
+  timeoutMs: number,
+  now: number,
+  parseData?: (data: unknown) => T | undefined,
+): Evaluated {
   if (raw.kind === 'network') {
-    return { ok: false, status: null, error: { code: 'network_error', message: raw.message, retryable: true }, rateLimit: {}, raw: null, outcome: { kind: 'network' } };
+    return {
+      ok: false,
+      status: null,
+      error: { code: 'network_error', message: raw.message, retryable: true },
+      rateLimit: {},
+      raw: null,
+      outcome: { kind: 'network' },
+    };
   }
   if (raw.kind === 'timeout') {
     return {
@@ -166,13 +186,22 @@ function evaluate<T>(raw: RawAttempt, timeoutMs: number, now: number, parseData?
     return {
       ok: false,
       status: null,
-      error: { code: 'network_error', message: 'The request was cancelled before Sendmux answered', retryable: false },
+      error: {
+        code: 'network_error',
+        message: 'The request was cancelled before Sendmux answered',
+        retryable: false,
+      },
       rateLimit: {},
       raw: null,
       outcome: null,
     };
   }
-  const env: EnvelopeResult = parseEnvelope({ status: raw.status, headers: raw.headers, bodyText: raw.bodyText, now });
+  const env: EnvelopeResult = parseEnvelope({
+    status: raw.status,
+    headers: raw.headers,
+    bodyText: raw.bodyText,
+    now,
+  });
   const base = { status: raw.status, requestId: env.requestId, rateLimit: env.rateLimit, raw: env.raw };
   if (env.ok) {
     const data = parseData ? parseData(env.data) : env.data;
@@ -180,7 +209,11 @@ function evaluate<T>(raw: RawAttempt, timeoutMs: number, now: number, parseData?
     return {
       ...base,
       ok: false,
-      error: { code: 'invalid_response', message: `Sendmux answered HTTP ${raw.status} with data this console cannot read`, retryable: false },
+      error: {
+        code: 'invalid_response',
+        message: `Sendmux answered HTTP ${raw.status} with data this console cannot read`,
+        retryable: false,
+      },
       outcome: { kind: 'response', status: raw.status, code: 'invalid_response', retryable: false },
     };
   }
@@ -188,16 +221,29 @@ function evaluate<T>(raw: RawAttempt, timeoutMs: number, now: number, parseData?
     ...base,
     ok: false,
     error: env.error,
-    outcome: { kind: 'response', status: raw.status, code: env.error.code, retryable: env.retryableStated, retryAfter: env.retryAfter ?? null },
+    outcome: {
+      kind: 'response',
+      status: raw.status,
+      code: env.error.code,
+      retryable: env.retryableStated,
+      retryAfter: env.retryAfter ?? null,
+    },
   };
 }
 
 /** Completes an attempt's row now, or hands the write to `defer`. Never throws: the call already happened. */
-async function complete(logId: number, completion: AttemptCompletion, defer?: (write: () => Promise<void>) => void): Promise<void> {
+async function complete(
+  logId: number,
+  completion: AttemptCompletion,
+  defer?: (write: () => Promise<void>) => void,
+): Promise<void> {
   const write = () =>
     completeAttempt(logId, completion).catch((err: unknown) =>
       // Losing the outcome row must not lose the outcome itself.
-      console.error(`sendmux: could not complete api_requests row ${logId}:`, err instanceof Error ? err.message : err),
+      console.error(
+        `sendmux: could not complete api_requests row ${logId}:`,
+        err instanceof Error ? err.message : err,
+      ),
     );
   if (defer) defer(write);
   else await write();
@@ -208,7 +254,9 @@ async function complete(logId: number, completion: AttemptCompletion, defer?: (w
  * after); failures come back as values, never as throws. Throws only for programming errors: an
  * unknown profile, a malformed Idempotency-Key, or a request log that cannot be written.
  */
-export async function sendmuxRequest<T = unknown>(options: SendmuxRequestOptions<T>): Promise<SendmuxResult<T>> {
+export async function sendmuxRequest<T = unknown>(
+  options: SendmuxRequestOptions<T>,
+): Promise<SendmuxResult<T>> {
   const env = getEnv();
   const key = resolveProfileKey(options.profile);
   if (!key) throw new UnknownProfileError(options.profile);
@@ -224,7 +272,11 @@ export async function sendmuxRequest<T = unknown>(options: SendmuxRequestOptions
   const deadlineMs = options.deadlineMs ?? RETRY_DEFAULTS.deadlineMs;
 
   const url = buildUrl(env.sendmuxApiUrl, path, query);
-  const headers: Record<string, string> = { Authorization: `Bearer ${key}`, Accept: 'application/json', 'User-Agent': USER_AGENT };
+  const headers: Record<string, string> = {
+    Authorization: `Bearer ${key}`,
+    Accept: 'application/json',
+    'User-Agent': USER_AGENT,
+  };
   let body: string | Uint8Array | undefined;
   let logged: unknown = undefined;
   if (options.bytes !== undefined) {
@@ -273,7 +325,15 @@ export async function sendmuxRequest<T = unknown>(options: SendmuxRequestOptions
 
     if (result.ok) {
       await complete(logId, completion, options.deferLogWrite);
-      return { ok: true, status: result.status ?? 0, data: result.data as T, requestId: result.requestId, rateLimit: result.rateLimit, attempts: attempt, logId };
+      return {
+        ok: true,
+        status: result.status ?? 0,
+        data: result.data as T,
+        requestId: result.requestId,
+        rateLimit: result.rateLimit,
+        attempts: attempt,
+        logId,
+      };
     }
 
     const failure: SendmuxResult<T> = {
@@ -286,7 +346,16 @@ export async function sendmuxRequest<T = unknown>(options: SendmuxRequestOptions
     };
     if (result.requestId) failure.requestId = result.requestId;
     const decision = result.outcome
-      ? decideRetry({ attempt, outcome: result.outcome, hasIdempotencyKey: repeatable, now: now(), startedAt, maxAttempts, deadlineMs, random })
+      ? decideRetry({
+          attempt,
+          outcome: result.outcome,
+          hasIdempotencyKey: repeatable,
+          now: now(),
+          startedAt,
+          maxAttempts,
+          deadlineMs,
+          random,
+        })
       : null;
     if (!decision || !decision.retry) {
       await complete(logId, completion, options.deferLogWrite);
@@ -296,7 +365,10 @@ export async function sendmuxRequest<T = unknown>(options: SendmuxRequestOptions
 
     await complete(logId, completion);
     await scheduleRetry(logId, new Date(now() + decision.waitMs)).catch((err: unknown) =>
-      console.error(`sendmux: could not mark api_requests row ${logId} for retry:`, err instanceof Error ? err.message : err),
+      console.error(
+        `sendmux: could not mark api_requests row ${logId} for retry:`,
+        err instanceof Error ? err.message : err,
+      ),
     );
     await sleep(decision.waitMs);
     if (signal?.aborted) {

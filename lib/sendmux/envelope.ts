@@ -37,7 +37,8 @@ export type EnvelopeResult = EnvelopeSuccess | EnvelopeFailure;
 export const RAW_TEXT_LIMIT = 2_000;
 
 function readHeader(headers: HeaderSource, name: string): string | undefined {
-  if (typeof headers.get === 'function') return (headers as { get(name: string): string | null }).get(name) ?? undefined;
+  if (typeof headers.get === 'function')
+    return (headers as { get(name: string): string | null }).get(name) ?? undefined;
   const wanted = name.toLowerCase();
   for (const [k, v] of Object.entries(headers as Record<string, string | undefined>)) {
     if (k.toLowerCase() === wanted) return v;
@@ -72,7 +73,8 @@ function rateLimitFrom(headers: HeaderSource, now: number): RateLimitInfo {
 function statusDerived(status: number): { code: string; retryable: boolean } {
   if (status === 429) return { code: 'rate_limit_exceeded', retryable: true };
   if (status === 413) return { code: 'payload_too_large', retryable: false };
-  if (status === 502 || status === 503 || status === 504) return { code: 'service_unavailable', retryable: true };
+  if (status === 502 || status === 503 || status === 504)
+    return { code: 'service_unavailable', retryable: true };
   if (status >= 500) return { code: 'internal_error', retryable: true };
   return { code: 'invalid_response', retryable: false };
 }
@@ -92,12 +94,18 @@ function fieldErrors(value: unknown): SendmuxFieldError[] | undefined {
 }
 
 /** An upstream ErrorDetail (top-level or a batch item's) in app shape; undefined when it is not one. */
-export function parseErrorDetail(value: unknown, status: number | null): { error: SendmuxError; retryableStated: boolean | undefined } | undefined {
+export function parseErrorDetail(
+  value: unknown,
+  status: number | null,
+): { error: SendmuxError; retryableStated: boolean | undefined } | undefined {
   if (!isRecord(value) || typeof value.code !== 'string' || value.code === '') return undefined;
   const retryableStated = typeof value.retryable === 'boolean' ? value.retryable : undefined;
   const error: SendmuxError = {
     code: value.code,
-    message: typeof value.message === 'string' && value.message !== '' ? value.message : explainError(value.code).title,
+    message:
+      typeof value.message === 'string' && value.message !== ''
+        ? value.message
+        : explainError(value.code).title,
     // The contract's defaults when the flag is missing: 429 and 5xx may be retried, other 4xx not.
     retryable: retryableStated ?? (status !== null && (status === 429 || status >= 500)),
   };
@@ -108,10 +116,17 @@ export function parseErrorDetail(value: unknown, status: number | null): { error
   return { error, retryableStated };
 }
 
-function describeBody(bodyText: string, contentType: string | undefined, json: unknown, isJson: boolean): string {
+function describeBody(
+  bodyText: string,
+  contentType: string | undefined,
+  json: unknown,
+  isJson: boolean,
+): string {
   if (bodyText.trim() === '') return 'an empty body';
   if (!isJson) return `a body that is not JSON${contentType ? ` (${contentType.split(';')[0]})` : ''}`;
-  return isRecord(json) && 'ok' in json ? 'an envelope it could not read' : 'JSON that is not a Sendmux envelope';
+  return isRecord(json) && 'ok' in json
+    ? 'an envelope it could not read'
+    : 'JSON that is not a Sendmux envelope';
 }
 
 /** Turns one HTTP answer into a typed result. Never throws: anything unreadable becomes an error result. */
@@ -129,7 +144,10 @@ export function parseEnvelope(input: EnvelopeInput): EnvelopeResult {
     }
   }
   const raw = isJson ? json : bodyText === '' ? null : bodyText.slice(0, RAW_TEXT_LIMIT);
-  const metaId = isRecord(json) && isRecord(json.meta) && typeof json.meta.request_id === 'string' ? json.meta.request_id : undefined;
+  const metaId =
+    isRecord(json) && isRecord(json.meta) && typeof json.meta.request_id === 'string'
+      ? json.meta.request_id
+      : undefined;
   const common: Common = {
     status,
     requestId: readHeader(headers, 'x-request-id') || metaId,
@@ -143,7 +161,14 @@ export function parseEnvelope(input: EnvelopeInput): EnvelopeResult {
 
   if (isRecord(json) && json.ok === false && !is2xx) {
     const detail = parseErrorDetail(json.error, status);
-    if (detail) return { ...common, ok: false, error: detail.error, retryableStated: detail.retryableStated, enveloped: true };
+    if (detail)
+      return {
+        ...common,
+        ok: false,
+        error: detail.error,
+        retryableStated: detail.retryableStated,
+        enveloped: true,
+      };
   }
 
   if (isRecord(json) && json.ok === false && is2xx) {
@@ -172,7 +197,11 @@ export function parseEnvelope(input: EnvelopeInput): EnvelopeResult {
   return {
     ...common,
     ok: false,
-    error: { code: derived.code, message: `Sendmux answered HTTP ${status} with ${what}${hint}`, retryable: derived.retryable },
+    error: {
+      code: derived.code,
+      message: `Sendmux answered HTTP ${status} with ${what}${hint}`,
+      retryable: derived.retryable,
+    },
     retryableStated: undefined,
     enveloped: false,
   };

@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLIENT_ERROR_CODES, conflictKind, ERROR_CODES, explainError, isErrorCode, UPSTREAM_ERROR_CODES } from './error-catalog';
+import {
+  CLIENT_ERROR_CODES,
+  conflictKind,
+  ERROR_CODES,
+  explainError,
+  isErrorCode,
+  UPSTREAM_ERROR_CODES,
+} from './error-catalog';
 
 const CONTRACT_CODES = [
   ['invalid_parameter', 400],
@@ -36,7 +43,8 @@ describe('error catalog', () => {
     expect([...UPSTREAM_ERROR_CODES].sort()).toEqual(CONTRACT_CODES.map(([c]) => c).sort());
     expect(CLIENT_ERROR_CODES).toEqual(['network_error', 'timeout', 'invalid_response', 'unknown_error']);
     expect(ERROR_CODES).toHaveLength(19);
-    for (const code of CLIENT_ERROR_CODES) expect(explainError(code)).toMatchObject({ known: true, origin: 'client', httpStatus: null });
+    for (const code of CLIENT_ERROR_CODES)
+      expect(explainError(code)).toMatchObject({ known: true, origin: 'client', httpStatus: null });
   });
 
   it('matches every code in the table of CONTRACT.md, when it is present', () => {
@@ -54,8 +62,14 @@ describe('error catalog', () => {
     expect(explainError('rate_limit_exceeded').retry).toBe('yes');
     expect(explainError('service_unavailable').retry).toBe('yes');
     expect(explainError('validation_error').retry).toBe('no');
-    expect(explainError('daily_limit_exceeded')).toMatchObject({ retry: 'later', retryNote: expect.stringMatching(/tomorrow/) });
-    expect(explainError('no_active_providers')).toMatchObject({ retry: 'later', retryNote: expect.stringMatching(/futile/) });
+    expect(explainError('daily_limit_exceeded')).toMatchObject({
+      retry: 'later',
+      retryNote: expect.stringMatching(/tomorrow/),
+    });
+    expect(explainError('no_active_providers')).toMatchObject({
+      retry: 'later',
+      retryNote: expect.stringMatching(/futile/),
+    });
   });
 
   it('keeps an unknown code in a generic entry', () => {

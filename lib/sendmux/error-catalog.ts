@@ -68,7 +68,8 @@ const UPSTREAM: Record<UpstreamErrorCode, Entry> = {
     httpStatus: 401,
     title: 'Key not accepted',
     meaning: 'The API key is missing, invalid, expired or revoked.',
-    action: 'Check the key configured for this profile in the Sendmux dashboard and replace it if it was revoked or expired.',
+    action:
+      'Check the key configured for this profile in the Sendmux dashboard and replace it if it was revoked or expired.',
     retry: 'no',
     retryNote: 'No retry helps until the key is fixed.',
   },
@@ -83,8 +84,10 @@ const UPSTREAM: Record<UpstreamErrorCode, Entry> = {
   insufficient_permissions: {
     httpStatus: 403,
     title: 'Not allowed for this key',
-    meaning: 'The key lacks the email.send permission, the sender address is not authorised for this key, or the mailbox is inactive.',
-    action: 'Use a sender address this key may send from, or give the key email.send / activate the mailbox in the Sendmux dashboard.',
+    meaning:
+      'The key lacks the email.send permission, the sender address is not authorised for this key, or the mailbox is inactive.',
+    action:
+      'Use a sender address this key may send from, or give the key email.send / activate the mailbox in the Sendmux dashboard.',
     retry: 'no',
     retryNote: 'No retry helps until the key or the sender is changed.',
   },
@@ -99,7 +102,8 @@ const UPSTREAM: Record<UpstreamErrorCode, Entry> = {
   not_found: {
     httpStatus: 404,
     title: 'Not found',
-    meaning: 'Something the request refers to does not exist: the sender mailbox or domain, or an uploaded attachment (uploads expire).',
+    meaning:
+      'Something the request refers to does not exist: the sender mailbox or domain, or an uploaded attachment (uploads expire).',
     action: 'Check the sender address; re-upload attachments that may have expired, then send again.',
     retry: 'no',
     retryNote: 'Sending the same request again fails the same way.',
@@ -112,13 +116,16 @@ const UPSTREAM: Record<UpstreamErrorCode, Entry> = {
     action:
       'If the message changed, send it as a new action (a new key). If the first request may still be running, wait a moment and retry with the same key.',
     retry: 'later',
-    retryNote: 'A retry with the same key helps only when the first request was still in flight; a changed message needs a new key.',
+    retryNote:
+      'A retry with the same key helps only when the first request was still in flight; a changed message needs a new key.',
   },
   payload_too_large: {
     httpStatus: 413,
     title: 'Too large',
-    meaning: 'The request body, an upload or the final message is over the size limit (25 MB per request, 18 MiB per upload).',
-    action: 'Make the message smaller: shrink or remove attachments, or upload large files first and reference them.',
+    meaning:
+      'The request body, an upload or the final message is over the size limit (25 MB per request, 18 MiB per upload).',
+    action:
+      'Make the message smaller: shrink or remove attachments, or upload large files first and reference them.',
     retry: 'no',
     retryNote: 'Sending the same request again fails the same way.',
   },
@@ -176,10 +183,13 @@ const CLIENT: Record<ClientErrorCode, Entry> = {
   network_error: {
     httpStatus: null,
     title: 'Could not reach Sendmux',
-    meaning: 'The connection failed or dropped before a complete answer arrived; the request may or may not have been processed.',
-    action: 'Check the network and SENDMUX_API_URL, then retry with the same Idempotency-Key so nothing is sent twice.',
+    meaning:
+      'The connection failed or dropped before a complete answer arrived; the request may or may not have been processed.',
+    action:
+      'Check the network and SENDMUX_API_URL, then retry with the same Idempotency-Key so nothing is sent twice.',
     retry: 'yes',
-    retryNote: 'Safe to retry only with the same Idempotency-Key: Sendmux then replays instead of sending again.',
+    retryNote:
+      'Safe to retry only with the same Idempotency-Key: Sendmux then replays instead of sending again.',
   },
   timeout: {
     httpStatus: null,
@@ -187,15 +197,18 @@ const CLIENT: Record<ClientErrorCode, Entry> = {
     meaning: 'No complete answer arrived within the timeout; the request may still have been processed.',
     action: 'Retry with the same Idempotency-Key so nothing is sent twice.',
     retry: 'yes',
-    retryNote: 'Safe to retry only with the same Idempotency-Key: Sendmux then replays instead of sending again.',
+    retryNote:
+      'Safe to retry only with the same Idempotency-Key: Sendmux then replays instead of sending again.',
   },
   invalid_response: {
     httpStatus: null,
     title: 'Unreadable answer',
-    meaning: 'The answer was not a Sendmux response (empty, not JSON, or an unexpected shape), for example a proxy error page.',
+    meaning:
+      'The answer was not a Sendmux response (empty, not JSON, or an unexpected shape), for example a proxy error page.',
     action: 'Check SENDMUX_API_URL and any proxy in between; look at the raw response in the request log.',
     retry: 'no',
-    retryNote: 'Whether a retry helps depends on the cause; one from a gateway (5xx) is retried automatically.',
+    retryNote:
+      'Whether a retry helps depends on the cause; one from a gateway (5xx) is retried automatically.',
   },
   unknown_error: {
     httpStatus: null,
@@ -217,10 +230,14 @@ export function conflictKind(message: string | undefined | null): ConflictKind {
   return 'unknown';
 }
 
-const CONFLICT: Record<Exclude<ConflictKind, 'unknown'>, Pick<Entry, 'title' | 'meaning' | 'action' | 'retry' | 'retryNote'>> = {
+const CONFLICT: Record<
+  Exclude<ConflictKind, 'unknown'>,
+  Pick<Entry, 'title' | 'meaning' | 'action' | 'retry' | 'retryNote'>
+> = {
   changed_body: {
     title: 'Idempotency key reused with a different message',
-    meaning: 'This Idempotency-Key already belongs to a request with a different body. Sendmux refuses so that one key never means two messages.',
+    meaning:
+      'This Idempotency-Key already belongs to a request with a different body. Sendmux refuses so that one key never means two messages.',
     action: 'Treat the changed message as a new action: send it with a new Idempotency-Key.',
     retry: 'no',
     retryNote: 'Retrying with the same key always fails; a new key is needed.',
@@ -228,7 +245,8 @@ const CONFLICT: Record<Exclude<ConflictKind, 'unknown'>, Pick<Entry, 'title' | '
   in_flight: {
     title: 'The first request is still running',
     meaning: 'A request with this Idempotency-Key is still being processed.',
-    action: 'Wait a moment, then retry with the SAME Idempotency-Key; you will get the first request’s result.',
+    action:
+      'Wait a moment, then retry with the SAME Idempotency-Key; you will get the first request’s result.',
     retry: 'later',
     retryNote: 'A retry with the same key after a short wait returns the original result.',
   },
@@ -245,8 +263,10 @@ export function explainError(code: string, message?: string | null): ErrorExplan
     const base = { code, known: true, origin: 'sendmux' as const, ...UPSTREAM.idempotency_conflict };
     return kind === 'unknown' ? base : { ...base, ...CONFLICT[kind] };
   }
-  if (Object.hasOwn(UPSTREAM, code)) return { code, known: true, origin: 'sendmux', ...UPSTREAM[code as UpstreamErrorCode] };
-  if (Object.hasOwn(CLIENT, code)) return { code, known: true, origin: 'client', ...CLIENT[code as ClientErrorCode] };
+  if (Object.hasOwn(UPSTREAM, code))
+    return { code, known: true, origin: 'sendmux', ...UPSTREAM[code as UpstreamErrorCode] };
+  if (Object.hasOwn(CLIENT, code))
+    return { code, known: true, origin: 'client', ...CLIENT[code as ClientErrorCode] };
   return {
     code,
     known: false,
@@ -256,7 +276,8 @@ export function explainError(code: string, message?: string | null): ErrorExplan
     meaning: message
       ? `Sendmux answered with an error code this console does not know. Its message: ${message}`
       : 'Sendmux answered with an error code this console does not know.',
-    action: 'Read the message and the raw response in the request log; the Sendmux docs may describe the code.',
+    action:
+      'Read the message and the raw response in the request log; the Sendmux docs may describe the code.',
     retry: 'no',
     retryNote: "The response's retryable flag says whether repeating the request can help.",
   };

@@ -62,7 +62,11 @@ function transportOf(o: CallOptions) {
   };
 }
 
-export function sendEmail(profile: string, message: EmailSendRequest, options: SendOptions): Promise<SendmuxResult<SentEmail>> {
+export function sendEmail(
+  profile: string,
+  message: EmailSendRequest,
+  options: SendOptions,
+): Promise<SendmuxResult<SentEmail>> {
   return sendmuxRequest<SentEmail>({
     ...transportOf(options),
     profile,
@@ -105,7 +109,11 @@ function parseBatchData(data: unknown, count: number): BatchOutcome | undefined 
         index,
         ok: false,
         status: 'failed',
-        error: { code: 'invalid_response', message: 'Sendmux returned no result for this message', retryable: false },
+        error: {
+          code: 'invalid_response',
+          message: 'Sendmux returned no result for this message',
+          retryable: false,
+        },
       },
     );
   }
@@ -114,7 +122,11 @@ function parseBatchData(data: unknown, count: number): BatchOutcome | undefined 
 }
 
 /** 1..100 messages under one Idempotency-Key. A 200 can still hold failed items: read results. */
-export function sendBatch(profile: string, messages: EmailSendRequest[], options: SendOptions): Promise<SendmuxResult<BatchOutcome>> {
+export function sendBatch(
+  profile: string,
+  messages: EmailSendRequest[],
+  options: SendOptions,
+): Promise<SendmuxResult<BatchOutcome>> {
   if (messages.length < 1 || messages.length > MAX_BATCH_MESSAGES) {
     throw new RangeError(`A batch holds 1 to ${MAX_BATCH_MESSAGES} messages (got ${messages.length})`);
   }
@@ -172,8 +184,14 @@ export function getConnection(
     parseData: (data) => {
       if (!isRecord(data) || !isRecord(data.team) || !isRecord(data.credential)) return undefined;
       const team = { id: str(data.team.id) ?? '', name: str(data.team.name) ?? '' };
-      const credential = { id: str(data.credential.id) ?? '', type: str(data.credential.type) ?? '', name: str(data.credential.name) ?? null };
-      const permissions = Array.isArray(data.permissions) ? data.permissions.filter((p): p is string => typeof p === 'string') : [];
+      const credential = {
+        id: str(data.credential.id) ?? '',
+        type: str(data.credential.type) ?? '',
+        name: str(data.credential.name) ?? null,
+      };
+      const permissions = Array.isArray(data.permissions)
+        ? data.permissions.filter((p): p is string => typeof p === 'string')
+        : [];
       const mailboxes = Array.isArray(data.mailboxes)
         ? data.mailboxes.filter(isRecord).map((m) => ({ id: str(m.id) ?? '', email: str(m.email) ?? '' }))
         : [];

@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, decideRetry, parseRetryAfter, type AttemptOutcome, type RetryInput } from './retry-policy';
+import {
+  backoffMs,
+  decideRetry,
+  parseRetryAfter,
+  type AttemptOutcome,
+  type RetryInput,
+} from './retry-policy';
 
 const T0 = Date.parse('2026-10-01T12:00:00Z');
-const http = (status: number, extra: Partial<Extract<AttemptOutcome, { kind: 'response' }>> = {}): AttemptOutcome => ({ kind: 'response', status, ...extra });
+const http = (
+  status: number,
+  extra: Partial<Extract<AttemptOutcome, { kind: 'response' }>> = {},
+): AttemptOutcome => ({ kind: 'response', status, ...extra });
 const decide = (over: Partial<RetryInput> & Pick<RetryInput, 'outcome'>) =>
   decideRetry({ attempt: 1, hasIdempotencyKey: true, now: T0, startedAt: T0, random: () => 0.5, ...over });
 
@@ -24,55 +33,109 @@ describe('decideRetry: what is retried', () => {
 
   it('retries a 4xx that says retryable: true, but never a 409', () => {
     expect(decide({ outcome: http(400, { code: 'invalid_parameter', retryable: true }) }).retry).toBe(true);
-    expect(decide({ outcome: http(409, { code: 'idempotency_conflict', retryable: true }) }).retry).toBe(false);
+    expect(decide({ outcome: http(409, { code: 'idempotency_conflict', retryable: true }) }).retry).toBe(
+      false,
+    );
   });
 
   it('honours an explicit retryable: false on a 5xx', () => {
-    expect(decide({ outcome: http(500, { retryable: false }) })).toEqual({ retry: false, reason: 'not_retryable' });
+    expect(decide({ outcome: http(500, { retryable: false }) })).toEqual({
+      retry: false,
+      reason: 'not_retryable',
+    });
   });
 
   it('does not repeat errors that cannot clear within the deadline', () => {
-    expect(decide({ outcome: http(429, { code: 'daily_limit_exceeded' }) })).toMatchObject({ retry: false, reason: 'futile' });
-    expect(decide({ outcome: http(503, { code: 'no_active_providers' }) })).toMatchObject({ retry: false, reason: 'futile' });
+    expect(decide({ outcome: http(429, { code: 'daily_limit_exceeded' }) })).toMatchObject({
+      retry: false,
+      reason: 'futile',
+    });
+    expect(decide({ outcome: http(503, { code: 'no_active_providers' }) })).toMatchObject({
+      retry: false,
+      reason: 'futile',
+    });
   });
 
   it('never retries without an Idempotency-Key', () => {
-    expect(decide({ outcome: http(503), hasIdempotencyKey: false })).toEqual({ retry: false, reason: 'no_idempotency_key' });
-    expect(decide({ outcome: { kind: 'network' }, hasIdempotencyKey: false })).toEqual({ retry: false, reason: 'no_idempotency_key' });
+    expect(decide({ outcome: http(503), hasIdempotencyKey: false })).toEqual({
+      retry: false,
+      reason: 'no_idempotency_key',
+    });
+    expect(decide({ outcome: { kind: 'network' }, hasIdempotencyKey: false })).toEqual({
+      retry: false,
+      reason: 'no_idempotency_key',
+    });
   });
 
   it('stops at the attempt limit (default 3, overridable)', () => {
     expect(decide({ outcome: http(503), attempt: 2 }).retry).toBe(true);
-    expect(decide({ outcome: http(503), attempt: 3 })).toEqual({ retry: false, reason: 'attempts_exhausted' });
+    expect(decide({ outcome: http(503), attempt: 3 })).toEqual({
+      retry: false,
+      reason: 'attempts_exhausted',
+    });
     expect(decide({ outcome: http(503), attempt: 3, maxAttempts: 5 }).retry).toBe(true);
-    expect(decide({ outcome: http(503), attempt: 1, maxAttempts: 1 })).toEqual({ retry: false, reason: 'attempts_exhausted' });
+    expect(decide({ outcome: http(503), attempt: 1, maxAttempts: 1 })).toEqual({
+      retry: false,
+      reason: 'attempts_exhausted',
+    });
   });
 });
 
 describe('decideRetry: how long to wait', () => {
   it('waits Retry-After given in seconds', () => {
-    expect(decide({ outcome: http(429, { retryAfter: '2' }) })).toEqual({ retry: true, waitMs: 2000, basis: 'retry_after' });
-    expect(decide({ outcome: http(503, { retryAfter: '0' }) })).toEqual({ retry: true, waitMs: 0, basis: 'retry_after' });
+    expect(decide({ outcome: http(429, { retryAfter: '2' }) })).toEqual({
+      retry: true,
+      waitMs: 2000,
+      basis: 'retry_after',
+    });
+    expect(decide({ outcome: http(503, { retryAfter: '0' }) })).toEqual({
+      retry: true,
+      waitMs: 0,
+      basis: 'retry_after',
+    });
   });
 
   it('waits Retry-After given as an HTTP date, measured on the injected clock', () => {
     const at = new Date(T0 + 7000).toUTCString();
-    expect(decide({ outcome: http(503, { retryAfter: at }) })).toEqual({ retry: true, waitMs: 7000, basis: 'retry_after' });
-    expect(decide({ outcome: http(503, { retryAfter: at }), now: T0 + 3000 })).toMatchObject({ waitMs: 4000 });
+    expect(decide({ outcome: http(503, { retryAfter: at }) })).toEqual({
+      retry: true,
+      waitMs: 7000,
+      basis: 'retry_after',
+    });
+    expect(decide({ outcome: http(503, { retryAfter: at }), now: T0 + 3000 })).toMatchObject({
+      waitMs: 4000,
+    });
   });
 
   it('does not wait out a Retry-After beyond the cap, and hands it to the caller', () => {
-    expect(decide({ outcome: http(429, { retryAfter: '30' }) })).toMatchObject({ retry: true, waitMs: 30_000 });
-    expect(decide({ outcome: http(429, { retryAfter: '31' }) })).toEqual({ retry: false, reason: 'retry_after_too_long', retryAfterMs: 31_000 });
-    expect(decide({ outcome: http(429, { retryAfter: '31' }), retryAfterCapMs: 60_000 })).toMatchObject({ retry: true, waitMs: 31_000 });
+    expect(decide({ outcome: http(429, { retryAfter: '30' }) })).toMatchObject({
+      retry: true,
+      waitMs: 30_000,
+    });
+    expect(decide({ outcome: http(429, { retryAfter: '31' }) })).toEqual({
+      retry: false,
+      reason: 'retry_after_too_long',
+      retryAfterMs: 31_000,
+    });
+    expect(decide({ outcome: http(429, { retryAfter: '31' }), retryAfterCapMs: 60_000 })).toMatchObject({
+      retry: true,
+      waitMs: 31_000,
+    });
   });
 
   it('reports Retry-After on a final failure', () => {
-    expect(decide({ outcome: http(429, { retryAfter: '5' }), attempt: 3 })).toEqual({ retry: false, reason: 'attempts_exhausted', retryAfterMs: 5000 });
+    expect(decide({ outcome: http(429, { retryAfter: '5' }), attempt: 3 })).toEqual({
+      retry: false,
+      reason: 'attempts_exhausted',
+      retryAfterMs: 5000,
+    });
   });
 
   it('falls back to backoff when Retry-After is unreadable', () => {
-    expect(decide({ outcome: http(503, { retryAfter: 'soon' }) })).toMatchObject({ retry: true, basis: 'backoff' });
+    expect(decide({ outcome: http(503, { retryAfter: 'soon' }) })).toMatchObject({
+      retry: true,
+      basis: 'backoff',
+    });
   });
 
   it('uses full jitter: 0 waits nothing, 0.999 just under the ceiling of that attempt', () => {
@@ -87,10 +150,27 @@ describe('decideRetry: how long to wait', () => {
 
   it('does not start a wait that would end past the deadline', () => {
     const startedAt = T0;
-    expect(decide({ outcome: http(503, { retryAfter: '10' }), startedAt, now: T0 + 50_000 })).toMatchObject({ retry: true, waitMs: 10_000 });
-    expect(decide({ outcome: http(503, { retryAfter: '10' }), startedAt, now: T0 + 50_001 })).toEqual({ retry: false, reason: 'deadline', retryAfterMs: 10_000 });
-    expect(decide({ outcome: { kind: 'timeout' }, startedAt, now: T0 + 5000, deadlineMs: 5000, random: () => 0.5 })).toEqual({ retry: false, reason: 'deadline' });
-    expect(decide({ outcome: { kind: 'timeout' }, startedAt, now: T0 + 5000, deadlineMs: 5000, random: () => 0 })).toMatchObject({ retry: true, waitMs: 0 });
+    expect(decide({ outcome: http(503, { retryAfter: '10' }), startedAt, now: T0 + 50_000 })).toMatchObject({
+      retry: true,
+      waitMs: 10_000,
+    });
+    expect(decide({ outcome: http(503, { retryAfter: '10' }), startedAt, now: T0 + 50_001 })).toEqual({
+      retry: false,
+      reason: 'deadline',
+      retryAfterMs: 10_000,
+    });
+    expect(
+      decide({
+        outcome: { kind: 'timeout' },
+        startedAt,
+        now: T0 + 5000,
+        deadlineMs: 5000,
+        random: () => 0.5,
+      }),
+    ).toEqual({ retry: false, reason: 'deadline' });
+    expect(
+      decide({ outcome: { kind: 'timeout' }, startedAt, now: T0 + 5000, deadlineMs: 5000, random: () => 0 }),
+    ).toMatchObject({ retry: true, waitMs: 0 });
   });
 });
 

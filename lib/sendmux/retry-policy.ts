@@ -64,7 +64,10 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
 }
 
 export function backoffMs(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(RETRY_DEFAULTS.maxBackoffMs, RETRY_DEFAULTS.baseBackoffMs * 2 ** Math.max(0, attempt - 1));
+  const ceiling = Math.min(
+    RETRY_DEFAULTS.maxBackoffMs,
+    RETRY_DEFAULTS.baseBackoffMs * 2 ** Math.max(0, attempt - 1),
+  );
   return Math.floor(Math.min(Math.max(random(), 0), 1) * ceiling);
 }
 

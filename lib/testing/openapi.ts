@@ -10,7 +10,10 @@ type Operation = {
   requestBody?: { content?: Record<string, { schema?: object }> };
   responses?: Record<string, { content?: Record<string, { schema?: object }> }>;
 };
-type OpenApiDoc = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, object> } };
+type OpenApiDoc = {
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, object> };
+};
 
 export type OpenApiValidator = {
   /** Validates a JSON response body against the document's schema for that operation and status. */
@@ -52,7 +55,11 @@ export function loadOpenApi(): { validator: OpenApiValidator } | { skip: string 
   };
 
   const errorsOf = (fn: ValidateFunction, value: unknown) =>
-    fn(value) ? [] : (fn.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+    fn(value)
+      ? []
+      : (fn.errors ?? []).map(
+          (e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
+        );
 
   return {
     validator: {
@@ -61,7 +68,10 @@ export function loadOpenApi(): { validator: OpenApiValidator } | { skip: string 
         const res = op.responses?.[String(status)];
         if (!res) return [`${method} ${template} does not document status ${status}`];
         const schema = res.content?.['application/json']?.schema;
-        if (!schema) return body === undefined || body === null || body === '' ? [] : [`${status} has no JSON body in the spec`];
+        if (!schema)
+          return body === undefined || body === null || body === ''
+            ? []
+            : [`${status} has no JSON body in the spec`];
         return errorsOf(compile(`res ${method} ${template} ${status}`, schema), body);
       },
       request(method, apiPath, body) {

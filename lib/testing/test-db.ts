@@ -27,7 +27,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     };
   }
   const adminUrl = process.env.TEST_DATABASE_URL;
-  if (!adminUrl) throw new Error('TEST_DB=postgres needs TEST_DATABASE_URL (a role allowed to CREATE DATABASE)');
+  if (!adminUrl)
+    throw new Error('TEST_DB=postgres needs TEST_DATABASE_URL (a role allowed to CREATE DATABASE)');
   const database = await createThrowawayDatabase(adminUrl);
   const handle = await openDatabase({ kind: 'postgres', url: database.url });
   return {

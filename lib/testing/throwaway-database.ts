@@ -7,7 +7,10 @@ export type ThrowawayDatabase = { name: string; url: string; drop(): Promise<voi
  * A new, empty database on the PostgreSQL server named by `adminUrl` (a role that may CREATE
  * DATABASE), for one test file or benchmark run. drop() removes it, closing any connection left.
  */
-export async function createThrowawayDatabase(adminUrl: string, prefix = 'smx_test'): Promise<ThrowawayDatabase> {
+export async function createThrowawayDatabase(
+  adminUrl: string,
+  prefix = 'smx_test',
+): Promise<ThrowawayDatabase> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();

@@ -19,14 +19,20 @@ export default async function SetupPage({ searchParams }: { searchParams: Promis
           <CardTitle>
             <span className="text-xl">Create the first admin</span>
           </CardTitle>
-          <CardDescription>This account manages users and settings. You can add senders and support staff next.</CardDescription>
+          <CardDescription>
+            This account manages users and settings. You can add senders and support staff next.
+          </CardDescription>
         </CardHeader>
         <CardContent>
           {done ? (
             <Alert>
               <AlertTitle>Setup is already done</AlertTitle>
               <AlertDescription>
-                An admin exists. <Link className="underline" href="/sign-in">Sign in</Link> instead.
+                An admin exists.{' '}
+                <Link className="underline" href="/sign-in">
+                  Sign in
+                </Link>{' '}
+                instead.
               </AlertDescription>
             </Alert>
           ) : valid ? (
@@ -35,7 +41,8 @@ export default async function SetupPage({ searchParams }: { searchParams: Promis
             <Alert variant="destructive">
               <AlertTitle>This setup link is not valid</AlertTitle>
               <AlertDescription>
-                Use the exact link the server printed in its log (it starts with “Setup link:”). Each restart prints a new link and the old one stops working.
+                Use the exact link the server printed in its log (it starts with “Setup link:”). Each restart
+                prints a new link and the old one stops working.
               </AlertDescription>
             </Alert>
           )}

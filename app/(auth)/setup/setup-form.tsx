@@ -13,7 +13,10 @@ import { completeSetupAction } from './actions';
 
 export function SetupForm({ token }: { token: string }) {
   const [pending, startTransition] = useTransition();
-  const form = useForm<SetupInput>({ resolver: zodResolver(setupSchema), defaultValues: { token, email: '', name: '', password: '', confirm: '' } });
+  const form = useForm<SetupInput>({
+    resolver: zodResolver(setupSchema),
+    defaultValues: { token, email: '', name: '', password: '', confirm: '' },
+  });
   const { errors } = form.formState;
   const onSubmit = form.handleSubmit((values) =>
     startTransition(async () => {
@@ -35,7 +38,12 @@ export function SetupForm({ token }: { token: string }) {
       <FormField id="name" label="Name" hint="Optional" error={errors.name?.message}>
         <Input autoComplete="name" {...form.register('name')} />
       </FormField>
-      <FormField id="password" label="Password" hint={`At least ${MIN_PASSWORD_LENGTH} characters`} error={errors.password?.message}>
+      <FormField
+        id="password"
+        label="Password"
+        hint={`At least ${MIN_PASSWORD_LENGTH} characters`}
+        error={errors.password?.message}
+      >
         <Input type="password" autoComplete="new-password" {...form.register('password')} />
       </FormField>
       <FormField id="confirm" label="Repeat password" error={errors.confirm?.message}>

@@ -29,11 +29,13 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
               <AlertTitle>First run: create the admin</AlertTitle>
               <AlertDescription>
                 <p>
-                  No accounts exist yet. The server printed a one-time <strong>Setup link</strong> in its log (the terminal
-                  where you ran <code className="font-mono text-xs">npm start</code>). Open it to create the first admin.
+                  No accounts exist yet. The server printed a one-time <strong>Setup link</strong> in its log
+                  (the terminal where you ran <code className="font-mono text-xs">npm start</code>). Open it
+                  to create the first admin.
                 </p>
                 <p className="mt-2">
-                  Or set <code className="font-mono text-xs">ADMIN_EMAIL</code> and <code className="font-mono text-xs">ADMIN_PASSWORD</code> and restart.
+                  Or set <code className="font-mono text-xs">ADMIN_EMAIL</code> and{' '}
+                  <code className="font-mono text-xs">ADMIN_PASSWORD</code> and restart.
                 </p>
               </AlertDescription>
             </Alert>

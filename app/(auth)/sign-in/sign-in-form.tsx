@@ -13,7 +13,10 @@ import { signInAction } from './actions';
 
 export function SignInForm({ next }: { next?: string }) {
   const [pending, startTransition] = useTransition();
-  const form = useForm<SignInInput>({ resolver: zodResolver(signInSchema), defaultValues: { email: '', password: '', next } });
+  const form = useForm<SignInInput>({
+    resolver: zodResolver(signInSchema),
+    defaultValues: { email: '', password: '', next },
+  });
   const { errors } = form.formState;
 
   const onSubmit = form.handleSubmit((values) =>
@@ -37,13 +40,36 @@ export function SignInForm({ next }: { next?: string }) {
       ) : null}
       <div className="grid gap-2">
         <Label htmlFor="email">Email</Label>
-        <Input id="email" type="email" autoComplete="username" autoFocus aria-invalid={!!errors.email} aria-describedby={errors.email ? 'email-error' : undefined} {...form.register('email')} />
-        {errors.email ? <p id="email-error" className="text-sm text-destructive">{errors.email.message}</p> : null}
+        <Input
+          id="email"
+          type="email"
+          autoComplete="username"
+          autoFocus
+          aria-invalid={!!errors.email}
+          aria-describedby={errors.email ? 'email-error' : undefined}
+          {...form.register('email')}
+        />
+        {errors.email ? (
+          <p id="email-error" className="text-destructive text-sm">
+            {errors.email.message}
+          </p>
+        ) : null}
       </div>
       <div className="grid gap-2">
         <Label htmlFor="password">Password</Label>
-        <Input id="password" type="password" autoComplete="current-password" aria-invalid={!!errors.password} aria-describedby={errors.password ? 'password-error' : undefined} {...form.register('password')} />
-        {errors.password ? <p id="password-error" className="text-sm text-destructive">{errors.password.message}</p> : null}
+        <Input
+          id="password"
+          type="password"
+          autoComplete="current-password"
+          aria-invalid={!!errors.password}
+          aria-describedby={errors.password ? 'password-error' : undefined}
+          {...form.register('password')}
+        />
+        {errors.password ? (
+          <p id="password-error" className="text-destructive text-sm">
+            {errors.password.message}
+          </p>
+        ) : null}
       </div>
       <Button type="submit" disabled={pending} className="mt-2">
         {pending ? <Loader2 className="animate-spin" aria-hidden /> : null}

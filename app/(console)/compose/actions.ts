@@ -7,8 +7,17 @@ import { htmlToText } from '@/lib/compose/html-text';
 import { mailboxesFor } from '@/lib/compose/mailboxes';
 import { toSendPayload } from '@/lib/compose/payload';
 import { deleteTemplate, saveTemplate } from '@/lib/compose/templates';
-import { htmlToTextInputSchema, profileInputSchema, uploadAttachmentInputSchema } from '@/lib/schemas/compose';
-import { invalidInput, type ActionError, type ActionResult, type FieldErrors } from '@/lib/schemas/action-result';
+import {
+  htmlToTextInputSchema,
+  profileInputSchema,
+  uploadAttachmentInputSchema,
+} from '@/lib/schemas/compose';
+import {
+  invalidInput,
+  type ActionError,
+  type ActionResult,
+  type FieldErrors,
+} from '@/lib/schemas/action-result';
 import { checkAttachmentType } from '@/lib/schemas/file-types';
 import { sendEmailInputSchema } from '@/lib/schemas/message';
 import { deleteTemplateSchema, saveTemplateSchema } from '@/lib/schemas/template';
@@ -17,10 +26,23 @@ import { sendEmail, uploadAttachment } from '@/lib/sendmux/operations';
 import { hasProfile } from '@/lib/sendmux/profiles';
 
 export type SendEmailResult =
-  | { ok: true; data: { messageId: string; status: string; requestId?: string; logId: number; attempts: number } }
-  | { ok: false; error: ActionError; fieldErrors?: FieldErrors; upstreamFieldErrors?: FieldErrors; attempts?: number };
+  | {
+      ok: true;
+      data: { messageId: string; status: string; requestId?: string; logId: number; attempts: number };
+    }
+  | {
+      ok: false;
+      error: ActionError;
+      fieldErrors?: FieldErrors;
+      upstreamFieldErrors?: FieldErrors;
+      attempts?: number;
+    };
 
-const unknownProfile = (profile: string) => ({ ok: false as const, error: { code: 'unknown_profile', message: `There is no key profile named “${profile}”` }, fieldErrors: { profile: ['Choose a configured key profile'] } });
+const unknownProfile = (profile: string) => ({
+  ok: false as const,
+  error: { code: 'unknown_profile', message: `There is no key profile named “${profile}”` },
+  fieldErrors: { profile: ['Choose a configured key profile'] },
+});
 
 export async function sendEmailAction(input: unknown): Promise<SendEmailResult> {
   const user = await requireRole('sender');
@@ -35,15 +57,34 @@ export async function sendEmailAction(input: unknown): Promise<SendEmailResult> 
     deferLogWrite: after,
   });
   if (!result.ok) return { ...upstreamError(result), attempts: result.attempts };
-  return { ok: true, data: { messageId: result.data.messageId, status: result.data.status, requestId: result.requestId, logId: result.logId, attempts: result.attempts } };
+  return {
+    ok: true,
+    data: {
+      messageId: result.data.messageId,
+      status: result.data.status,
+      requestId: result.requestId,
+      logId: result.logId,
+      attempts: result.attempts,
+    },
+  };
 }
 
-
-export type UploadResult = ActionResult<{ attachmentId: string; filename: string; contentType: string; size: number; expiresAt: string; profile: string }>;
+export type UploadResult = ActionResult<{
+  attachmentId: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  expiresAt: string;
+  profile: string;
+}>;
 
 export async function uploadAttachmentAction(form: FormData): Promise<UploadResult> {
   const user = await requireRole('sender');
-  const parsed = uploadAttachmentInputSchema.safeParse({ profile: form.get('profile'), idempotencyKey: form.get('idempotencyKey'), file: form.get('file') });
+  const parsed = uploadAttachmentInputSchema.safeParse({
+    profile: form.get('profile'),
+    idempotencyKey: form.get('idempotencyKey'),
+    file: form.get('file'),
+  });
   if (!parsed.success) return invalidInput(parsed.error);
   const { profile, idempotencyKey, file } = parsed.data;
   if (!hasProfile(profile)) return unknownProfile(profile);
@@ -56,7 +97,17 @@ export async function uploadAttachmentAction(form: FormData): Promise<UploadResu
   );
   if (!result.ok) return upstreamError(result);
   const d = result.data;
-  return { ok: true, data: { attachmentId: d.attachmentId, filename: d.filename, contentType: d.contentType, size: d.sizeBytes, expiresAt: d.expiresAt, profile } };
+  return {
+    ok: true,
+    data: {
+      attachmentId: d.attachmentId,
+      filename: d.filename,
+      contentType: d.contentType,
+      size: d.sizeBytes,
+      expiresAt: d.expiresAt,
+      profile,
+    },
+  };
 }
 
 export async function loadMailboxesAction(input: unknown): Promise<ActionResult<string[]>> {

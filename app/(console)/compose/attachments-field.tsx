@@ -9,7 +9,13 @@ import { forgetAttachmentContent, storeAttachmentContent } from '@/lib/compose/d
 import { cn } from '@/lib/cn';
 import { randomId } from '@/lib/ids';
 import { ACCEPT_ATTRIBUTE, checkAttachmentType } from '@/lib/schemas/file-types';
-import { base64Length, INLINE_THRESHOLD_BYTES, MAX_ATTACHMENTS, MESSAGE_LIMIT_BYTES, UPLOAD_LIMIT_BYTES } from '@/lib/schemas/limits';
+import {
+  base64Length,
+  INLINE_THRESHOLD_BYTES,
+  MAX_ATTACHMENTS,
+  MESSAGE_LIMIT_BYTES,
+  UPLOAD_LIMIT_BYTES,
+} from '@/lib/schemas/limits';
 import { estimatedMessageBytes, formatBytes, type MessageInput } from '@/lib/schemas/message';
 import { uploadAttachmentAction } from './actions';
 import { fieldId } from './fields';
@@ -39,7 +45,17 @@ async function sniffType(file: File): Promise<string | undefined> {
   }
 }
 
-export function AttachmentsField({ userId, profile, draftKey, onBusyChange }: { userId: string; profile: string; draftKey: string; onBusyChange: (busy: boolean) => void }) {
+export function AttachmentsField({
+  userId,
+  profile,
+  draftKey,
+  onBusyChange,
+}: {
+  userId: string;
+  profile: string;
+  draftKey: string;
+  onBusyChange: (busy: boolean) => void;
+}) {
   const { control, formState, clearErrors } = useFormContext<MessageInput>();
   const { fields, append, remove } = useFieldArray({ control, name: 'attachments', keyName: 'rowKey' });
   const watched = useWatch({ control, name: ['htmlBody', 'textBody', 'attachments'] });
@@ -51,8 +67,15 @@ export function AttachmentsField({ userId, profile, draftKey, onBusyChange }: { 
 
   const attachments = watched[2] ?? [];
   const raw = attachments.reduce((n, a) => n + a.size, 0);
-  const encoded = attachments.reduce((n, a) => n + (a.kind === 'inline' ? a.content.length : base64Length(a.size)), 0);
-  const total = estimatedMessageBytes({ htmlBody: watched[0] ?? '', textBody: watched[1] ?? '', attachments });
+  const encoded = attachments.reduce(
+    (n, a) => n + (a.kind === 'inline' ? a.content.length : base64Length(a.size)),
+    0,
+  );
+  const total = estimatedMessageBytes({
+    htmlBody: watched[0] ?? '',
+    textBody: watched[1] ?? '',
+    attachments,
+  });
   const share = total / MESSAGE_LIMIT_BYTES;
 
   async function addFiles(files: File[]) {
@@ -63,8 +86,16 @@ export function AttachmentsField({ userId, profile, draftKey, onBusyChange }: { 
       const type = checkAttachmentType(file.name);
       if (!type.ok) refusals.push({ name: file.name, reason: type.reason });
       else if (file.size === 0) refusals.push({ name: file.name, reason: 'The file is empty' });
-      else if (file.size > UPLOAD_LIMIT_BYTES) refusals.push({ name: file.name, reason: `${formatBytes(file.size)} is over Sendmux's ${formatBytes(UPLOAD_LIMIT_BYTES)} limit for one attachment` });
-      else if (room <= 0) refusals.push({ name: file.name, reason: `Sendmux accepts at most ${MAX_ATTACHMENTS} attachments per message` });
+      else if (file.size > UPLOAD_LIMIT_BYTES)
+        refusals.push({
+          name: file.name,
+          reason: `${formatBytes(file.size)} is over Sendmux's ${formatBytes(UPLOAD_LIMIT_BYTES)} limit for one attachment`,
+        });
+      else if (room <= 0)
+        refusals.push({
+          name: file.name,
+          reason: `Sendmux accepts at most ${MAX_ATTACHMENTS} attachments per message`,
+        });
       else {
         room--;
         accepted.push(file);
@@ -92,11 +123,26 @@ export function AttachmentsField({ userId, profile, draftKey, onBusyChange }: { 
           form.set('file', file);
           const result = await uploadAttachmentAction(form);
           if (!result.ok) {
-            setRefused((r) => [...r, { name: file.name, reason: `Upload failed: ${result.error.code} — ${result.error.message}${result.error.requestId ? ` (request_id ${result.error.requestId})` : ''}` }]);
+            setRefused((r) => [
+              ...r,
+              {
+                name: file.name,
+                reason: `Upload failed: ${result.error.code} — ${result.error.message}${result.error.requestId ? ` (request_id ${result.error.requestId})` : ''}`,
+              },
+            ]);
             continue;
           }
           await storeAttachmentContent(userId, id, file).catch(() => undefined);
-          append({ id, kind: 'uploaded', filename: file.name, contentType, size: file.size, attachmentId: result.data.attachmentId, expiresAt: result.data.expiresAt, profile: result.data.profile });
+          append({
+            id,
+            kind: 'uploaded',
+            filename: file.name,
+            contentType,
+            size: file.size,
+            attachmentId: result.data.attachmentId,
+            expiresAt: result.data.expiresAt,
+            profile: result.data.profile,
+          });
         }
       }
     } finally {
@@ -123,7 +169,11 @@ export function AttachmentsField({ userId, profile, draftKey, onBusyChange }: { 
           setDragging(false);
           void addFiles([...e.dataTransfer.files]);
         }}
-        className={cn('flex flex-col items-center gap-2 rounded-lg border border-dashed p-5 text-center text-sm text-muted-foreground transition-colors', dragging && 'border-primary bg-primary/5', listError && 'border-destructive')}
+        className={cn(
+          'text-muted-foreground flex flex-col items-center gap-2 rounded-lg border border-dashed p-5 text-center text-sm transition-colors',
+          dragging && 'border-primary bg-primary/5',
+          listError && 'border-destructive',
+        )}
       >
         <CloudUpload className="size-6" aria-hidden />
         <p>Drop files here, or</p>
@@ -143,7 +193,9 @@ export function AttachmentsField({ userId, profile, draftKey, onBusyChange }: { 
           <Paperclip aria-hidden /> Add attachments
         </Button>
         <p className="text-xs">
-          Up to {MAX_ATTACHMENTS} files: images, documents, spreadsheets, presentations, text, calendar and contact files. Files up to {formatBytes(INLINE_THRESHOLD_BYTES)} are sent inline; larger ones (up to {formatBytes(UPLOAD_LIMIT_BYTES)}) are uploaded to Sendmux first and sent by attachment_id.
+          Up to {MAX_ATTACHMENTS} files: images, documents, spreadsheets, presentations, text, calendar and
+          contact files. Files up to {formatBytes(INLINE_THRESHOLD_BYTES)} are sent inline; larger ones (up to{' '}
+          {formatBytes(UPLOAD_LIMIT_BYTES)}) are uploaded to Sendmux first and sent by attachment_id.
         </p>
       </div>
       <label htmlFor="attachment-input" className="sr-only">
@@ -157,13 +209,25 @@ export function AttachmentsField({ userId, profile, draftKey, onBusyChange }: { 
           {fields.map((f, i) => {
             const a = attachments[i] ?? f;
             const err = formState.errors.attachments?.[i];
-            const message = err?.message ?? err?.filename?.message ?? (err as { content?: { message?: string } } | undefined)?.content?.message ?? err?.root?.message;
+            const message =
+              err?.message ??
+              err?.filename?.message ??
+              (err as { content?: { message?: string } } | undefined)?.content?.message ??
+              err?.root?.message;
             const detected = sniffed[a.id];
-            const mismatch = detected && detected !== a.contentType && !(detected === 'application/zip' && /officedocument|opendocument/.test(a.contentType));
+            const mismatch =
+              detected &&
+              detected !== a.contentType &&
+              !(detected === 'application/zip' && /officedocument|opendocument/.test(a.contentType));
             return (
-              <li key={f.rowKey} id={fieldId(`attachments.${i}`)} tabIndex={-1} className={cn('grid gap-1 rounded-md border p-2.5 text-sm', message && 'border-destructive')}>
+              <li
+                key={f.rowKey}
+                id={fieldId(`attachments.${i}`)}
+                tabIndex={-1}
+                className={cn('grid gap-1 rounded-md border p-2.5 text-sm', message && 'border-destructive')}
+              >
                 <div className="flex items-center gap-2">
-                  <FileText className="size-4 shrink-0 text-muted-foreground" aria-hidden />
+                  <FileText className="text-muted-foreground size-4 shrink-0" aria-hidden />
                   <span className="min-w-0 flex-1 truncate font-medium">{a.filename}</span>
                   <Badge variant="muted">{a.contentType}</Badge>
                   {a.kind === 'uploaded' ? (
@@ -186,12 +250,17 @@ export function AttachmentsField({ userId, profile, draftKey, onBusyChange }: { 
                     <Trash2 aria-hidden />
                   </Button>
                 </div>
-                <p className="text-xs text-muted-foreground">
-                  {formatBytes(a.size)} raw · {formatBytes(a.kind === 'inline' ? a.content.length : base64Length(a.size))} encoded
+                <p className="text-muted-foreground text-xs">
+                  {formatBytes(a.size)} raw ·{' '}
+                  {formatBytes(a.kind === 'inline' ? a.content.length : base64Length(a.size))} encoded
                   {detected ? ` · detected ${detected}` : ''}
                 </p>
-                {mismatch ? <p className="text-xs text-warning">The content looks like {detected}, not {a.contentType}. Check that this is the right file.</p> : null}
-                {message ? <p className="text-sm text-destructive">{message}</p> : null}
+                {mismatch ? (
+                  <p className="text-warning text-xs">
+                    The content looks like {detected}, not {a.contentType}. Check that this is the right file.
+                  </p>
+                ) : null}
+                {message ? <p className="text-destructive text-sm">{message}</p> : null}
               </li>
             );
           })}
@@ -199,12 +268,14 @@ export function AttachmentsField({ userId, profile, draftKey, onBusyChange }: { 
       ) : null}
 
       <div className="grid gap-1.5">
-        <div className="flex justify-between text-xs text-muted-foreground">
+        <div className="text-muted-foreground flex justify-between text-xs">
           <span>
-            {fields.length} of {MAX_ATTACHMENTS} files · {formatBytes(raw)} raw · {formatBytes(encoded)} encoded
+            {fields.length} of {MAX_ATTACHMENTS} files · {formatBytes(raw)} raw · {formatBytes(encoded)}{' '}
+            encoded
           </span>
           <span>
-            {formatBytes(total)} of {formatBytes(MESSAGE_LIMIT_BYTES)} ({(share * 100).toFixed(share < 0.1 ? 1 : 0)}%)
+            {formatBytes(total)} of {formatBytes(MESSAGE_LIMIT_BYTES)} (
+            {(share * 100).toFixed(share < 0.1 ? 1 : 0)}%)
           </span>
         </div>
         <div
@@ -214,11 +285,14 @@ export function AttachmentsField({ userId, profile, draftKey, onBusyChange }: { 
           aria-valuemax={MESSAGE_LIMIT_BYTES}
           aria-valuenow={total}
           aria-valuetext={`${formatBytes(total)} of ${formatBytes(MESSAGE_LIMIT_BYTES)}`}
-          className="h-2 overflow-hidden rounded-full bg-muted"
+          className="bg-muted h-2 overflow-hidden rounded-full"
         >
-          <div className={cn('h-full', share > 1 ? 'bg-destructive' : share > 0.8 ? 'bg-warning' : 'bg-primary')} style={{ width: `${Math.min(100, share * 100)}%` }} />
+          <div
+            className={cn('h-full', share > 1 ? 'bg-destructive' : share > 0.8 ? 'bg-warning' : 'bg-primary')}
+            style={{ width: `${Math.min(100, share * 100)}%` }}
+          />
         </div>
-        {listError ? <p className="text-sm text-destructive">{listError}</p> : null}
+        {listError ? <p className="text-destructive text-sm">{listError}</p> : null}
       </div>
     </fieldset>
   );

@@ -48,7 +48,8 @@ function flattenErrors(errors: FieldErrors, prefix = ''): [string, string][] {
   for (const [key, value] of Object.entries(errors)) {
     if (!value || key === 'ref') continue;
     const path = key === 'root' ? prefix : prefix ? `${prefix}.${key}` : key;
-    if (typeof value === 'object' && 'message' in value && typeof value.message === 'string' && value.message) out.push([path, value.message]);
+    if (typeof value === 'object' && 'message' in value && typeof value.message === 'string' && value.message)
+      out.push([path, value.message]);
     if (typeof value === 'object' && key !== 'root') out.push(...flattenErrors(value as FieldErrors, path));
   }
   return out.filter(([, m], i, all) => all.findIndex(([p2, m2]) => p2 === all[i]![0] && m2 === m) === i);
@@ -56,7 +57,11 @@ function flattenErrors(errors: FieldErrors, prefix = ''): [string, string][] {
 
 export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fromRequest }: Props) {
   const router = useRouter();
-  const form = useForm<MessageInput>({ resolver: zodResolver(messageSchema), defaultValues: emptyMessage(), mode: 'onTouched' });
+  const form = useForm<MessageInput>({
+    resolver: zodResolver(messageSchema),
+    defaultValues: emptyMessage(),
+    mode: 'onTouched',
+  });
   const [profile, setProfile] = useState(profiles[0]?.name ?? '');
   const [idempotencyKey, setIdempotencyKey] = useState('');
   const [keyError, setKeyError] = useState<string | null>(null);
@@ -80,7 +85,11 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
         form.reset(fromRequest.message);
         if (profiles.some((p) => p.name === fromRequest.profile)) setProfile(fromRequest.profile);
         setIdempotencyKey(newKey());
-        setNotice({ title: `Loaded from the request log (${fromRequest.requestLabel}) with a new idempotency key`, lines: fromRequest.notes, tone: fromRequest.notes.length ? 'warning' : 'default' });
+        setNotice({
+          title: `Loaded from the request log (${fromRequest.requestLabel}) with a new idempotency key`,
+          lines: fromRequest.notes,
+          tone: fromRequest.notes.length ? 'warning' : 'default',
+        });
         router.replace('/compose');
       } else {
         const saved = await loadDraft(userId).catch(() => null);
@@ -89,8 +98,14 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
           form.reset(saved.draft.message);
           if (profiles.some((p) => p.name === saved.draft.profile)) setProfile(saved.draft.profile);
           setIdempotencyKey(saved.draft.idempotencyKey || newKey());
-          const lines = saved.missing.map((name) => `Attach ${name} again: its content could not be restored.`);
-          setNotice({ title: `Draft restored (saved ${new Date(saved.draft.savedAt).toLocaleString()})`, lines, tone: lines.length ? 'warning' : 'default' });
+          const lines = saved.missing.map(
+            (name) => `Attach ${name} again: its content could not be restored.`,
+          );
+          setNotice({
+            title: `Draft restored (saved ${new Date(saved.draft.savedAt).toLocaleString()})`,
+            lines,
+            tone: lines.length ? 'warning' : 'default',
+          });
         } else setIdempotencyKey(newKey());
       }
       setHydrated(true);
@@ -143,28 +158,45 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
         const result = await sendEmailAction({ profile, idempotencyKey, message: values });
         const at = new Date().toISOString();
         if (result.ok) {
-          const replayed = lastSuccess?.key === idempotencyKey && lastSuccess.messageId === result.data.messageId;
+          const replayed =
+            lastSuccess?.key === idempotencyKey && lastSuccess.messageId === result.data.messageId;
           setLastSuccess({ key: idempotencyKey, messageId: result.data.messageId });
           setOutcome({ ok: true, ...result.data, idempotencyKey, replayed, at });
-          toast.success(replayed ? 'Already sent under this key: nothing new went out' : `Sent: ${result.data.messageId}`);
+          toast.success(
+            replayed ? 'Already sent under this key: nothing new went out' : `Sent: ${result.data.messageId}`,
+          );
           return;
         }
         const unmapped: SummaryItem[] = [];
         for (const [path, messages] of Object.entries(result.fieldErrors ?? {})) {
           const local = path.replace(/^message\./, '');
           if (local === 'idempotencyKey') setKeyError(messages[0] ?? '');
-          else if (local === 'profile') unmapped.push({ fieldId: 'profile', label: 'Key profile', message: messages[0] ?? '' });
+          else if (local === 'profile')
+            unmapped.push({ fieldId: 'profile', label: 'Key profile', message: messages[0] ?? '' });
           else form.setError(local as Path<MessageInput>, { type: 'server', message: messages[0] });
         }
         for (const [field, messages] of Object.entries(result.upstreamFieldErrors ?? {})) {
           const local = formPathForUpstreamField(field, values);
-          if (local) form.setError(local as Path<MessageInput>, { type: 'sendmux', message: `Sendmux: ${messages[0]}` });
+          if (local)
+            form.setError(local as Path<MessageInput>, {
+              type: 'sendmux',
+              message: `Sendmux: ${messages[0]}`,
+            });
           else unmapped.push({ fieldId: null, label: field, message: messages[0] ?? '' });
         }
         setExtraErrors(unmapped);
         setOutcome({ ok: false, error: result.error, attempts: result.attempts, idempotencyKey, at });
       } catch {
-        setOutcome({ ok: false, error: { code: 'network_error', message: 'The console did not answer. Your draft is kept; check your connection and send again — the same key prevents a double send.' }, idempotencyKey, at: new Date().toISOString() });
+        setOutcome({
+          ok: false,
+          error: {
+            code: 'network_error',
+            message:
+              'The console did not answer. Your draft is kept; check your connection and send again — the same key prevents a double send.',
+          },
+          idempotencyKey,
+          at: new Date().toISOString(),
+        });
       } finally {
         setSending(false);
       }
@@ -173,7 +205,14 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
   );
 
   const summary: SummaryItem[] = useMemo(
-    () => [...flattenErrors(form.formState.errors).map(([path, msg]) => ({ fieldId: fieldId(path), label: fieldLabel(path), message: msg })), ...extraErrors],
+    () => [
+      ...flattenErrors(form.formState.errors).map(([path, msg]) => ({
+        fieldId: fieldId(path),
+        label: fieldLabel(path),
+        message: msg,
+      })),
+      ...extraErrors,
+    ],
     // formState.errors is a proxy that changes identity on every error change; submitCount re-runs after each attempt.
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [form.formState.errors, form.formState.submitCount, extraErrors, submitCount],
@@ -181,7 +220,11 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
 
   async function generateText() {
     const html = form.getValues('htmlBody');
-    if (form.getValues('textBody').trim() && !window.confirm('Replace the current text body with text generated from the HTML?')) return;
+    if (
+      form.getValues('textBody').trim() &&
+      !window.confirm('Replace the current text body with text generated from the HTML?')
+    )
+      return;
     setGenerating(true);
     const result = await htmlToTextAction({ html });
     setGenerating(false);
@@ -191,9 +234,20 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
 
   function loadTemplate(t: TemplateSummary) {
     const current = form.getValues();
-    form.reset({ ...emptyMessage(), ...t.message, cc: t.message.cc.map((r) => ({ email: r.email, name: r.name ?? '' })), bcc: t.message.bcc.map((r) => ({ email: r.email, name: r.name ?? '' })), headers: t.message.headers.map((h) => ({ name: h.name, value: h.value ?? '' })), attachments: current.attachments });
+    form.reset({
+      ...emptyMessage(),
+      ...t.message,
+      cc: t.message.cc.map((r) => ({ email: r.email, name: r.name ?? '' })),
+      bcc: t.message.bcc.map((r) => ({ email: r.email, name: r.name ?? '' })),
+      headers: t.message.headers.map((h) => ({ name: h.name, value: h.value ?? '' })),
+      attachments: current.attachments,
+    });
     startNewKey();
-    setNotice({ title: `Loaded template “${t.name}” with a new idempotency key`, lines: current.attachments.length ? ['Your attachments were kept.'] : [], tone: 'default' });
+    setNotice({
+      title: `Loaded template “${t.name}” with a new idempotency key`,
+      lines: current.attachments.length ? ['Your attachments were kept.'] : [],
+      tone: 'default',
+    });
   }
 
   function applyPreset(p: ScenarioPreset) {
@@ -242,7 +296,10 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
           className="@container grid min-w-0 gap-5"
         >
           {notice ? <NoticeAlert notice={notice} /> : null}
-          <ErrorSummary title={`Fix ${summary.length === 1 ? 'this' : `these ${summary.length}`} before sending`} items={submitCount > 0 ? summary : []} />
+          <ErrorSummary
+            title={`Fix ${summary.length === 1 ? 'this' : `these ${summary.length}`} before sending`}
+            items={submitCount > 0 ? summary : []}
+          />
 
           <Card>
             <CardContent className="grid gap-4 pt-5">
@@ -264,7 +321,14 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
                   </p>
                   <div className="flex flex-wrap gap-1.5" role="group" aria-labelledby="presets-label">
                     {presets.map((p) => (
-                      <Button key={p.label} type="button" size="sm" variant="secondary" title={p.description} onClick={() => applyPreset(p)}>
+                      <Button
+                        key={p.label}
+                        type="button"
+                        size="sm"
+                        variant="secondary"
+                        title={p.description}
+                        onClick={() => applyPreset(p)}
+                      >
                         {p.label}
                       </Button>
                     ))}
@@ -287,10 +351,20 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
                   <option key={m} value={m} />
                 ))}
               </datalist>
-              <FormField id={fieldId('from.name')} label="From name" hint="Optional" error={e.from?.name?.message}>
+              <FormField
+                id={fieldId('from.name')}
+                label="From name"
+                hint="Optional"
+                error={e.from?.name?.message}
+              >
                 <Input autoComplete="off" {...register('from.name')} />
               </FormField>
-              <FormField id={fieldId('to.email')} label="To email" hint="One recipient" error={e.to?.email?.message}>
+              <FormField
+                id={fieldId('to.email')}
+                label="To email"
+                hint="One recipient"
+                error={e.to?.email?.message}
+              >
                 <Input type="email" autoComplete="off" {...register('to.email')} />
               </FormField>
               <FormField id={fieldId('to.name')} label="To name" hint="Optional" error={e.to?.name?.message}>
@@ -300,13 +374,29 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
                 <RecipientListField name="cc" label="Cc" />
                 <RecipientListField name="bcc" label="Bcc" />
               </div>
-              <FormField id={fieldId('replyTo.email')} label="Reply-To email" hint="Optional" error={e.replyTo?.email?.message}>
+              <FormField
+                id={fieldId('replyTo.email')}
+                label="Reply-To email"
+                hint="Optional"
+                error={e.replyTo?.email?.message}
+              >
                 <Input type="email" autoComplete="off" {...register('replyTo.email')} />
               </FormField>
-              <FormField id={fieldId('replyTo.name')} label="Reply-To name" hint="Optional" error={e.replyTo?.name?.message}>
+              <FormField
+                id={fieldId('replyTo.name')}
+                label="Reply-To name"
+                hint="Optional"
+                error={e.replyTo?.name?.message}
+              >
                 <Input autoComplete="off" {...register('replyTo.name')} />
               </FormField>
-              <FormField id={fieldId('returnPath')} label="Return-Path" hint="Optional envelope sender (VERP)" error={e.returnPath?.message} className="@xl:col-span-2">
+              <FormField
+                id={fieldId('returnPath')}
+                label="Return-Path"
+                hint="Optional envelope sender (VERP)"
+                error={e.returnPath?.message}
+                className="@xl:col-span-2"
+              >
                 <Input type="email" autoComplete="off" {...register('returnPath')} />
               </FormField>
             </CardContent>
@@ -317,18 +407,44 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
               <CardTitle>Content</CardTitle>
             </CardHeader>
             <CardContent className="grid gap-4">
-              <FormField id={fieldId('subject')} label="Subject" hint={`${(message.subject ?? '').length} / 998`} error={e.subject?.message}>
+              <FormField
+                id={fieldId('subject')}
+                label="Subject"
+                hint={`${(message.subject ?? '').length} / 998`}
+                error={e.subject?.message}
+              >
                 <Input autoComplete="off" {...register('subject')} />
               </FormField>
-              <FormField id={fieldId('htmlBody')} label="HTML body" hint="Sendmux tags like [DP_NAME] pass through as written" error={e.htmlBody?.message}>
-                <Textarea rows={12} spellCheck={false} className="font-mono text-xs" {...register('htmlBody')} />
+              <FormField
+                id={fieldId('htmlBody')}
+                label="HTML body"
+                hint="Sendmux tags like [DP_NAME] pass through as written"
+                error={e.htmlBody?.message}
+              >
+                <Textarea
+                  rows={12}
+                  spellCheck={false}
+                  className="font-mono text-xs"
+                  {...register('htmlBody')}
+                />
               </FormField>
               <div className="grid gap-1.5">
-                <FormField id={fieldId('textBody')} label="Text body" hint="Optional plain-text alternative" error={e.textBody?.message}>
+                <FormField
+                  id={fieldId('textBody')}
+                  label="Text body"
+                  hint="Optional plain-text alternative"
+                  error={e.textBody?.message}
+                >
                   <Textarea rows={6} className="font-mono text-xs" {...register('textBody')} />
                 </FormField>
                 <div>
-                  <Button type="button" variant="outline" size="sm" onClick={generateText} disabled={generating || !(message.htmlBody ?? '').trim()}>
+                  <Button
+                    type="button"
+                    variant="outline"
+                    size="sm"
+                    onClick={generateText}
+                    disabled={generating || !(message.htmlBody ?? '').trim()}
+                  >
                     {generating ? <Loader2 className="animate-spin" aria-hidden /> : <Wand2 aria-hidden />}
                     Generate text from HTML
                   </Button>
@@ -340,26 +456,39 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
           <Card>
             <CardContent className="grid gap-6 pt-5">
               <HeadersField />
-              {idempotencyKey ? <AttachmentsField userId={userId} profile={profile} draftKey={idempotencyKey} onBusyChange={setAttachmentsBusy} /> : null}
+              {idempotencyKey ? (
+                <AttachmentsField
+                  userId={userId}
+                  profile={profile}
+                  draftKey={idempotencyKey}
+                  onBusyChange={setAttachmentsBusy}
+                />
+              ) : null}
             </CardContent>
           </Card>
 
-          <div className="sticky bottom-0 z-10 -mx-1 flex flex-wrap items-center gap-3 border-t bg-background/95 px-1 py-3 backdrop-blur">
+          <div className="bg-background/95 sticky bottom-0 z-10 -mx-1 flex flex-wrap items-center gap-3 border-t px-1 py-3 backdrop-blur">
             <Button type="submit" size="lg" disabled={sending || !hydrated}>
               {sending ? <Loader2 className="animate-spin" aria-hidden /> : <Send aria-hidden />}
               Send
             </Button>
-            <span className="text-xs text-muted-foreground">
-              or <kbd className="rounded border px-1 font-mono">Ctrl</kbd>/<kbd className="rounded border px-1 font-mono">⌘</kbd> + <kbd className="rounded border px-1 font-mono">Enter</kbd>
+            <span className="text-muted-foreground text-xs">
+              or <kbd className="rounded border px-1 font-mono">Ctrl</kbd>/
+              <kbd className="rounded border px-1 font-mono">⌘</kbd> +{' '}
+              <kbd className="rounded border px-1 font-mono">Enter</kbd>
             </span>
-            {attachmentsBusy ? <span className="text-xs text-muted-foreground">Attachments are still being added…</span> : null}
+            {attachmentsBusy ? (
+              <span className="text-muted-foreground text-xs">Attachments are still being added…</span>
+            ) : null}
           </div>
         </form>
 
         <aside aria-label="Result and preview" className="grid min-w-0 gap-4 xl:sticky xl:top-4">
           <div aria-live="polite" className="grid gap-4">
             {sending ? <SendProgress idempotencyKey={idempotencyKey} /> : null}
-            {outcome && !sending ? <ResultPanel outcome={outcome} onNewKey={startNewKey} onRetry={() => void submit()} /> : null}
+            {outcome && !sending ? (
+              <ResultPanel outcome={outcome} onNewKey={startNewKey} onRetry={() => void submit()} />
+            ) : null}
           </div>
           <PreviewPanel
             message={message}
@@ -369,7 +498,8 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
             onGenerateText={generateText}
             onApplyPayload={(m, notes) => {
               form.reset(m);
-              if (notes.length) setNotice({ title: 'Applied the payload to the form', lines: notes, tone: 'warning' });
+              if (notes.length)
+                setNotice({ title: 'Applied the payload to the form', lines: notes, tone: 'warning' });
             }}
           />
         </aside>

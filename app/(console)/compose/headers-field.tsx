@@ -13,7 +13,9 @@ export function HeadersField() {
   return (
     <fieldset className="grid gap-2">
       <legend className="mb-1 text-sm font-medium">Custom headers</legend>
-      <p className="text-xs text-muted-foreground">Names must start with X- (e.g. X-Campaign). Values: one line, up to 500 characters.</p>
+      <p className="text-muted-foreground text-xs">
+        Names must start with X- (e.g. X-Campaign). Values: one line, up to 500 characters.
+      </p>
       {fields.map((f, i) => {
         const err = formState.errors.headers?.[i];
         return (
@@ -37,17 +39,23 @@ export function HeadersField() {
                 aria-describedby={err?.value ? `${fieldId(`headers.${i}.value`)}-error` : undefined}
                 {...register(`headers.${i}.value`)}
               />
-              <Button type="button" variant="ghost" size="icon" aria-label={`Remove header ${i + 1}`} onClick={() => remove(i)}>
+              <Button
+                type="button"
+                variant="ghost"
+                size="icon"
+                aria-label={`Remove header ${i + 1}`}
+                onClick={() => remove(i)}
+              >
                 <Trash2 aria-hidden />
               </Button>
             </div>
             {err?.name ? (
-              <p id={`${fieldId(`headers.${i}.name`)}-error`} className="text-sm text-destructive">
+              <p id={`${fieldId(`headers.${i}.name`)}-error`} className="text-destructive text-sm">
                 {err.name.message}
               </p>
             ) : null}
             {err?.value ? (
-              <p id={`${fieldId(`headers.${i}.value`)}-error`} className="text-sm text-destructive">
+              <p id={`${fieldId(`headers.${i}.value`)}-error`} className="text-destructive text-sm">
                 {err.value.message}
               </p>
             ) : null}

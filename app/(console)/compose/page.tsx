@@ -10,21 +10,51 @@ import { ComposeClient, type ScenarioPreset } from './compose-client';
 export const metadata: Metadata = { title: 'Compose' };
 
 const SANDBOX_PRESETS: ScenarioPreset[] = [
-  { label: 'Simulate 422', to: 'fail+validation_error@example.com', description: 'Sendmux rejects the message: 422 validation_error on to.email' },
-  { label: '503 then success', to: 'flaky+503@example.com', description: 'The first attempt gets 503 service_unavailable; the retry with the same key succeeds' },
-  { label: 'Insufficient credits', to: 'fail+insufficient_credits@example.com', description: '402 insufficient_credits' },
-  { label: 'Rate limited', to: 'fail+429@example.com', description: '429 rate_limit_exceeded with Retry-After: 1, every attempt' },
+  {
+    label: 'Simulate 422',
+    to: 'fail+validation_error@example.com',
+    description: 'Sendmux rejects the message: 422 validation_error on to.email',
+  },
+  {
+    label: '503 then success',
+    to: 'flaky+503@example.com',
+    description: 'The first attempt gets 503 service_unavailable; the retry with the same key succeeds',
+  },
+  {
+    label: 'Insufficient credits',
+    to: 'fail+insufficient_credits@example.com',
+    description: '402 insufficient_credits',
+  },
+  {
+    label: 'Rate limited',
+    to: 'fail+429@example.com',
+    description: '429 rate_limit_exceeded with Retry-After: 1, every attempt',
+  },
   { label: 'Slow (3 s)', to: 'slow+3000@example.com', description: 'The sandbox answers after 3 seconds' },
-  { label: 'Dropped connection', to: 'drop+once@example.com', description: 'The first attempt loses its connection; the retry succeeds' },
+  {
+    label: 'Dropped connection',
+    to: 'drop+once@example.com',
+    description: 'The first attempt loses its connection; the retry succeeds',
+  },
 ];
 
-const searchSchema = z.object({ from: z.coerce.number().int().positive().optional(), index: z.coerce.number().int().nonnegative().optional() });
+const searchSchema = z.object({
+  from: z.coerce.number().int().positive().optional(),
+  index: z.coerce.number().int().nonnegative().optional(),
+});
 
-export default async function ComposePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function ComposePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireRole('sender');
   const env = getEnv();
   const search = searchSchema.safeParse(await searchParams);
-  const from = search.success && search.data.from ? await loadComposeDraftFromRequest(search.data.from, search.data.index) : null;
+  const from =
+    search.success && search.data.from
+      ? await loadComposeDraftFromRequest(search.data.from, search.data.index)
+      : null;
   return (
     <ComposeClient
       userId={user.id}

@@ -7,7 +7,12 @@ import { Button } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
 import { Textarea } from '@/components/ui/textarea';
-import { elideAttachmentContent, fromSendPayload, restoreAttachmentContent, toSendPayload } from '@/lib/compose/payload';
+import {
+  elideAttachmentContent,
+  fromSendPayload,
+  restoreAttachmentContent,
+  toSendPayload,
+} from '@/lib/compose/payload';
 import { curlCommand, fetchSnippet } from '@/lib/compose/snippets';
 import type { MessageInput } from '@/lib/schemas/message';
 
@@ -45,19 +50,32 @@ export function PreviewPanel({
         <HtmlFrame html={deferred.htmlBody} title="HTML preview at desktop width" />
       </TabsContent>
       <TabsContent value="mobile">
-        <div className="flex justify-center rounded-lg border bg-muted/40 py-4">
-          <div className="w-[375px] max-w-full overflow-hidden rounded-[1.5rem] border-4 border-foreground/80 shadow-lg">
-            <HtmlFrame html={deferred.htmlBody} title="HTML preview at mobile width (375 px)" className="rounded-none border-0" />
+        <div className="bg-muted/40 flex justify-center rounded-lg border py-4">
+          <div className="border-foreground/80 w-[375px] max-w-full overflow-hidden rounded-[1.5rem] border-4 shadow-lg">
+            <HtmlFrame
+              html={deferred.htmlBody}
+              title="HTML preview at mobile width (375 px)"
+              className="rounded-none border-0"
+            />
           </div>
         </div>
       </TabsContent>
       <TabsContent value="text">
         {deferred.textBody ? (
-          <pre className="max-h-[620px] overflow-auto rounded-lg border bg-card p-4 font-mono text-xs whitespace-pre-wrap">{deferred.textBody}</pre>
+          <pre className="bg-card max-h-[620px] overflow-auto rounded-lg border p-4 font-mono text-xs whitespace-pre-wrap">
+            {deferred.textBody}
+          </pre>
         ) : (
-          <div className="rounded-lg border bg-card p-6 text-sm text-muted-foreground">
+          <div className="bg-card text-muted-foreground rounded-lg border p-6 text-sm">
             <p>No text body. Mail clients that don’t show HTML will show nothing useful.</p>
-            <Button type="button" variant="outline" size="sm" className="mt-3" disabled={generating || !deferred.htmlBody.trim()} onClick={onGenerateText}>
+            <Button
+              type="button"
+              variant="outline"
+              size="sm"
+              className="mt-3"
+              disabled={generating || !deferred.htmlBody.trim()}
+              onClick={onGenerateText}
+            >
               Generate text from HTML
             </Button>
           </div>
@@ -76,14 +94,30 @@ export function PreviewPanel({
 function HtmlFrame({ html, title, className }: { html: string; title: string; className?: string }) {
   return html.trim() ? (
     // sandbox="" : no scripts, no same-origin, no forms, no popups — the message can't touch the console.
-    <iframe sandbox="" srcDoc={html} title={title} className={`h-[620px] w-full rounded-lg border bg-white ${className ?? ''}`} />
+    <iframe
+      sandbox=""
+      srcDoc={html}
+      title={title}
+      className={`h-[620px] w-full rounded-lg border bg-white ${className ?? ''}`}
+    />
   ) : (
-    <div className="flex h-40 items-center justify-center rounded-lg border border-dashed text-sm text-muted-foreground">The HTML body will appear here.</div>
+    <div className="text-muted-foreground flex h-40 items-center justify-center rounded-lg border border-dashed text-sm">
+      The HTML body will appear here.
+    </div>
   );
 }
 
-function PayloadEditor({ message, onApply }: { message: MessageInput; onApply: (message: MessageInput, notes: string[]) => void }) {
-  const current = useMemo(() => JSON.stringify(elideAttachmentContent(toSendPayload(message)), null, 2), [message]);
+function PayloadEditor({
+  message,
+  onApply,
+}: {
+  message: MessageInput;
+  onApply: (message: MessageInput, notes: string[]) => void;
+}) {
+  const current = useMemo(
+    () => JSON.stringify(elideAttachmentContent(toSendPayload(message)), null, 2),
+    [message],
+  );
   // While not editing, the editor follows the form; once edited it holds the user's text until applied or discarded.
   const [draft, setDraft] = useState<string | null>(null);
   const [problems, setProblems] = useState<string[]>([]);
@@ -112,8 +146,9 @@ function PayloadEditor({ message, onApply }: { message: MessageInput; onApply: (
 
   return (
     <div className="grid gap-2">
-      <p className="text-xs text-muted-foreground">
-        The exact JSON body of <code className="font-mono">POST /emails/send</code>. Edit it and apply: the form follows. Attachment content is abbreviated here and sent in full.
+      <p className="text-muted-foreground text-xs">
+        The exact JSON body of <code className="font-mono">POST /emails/send</code>. Edit it and apply: the
+        form follows. Attachment content is abbreviated here and sent in full.
       </p>
       <label htmlFor="payload-editor" className="sr-only">
         Request payload (JSON)
@@ -170,13 +205,23 @@ function PayloadEditor({ message, onApply }: { message: MessageInput; onApply: (
   );
 }
 
-function CodeSnippets({ apiUrl, idempotencyKey, body }: { apiUrl: string; idempotencyKey: string; body: unknown }) {
+function CodeSnippets({
+  apiUrl,
+  idempotencyKey,
+  body,
+}: {
+  apiUrl: string;
+  idempotencyKey: string;
+  body: unknown;
+}) {
   const curl = curlCommand({ apiUrl, path: '/emails/send', idempotencyKey, body });
   const fetchCode = fetchSnippet({ apiUrl, path: '/emails/send', idempotencyKey, body });
   return (
     <div className="grid gap-4">
-      <p className="text-xs text-muted-foreground">
-        The exact request this page sends, with the key written as <code className="font-mono">$SENDMUX_API_KEY</code>: set that variable in your shell. The console never shows the key itself.
+      <p className="text-muted-foreground text-xs">
+        The exact request this page sends, with the key written as{' '}
+        <code className="font-mono">$SENDMUX_API_KEY</code>: set that variable in your shell. The console
+        never shows the key itself.
       </p>
       {[
         { title: 'curl', code: curl, label: 'Copy as curl' },
@@ -189,7 +234,11 @@ function CodeSnippets({ apiUrl, idempotencyKey, body }: { apiUrl: string; idempo
               {s.label}
             </CopyButton>
           </div>
-          <pre className="max-h-72 overflow-auto rounded-lg border bg-card p-3 font-mono text-xs">{s.code.length > 20_000 ? `${s.code.slice(0, 20_000)}\n… (${s.code.length.toLocaleString()} characters; the copy has all of it)` : s.code}</pre>
+          <pre className="bg-card max-h-72 overflow-auto rounded-lg border p-3 font-mono text-xs">
+            {s.code.length > 20_000
+              ? `${s.code.slice(0, 20_000)}\n… (${s.code.length.toLocaleString()} characters; the copy has all of it)`
+              : s.code}
+          </pre>
         </section>
       ))}
     </div>

@@ -36,11 +36,16 @@ export function RecipientListField({ name, label }: { name: 'cc' | 'bcc'; label:
         <label htmlFor={inputId} className="text-sm font-medium">
           {label}
         </label>
-        <span className="text-xs text-muted-foreground">
+        <span className="text-muted-foreground text-xs">
           {fields.length} of {max}
         </span>
       </div>
-      <div className={cn('flex min-h-9 flex-wrap items-center gap-1 rounded-md border border-input bg-background p-1 shadow-xs focus-within:outline-2 focus-within:outline-offset-2 focus-within:outline-ring', (listMessage || problem) && 'border-destructive')}>
+      <div
+        className={cn(
+          'border-input bg-background focus-within:outline-ring flex min-h-9 flex-wrap items-center gap-1 rounded-md border p-1 shadow-xs focus-within:outline-2 focus-within:outline-offset-2',
+          (listMessage || problem) && 'border-destructive',
+        )}
+      >
         {fields.length > 0 ? (
           <ul aria-label={`${label} recipients`} className="contents">
             {fields.map((f, i) => {
@@ -52,13 +57,21 @@ export function RecipientListField({ name, label }: { name: 'cc' | 'bcc'; label:
                   id={fieldId(`${name}.${i}`)}
                   tabIndex={-1}
                   title={message}
-                  className={cn('inline-flex max-w-full items-center gap-1 rounded bg-muted py-0.5 pr-0.5 pl-2 text-xs', message && 'bg-destructive/12 text-destructive ring-1 ring-destructive')}
+                  className={cn(
+                    'bg-muted inline-flex max-w-full items-center gap-1 rounded py-0.5 pr-0.5 pl-2 text-xs',
+                    message && 'bg-destructive/12 text-destructive ring-destructive ring-1',
+                  )}
                 >
                   <span className="truncate">
                     {f.name ? `${f.name} <${f.email}>` : f.email}
                     {message ? <span className="sr-only">: {message}</span> : null}
                   </span>
-                  <button type="button" className="rounded p-0.5 hover:bg-background" aria-label={`Remove ${f.email} from ${label}`} onClick={() => remove(i)}>
+                  <button
+                    type="button"
+                    className="hover:bg-background rounded p-0.5"
+                    aria-label={`Remove ${f.email} from ${label}`}
+                    onClick={() => remove(i)}
+                  >
                     <X className="size-3" aria-hidden />
                   </button>
                 </li>
@@ -72,7 +85,7 @@ export function RecipientListField({ name, label }: { name: 'cc' | 'bcc'; label:
           aria-invalid={!!(listMessage || problem) || undefined}
           aria-describedby={listMessage || problem ? `${inputId}-error` : `${inputId}-hint`}
           placeholder={fields.length ? 'Add more…' : 'ada@example.com, Bob <bob@example.com>'}
-          className="h-7 min-w-40 flex-1 bg-transparent px-1 text-sm outline-none placeholder:text-muted-foreground/80"
+          className="placeholder:text-muted-foreground/80 h-7 min-w-40 flex-1 bg-transparent px-1 text-sm outline-none"
           onChange={(e) => {
             const v = e.target.value;
             if (/[,;\n]\s*$/.test(v)) commit(v);
@@ -95,12 +108,12 @@ export function RecipientListField({ name, label }: { name: 'cc' | 'bcc'; label:
         Type or paste addresses separated by commas; press Enter to add them.
       </p>
       {listMessage || problem ? (
-        <p id={`${inputId}-error`} className="text-sm text-destructive">
+        <p id={`${inputId}-error`} className="text-destructive text-sm">
           {problem ?? listMessage}
         </p>
       ) : null}
       {formState.errors[name] && Array.isArray(formState.errors[name]) ? (
-        <ul className="text-sm text-destructive">
+        <ul className="text-destructive text-sm">
           {fields.map((f, i) => {
             const err = formState.errors[name]?.[i];
             const message = err?.email?.message ?? err?.name?.message;

@@ -11,7 +11,17 @@ import { conflictKind } from '@/lib/sendmux/error-catalog';
 import { SendResultActions } from '@/components/send-intent-fields';
 
 export type SendOutcome =
-  | { ok: true; messageId: string; status: string; requestId?: string; logId: number; attempts: number; idempotencyKey: string; replayed: boolean; at: string }
+  | {
+      ok: true;
+      messageId: string;
+      status: string;
+      requestId?: string;
+      logId: number;
+      attempts: number;
+      idempotencyKey: string;
+      replayed: boolean;
+      at: string;
+    }
   | { ok: false; error: ActionError; attempts?: number; idempotencyKey: string; at: string };
 
 function IdRow({ label, value }: { label: string; value: string | undefined }) {
@@ -32,16 +42,32 @@ function IdRow({ label, value }: { label: string; value: string | undefined }) {
   );
 }
 
-export function ResultPanel({ outcome, onNewKey, onRetry }: { outcome: SendOutcome; onNewKey: () => void; onRetry: () => void }) {
+export function ResultPanel({
+  outcome,
+  onNewKey,
+  onRetry,
+}: {
+  outcome: SendOutcome;
+  onNewKey: () => void;
+  onRetry: () => void;
+}) {
   if (outcome.ok) {
     return (
-      <section aria-labelledby="result-title" className="rounded-lg border border-success/40 bg-success/5 p-4 text-sm">
+      <section
+        aria-labelledby="result-title"
+        className="border-success/40 bg-success/5 rounded-lg border p-4 text-sm"
+      >
         <h2 id="result-title" className="mb-3 flex items-center gap-2 font-semibold">
-          <CheckCircle2 className="size-4 text-success" aria-hidden />
-          {outcome.replayed ? 'Already sent — Sendmux replayed its earlier answer' : `Sent: ${outcome.status}`}
+          <CheckCircle2 className="text-success size-4" aria-hidden />
+          {outcome.replayed
+            ? 'Already sent — Sendmux replayed its earlier answer'
+            : `Sent: ${outcome.status}`}
         </h2>
         {outcome.replayed ? (
-          <p className="mb-3 text-muted-foreground">This exact message was already sent under this idempotency key, so nothing new went out. To send it again on purpose, start a new key.</p>
+          <p className="text-muted-foreground mb-3">
+            This exact message was already sent under this idempotency key, so nothing new went out. To send
+            it again on purpose, start a new key.
+          </p>
         ) : null}
         <dl className="grid grid-cols-[max-content_minmax(0,1fr)] gap-x-4 gap-y-1.5">
           <dt className="text-muted-foreground">status</dt>
@@ -62,15 +88,20 @@ export function ResultPanel({ outcome, onNewKey, onRetry }: { outcome: SendOutco
       <h2 id="result-title" className="sr-only">
         Send failed
       </h2>
-      <ErrorExplanation error={outcome.error} title={`Not sent${outcome.error.code === 'invalid_input' ? '' : ` — ${outcome.error.code}`}`}>
+      <ErrorExplanation
+        error={outcome.error}
+        title={`Not sent${outcome.error.code === 'invalid_input' ? '' : ` — ${outcome.error.code}`}`}
+      >
         {kind === 'changed_body' || kind === 'unknown' ? (
           <p>
-            <strong>Why:</strong> this key was already used for a different message. Every change is a new intent: start a new key and send again.
+            <strong>Why:</strong> this key was already used for a different message. Every change is a new
+            intent: start a new key and send again.
           </p>
         ) : null}
         {kind === 'in_flight' ? (
           <p>
-            <strong>Why:</strong> the first send with this key is still being processed. Wait a moment and retry with the same key; it cannot send twice.
+            <strong>Why:</strong> the first send with this key is still being processed. Wait a moment and
+            retry with the same key; it cannot send twice.
           </p>
         ) : null}
         <div className="flex flex-wrap gap-2">
@@ -85,20 +116,32 @@ export function ResultPanel({ outcome, onNewKey, onRetry }: { outcome: SendOutco
             </Button>
           ) : null}
         </div>
-        {outcome.attempts && outcome.attempts > 1 ? <p className="text-muted-foreground">The console tried {outcome.attempts} times with the same key before giving up.</p> : null}
+        {outcome.attempts && outcome.attempts > 1 ? (
+          <p className="text-muted-foreground">
+            The console tried {outcome.attempts} times with the same key before giving up.
+          </p>
+        ) : null}
       </ErrorExplanation>
     </section>
   );
 }
 
-type Attempt = { attempt: number; status: number | null; errorCode: string | null; pending: boolean; nextRetryAt: string | null };
+type Attempt = {
+  attempt: number;
+  status: number | null;
+  errorCode: string | null;
+  pending: boolean;
+  nextRetryAt: string | null;
+};
 
 /** While a send is in flight: which attempt is running, and the wait before the next one. */
 export function SendProgress({ idempotencyKey }: { idempotencyKey: string }) {
   const { data } = useQuery({
     queryKey: ['attempts', idempotencyKey],
     queryFn: async () => {
-      const res = await fetch(`/api/compose/attempts?key=${encodeURIComponent(idempotencyKey)}`, { cache: 'no-store' });
+      const res = await fetch(`/api/compose/attempts?key=${encodeURIComponent(idempotencyKey)}`, {
+        cache: 'no-store',
+      });
       return res.ok ? ((await res.json()) as { attempts: Attempt[] }).attempts : [];
     },
     refetchInterval: 400,
@@ -118,7 +161,7 @@ export function SendProgress({ idempotencyKey }: { idempotencyKey: string }) {
     line = last.attempt > 1 ? `Attempt ${last.attempt}: sending again with the same key…` : 'Sending…';
   }
   return (
-    <p role="status" className="flex items-center gap-2 rounded-lg border bg-card p-3 text-sm">
+    <p role="status" className="bg-card flex items-center gap-2 rounded-lg border p-3 text-sm">
       <Loader2 className="size-4 animate-spin" aria-hidden />
       {line}
     </p>

@@ -5,7 +5,14 @@ import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle, DialogTrigger } from '@/components/ui/dialog';
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import type { TemplateSummary } from '@/lib/compose/templates';
 import type { MessageInput } from '@/lib/schemas/message';
@@ -17,7 +24,15 @@ export function toTemplateMessage(m: MessageInput): TemplateMessage {
   return rest;
 }
 
-export function TemplatesDialog({ templates, current, onLoad }: { templates: TemplateSummary[]; current: MessageInput; onLoad: (t: TemplateSummary) => void }) {
+export function TemplatesDialog({
+  templates,
+  current,
+  onLoad,
+}: {
+  templates: TemplateSummary[];
+  current: MessageInput;
+  onLoad: (t: TemplateSummary) => void;
+}) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [name, setName] = useState('');
@@ -27,10 +42,16 @@ export function TemplatesDialog({ templates, current, onLoad }: { templates: Tem
 
   function save() {
     startTransition(async () => {
-      const result = await saveTemplateAction({ name, overwrite: confirmOverwrite, message: toTemplateMessage(current) });
+      const result = await saveTemplateAction({
+        name,
+        overwrite: confirmOverwrite,
+        message: toTemplateMessage(current),
+      });
       if (!result.ok) {
         if (result.error.code === 'name_taken') setConfirmOverwrite(true);
-        setError(result.fieldErrors ? Object.values(result.fieldErrors).flat().join('; ') : result.error.message);
+        setError(
+          result.fieldErrors ? Object.values(result.fieldErrors).flat().join('; ') : result.error.message,
+        );
         return;
       }
       toast.success(`Saved template “${name.trim()}”`);
@@ -51,7 +72,9 @@ export function TemplatesDialog({ templates, current, onLoad }: { templates: Tem
       <DialogContent className="max-w-xl">
         <DialogHeader>
           <DialogTitle>Templates</DialogTitle>
-          <DialogDescription>Shared with everyone on this console. Attachments are not kept in templates.</DialogDescription>
+          <DialogDescription>
+            Shared with everyone on this console. Attachments are not kept in templates.
+          </DialogDescription>
         </DialogHeader>
         <form
           className="grid gap-2"
@@ -82,7 +105,7 @@ export function TemplatesDialog({ templates, current, onLoad }: { templates: Tem
             </Button>
           </div>
           {error ? (
-            <p id="template-name-error" className="text-sm text-destructive">
+            <p id="template-name-error" className="text-destructive text-sm">
               {error}
             </p>
           ) : null}
@@ -90,15 +113,16 @@ export function TemplatesDialog({ templates, current, onLoad }: { templates: Tem
         <div className="grid gap-2">
           <h3 className="text-sm font-medium">Load a template</h3>
           {templates.length === 0 ? (
-            <p className="text-sm text-muted-foreground">No templates yet.</p>
+            <p className="text-muted-foreground text-sm">No templates yet.</p>
           ) : (
             <ul className="grid max-h-72 gap-1 overflow-y-auto">
               {templates.map((t) => (
                 <li key={t.id} className="flex items-center gap-2 rounded-md border px-3 py-2 text-sm">
                   <span className="min-w-0 flex-1">
                     <span className="block truncate font-medium">{t.name}</span>
-                    <span className="block truncate text-xs text-muted-foreground">
-                      {t.message.subject || '(no subject)'} · {t.createdBy ?? 'unknown'} · {new Date(t.updatedAt).toLocaleString()}
+                    <span className="text-muted-foreground block truncate text-xs">
+                      {t.message.subject || '(no subject)'} · {t.createdBy ?? 'unknown'} ·{' '}
+                      {new Date(t.updatedAt).toLocaleString()}
                     </span>
                   </span>
                   <Button

@@ -20,15 +20,23 @@ export default async function ForbiddenPage({ searchParams }: { searchParams: Pr
         </AlertTitle>
         <AlertDescription>
           <p>
-            You are signed in as {user.email} with the <strong>{user.role}</strong> role ({ROLE_DESCRIPTIONS[user.role].toLowerCase()}).
+            You are signed in as {user.email} with the <strong>{user.role}</strong> role (
+            {ROLE_DESCRIPTIONS[user.role].toLowerCase()}).
             {required ? (
               <>
                 {' '}
-                That page needs the <strong>{required}</strong> role{required === 'admin' ? '' : ' or higher'}.
+                That page needs the <strong>{required}</strong> role{required === 'admin' ? '' : ' or higher'}
+                .
               </>
             ) : null}
           </p>
-          <p className="mt-2">Ask an admin to change your role if you need it. <Link className="underline" href="/">Go to the home page</Link>.</p>
+          <p className="mt-2">
+            Ask an admin to change your role if you need it.{' '}
+            <Link className="underline" href="/">
+              Go to the home page
+            </Link>
+            .
+          </p>
         </AlertDescription>
       </Alert>
     </div>

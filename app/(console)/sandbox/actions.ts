@@ -13,9 +13,22 @@ export async function clearOutboxAction(input: unknown): Promise<ActionResult<{ 
   const actor = await requireRole('admin');
   const parsed = clearOutboxInputSchema.safeParse(input);
   if (!parsed.success) return invalidInput(parsed.error);
-  if (!getEnv().sandboxServed) return { ok: false, error: { code: 'sandbox_not_served', message: 'This console does not run the sandbox, so it has no outbox.' } };
+  if (!getEnv().sandboxServed)
+    return {
+      ok: false,
+      error: {
+        code: 'sandbox_not_served',
+        message: 'This console does not run the sandbox, so it has no outbox.',
+      },
+    };
   const deleted = await clearOutbox();
-  await recordAudit({ action: 'sandbox.outbox_cleared', actor, target: 'sandbox outbox', ip: (await requestInfo()).ip, detail: { deleted } });
+  await recordAudit({
+    action: 'sandbox.outbox_cleared',
+    actor,
+    target: 'sandbox outbox',
+    ip: (await requestInfo()).ip,
+    detail: { deleted },
+  });
   revalidatePath('/sandbox');
   return { ok: true, data: { deleted } };
 }

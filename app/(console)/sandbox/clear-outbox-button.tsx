@@ -5,7 +5,16 @@ import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from '@/components/ui/dialog';
+import {
+  Dialog,
+  DialogClose,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from '@/components/ui/dialog';
 import { clearOutboxAction } from './actions';
 
 export function ClearOutboxButton({ count }: { count: number }) {
@@ -20,7 +29,9 @@ export function ClearOutboxButton({ count }: { count: number }) {
         return;
       }
       setOpen(false);
-      toast.success(`Cleared ${result.data.deleted} message${result.data.deleted === 1 ? '' : 's'} from the outbox`);
+      toast.success(
+        `Cleared ${result.data.deleted} message${result.data.deleted === 1 ? '' : 's'} from the outbox`,
+      );
       router.push('/sandbox');
       router.refresh();
     });
@@ -36,10 +47,14 @@ export function ClearOutboxButton({ count }: { count: number }) {
         <DialogHeader>
           <DialogTitle>Clear the outbox?</DialogTitle>
           <DialogDescription>
-            This deletes all {count.toLocaleString('en-US')} message{count === 1 ? '' : 's'} the sandbox has accepted, with their inline attachments. It cannot be undone and is recorded in the audit log.
+            This deletes all {count.toLocaleString('en-US')} message{count === 1 ? '' : 's'} the sandbox has
+            accepted, with their inline attachments. It cannot be undone and is recorded in the audit log.
           </DialogDescription>
         </DialogHeader>
-        <p className="text-sm text-muted-foreground">Stored idempotent answers stay: replaying an earlier request returns its original answer and adds nothing to the outbox.</p>
+        <p className="text-muted-foreground text-sm">
+          Stored idempotent answers stay: replaying an earlier request returns its original answer and adds
+          nothing to the outbox.
+        </p>
         <DialogFooter>
           <DialogClose asChild>
             <Button variant="outline" disabled={pending}>

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { abbreviateAttachmentContent, attachmentDisposition, customHeadersOf, decodedSize, formatAddress, formatAddressList, inWireOrder, safeDownloadName } from './outbox-display';
+import {
+  abbreviateAttachmentContent,
+  attachmentDisposition,
+  customHeadersOf,
+  decodedSize,
+  formatAddress,
+  formatAddressList,
+  inWireOrder,
+  safeDownloadName,
+} from './outbox-display';
 
 describe('decodedSize', () => {
   it('counts padding', () => {
@@ -16,7 +25,11 @@ describe('abbreviateAttachmentContent', () => {
   it('cuts inline content to a prefix with its size and leaves everything else as received', () => {
     const message = {
       to: { email: 'a@example.com' },
-      attachments: [{ filename: 'big.pdf', content: long }, { filename: 'tiny.txt', content: 'aGk=' }, { attachment_id: 'att_x' }],
+      attachments: [
+        { filename: 'big.pdf', content: long },
+        { filename: 'tiny.txt', content: 'aGk=' },
+        { attachment_id: 'att_x' },
+      ],
     };
     const out = abbreviateAttachmentContent(message);
     const [big, tiny, ref] = out.attachments as Record<string, unknown>[];
@@ -39,7 +52,10 @@ describe('addresses and headers', () => {
     expect(formatAddress({ email: 'ada@example.com', name: 'Ada' })).toBe('Ada <ada@example.com>');
     expect(formatAddress({ email: 'ada@example.com', name: ' ' })).toBe('ada@example.com');
     expect(formatAddress('ada@example.com')).toBeNull();
-    expect(formatAddressList([{ email: 'a@x.test' }, 3, { email: 'b@x.test', name: 'B' }])).toEqual(['a@x.test', 'B <b@x.test>']);
+    expect(formatAddressList([{ email: 'a@x.test' }, 3, { email: 'b@x.test', name: 'B' }])).toEqual([
+      'a@x.test',
+      'B <b@x.test>',
+    ]);
     expect(formatAddressList(undefined)).toEqual([]);
   });
 
@@ -63,9 +79,15 @@ describe('download names', () => {
   });
 
   it('always says attachment, with an ASCII fallback and the UTF-8 name', () => {
-    expect(attachmentDisposition('report.pdf')).toBe(`attachment; filename="report.pdf"; filename*=UTF-8''report.pdf`);
-    expect(attachmentDisposition('Übersicht (1).pdf')).toBe(`attachment; filename="_bersicht (1).pdf"; filename*=UTF-8''%C3%9Cbersicht%20%281%29.pdf`);
-    expect(attachmentDisposition('a";b.txt')).toBe(`attachment; filename="a_b.txt"; filename*=UTF-8''a%3Bb.txt`);
+    expect(attachmentDisposition('report.pdf')).toBe(
+      `attachment; filename="report.pdf"; filename*=UTF-8''report.pdf`,
+    );
+    expect(attachmentDisposition('Übersicht (1).pdf')).toBe(
+      `attachment; filename="_bersicht (1).pdf"; filename*=UTF-8''%C3%9Cbersicht%20%281%29.pdf`,
+    );
+    expect(attachmentDisposition('a";b.txt')).toBe(
+      `attachment; filename="a_b.txt"; filename*=UTF-8''a%3Bb.txt`,
+    );
   });
 });
 

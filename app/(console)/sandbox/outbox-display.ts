@@ -30,7 +30,19 @@ export function abbreviateAttachmentContent(message: Json): Json {
   return { ...message, attachments };
 }
 
-const MESSAGE_KEYS = ['from', 'to', 'cc', 'bcc', 'reply_to', 'return_path', 'subject', 'html_body', 'text_body', 'custom_headers', 'attachments'];
+const MESSAGE_KEYS = [
+  'from',
+  'to',
+  'cc',
+  'bcc',
+  'reply_to',
+  'return_path',
+  'subject',
+  'html_body',
+  'text_body',
+  'custom_headers',
+  'attachments',
+];
 const ADDRESS_KEYS = ['email', 'name'];
 const ATTACHMENT_KEYS = ['filename', 'type', 'encoding', 'content', 'attachment_id'];
 
@@ -44,8 +56,10 @@ export function inWireOrder(message: Json): Json {
   const out = ordered(message, MESSAGE_KEYS);
   const address = (v: unknown) => (isRecord(v) ? ordered(v, ADDRESS_KEYS) : v);
   for (const key of ['from', 'to', 'reply_to']) if (key in out) out[key] = address(out[key]);
-  for (const key of ['cc', 'bcc']) if (Array.isArray(out[key])) out[key] = (out[key] as unknown[]).map(address);
-  if (Array.isArray(out.attachments)) out.attachments = out.attachments.map((a: unknown) => (isRecord(a) ? ordered(a, ATTACHMENT_KEYS) : a));
+  for (const key of ['cc', 'bcc'])
+    if (Array.isArray(out[key])) out[key] = (out[key] as unknown[]).map(address);
+  if (Array.isArray(out.attachments))
+    out.attachments = out.attachments.map((a: unknown) => (isRecord(a) ? ordered(a, ATTACHMENT_KEYS) : a));
   return out;
 }
 
@@ -61,21 +75,34 @@ export function formatAddressList(value: unknown): string[] {
 
 export function customHeadersOf(message: Json): [string, string][] {
   if (!isRecord(message.custom_headers)) return [];
-  return Object.entries(message.custom_headers).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)]);
+  return Object.entries(message.custom_headers).map(([name, value]) => [
+    name,
+    typeof value === 'string' ? value : JSON.stringify(value),
+  ]);
 }
 
 /** The last path segment without control characters, quotes or leading dots; never empty. */
 export function safeDownloadName(filename: string): string {
   const base = filename.split(/[\\/]/).pop() ?? '';
-  const printable = [...base].filter((ch) => ch.charCodeAt(0) >= 0x20 && ch !== '\u007f' && ch !== '"').join('');
-  const cleaned = printable.replace(/^[.\s]+/, '').trim().slice(0, 200);
+  const printable = [...base]
+    .filter((ch) => ch.charCodeAt(0) >= 0x20 && ch !== '\u007f' && ch !== '"')
+    .join('');
+  const cleaned = printable
+    .replace(/^[.\s]+/, '')
+    .trim()
+    .slice(0, 200);
   return cleaned || 'attachment';
 }
 
 /** Always `attachment`: a received file is downloaded, never rendered by the console's origin. */
 export function attachmentDisposition(filename: string): string {
   const name = safeDownloadName(filename);
-  const ascii = [...name].map((ch) => (ch.charCodeAt(0) > 0x7e || ch === '\\' || ch === ';' || ch === '%' ? '_' : ch)).join('');
-  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const ascii = [...name]
+    .map((ch) => (ch.charCodeAt(0) > 0x7e || ch === '\\' || ch === ';' || ch === '%' ? '_' : ch))
+    .join('');
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }

@@ -33,7 +33,11 @@ function outboxHref(params: { q?: string; before?: number }): string {
   return s ? `/sandbox?${s}` : '/sandbox';
 }
 
-export default async function SandboxPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SandboxPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireRole('support');
   const env = getEnv();
   if (!env.sandboxServed) notFound();
@@ -41,7 +45,10 @@ export default async function SandboxPage({ searchParams }: { searchParams: Prom
   const q = qSchema.parse(params.q ?? '');
   const before = beforeSchema.parse(params.before);
 
-  const [rows, total] = await Promise.all([listOutbox({ limit: OUTBOX_PAGE_SIZE + 1, before, q: q || undefined }), outboxCount()]);
+  const [rows, total] = await Promise.all([
+    listOutbox({ limit: OUTBOX_PAGE_SIZE + 1, before, q: q || undefined }),
+    outboxCount(),
+  ]);
   const page = rows.slice(0, OUTBOX_PAGE_SIZE);
   const older = rows.length > OUTBOX_PAGE_SIZE ? page.at(-1)?.seq : undefined;
   const isAdmin = hasRole(user.role, 'admin');
@@ -66,11 +73,24 @@ export default async function SandboxPage({ searchParams }: { searchParams: Prom
                 {q ? <> · showing matches for “{q}”</> : null}
               </CardDescription>
             </div>
-            <form action="/sandbox" method="get" role="search" aria-label="Outbox" className="flex w-full gap-2 sm:w-auto">
+            <form
+              action="/sandbox"
+              method="get"
+              role="search"
+              aria-label="Outbox"
+              className="flex w-full gap-2 sm:w-auto"
+            >
               <label htmlFor="outbox-search" className="sr-only">
                 Search the outbox
               </label>
-              <Input id="outbox-search" type="search" name="q" defaultValue={q} placeholder="To, subject, eml_… or req_…" className="sm:w-72" />
+              <Input
+                id="outbox-search"
+                type="search"
+                name="q"
+                defaultValue={q}
+                placeholder="To, subject, eml_… or req_…"
+                className="sm:w-72"
+              />
               <Button type="submit" variant="secondary">
                 <Search aria-hidden /> Search
               </Button>
@@ -85,7 +105,11 @@ export default async function SandboxPage({ searchParams }: { searchParams: Prom
           </CardHeader>
           <CardContent>
             {page.length === 0 ? (
-              <EmptyOutbox searching={!!q || before !== undefined} canSend={hasRole(user.role, 'sender')} apiUrl={`${env.appUrl}${SANDBOX_API_PATH}`} />
+              <EmptyOutbox
+                searching={!!q || before !== undefined}
+                canSend={hasRole(user.role, 'sender')}
+                apiUrl={`${env.appUrl}${SANDBOX_API_PATH}`}
+              />
             ) : (
               <>
                 <OutboxTable rows={page} />
@@ -112,7 +136,12 @@ export default async function SandboxPage({ searchParams }: { searchParams: Prom
           </CardContent>
         </Card>
         <ScenarioGuide />
-        <TestAuthorGuide maskedKey={maskKey(getSandboxKey())} keySource={env.sandboxApiKey ? 'configured' : 'generated'} apiUrl={`${env.appUrl}${SANDBOX_API_PATH}`} rateLimit={env.sandboxRateLimit} />
+        <TestAuthorGuide
+          maskedKey={maskKey(getSandboxKey())}
+          keySource={env.sandboxApiKey ? 'configured' : 'generated'}
+          apiUrl={`${env.appUrl}${SANDBOX_API_PATH}`}
+          rateLimit={env.sandboxRateLimit}
+        />
       </div>
     </>
   );
@@ -137,20 +166,23 @@ function OutboxTable({ rows }: { rows: OutboxSummary[] }) {
       <TableBody>
         {rows.map((m) => (
           <TableRow key={m.id}>
-            <TableCell className="font-mono text-xs whitespace-nowrap text-muted-foreground">
+            <TableCell className="text-muted-foreground font-mono text-xs whitespace-nowrap">
               <time dateTime={m.createdAt.toISOString()}>{formatUtc(m.createdAt.toISOString())}</time>
             </TableCell>
             <TableCell className="max-w-60">
               <p className="truncate" title={m.toEmail}>
                 {m.toEmail}
               </p>
-              <p className="truncate text-xs text-muted-foreground" title={m.fromEmail}>
+              <p className="text-muted-foreground truncate text-xs" title={m.fromEmail}>
                 <span className="sr-only">from </span>
                 {m.fromEmail}
               </p>
             </TableCell>
             <TableCell className="max-w-96 min-w-56">
-              <Link href={`/sandbox/${m.id}`} className="line-clamp-2 font-medium underline-offset-2 hover:underline">
+              <Link
+                href={`/sandbox/${m.id}`}
+                className="line-clamp-2 font-medium underline-offset-2 hover:underline"
+              >
                 {m.subject}
               </Link>
               {m.batchIndex !== null ? (
@@ -182,12 +214,20 @@ function OutboxTable({ rows }: { rows: OutboxSummary[] }) {
   );
 }
 
-function EmptyOutbox({ searching, canSend, apiUrl }: { searching: boolean; canSend: boolean; apiUrl: string }) {
+function EmptyOutbox({
+  searching,
+  canSend,
+  apiUrl,
+}: {
+  searching: boolean;
+  canSend: boolean;
+  apiUrl: string;
+}) {
   if (searching) {
     return (
-      <div className="rounded-md border border-dashed p-8 text-center text-sm text-muted-foreground">
+      <div className="text-muted-foreground rounded-md border border-dashed p-8 text-center text-sm">
         No message matches. Search looks at To and Subject, or an exact eml_ or req_ id.{' '}
-        <Link href="/sandbox" className="font-medium text-foreground underline underline-offset-2">
+        <Link href="/sandbox" className="text-foreground font-medium underline underline-offset-2">
           Show all
         </Link>
       </div>
@@ -195,10 +235,11 @@ function EmptyOutbox({ searching, canSend, apiUrl }: { searching: boolean; canSe
   }
   return (
     <div className="grid justify-items-center gap-3 rounded-md border border-dashed p-8 text-center text-sm">
-      <Inbox className="size-8 text-muted-foreground" aria-hidden />
+      <Inbox className="text-muted-foreground size-8" aria-hidden />
       <p className="font-medium">The outbox is empty</p>
-      <p className="max-w-prose text-muted-foreground">
-        {canSend ? 'Send one from Compose' : 'A sender can send one from Compose'}: it appears here exactly as the sandbox received it. Tests can also POST to{' '}
+      <p className="text-muted-foreground max-w-prose">
+        {canSend ? 'Send one from Compose' : 'A sender can send one from Compose'}: it appears here exactly as
+        the sandbox received it. Tests can also POST to{' '}
         <code className="font-mono text-xs">{apiUrl}/emails/send</code> with the sandbox key.
       </p>
       {canSend ? (

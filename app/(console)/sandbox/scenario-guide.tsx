@@ -9,17 +9,22 @@ export function ScenarioGuide() {
     <Card aria-labelledby="scenarios-title">
       <CardHeader>
         <CardTitle id="scenarios-title">Scenarios: make the sandbox fail on purpose</CardTitle>
-        <CardDescription>Send to one of these addresses (as To, Cc or Bcc) and the sandbox answers as Sendmux would in that situation. Nothing else about the message needs to change.</CardDescription>
+        <CardDescription>
+          Send to one of these addresses (as To, Cc or Bcc) and the sandbox answers as Sendmux would in that
+          situation. Nothing else about the message needs to change.
+        </CardDescription>
       </CardHeader>
       <CardContent className="grid gap-5">
         <ul className="grid gap-3 lg:grid-cols-2">
           {SCENARIOS.map((s) => (
-            <li key={s.name} className="grid content-start gap-2 rounded-md border bg-background/60 p-4">
+            <li key={s.name} className="bg-background/60 grid content-start gap-2 rounded-md border p-4">
               <h3 className="flex flex-wrap items-center gap-2 text-sm font-semibold">
                 {s.name}
-                <code className="rounded bg-muted px-1.5 py-0.5 font-mono text-xs font-normal">{s.pattern}</code>
+                <code className="bg-muted rounded px-1.5 py-0.5 font-mono text-xs font-normal">
+                  {s.pattern}
+                </code>
               </h3>
-              <p className="text-sm leading-relaxed text-muted-foreground">{s.effect}</p>
+              <p className="text-muted-foreground text-sm leading-relaxed">{s.effect}</p>
               <p className="flex flex-wrap items-center gap-1 text-sm">
                 <span className="text-muted-foreground">Example</span>
                 <code className="font-mono text-xs">{s.example}</code>
@@ -28,13 +33,15 @@ export function ScenarioGuide() {
             </li>
           ))}
         </ul>
-        <ul className="grid list-disc gap-1 pl-5 text-sm text-muted-foreground">
+        <ul className="text-muted-foreground grid list-disc gap-1 pl-5 text-sm">
           {SCENARIO_NOTES.map((note) => (
             <li key={note}>{note}</li>
           ))}
         </ul>
         <details className="group rounded-md border p-4 text-sm">
-          <summary className="cursor-pointer font-medium">Every code a scenario can name ({SCENARIO_CODES.length})</summary>
+          <summary className="cursor-pointer font-medium">
+            Every code a scenario can name ({SCENARIO_CODES.length})
+          </summary>
           <ul className="mt-3 grid gap-x-6 gap-y-1.5 sm:grid-cols-2 xl:grid-cols-3">
             {SCENARIO_CODES.map((c) => (
               <li key={c.code} className="flex flex-wrap items-center gap-2">

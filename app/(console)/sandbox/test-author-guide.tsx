@@ -6,20 +6,50 @@ import { MAX_SLOW_MS } from '@/lib/sandbox/limits';
 import { FAULT_PATHS } from '@/lib/sandbox/state';
 
 const CONTROL_ENDPOINTS = [
-  { method: 'GET', path: '/_sandbox/outbox?to=&limit=', what: 'Accepted messages, newest first, exactly as received (inline attachment content included), optionally for one To address. limit 1–500, default 50.' },
-  { method: 'DELETE', path: '/_sandbox/outbox', what: 'Empties the outbox; answers { deleted }. Needs only the sandbox key, so it is not in the console’s audit log.' },
+  {
+    method: 'GET',
+    path: '/_sandbox/outbox?to=&limit=',
+    what: 'Accepted messages, newest first, exactly as received (inline attachment content included), optionally for one To address. limit 1–500, default 50.',
+  },
+  {
+    method: 'DELETE',
+    path: '/_sandbox/outbox',
+    what: 'Empties the outbox; answers { deleted }. Needs only the sandbox key, so it is not in the console’s audit log.',
+  },
   {
     method: 'POST',
     path: '/_sandbox/faults',
     what: `Queues a fault: { path, code?, times?, delayMs? }. The next times (default 1, at most 1000) requests to path answer with code (an error code, an HTTP status, or "drop"), after delayMs (at most ${MAX_SLOW_MS} ms).`,
   },
-  { method: 'GET', path: '/_sandbox/faults', what: 'The faults still queued, with how many requests each has left.' },
-  { method: 'DELETE', path: '/_sandbox/faults', what: 'Clears queued faults and the attempt counters of flaky+ and drop+once addresses.' },
-  { method: 'POST', path: '/_sandbox/rate-limit/reset', what: 'Starts every key’s rate-limit window afresh.' },
+  {
+    method: 'GET',
+    path: '/_sandbox/faults',
+    what: 'The faults still queued, with how many requests each has left.',
+  },
+  {
+    method: 'DELETE',
+    path: '/_sandbox/faults',
+    what: 'Clears queued faults and the attempt counters of flaky+ and drop+once addresses.',
+  },
+  {
+    method: 'POST',
+    path: '/_sandbox/rate-limit/reset',
+    what: 'Starts every key’s rate-limit window afresh.',
+  },
 ] as const;
 
 /** The sandbox key (masked) and the control API, for people writing tests against the sandbox. */
-export function TestAuthorGuide({ maskedKey, keySource, apiUrl, rateLimit }: { maskedKey: string; keySource: 'configured' | 'generated'; apiUrl: string; rateLimit: number }) {
+export function TestAuthorGuide({
+  maskedKey,
+  keySource,
+  apiUrl,
+  rateLimit,
+}: {
+  maskedKey: string;
+  keySource: 'configured' | 'generated';
+  apiUrl: string;
+  rateLimit: number;
+}) {
   const example = [
     `curl -X POST "${apiUrl}/_sandbox/faults" \\`,
     `  -H "Authorization: Bearer $SANDBOX_API_KEY" -H "Content-Type: application/json" \\`,
@@ -29,7 +59,10 @@ export function TestAuthorGuide({ maskedKey, keySource, apiUrl, rateLimit }: { m
     <Card aria-labelledby="test-authors-title">
       <CardHeader>
         <CardTitle id="test-authors-title">For test authors: sandbox key and control API</CardTitle>
-        <CardDescription>Point a Sendmux client at the sandbox URL with the sandbox key and it behaves like Sendmux. The control API is extra: it is not part of Sendmux.</CardDescription>
+        <CardDescription>
+          Point a Sendmux client at the sandbox URL with the sandbox key and it behaves like Sendmux. The
+          control API is extra: it is not part of Sendmux.
+        </CardDescription>
       </CardHeader>
       <CardContent className="grid gap-5 text-sm">
         <dl className="grid gap-x-6 gap-y-2 sm:grid-cols-[max-content_minmax(0,1fr)]">
@@ -48,7 +81,9 @@ export function TestAuthorGuide({ maskedKey, keySource, apiUrl, rateLimit }: { m
                 </>
               ) : (
                 <>
-                  — generated on first start and kept in the file <code className="font-mono text-xs">sandbox-api-key</code> in <code className="font-mono text-xs">DATA_DIR</code>; set{' '}
+                  — generated on first start and kept in the file{' '}
+                  <code className="font-mono text-xs">sandbox-api-key</code> in{' '}
+                  <code className="font-mono text-xs">DATA_DIR</code>; set{' '}
                   <code className="font-mono text-xs">SANDBOX_API_KEY</code> to choose it.
                 </>
               )}{' '}
@@ -57,13 +92,16 @@ export function TestAuthorGuide({ maskedKey, keySource, apiUrl, rateLimit }: { m
           </dd>
           <dt className="text-muted-foreground">Rate limit</dt>
           <dd>
-            {rateLimit.toLocaleString('en-US')} requests per 60 s per key (<code className="font-mono text-xs">SANDBOX_RATE_LIMIT</code>); control calls do not count.
+            {rateLimit.toLocaleString('en-US')} requests per 60 s per key (
+            <code className="font-mono text-xs">SANDBOX_RATE_LIMIT</code>); control calls do not count.
           </dd>
         </dl>
         <div className="grid gap-2">
           <h3 className="font-semibold">Control API</h3>
           <p className="text-muted-foreground">
-            Under the sandbox URL, behind the same <code className="font-mono text-xs">Authorization: Bearer</code> key. Fault paths: {FAULT_PATHS.map((p, i) => (
+            Under the sandbox URL, behind the same{' '}
+            <code className="font-mono text-xs">Authorization: Bearer</code> key. Fault paths:{' '}
+            {FAULT_PATHS.map((p, i) => (
               <span key={p}>
                 {i > 0 ? ', ' : ''}
                 <code className="font-mono text-xs">{p}</code>
@@ -83,12 +121,17 @@ export function TestAuthorGuide({ maskedKey, keySource, apiUrl, rateLimit }: { m
               {CONTROL_ENDPOINTS.map((e) => (
                 <TableRow key={`${e.method} ${e.path}`}>
                   <TableCell className="align-top">
-                    <Badge variant={e.method === 'DELETE' ? 'destructive' : e.method === 'POST' ? 'default' : 'muted'} className="font-mono">
+                    <Badge
+                      variant={
+                        e.method === 'DELETE' ? 'destructive' : e.method === 'POST' ? 'default' : 'muted'
+                      }
+                      className="font-mono"
+                    >
                       {e.method}
                     </Badge>
                   </TableCell>
                   <TableCell className="align-top font-mono text-xs whitespace-nowrap">{e.path}</TableCell>
-                  <TableCell className="min-w-64 align-top text-muted-foreground">{e.what}</TableCell>
+                  <TableCell className="text-muted-foreground min-w-64 align-top">{e.what}</TableCell>
                 </TableRow>
               ))}
             </TableBody>
@@ -101,7 +144,7 @@ export function TestAuthorGuide({ maskedKey, keySource, apiUrl, rateLimit }: { m
               Copy
             </CopyButton>
           </div>
-          <pre className="overflow-x-auto rounded-md border bg-muted/40 p-3 font-mono text-xs">{example}</pre>
+          <pre className="bg-muted/40 overflow-x-auto rounded-md border p-3 font-mono text-xs">{example}</pre>
         </div>
       </CardContent>
     </Card>

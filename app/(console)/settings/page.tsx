@@ -11,24 +11,39 @@ export const metadata: Metadata = { title: 'Settings' };
 export default async function SettingsPage() {
   const user = await requireRole('support');
   const sections = [
-    { href: '/settings/keys', icon: KeyRound, title: 'Sendmux keys', text: 'Key profiles (masked), the API URL, and a connection check.' },
-    { href: '/settings/users', icon: Users, title: 'Users', text: 'Add people, set their roles, disable accounts.', adminOnly: true },
+    {
+      href: '/settings/keys',
+      icon: KeyRound,
+      title: 'Sendmux keys',
+      text: 'Key profiles (masked), the API URL, and a connection check.',
+    },
+    {
+      href: '/settings/users',
+      icon: Users,
+      title: 'Users',
+      text: 'Add people, set their roles, disable accounts.',
+      adminOnly: true,
+    },
   ];
   return (
     <>
       <PageHeader title="Settings" />
-      <p className="mb-6 text-sm text-muted-foreground">
-        You are <strong className="text-foreground">{user.email}</strong> <Badge variant="muted">{user.role}</Badge> — {ROLE_DESCRIPTIONS[user.role].toLowerCase()}.
+      <p className="text-muted-foreground mb-6 text-sm">
+        You are <strong className="text-foreground">{user.email}</strong>{' '}
+        <Badge variant="muted">{user.role}</Badge> — {ROLE_DESCRIPTIONS[user.role].toLowerCase()}.
       </p>
       <ul className="grid max-w-3xl gap-3 sm:grid-cols-2">
         {sections.map((s) => (
           <li key={s.href}>
-            <Link href={s.href} className="block rounded-lg border bg-card p-5 transition-colors hover:border-primary/50">
-              <s.icon className="mb-2 size-5 text-primary" aria-hidden />
+            <Link
+              href={s.href}
+              className="bg-card hover:border-primary/50 block rounded-lg border p-5 transition-colors"
+            >
+              <s.icon className="text-primary mb-2 size-5" aria-hidden />
               <p className="font-medium">
                 {s.title} {s.adminOnly ? <Badge variant="muted">admin</Badge> : null}
               </p>
-              <p className="mt-1 text-sm text-muted-foreground">{s.text}</p>
+              <p className="text-muted-foreground mt-1 text-sm">{s.text}</p>
             </Link>
           </li>
         ))}

@@ -11,8 +11,14 @@ export async function GET() {
   try {
     const handle = await getDbHandle();
     await queryRows(handle.db, sql`select 1`);
-    return NextResponse.json({ ok: true, mode: env.mode, db: handle.kind }, { headers: { 'Cache-Control': 'no-store' } });
+    return NextResponse.json(
+      { ok: true, mode: env.mode, db: handle.kind },
+      { headers: { 'Cache-Control': 'no-store' } },
+    );
   } catch {
-    return NextResponse.json({ ok: false, mode: env.mode, db: env.db }, { status: 503, headers: { 'Cache-Control': 'no-store' } });
+    return NextResponse.json(
+      { ok: false, mode: env.mode, db: env.db },
+      { status: 503, headers: { 'Cache-Control': 'no-store' } },
+    );
   }
 }

@@ -26,7 +26,13 @@ export function startConsoleChild(
   env: NodeJS.ProcessEnv,
   options: { sandboxPort?: number; runBatch?: boolean; exitWhenDone?: string; nodeArgs?: string[] } = {},
 ): Promise<ConsoleChild> {
-  const args = [...(options.nodeArgs ?? []), '--conditions=react-server', '--import', 'tsx', 'lib/batch/testing/runner-child.ts'];
+  const args = [
+    ...(options.nodeArgs ?? []),
+    '--conditions=react-server',
+    '--import',
+    'tsx',
+    'lib/batch/testing/runner-child.ts',
+  ];
   if (options.sandboxPort !== undefined) args.push('--sandbox-port', String(options.sandboxPort));
   if (options.runBatch) args.push('--run-batch');
   if (options.exitWhenDone) args.push('--exit-when-done', options.exitWhenDone);

@@ -14,7 +14,10 @@ export async function waitForJob(
     const progress = await getJobProgress(jobId);
     if (!progress) throw new Error(`job ${jobId} does not exist`);
     if (until(progress)) return progress;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} did not get there in ${timeoutMs} ms: ${JSON.stringify(progress.rows)} ${progress.job.status}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `job ${jobId} did not get there in ${timeoutMs} ms: ${JSON.stringify(progress.rows)} ${progress.job.status}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -43,7 +46,9 @@ export async function storedRows(jobId: string): Promise<Map<number, StoredRow>>
 }
 
 /** How many times the sandbox outbox holds each subject of the tag (each row's subject is unique). */
-export async function outboxBySubject(tag: string): Promise<Map<string, { count: number; ids: string[]; keys: string[] }>> {
+export async function outboxBySubject(
+  tag: string,
+): Promise<Map<string, { count: number; ids: string[]; keys: string[] }>> {
   const rows = await rowsOf<{ subject: string; id: string; idempotency_key: string | null }>(
     await getDb(),
     sql`SELECT subject, id, idempotency_key FROM sandbox_messages WHERE subject LIKE ${`${tag} row %`}`,
@@ -59,7 +64,15 @@ export async function outboxBySubject(tag: string): Promise<Map<string, { count:
   return out;
 }
 
-export type Attempt = { idempotency_key: string; status: number | null; ok: boolean | null; error_code: string | null; request_id: string | null; message_count: number; recipients: string[] };
+export type Attempt = {
+  idempotency_key: string;
+  status: number | null;
+  ok: boolean | null;
+  error_code: string | null;
+  request_id: string | null;
+  message_count: number;
+  recipients: string[];
+};
 
 export async function attemptsOf(jobId: string): Promise<Attempt[]> {
   return rowsOf<Attempt>(

@@ -28,7 +28,10 @@ async function main(): Promise<void> {
   if (jobId) {
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      const [job] = await queryRows<{ status: string }>(handle.db, sql`SELECT status FROM batch_jobs WHERE id = ${jobId}`);
+      const [job] = await queryRows<{ status: string }>(
+        handle.db,
+        sql`SELECT status FROM batch_jobs WHERE id = ${jobId}`,
+      );
       if (job?.status === 'done') break;
     }
     await runner?.stop();

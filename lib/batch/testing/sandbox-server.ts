@@ -36,7 +36,11 @@ async function answer(req: http.IncomingMessage, res: http.ServerResponse, body:
   }
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
   const response = await handleSandboxRequest(
-    new Request(`http://127.0.0.1${req.url ?? '/'}`, { method: req.method, headers, body: hasBody ? new Uint8Array(body) : undefined }),
+    new Request(`http://127.0.0.1${req.url ?? '/'}`, {
+      method: req.method,
+      headers,
+      body: hasBody ? new Uint8Array(body) : undefined,
+    }),
   );
   // A scenario that drops the connection answers with a body stream that errors: drop the socket.
   const bytes = Buffer.from(await response.arrayBuffer());

@@ -37,7 +37,6 @@ export type ResultsOffer = {
   job: ResultsJob;
 };
 
-
 const STEPS = [
   { id: 'upload', label: 'Upload' },
   { id: 'mapping', label: 'Mapping' },

@@ -1,13 +1,6 @@
 'use client';
 
-import {
-  ArrowRight,
-  CloudUpload,
-  FileSpreadsheet,
-  Loader2,
-  RotateCw,
-  TriangleAlert,
-} from 'lucide-react';
+import { ArrowRight, CloudUpload, FileSpreadsheet, Loader2, RotateCw, TriangleAlert } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { useRef, useState, useTransition } from 'react';
 import { toast } from 'sonner';

@@ -13,7 +13,13 @@ import { requireRole } from '@/lib/auth/require-role';
 import { getEnv } from '@/lib/env';
 import { formatBytes, formatUtc } from '@/lib/requests/format';
 import { getOutboxMessage, type OutboxMessage } from '@/lib/sandbox/outbox';
-import { abbreviateAttachmentContent, customHeadersOf, formatAddress, formatAddressList, inWireOrder } from '../outbox-display';
+import {
+  abbreviateAttachmentContent,
+  customHeadersOf,
+  formatAddress,
+  formatAddressList,
+  inWireOrder,
+} from '../outbox-display';
 
 export const metadata: Metadata = { title: 'Sandbox message' };
 
@@ -42,8 +48,10 @@ export default async function SandboxMessagePage({ params }: { params: Promise<{
         className="[&_h1]:break-words"
         description={
           <>
-            Accepted by the sandbox {formatUtc(message.createdAt.toISOString())} through <code className="font-mono text-xs">POST {message.endpoint}</code>
-            {message.batchIndex !== null ? ` (batch item ${message.batchIndex})` : ''}. Not delivered: this is what Sendmux would have received.
+            Accepted by the sandbox {formatUtc(message.createdAt.toISOString())} through{' '}
+            <code className="font-mono text-xs">POST {message.endpoint}</code>
+            {message.batchIndex !== null ? ` (batch item ${message.batchIndex})` : ''}. Not delivered: this is
+            what Sendmux would have received.
           </>
         }
         actions={
@@ -73,21 +81,40 @@ export default async function SandboxMessagePage({ params }: { params: Promise<{
               <TabsContent value="html">
                 {html ? (
                   // sandbox="": no scripts, no same-origin, no forms or popups; the message cannot reach the console.
-                  <iframe sandbox="" srcDoc={html} referrerPolicy="no-referrer" title="HTML body as received" className="h-[640px] w-full rounded-md border bg-white" />
+                  <iframe
+                    sandbox=""
+                    srcDoc={html}
+                    referrerPolicy="no-referrer"
+                    title="HTML body as received"
+                    className="h-[640px] w-full rounded-md border bg-white"
+                  />
                 ) : (
-                  <p className="rounded-md border border-dashed p-6 text-sm text-muted-foreground">No HTML body.</p>
+                  <p className="text-muted-foreground rounded-md border border-dashed p-6 text-sm">
+                    No HTML body.
+                  </p>
                 )}
               </TabsContent>
               <TabsContent value="text">
                 {text ? (
-                  <pre className="max-h-[640px] overflow-auto rounded-md border bg-muted/30 p-4 font-mono text-xs whitespace-pre-wrap">{text}</pre>
+                  <pre className="bg-muted/30 max-h-[640px] overflow-auto rounded-md border p-4 font-mono text-xs whitespace-pre-wrap">
+                    {text}
+                  </pre>
                 ) : (
-                  <p className="rounded-md border border-dashed p-6 text-sm text-muted-foreground">No text body was sent; mail clients without HTML would show nothing useful.</p>
+                  <p className="text-muted-foreground rounded-md border border-dashed p-6 text-sm">
+                    No text body was sent; mail clients without HTML would show nothing useful.
+                  </p>
                 )}
               </TabsContent>
               <TabsContent value="json" className="grid gap-2">
-                <p className="text-xs text-muted-foreground">The message as received, with its fields in the API’s order. Inline attachment content is cut short here, with its size; download the attachment for its bytes.</p>
-                <pre aria-label="Raw JSON as received" tabIndex={0} className="max-h-[640px] overflow-auto rounded-md border bg-muted/30 p-4 font-mono text-xs whitespace-pre-wrap [overflow-wrap:anywhere]">
+                <p className="text-muted-foreground text-xs">
+                  The message as received, with its fields in the API’s order. Inline attachment content is
+                  cut short here, with its size; download the attachment for its bytes.
+                </p>
+                <pre
+                  aria-label="Raw JSON as received"
+                  tabIndex={0}
+                  className="bg-muted/30 max-h-[640px] overflow-auto rounded-md border p-4 font-mono text-xs [overflow-wrap:anywhere] whitespace-pre-wrap"
+                >
                   {rawJson}
                 </pre>
               </TabsContent>
@@ -134,7 +161,9 @@ function Envelope({ message }: { message: OutboxMessage }) {
           {rows.map(([label, value]) => (
             <div key={label} className="contents">
               <dt className="text-muted-foreground">{label}</dt>
-              <dd className="min-w-0 break-words">{value ?? <span className="text-muted-foreground">—</span>}</dd>
+              <dd className="min-w-0 break-words">
+                {value ?? <span className="text-muted-foreground">—</span>}
+              </dd>
             </div>
           ))}
         </dl>
@@ -150,7 +179,7 @@ function Envelope({ message }: { message: OutboxMessage }) {
               ))}
             </dl>
           ) : (
-            <p className="text-sm text-muted-foreground">None</p>
+            <p className="text-muted-foreground text-sm">None</p>
           )}
         </div>
       </CardContent>
@@ -164,7 +193,9 @@ function Attachments({ message }: { message: OutboxMessage }) {
     <Card aria-labelledby="attachments-title">
       <CardHeader>
         <CardTitle id="attachments-title">Attachments</CardTitle>
-        <CardDescription>{list.length ? 'Downloads only: the console never opens a received file itself.' : 'None'}</CardDescription>
+        <CardDescription>
+          {list.length ? 'Downloads only: the console never opens a received file itself.' : 'None'}
+        </CardDescription>
       </CardHeader>
       {list.length ? (
         <CardContent>
@@ -185,25 +216,35 @@ function Attachments({ message }: { message: OutboxMessage }) {
                     <p className="truncate font-medium" title={a.filename}>
                       {a.filename}
                     </p>
-                    <p className="truncate text-xs text-muted-foreground" title={a.contentType}>
+                    <p className="text-muted-foreground truncate text-xs" title={a.contentType}>
                       {a.contentType}
                     </p>
                     {a.source === 'uploaded' ? (
-                      <Badge variant="muted" className="mt-1 font-mono" title="Uploaded first, then referenced by attachment_id">
+                      <Badge
+                        variant="muted"
+                        className="mt-1 font-mono"
+                        title="Uploaded first, then referenced by attachment_id"
+                      >
                         {a.attachmentId}
                       </Badge>
                     ) : null}
                   </TableCell>
-                  <TableCell className="align-top whitespace-nowrap tabular-nums">{formatBytes(a.sizeBytes)}</TableCell>
+                  <TableCell className="align-top whitespace-nowrap tabular-nums">
+                    {formatBytes(a.sizeBytes)}
+                  </TableCell>
                   <TableCell className="text-right align-top">
                     {a.available ? (
                       <Button asChild variant="outline" size="sm">
-                        <a href={`/sandbox/${encodeURIComponent(message.id)}/attachments/${a.index}`} download aria-label={`Download ${a.filename}`}>
+                        <a
+                          href={`/sandbox/${encodeURIComponent(message.id)}/attachments/${a.index}`}
+                          download
+                          aria-label={`Download ${a.filename}`}
+                        >
                           <Download aria-hidden /> Download
                         </a>
                       </Button>
                     ) : (
-                      <span className="text-xs text-muted-foreground">no longer stored</span>
+                      <span className="text-muted-foreground text-xs">no longer stored</span>
                     )}
                   </TableCell>
                 </TableRow>

@@ -40,27 +40,41 @@ function ConnectionResult({ result }: { result: ActionResult<Extract<Result, { o
   if (!result.ok) return <ErrorExplanation error={result.error} title="The connection check failed" />;
   const c = result.data;
   return (
-    <div className="rounded-md border border-success/40 bg-success/5 p-4 text-sm">
+    <div className="border-success/40 bg-success/5 rounded-md border p-4 text-sm">
       <p className="mb-3 flex items-center gap-2 font-medium">
-        <CheckCircle2 className="size-4 text-success" aria-hidden /> Connected to team {c.team.name}
+        <CheckCircle2 className="text-success size-4" aria-hidden /> Connected to team {c.team.name}
       </p>
       <dl className="grid gap-x-6 gap-y-2 sm:grid-cols-[max-content_1fr]">
         <dt className="text-muted-foreground">Team</dt>
         <dd>
-          {c.team.name} <code className="font-mono text-xs text-muted-foreground">{c.team.id}</code>
+          {c.team.name} <code className="text-muted-foreground font-mono text-xs">{c.team.id}</code>
         </dd>
         <dt className="text-muted-foreground">Credential</dt>
         <dd>
           {c.credential.type}
-          {c.credential.name ? ` · ${c.credential.name}` : ''} {c.label ? <span className="text-muted-foreground">({c.label})</span> : null}
+          {c.credential.name ? ` · ${c.credential.name}` : ''}{' '}
+          {c.label ? <span className="text-muted-foreground">({c.label})</span> : null}
         </dd>
         <dt className="text-muted-foreground">Permissions</dt>
         <dd className="flex flex-wrap gap-1">
-          {c.permissions.length ? c.permissions.map((p) => <Badge key={p} variant={p === 'email.send' ? 'success' : 'muted'}>{p}</Badge>) : <span>none</span>}
-          {!c.permissions.includes('email.send') ? <span className="text-destructive">This key lacks email.send and cannot send.</span> : null}
+          {c.permissions.length ? (
+            c.permissions.map((p) => (
+              <Badge key={p} variant={p === 'email.send' ? 'success' : 'muted'}>
+                {p}
+              </Badge>
+            ))
+          ) : (
+            <span>none</span>
+          )}
+          {!c.permissions.includes('email.send') ? (
+            <span className="text-destructive">This key lacks email.send and cannot send.</span>
+          ) : null}
         </dd>
         <dt className="text-muted-foreground">Mailboxes</dt>
-        <dd>{c.mailboxes.length ? c.mailboxes.map((m) => m.email).join(', ') : 'none listed'} <span className="text-muted-foreground">— offered as From addresses in Compose</span></dd>
+        <dd>
+          {c.mailboxes.length ? c.mailboxes.map((m) => m.email).join(', ') : 'none listed'}{' '}
+          <span className="text-muted-foreground">— offered as From addresses in Compose</span>
+        </dd>
         <dt className="text-muted-foreground">request_id</dt>
         <dd>
           <code className="font-mono text-xs">{c.requestId ?? '—'}</code>{' '}

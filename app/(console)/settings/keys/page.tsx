@@ -27,14 +27,18 @@ export default async function KeysPage() {
         <dd>
           {env.mode === 'sandbox' ? (
             <>
-              <Badge variant="outline" className="border-transparent bg-sandbox text-sandbox-foreground">
+              <Badge variant="outline" className="bg-sandbox text-sandbox-foreground border-transparent">
                 sandbox
-              </Badge> No key is configured; the console talks to its built-in Sendmux sandbox with the sandbox key below.
+              </Badge>{' '}
+              No key is configured; the console talks to its built-in Sendmux sandbox with the sandbox key
+              below.
             </>
           ) : (
             <>
               <Badge variant="success">live</Badge>
-              {env.sandboxServed ? ' SENDMUX_API_URL points at this console’s own sandbox, so nothing is delivered.' : null}
+              {env.sandboxServed
+                ? ' SENDMUX_API_URL points at this console’s own sandbox, so nothing is delivered.'
+                : null}
             </>
           )}
         </dd>
@@ -46,7 +50,8 @@ export default async function KeysPage() {
           <>
             <dt className="text-muted-foreground">Sandbox key</dt>
             <dd>
-              <code className="font-mono text-xs">{maskKey(getSandboxKey())}</code> — the key the built-in sandbox accepts; see the{' '}
+              <code className="font-mono text-xs">{maskKey(getSandboxKey())}</code> — the key the built-in
+              sandbox accepts; see the{' '}
               <Link href="/sandbox" className="underline underline-offset-2">
                 Sandbox page
               </Link>
@@ -60,7 +65,7 @@ export default async function KeysPage() {
           <Card key={p.name}>
             <CardHeader>
               <CardTitle className="flex items-center gap-2">
-                <KeyRound className="size-4 text-primary" aria-hidden /> {p.name}
+                <KeyRound className="text-primary size-4" aria-hidden /> {p.name}
               </CardTitle>
               <CardDescription>
                 Key <code className="font-mono">{p.maskedKey}</code>
@@ -73,8 +78,10 @@ export default async function KeysPage() {
         ))}
       </div>
       {env.mode === 'sandbox' ? (
-        <p className="mt-6 max-w-3xl text-sm text-muted-foreground">
-          To send for real, set <code className="font-mono text-xs">SENDMUX_API_KEY</code> (one key) or <code className="font-mono text-xs">SENDMUX_KEYS=transactional=smx_mbx_…,marketing=smx_mbx_…</code> (named profiles) and restart the console.
+        <p className="text-muted-foreground mt-6 max-w-3xl text-sm">
+          To send for real, set <code className="font-mono text-xs">SENDMUX_API_KEY</code> (one key) or{' '}
+          <code className="font-mono text-xs">SENDMUX_KEYS=transactional=smx_mbx_…,marketing=smx_mbx_…</code>{' '}
+          (named profiles) and restart the console.
         </p>
       ) : null}
     </>

@@ -11,7 +11,12 @@ export async function createUserAction(input: unknown): Promise<ActionResult<{ e
   const parsed = createUserSchema.safeParse(input);
   if (!parsed.success) return invalidInput(parsed.error);
   const result = await createUser(parsed.data, actor);
-  if (!result.ok) return { ok: false, error: result.error, fieldErrors: result.error.code === 'email_taken' ? { email: [result.error.message] } : undefined };
+  if (!result.ok)
+    return {
+      ok: false,
+      error: result.error,
+      fieldErrors: result.error.code === 'email_taken' ? { email: [result.error.message] } : undefined,
+    };
   revalidatePath('/settings/users');
   return { ok: true, data: { email: result.user.email } };
 }

@@ -15,13 +15,17 @@ import { createUserAction } from './actions';
 
 export function AddUserForm() {
   const [pending, startTransition] = useTransition();
-  const form = useForm<CreateUserInput>({ resolver: zodResolver(createUserSchema), defaultValues: { email: '', name: '', role: 'sender', password: '' } });
+  const form = useForm<CreateUserInput>({
+    resolver: zodResolver(createUserSchema),
+    defaultValues: { email: '', name: '', role: 'sender', password: '' },
+  });
   const { errors } = form.formState;
   const onSubmit = form.handleSubmit((values) =>
     startTransition(async () => {
       const result = await createUserAction(values);
       if (!result.ok) {
-        for (const [field, messages] of Object.entries(result.fieldErrors ?? {})) form.setError(field as keyof CreateUserInput, { message: messages[0] });
+        for (const [field, messages] of Object.entries(result.fieldErrors ?? {}))
+          form.setError(field as keyof CreateUserInput, { message: messages[0] });
         if (!result.fieldErrors) form.setError('root', { message: result.error.message });
         return;
       }
@@ -46,10 +50,15 @@ export function AddUserForm() {
           ))}
         </NativeSelect>
       </FormField>
-      <FormField id="new-password" label="Initial password" hint={`At least ${MIN_PASSWORD_LENGTH} characters`} error={errors.password?.message}>
+      <FormField
+        id="new-password"
+        label="Initial password"
+        hint={`At least ${MIN_PASSWORD_LENGTH} characters`}
+        error={errors.password?.message}
+      >
         <Input type="password" autoComplete="new-password" {...form.register('password')} />
       </FormField>
-      {errors.root ? <p className="text-sm text-destructive sm:col-span-2">{errors.root.message}</p> : null}
+      {errors.root ? <p className="text-destructive text-sm sm:col-span-2">{errors.root.message}</p> : null}
       <div className="sm:col-span-2">
         <Button type="submit" disabled={pending}>
           {pending ? <Loader2 className="animate-spin" aria-hidden /> : <UserPlus aria-hidden />}

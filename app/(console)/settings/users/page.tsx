@@ -15,12 +15,17 @@ export default async function UsersPage() {
   const users = await listUsers();
   return (
     <>
-      <PageHeader title="Users" description="Admins manage everything; senders compose and run batches; support reads the request log and batch results without power to send." />
+      <PageHeader
+        title="Users"
+        description="Admins manage everything; senders compose and run batches; support reads the request log and batch results without power to send."
+      />
       <div className="grid max-w-5xl gap-6">
         <Card>
           <CardHeader>
             <CardTitle>People</CardTitle>
-            <CardDescription>{users.length} account{users.length === 1 ? '' : 's'}</CardDescription>
+            <CardDescription>
+              {users.length} account{users.length === 1 ? '' : 's'}
+            </CardDescription>
           </CardHeader>
           <CardContent>
             <Table>
@@ -45,8 +50,18 @@ export default async function UsersPage() {
                     <TableCell>
                       <RoleSelect userId={u.id} email={u.email} role={u.role} />
                     </TableCell>
-                    <TableCell>{u.disabled ? <Badge variant="destructive">disabled</Badge> : <Badge variant="success">active</Badge>}</TableCell>
-                    <TableCell className="text-right">{u.id === me.id ? null : <DisableButton userId={u.id} email={u.email} disabled={u.disabled} />}</TableCell>
+                    <TableCell>
+                      {u.disabled ? (
+                        <Badge variant="destructive">disabled</Badge>
+                      ) : (
+                        <Badge variant="success">active</Badge>
+                      )}
+                    </TableCell>
+                    <TableCell className="text-right">
+                      {u.id === me.id ? null : (
+                        <DisableButton userId={u.id} email={u.email} disabled={u.disabled} />
+                      )}
+                    </TableCell>
                   </TableRow>
                 ))}
               </TableBody>

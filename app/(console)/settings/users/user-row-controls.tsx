@@ -38,7 +38,15 @@ export function RoleSelect({ userId, email, role }: { userId: string; email: str
   );
 }
 
-export function DisableButton({ userId, email, disabled }: { userId: string; email: string; disabled: boolean }) {
+export function DisableButton({
+  userId,
+  email,
+  disabled,
+}: {
+  userId: string;
+  email: string;
+  disabled: boolean;
+}) {
   const [pending, startTransition] = useTransition();
   return (
     <Button
@@ -47,7 +55,13 @@ export function DisableButton({ userId, email, disabled }: { userId: string; ema
       disabled={pending}
       aria-label={`${disabled ? 'Enable' : 'Disable'} ${email}`}
       onClick={() => {
-        if (!disabled && !window.confirm(`Disable ${email}? They are signed out at once and cannot sign in until enabled again.`)) return;
+        if (
+          !disabled &&
+          !window.confirm(
+            `Disable ${email}? They are signed out at once and cannot sign in until enabled again.`,
+          )
+        )
+          return;
         startTransition(async () => {
           const result = await setUserDisabledAction({ userId, disabled: !disabled });
           if (!result.ok) toast.error(result.error.message);

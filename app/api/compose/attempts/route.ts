@@ -10,5 +10,8 @@ export async function GET(request: NextRequest) {
   const user = await requireRole('sender');
   const key = idempotencyKeySchema.safeParse(request.nextUrl.searchParams.get('key') ?? '');
   if (!key.success) return NextResponse.json({ error: 'key is required' }, { status: 400 });
-  return NextResponse.json({ attempts: await attemptsForKey(key.data, user.id) }, { headers: { 'Cache-Control': 'no-store' } });
+  return NextResponse.json(
+    { attempts: await attemptsForKey(key.data, user.id) },
+    { headers: { 'Cache-Control': 'no-store' } },
+  );
 }

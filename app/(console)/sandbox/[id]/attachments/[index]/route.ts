@@ -6,9 +6,16 @@ import { attachmentDisposition } from '../../../outbox-display';
 
 export const dynamic = 'force-dynamic';
 
-const paramsSchema = z.object({ id: z.string().min(1).max(100), index: z.coerce.number().int().min(0).max(99) });
+const paramsSchema = z.object({
+  id: z.string().min(1).max(100),
+  index: z.coerce.number().int().min(0).max(99),
+});
 
-const notFound = () => new Response('No such attachment in the sandbox outbox.', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+const notFound = () =>
+  new Response('No such attachment in the sandbox outbox.', {
+    status: 404,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+  });
 
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string; index: string }> }) {
   await requireRole('support');
