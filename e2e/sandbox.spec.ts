@@ -495,7 +495,7 @@ test.describe('the Sandbox page', () => {
     await page.getByRole('button', { name: 'Clear outbox' }).click();
     await page
       .getByRole('dialog')
-      .getByRole('button', { name: /^Clear \d+ messages?$/ })
+      .getByRole('button', { name: /^Clear [\d,]+ messages?$/ })
       .click();
     await expect.poll(() => captured).toBeTruthy();
     await admin.close();
