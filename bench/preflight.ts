@@ -5,9 +5,9 @@ import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import Papa from 'papaparse';
-import { parseCsv } from '@/lib/batch/csv';
-import { autoMap, emptyBatchSpec, type BatchSpec } from '@/lib/batch/mapping';
-import { preflight } from '@/lib/batch/preflight';
+import { parseCsv } from '@/lib/mail-merge/csv';
+import { autoMap, emptyBatchSpec, type BatchSpec } from '@/lib/mail-merge/mapping';
+import { preflight } from '@/lib/mail-merge/preflight';
 
 const ROWS = Number(process.argv[2] ?? 100_000);
 const RUNS = 9;

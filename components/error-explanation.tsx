@@ -4,7 +4,7 @@ import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { CopyButton } from '@/components/ui/copy-button';
 import type { ActionError } from '@/lib/schemas/action-result';
-import { explainError } from '@/lib/sendmux/error-catalog';
+import { explainError } from '@/lib/errors/catalog';
 
 const RETRY_LABEL = { yes: 'A retry can help', later: 'Retry later', no: 'A retry will not help' } as const;
 

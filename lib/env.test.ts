@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatEnvErrors, maskKey, parseEnv } from './env';
+import { formatEnvErrors, maskKey, parseEnv } from '@/lib/env';
 
 const ok = (src: Record<string, string | undefined>) => {
   const r = parseEnv(src, '/srv/console');

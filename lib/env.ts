@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { MIN_PASSWORD_LENGTH } from './schemas/auth';
+import { MIN_PASSWORD_LENGTH } from '@/lib/schemas/auth';
 
 export const DEFAULT_SENDMUX_API_URL = 'https://smtp.sendmux.ai/api/v1';
 export const SANDBOX_API_PATH = '/sandbox/api/v1';

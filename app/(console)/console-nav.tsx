@@ -4,7 +4,7 @@ import { FlaskConical, Home, Layers, PenSquare, ScrollText, Settings } from 'luc
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { cn } from '@/lib/cn';
-import { hasRole, type Role } from '@/lib/auth/roles';
+import { hasRole, type Role } from '@/lib/schemas/roles';
 
 const ITEMS = [
   { href: '/', label: 'Home', icon: Home, role: 'support' },

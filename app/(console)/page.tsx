@@ -7,7 +7,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/com
 import { Input } from '@/components/ui/input';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireRole } from '@/lib/auth/require-role';
-import { hasRole } from '@/lib/auth/roles';
+import { hasRole } from '@/lib/schemas/roles';
 import { getEnv } from '@/lib/env';
 
 export const metadata: Metadata = { title: 'Home' };

@@ -11,7 +11,7 @@ import {
   DropdownMenuSeparator,
   DropdownMenuTrigger,
 } from '@/components/ui/dropdown-menu';
-import type { Role } from '@/lib/auth/roles';
+import type { Role } from '@/lib/schemas/roles';
 import { signOutAction } from './actions';
 
 export function UserMenu({ email, role }: { email: string; role: Role }) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, SCRYPT_PARAMS, verifyPassword } from './password';
+import { hashPassword, SCRYPT_PARAMS, verifyPassword } from '@/lib/auth/password';
 
 describe('password hashing', () => {
   it(

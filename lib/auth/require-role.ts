@@ -1,8 +1,8 @@
 import 'server-only';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { hasRole, type Role } from './roles';
-import { getSessionUser, type SessionUser } from './session';
+import { hasRole, type Role } from '@/lib/schemas/roles';
+import { getSessionUser, type SessionUser } from '@/lib/auth/session';
 
 /**
  * The first line of every page, route handler and server action that needs a signed-in user.

@@ -5,9 +5,9 @@ import { cookies } from 'next/headers';
 import { cache } from 'react';
 import { getDb, prepared, tables, type Db } from '@/lib/db';
 import { getEnv } from '@/lib/env';
-import type { Role } from './roles';
-import { hmac } from './secret';
-import { requestInfo } from './request-info';
+import type { Role } from '@/lib/schemas/roles';
+import { hmac } from '@/lib/auth/secret';
+import { requestInfo } from '@/lib/auth/request-info';
 
 export const SESSION_COOKIE = 'smx_session';
 const TOUCH_EVERY_MS = 60_000;

@@ -3,7 +3,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { getDb, tables } from '@/lib/db';
 import { getEnv } from '@/lib/env';
-import { countUsers, createUser } from './users';
+import { countUsers, createUser } from '@/lib/auth/users';
 
 const SETUP_KEY = 'setup_token_hash';
 const sha256 = (v: string) => createHash('sha256').update(v).digest('hex');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_DELAY_SECONDS, throttleDecision } from './throttle';
+import { MAX_DELAY_SECONDS, throttleDecision } from '@/lib/auth/throttle';
 
 const now = 10_000_000_000;
 const failuresEvery = (n: number, gapMs: number) =>

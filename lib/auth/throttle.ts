@@ -1,3 +1,4 @@
+import 'server-only';
 // Sign-in throttling (OWASP Authentication Cheat Sheet): at most 100 failed attempts per account
 // per hour, with a growing delay after the first few, and device cookies (OWASP "Slow Down Online
 // Guessing Attacks with Device Cookies") so that an attacker hammering an account cannot lock its

@@ -2,10 +2,10 @@ import 'server-only';
 import { and, asc, count, eq, isNull, ne } from 'drizzle-orm';
 import { getDb, tables } from '@/lib/db';
 import { randomId } from '@/lib/ids';
-import { recordAudit } from './audit';
-import { hashPassword } from './password';
-import type { Role } from './roles';
-import { deleteSessionsOf, type SessionUser } from './session';
+import { recordAudit } from '@/lib/auth/audit';
+import { hashPassword } from '@/lib/auth/password';
+import type { Role } from '@/lib/schemas/roles';
+import { deleteSessionsOf, type SessionUser } from '@/lib/auth/session';
 
 export type UserRow = {
   id: string;

@@ -1,8 +1,8 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import type { EmailSendRequest } from '@/lib/sendmux/wire';
-import { rowsOf, type Exec } from './db';
-import type { RowOutcome } from './outcome';
+import { queryRows, type Exec } from '@/lib/db';
+import type { RowOutcome } from '@/lib/batch/outcome';
 
 export type ClaimedChunk = {
   jobId: string;
@@ -71,7 +71,7 @@ export async function claimChunk(
       : sql`SELECT c.job_id, c.chunk_no, c.try FROM batch_chunks c
             WHERE c.status = 'sending' AND c.lease_expires_at < now() AND ${running}
             LIMIT 1 FOR UPDATE OF c SKIP LOCKED`;
-  const [row] = await rowsOf<ClaimRecord>(
+  const [row] = await queryRows<ClaimRecord>(
     exec,
     sql`WITH next AS (${next}), claimed AS (
           UPDATE batch_chunks c SET status = 'sending', lease_owner = ${owner},
@@ -117,7 +117,7 @@ export async function renewLease(
   owner: string,
   leaseSeconds: number,
 ): Promise<boolean> {
-  const rows = await rowsOf<{ one: number }>(
+  const rows = await queryRows<{ one: number }>(
     exec,
     sql`UPDATE batch_chunks SET lease_expires_at = now() + make_interval(secs => ${leaseSeconds})
         WHERE ${pk(chunk)} AND status = 'sending' AND lease_owner = ${owner} RETURNING 1 AS one`,
@@ -148,7 +148,7 @@ export async function completeChunk(
     error_fields: o.errorFields,
     request_id: o.requestId,
   }));
-  const [row] = await rowsOf<{ chunks: number }>(
+  const [row] = await queryRows<{ chunks: number }>(
     exec,
     sql`WITH c AS (
           UPDATE batch_chunks SET status = ${status}, lease_expires_at = NULL, not_before = NULL,
@@ -182,7 +182,7 @@ export async function releaseForRetry(
   delayMs: number,
   last: { errorCode: string; requestId: string | null },
 ): Promise<string | null> {
-  const [row] = await rowsOf<{ job_status: string }>(
+  const [row] = await queryRows<{ job_status: string }>(
     exec,
     sql`UPDATE batch_chunks c SET status = 'pending', lease_expires_at = NULL,
           not_before = now() + make_interval(secs => ${Math.max(0, delayMs) / 1000}),
@@ -206,7 +206,7 @@ export async function releaseUnsent(exec: Exec, chunk: ChunkRef, owner: string):
  * run that died: it goes back to pending at once (and is re-sent under its same key).
  */
 export async function reclaimAllLeases(exec: Exec): Promise<number> {
-  const rows = await rowsOf<{ one: number }>(
+  const rows = await queryRows<{ one: number }>(
     exec,
     sql`UPDATE batch_chunks SET status = 'pending', lease_expires_at = NULL WHERE status = 'sending' RETURNING 1 AS one`,
   );
@@ -215,7 +215,7 @@ export async function reclaimAllLeases(exec: Exec): Promise<number> {
 
 /** Jobs cancelled while one of their chunks was being sent and then put back to pending. */
 export async function cancelledJobsWithPendingChunks(exec: Exec): Promise<string[]> {
-  const rows = await rowsOf<{ id: string }>(
+  const rows = await queryRows<{ id: string }>(
     exec,
     sql`SELECT j.id FROM batch_jobs j WHERE j.status = 'cancelled'
           AND EXISTS (SELECT 1 FROM batch_chunks c WHERE c.job_id = j.id AND c.status = 'pending')`,

@@ -8,11 +8,11 @@ import { openDatabase } from '@/lib/db/connection';
 import { resetEnvForTests } from '@/lib/env';
 import { TEST_SANDBOX_KEY } from '@/lib/sandbox/test-client';
 import { createTestDatabase, testEngine, type TestDatabase } from '@/lib/testing/test-db';
-import { chunkIdempotencyKey } from './chunking';
-import { createJob } from './jobs';
-import { freePort, startConsoleChild, type ConsoleChild } from './testing/child-process';
-import { fixtureRows } from './testing/fixtures';
-import { serveSandbox, type SandboxServer } from './testing/sandbox-server';
+import { chunkIdempotencyKey } from '@/lib/mail-merge/chunking';
+import { createJob } from '@/lib/batch/create-job';
+import { freePort, startConsoleChild, type ConsoleChild } from '@/lib/batch/testing/child-process';
+import { fixtureRows } from '@/lib/batch/testing/fixtures';
+import { serveSandbox, type SandboxServer } from '@/lib/batch/testing/sandbox-server';
 
 // Console processes (runner-child.ts) are killed with SIGKILL mid-job and restarted on the same
 // database. On PGlite a child must own the data directory, so it also serves the sandbox and this

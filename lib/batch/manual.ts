@@ -1,11 +1,11 @@
 import 'server-only';
-import { explainError } from '@/lib/sendmux/error-catalog';
+import { explainError } from '@/lib/errors/catalog';
 import { MAX_BATCH_MESSAGES, sendBatch } from '@/lib/sendmux/operations';
 import type { SendmuxFieldError } from '@/lib/sendmux/types';
 import type { EmailSendRequest } from '@/lib/sendmux/wire';
-import type { JobActor } from './jobs';
-import { rowsFromWholeFailure } from './outcome';
-import { pacerFor } from './pacer';
+import type { JobActor } from '@/lib/batch/job-types';
+import { rowsFromWholeFailure } from '@/lib/batch/outcome';
+import { pacerFor } from '@/lib/batch/pacer';
 
 export type ManualItemResult =
   | { index: number; ok: true; messageId: string }

@@ -7,7 +7,7 @@ import {
   needsChange,
   rowsFromBatch,
   rowsFromWholeFailure,
-} from './outcome';
+} from '@/lib/batch/outcome';
 
 const err = (code: string, message = 'x', retryable = false, extra: Record<string, unknown> = {}) => ({
   code,

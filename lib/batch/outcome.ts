@@ -1,5 +1,5 @@
 import 'server-only';
-import { conflictKind, explainError } from '@/lib/sendmux/error-catalog';
+import { conflictKind, explainError } from '@/lib/errors/catalog';
 import type { BatchOutcome } from '@/lib/sendmux/operations';
 import type { SendmuxError, SendmuxFieldError } from '@/lib/sendmux/types';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RATE_LIMIT, Pacer, type PacerClock } from './pacer';
+import { DEFAULT_RATE_LIMIT, Pacer, type PacerClock } from '@/lib/batch/pacer';
 
 /** Virtual time: sleeps resolve in time order when run() advances the clock, nothing really waits. */
 function virtualClock(start = 1_000_000) {

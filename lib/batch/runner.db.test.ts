@@ -7,27 +7,24 @@ import { resetSandboxRateLimit } from '@/lib/sandbox/rate-limit';
 import { TEST_SANDBOX_KEY } from '@/lib/sandbox/test-client';
 import { sendBatch } from '@/lib/sendmux/operations';
 import { testEngine, useTestDatabase } from '@/lib/testing/test-db';
-import { chunkIdempotencyKey } from './chunking';
+import { chunkIdempotencyKey } from '@/lib/mail-merge/chunking';
+import { createJob } from '@/lib/batch/create-job';
+import { cancelJob, pauseJob, resumeJob, retryFailedRows } from '@/lib/batch/job-controls';
 import {
-  cancelJob,
   countJobRows,
-  createJob,
   exportRows,
   failedRowsNeedingChange,
   getJobProgress,
   jobErrorCodes,
   listJobRows,
   listJobs,
-  pauseJob,
-  resumeJob,
-  retryFailedRows,
-} from './jobs';
-import { sendManualBatch } from './manual';
-import { resetPacersForTests } from './pacer';
-import { BatchRunner, type ChunkEvent } from './runner';
-import { fixtureMessage, fixtureRows } from './testing/fixtures';
-import { attemptsOf, outboxBySubject, storedRows, waitForJob } from './testing/harness';
-import { serveSandbox, type SandboxServer } from './testing/sandbox-server';
+} from '@/lib/batch/job-queries';
+import { sendManualBatch } from '@/lib/batch/manual';
+import { resetPacersForTests } from '@/lib/batch/pacer';
+import { BatchRunner, type ChunkEvent } from '@/lib/batch/runner';
+import { fixtureMessage, fixtureRows } from '@/lib/batch/testing/fixtures';
+import { attemptsOf, outboxBySubject, storedRows, waitForJob } from '@/lib/batch/testing/harness';
+import { serveSandbox, type SandboxServer } from '@/lib/batch/testing/sandbox-server';
 
 const getDatabase = useTestDatabase();
 const ENV = ['SANDBOX_API_KEY', 'SENDMUX_KEYS', 'SENDMUX_API_URL', 'SANDBOX_RATE_LIMIT'] as const;

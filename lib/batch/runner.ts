@@ -17,11 +17,11 @@ import {
   renewLease,
   type ChunkRef,
   type ClaimedChunk,
-} from './chunk-store';
-import { cancelPendingChunks, finishIdleJobs } from './jobs';
-import { decideWholeFailure, rowsFromBatch, rowsFromWholeFailure } from './outcome';
-import { blockedProfiles, pacerFor } from './pacer';
-import { onBatchWake } from './wake';
+} from '@/lib/batch/chunk-store';
+import { cancelPendingChunks, finishIdleJobs } from '@/lib/batch/job-controls';
+import { decideWholeFailure, rowsFromBatch, rowsFromWholeFailure } from '@/lib/batch/outcome';
+import { blockedProfiles, pacerFor } from '@/lib/batch/pacer';
+import { onBatchWake } from '@/lib/batch/wake';
 
 export type ChunkEvent = ChunkRef & {
   key: string;

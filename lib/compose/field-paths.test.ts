@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyMessage } from '@/lib/schemas/message';
-import { formPathForUpstreamField } from './field-paths';
+import { formPathForUpstreamField } from '@/lib/compose/field-paths';
 
 const message = {
   ...emptyMessage(),

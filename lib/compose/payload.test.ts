@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { emptyMessage, type MessageInput } from '@/lib/schemas/message';
-import { elideAttachmentContent, fromSendPayload, restoreAttachmentContent, toSendPayload } from './payload';
+import {
+  elideAttachmentContent,
+  fromSendPayload,
+  restoreAttachmentContent,
+  toSendPayload,
+} from '@/lib/compose/payload';
 
 const full: MessageInput = {
   from: { email: 'sender@example.com', name: 'Sender' },

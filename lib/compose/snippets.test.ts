@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { curlCommand, fetchSnippet, shellQuote, snippetUrl } from './snippets';
+import { curlCommand, fetchSnippet, shellQuote, snippetUrl } from '@/lib/compose/snippets';
 
 const body = {
   from: { email: 'team@example.com', name: "O'Brien & Co" },

@@ -1,8 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { testEngine, useTestDatabase } from '@/lib/testing/test-db';
-import { queryRows } from './connection';
-import * as tables from './schema';
+import { queryRows } from '@/lib/db/connection';
+import * as tables from '@/lib/db/schema';
 
 // PGlite gets drizzle's parser overrides installed once instead of per query (see connection.ts).
 // These read the affected types back on both engines: the rows must not change.

@@ -8,8 +8,8 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import { acquireDataDirLock } from './data-dir-lock';
-import * as schema from './schema';
+import { acquireDataDirLock } from '@/lib/db/data-dir-lock';
+import * as schema from '@/lib/db/schema';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type DbKind = 'pglite' | 'postgres';
@@ -136,10 +136,20 @@ export function prepared<T>(db: Db, name: string, build: (db: Db) => T): T {
 /** A placeholder whose value reaches the driver as given: JSON text or null for jsonb, an array for an array column. */
 export const rawPlaceholder = (name: string): SQL => sql`${sql.placeholder(name)}`;
 
-/** Runs raw SQL and returns its rows on either driver (PGlite and node-postgres both answer `{ rows }`). */
-export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown as { rows: T[] };
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** A database or an open transaction on it: raw queries run on either. */
+export type Exec = Db | Tx;
+
+/** Runs raw SQL and returns its rows on either driver, inside or outside a transaction (PGlite and node-postgres both answer `{ rows }`). */
+export async function queryRows<T>(exec: Exec, query: SQL): Promise<T[]> {
+  const result = (await exec.execute(query)) as unknown as { rows: T[] };
   return result.rows;
+}
+
+/** Timestamps come back as Date from both drivers in drizzle, but raw SQL may hand back strings. */
+export function toDate(value: Date | string | null | undefined): Date | null {
+  if (value == null) return null;
+  return value instanceof Date ? value : new Date(value);
 }
 
 export { sql };

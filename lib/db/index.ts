@@ -1,10 +1,10 @@
 import 'server-only';
 import { getEnv } from '@/lib/env';
-import { openDatabase, type Db, type DbHandle } from './connection';
+import { openDatabase, type Db, type DbHandle } from '@/lib/db/connection';
 
-export type { Db, DbHandle } from './connection';
-export { prepared, queryRows, rawPlaceholder } from './connection';
-export * as tables from './schema';
+export type { Db, DbHandle, Exec, Tx } from '@/lib/db/connection';
+export { prepared, queryRows, rawPlaceholder, toDate } from '@/lib/db/connection';
+export * as tables from '@/lib/db/schema';
 
 // One database per process, shared by every module instance Next creates (instrumentation,
 // route bundles): a second PGlite on the same directory would lose writes.

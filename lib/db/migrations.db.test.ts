@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase, testEngine } from '@/lib/testing/test-db';
-import { openDatabase, queryRows } from './connection';
+import { openDatabase, queryRows } from '@/lib/db/connection';
 
 const run = promisify(execFile);
 const migrateScript = (env: Record<string, string>) =>

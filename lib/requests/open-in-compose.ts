@@ -1,8 +1,8 @@
 import 'server-only';
 import { fromSendPayload } from '@/lib/compose/payload';
 import type { MessageInput } from '@/lib/schemas/message';
-import { BATCH_PATH, messagesOf, SEND_PATH } from './format';
-import { getRequest } from './search';
+import { BATCH_PATH, messagesOf, SEND_PATH } from '@/lib/format/request-log';
+import { getRequest } from '@/lib/requests/search';
 
 export type ComposeDraft = { message: MessageInput; profile: string; notes: string[] };
 

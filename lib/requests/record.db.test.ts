@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '@/lib/db';
 import { testEngine, useTestDatabase } from '@/lib/testing/test-db';
-import { completeAttempt, startAttempt } from './record';
+import { completeAttempt, startAttempt } from '@/lib/requests/record';
 
 // The attempt rows are written by prepared statements with raw placeholders (see record.ts):
 // these read back exactly what landed in each column, SQL NULL vs JSON null included.

@@ -2,7 +2,12 @@ import 'server-only';
 import { eq, sql } from 'drizzle-orm';
 import { getDb, prepared, rawPlaceholder, type Db } from '@/lib/db';
 import { apiRequests } from '@/lib/db/schema';
-import { countMessages, extractMessageIds, extractRecipients, redactRequestBody } from './redact';
+import {
+  countMessages,
+  extractMessageIds,
+  extractRecipients,
+  redactRequestBody,
+} from '@/lib/requests/redact';
 
 export type RequestSource = (typeof apiRequests.source.enumValues)[number];
 

@@ -5,7 +5,7 @@ import {
   extractMessageIds,
   extractRecipients,
   redactRequestBody,
-} from './redact';
+} from '@/lib/requests/redact';
 
 const pdfBytes = Buffer.from('%PDF-1.7 pretend this is a whole invoice, long enough to matter');
 const PDF = pdfBytes.toString('base64');

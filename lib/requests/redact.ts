@@ -1,3 +1,4 @@
+import 'server-only';
 // Pure: what of a request goes into the request log. Attachment bytes never do.
 
 type Json = Record<string, unknown>;

@@ -3,9 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '@/lib/db';
 import { apiRequests, batchJobs } from '@/lib/db/schema';
 import { testEngine, useTestDatabase } from '@/lib/testing/test-db';
-import { loadComposeDraftFromRequest } from './open-in-compose';
-import { pruneAndMaintain, pruneRequestLog } from './prune';
-import { completeAttempt, startAttempt, type AttemptStart } from './record';
+import { loadComposeDraftFromRequest } from '@/lib/requests/open-in-compose';
+import { pruneAndMaintain, pruneRequestLog } from '@/lib/requests/prune';
+import { completeAttempt, startAttempt, type AttemptStart } from '@/lib/requests/record';
 import {
   findByRequestId,
   resetSearchCaches,
@@ -14,7 +14,7 @@ import {
   listFilterOptions,
   searchRequests,
   type RequestFilters,
-} from './search';
+} from '@/lib/requests/search';
 
 const getDb = useTestDatabase();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseUtcInput, requestSearchHref, requestSearchSchema } from '@/lib/schemas/request-log';
-import { classifyQuery, decodeCursor, encodeCursor } from './search';
+import { classifyQuery, decodeCursor, encodeCursor } from '@/lib/requests/search';
 
 describe('classifyQuery', () => {
   it('recognises each kind of id the search box takes', () => {

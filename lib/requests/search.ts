@@ -2,7 +2,7 @@ import 'server-only';
 import { sql, type SQL } from 'drizzle-orm';
 import { getDb, queryRows, type Db } from '@/lib/db';
 import { CURSOR_PATTERN, parseUtcInput, type Outcome } from '@/lib/schemas/request-log';
-import type { RequestSource } from './record';
+import type { RequestSource } from '@/lib/requests/record';
 
 export const PAGE_SIZE = 50;
 /** Rows of the newest part of the log that the filter drop-downs are built from. */

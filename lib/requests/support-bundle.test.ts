@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AttemptSummary, RequestDetail } from './search';
-import { buildSupportBundle, scrubSecrets } from './support-bundle';
+import type { AttemptSummary, RequestDetail } from '@/lib/requests/search';
+import { buildSupportBundle, scrubSecrets } from '@/lib/requests/support-bundle';
 
 const CANARY = 'smx_mbx_canary_9f3b2c7d1e4a5b6c7d8e9f00';
 const AGENT = 'smx_agent_Zz9_abcdefghijkl';

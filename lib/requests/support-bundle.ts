@@ -1,5 +1,6 @@
+import 'server-only';
 import { maskKey } from '@/lib/env';
-import { explainError } from '@/lib/sendmux/error-catalog';
+import { explainError } from '@/lib/errors/catalog';
 import {
   attemptLine,
   batchMessages,
@@ -8,9 +9,9 @@ import {
   isoMillis,
   prettyBody,
   responseError,
-} from './format';
-import { redactRequestBody } from './redact';
-import type { AttemptSummary, RequestDetail } from './search';
+} from '@/lib/format/request-log';
+import { redactRequestBody } from '@/lib/requests/redact';
+import type { AttemptSummary, RequestDetail } from '@/lib/requests/search';
 
 // A plain-text account of one request that is safe to paste into a ticket. It is built from the
 // stored row, which is already redacted; the scrubs below are a second line of defence.

@@ -1,7 +1,7 @@
 import 'server-only';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { sandboxAttachments } from '@/lib/db/schema';
-import type { Executor } from './store';
+import type { Executor } from '@/lib/sandbox/store';
 
 export type AttachmentMeta = {
   id: string;

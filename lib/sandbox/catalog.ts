@@ -1,3 +1,4 @@
+import 'server-only';
 /** Sendmux's error codes, with the HTTP status and default `retryable` flag each one answers with. */
 export const ERROR_CATALOG = {
   invalid_parameter: { status: 400, retryable: false, message: 'A parameter has an invalid value.' },

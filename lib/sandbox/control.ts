@@ -1,12 +1,12 @@
 import 'server-only';
 import { z } from 'zod';
-import { ERROR_CATALOG, resolveErrorCode, type ErrorCode } from './catalog';
-import { failure, sandboxError, success, type ErrorDetail, type Outcome } from './envelope';
-import { clearFaults, FAULT_PATHS, listFaults, queueFault, type FaultPath } from './faults';
-import { readBody, type RequestContext } from './http';
-import { MAX_SLOW_MS } from './limits';
-import { clearOutbox, listOutboxMessages } from './outbox';
-import { resetSandboxRateLimit } from './rate-limit';
+import { ERROR_CATALOG, resolveErrorCode, type ErrorCode } from '@/lib/sandbox/catalog';
+import { failure, sandboxError, success, type ErrorDetail, type Outcome } from '@/lib/sandbox/envelope';
+import { clearFaults, FAULT_PATHS, listFaults, queueFault, type FaultPath } from '@/lib/sandbox/faults';
+import { readBody, type RequestContext } from '@/lib/sandbox/http';
+import { MAX_SLOW_MS } from '@/lib/sandbox/limits';
+import { clearOutbox, listOutboxMessages } from '@/lib/sandbox/outbox';
+import { resetSandboxRateLimit } from '@/lib/sandbox/rate-limit';
 
 const faultRequest = z.strictObject({
   path: z.enum(FAULT_PATHS),

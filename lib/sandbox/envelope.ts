@@ -1,5 +1,5 @@
 import 'server-only';
-import { ERROR_CATALOG, statusOf, type ErrorCode } from './catalog';
+import { ERROR_CATALOG, statusOf, type ErrorCode } from '@/lib/sandbox/catalog';
 
 export type Issue = { field: string; code: string; message: string };
 

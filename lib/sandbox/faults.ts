@@ -1,9 +1,9 @@
 import 'server-only';
-import { IDEMPOTENCY_TTL_MS } from './limits';
-import { sandboxState, type FaultPath, type QueuedFault } from './state';
+import { IDEMPOTENCY_TTL_MS } from '@/lib/sandbox/limits';
+import { sandboxState, type FaultPath, type QueuedFault } from '@/lib/sandbox/state';
 
-export { FAULT_PATHS } from './state';
-export type { FaultPath, QueuedFault } from './state';
+export { FAULT_PATHS } from '@/lib/sandbox/state';
+export type { FaultPath, QueuedFault } from '@/lib/sandbox/state';
 
 export function queueFault(fault: QueuedFault): void {
   sandboxState().faults.push({ ...fault });

@@ -1,3 +1,4 @@
+import 'server-only';
 /** Attachment types Sendmux accepts: images, documents, spreadsheets, presentations, text, calendar, contacts. */
 const ALLOWED: Record<string, string> = {
   jpg: 'image/jpeg',

@@ -6,11 +6,11 @@ import { sandboxIdempotency } from '@/lib/db/schema';
 import { resetEnvForTests } from '@/lib/env';
 import { loadOpenApi } from '@/lib/testing/openapi';
 import { testEngine, useTestDatabase } from '@/lib/testing/test-db';
-import { clearFaults } from './faults';
-import { hashJson } from './idempotency';
-import { getOutboxAttachmentContent, getOutboxMessage, listOutboxMessages } from './outbox';
-import { resetSandboxRateLimit } from './rate-limit';
-import { contractProblems, sandboxClient, TEST_SANDBOX_KEY, type Reply } from './test-client';
+import { clearFaults } from '@/lib/sandbox/faults';
+import { hashJson } from '@/lib/sandbox/idempotency';
+import { getOutboxAttachmentContent, getOutboxMessage, listOutboxMessages } from '@/lib/sandbox/outbox';
+import { resetSandboxRateLimit } from '@/lib/sandbox/rate-limit';
+import { contractProblems, sandboxClient, TEST_SANDBOX_KEY, type Reply } from '@/lib/sandbox/test-client';
 
 const getDatabase = useTestDatabase();
 const { call, send, recorded } = sandboxClient();

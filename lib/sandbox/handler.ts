@@ -1,17 +1,17 @@
 import 'server-only';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { getEnv, SANDBOX_API_PATH } from '@/lib/env';
-import { failure, droppedConnection, sandboxError, toResponse, type Outcome } from './envelope';
-import { faultError, handleControl } from './control';
-import { takeFault, type FaultPath } from './faults';
-import { sleep, type RequestContext } from './http';
-import { newRequestId } from './ids';
-import { getSandboxKey } from './key';
-import { handleMe } from './me';
-import { peekRateLimit, rateLimitHeaders, takeRateLimit } from './rate-limit';
-import { handleSend } from './send';
-import { sandboxState } from './state';
-import { handleGetAttachment, handleUpload } from './upload';
+import { failure, droppedConnection, sandboxError, toResponse, type Outcome } from '@/lib/sandbox/envelope';
+import { faultError, handleControl } from '@/lib/sandbox/control';
+import { takeFault, type FaultPath } from '@/lib/sandbox/faults';
+import { sleep, type RequestContext } from '@/lib/sandbox/http';
+import { newRequestId } from '@/lib/sandbox/ids';
+import { getSandboxKey } from '@/lib/sandbox/key';
+import { handleMe } from '@/lib/sandbox/me';
+import { peekRateLimit, rateLimitHeaders, takeRateLimit } from '@/lib/sandbox/rate-limit';
+import { handleSend } from '@/lib/sandbox/send';
+import { sandboxState } from '@/lib/sandbox/state';
+import { handleGetAttachment, handleUpload } from '@/lib/sandbox/upload';
 
 type Route = {
   method: string;

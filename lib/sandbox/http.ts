@@ -1,6 +1,6 @@
 import 'server-only';
-import { failure, sandboxError, type Outcome } from './envelope';
-import { LIMITS } from './limits';
+import { failure, sandboxError, type Outcome } from '@/lib/sandbox/envelope';
+import { LIMITS } from '@/lib/sandbox/limits';
 
 export type RequestContext = {
   request: Request;

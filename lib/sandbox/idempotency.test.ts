@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hashJson, hashParts } from './idempotency';
-import { ID_PATTERN, newAttachmentId, newMessageId, newRequestId } from './ids';
+import { hashJson, hashParts } from '@/lib/sandbox/idempotency';
+import { ID_PATTERN, newAttachmentId, newMessageId, newRequestId } from '@/lib/sandbox/ids';
 
 describe('request hashing for Idempotency-Key', () => {
   it('ignores object key order but not values or array order', () => {

@@ -2,9 +2,9 @@ import 'server-only';
 import { createHash, type Hash } from 'node:crypto';
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import { sandboxIdempotency as keys } from '@/lib/db/schema';
-import { failure, sandboxError, type Envelope, type Outcome } from './envelope';
-import { IDEMPOTENCY_TTL_MS } from './limits';
-import type { Db, Tx } from './store';
+import { failure, sandboxError, type Envelope, type Outcome } from '@/lib/sandbox/envelope';
+import { IDEMPOTENCY_TTL_MS } from '@/lib/sandbox/limits';
+import type { Db, Tx } from '@/lib/sandbox/store';
 
 export type IdempotencyId = { scope: string; endpoint: string; key: string };
 

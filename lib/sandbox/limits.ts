@@ -1,3 +1,4 @@
+import 'server-only';
 const MiB = 1024 * 1024;
 
 /** Sendmux's published limits (OpenAPI EmailSendRequest and CONTRACT.md). */

@@ -1,7 +1,7 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
-import { success, type Outcome } from './envelope';
-import type { RequestContext } from './http';
+import { success, type Outcome } from '@/lib/sandbox/envelope';
+import type { RequestContext } from '@/lib/sandbox/http';
 
 export const SANDBOX_MAILBOXES = [
   { id: 'mbx_sandbox', email: 'sandbox@sendmux.test' },

@@ -4,8 +4,14 @@ import { sandboxAttachments } from '@/lib/db/schema';
 import { resetEnvForTests } from '@/lib/env';
 import { loadOpenApi } from '@/lib/testing/openapi';
 import { testEngine, useTestDatabase } from '@/lib/testing/test-db';
-import { clearOutbox, getOutboxAttachmentContent, getOutboxMessage, listOutbox, outboxCount } from './outbox';
-import { contractProblems, sandboxClient, TEST_SANDBOX_KEY } from './test-client';
+import {
+  clearOutbox,
+  getOutboxAttachmentContent,
+  getOutboxMessage,
+  listOutbox,
+  outboxCount,
+} from '@/lib/sandbox/outbox';
+import { contractProblems, sandboxClient, TEST_SANDBOX_KEY } from '@/lib/sandbox/test-client';
 
 const getDatabase = useTestDatabase();
 const { call, recorded } = sandboxClient();

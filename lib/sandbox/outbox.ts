@@ -2,10 +2,10 @@ import 'server-only';
 import { and, desc, eq, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
 import { queryRows } from '@/lib/db';
 import { sandboxAttachments, sandboxMessages as messages } from '@/lib/db/schema';
-import { findAttachments, getAttachmentBytes } from './attachments';
-import { contentTypeFor } from './file-types';
-import { sandboxDb, type Executor } from './store';
-import { base64Size, isObject } from './validate';
+import { findAttachments, getAttachmentBytes } from '@/lib/sandbox/attachments';
+import { contentTypeFor } from '@/lib/sandbox/file-types';
+import { sandboxDb, type Executor } from '@/lib/sandbox/store';
+import { base64Size, isObject } from '@/lib/sandbox/validate';
 
 export type OutboxInsert = typeof messages.$inferInsert;
 

@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resetEnvForTests } from '@/lib/env';
-import { peekRateLimit, rateLimitHeaders, resetSandboxRateLimit, takeRateLimit } from './rate-limit';
+import {
+  peekRateLimit,
+  rateLimitHeaders,
+  resetSandboxRateLimit,
+  takeRateLimit,
+} from '@/lib/sandbox/rate-limit';
 
 describe('sandbox rate limit', () => {
   beforeEach(() => {

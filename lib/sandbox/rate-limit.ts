@@ -1,7 +1,7 @@
 import 'server-only';
 import { getEnv } from '@/lib/env';
-import { RATE_WINDOW_MS } from './limits';
-import { sandboxState } from './state';
+import { RATE_WINDOW_MS } from '@/lib/sandbox/limits';
+import { sandboxState } from '@/lib/sandbox/state';
 
 export type RateLimitState = {
   limit: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseScenarioAddress, SCENARIOS, scenariosOf } from './scenarios';
+import { parseScenarioAddress, SCENARIOS, scenariosOf } from '@/lib/sandbox/scenarios';
 
 describe('parseScenarioAddress', () => {
   it('reads fail+<code> with a catalog code or an HTTP status', () => {

@@ -1,6 +1,7 @@
-import { ERROR_CATALOG, ERROR_CODES, resolveErrorCode, type ErrorCode } from './catalog';
-import type { Issue } from './envelope';
-import { MAX_SLOW_MS } from './limits';
+import 'server-only';
+import { ERROR_CATALOG, ERROR_CODES, resolveErrorCode, type ErrorCode } from '@/lib/sandbox/catalog';
+import type { Issue } from '@/lib/sandbox/envelope';
+import { MAX_SLOW_MS } from '@/lib/sandbox/limits';
 
 export type Scenario =
   | { kind: 'fail'; code: ErrorCode }

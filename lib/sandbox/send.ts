@@ -1,6 +1,6 @@
 import 'server-only';
-import { findAttachments, isExpired, type AttachmentMeta } from './attachments';
-import { ERROR_CATALOG, type ErrorCode } from './catalog';
+import { findAttachments, isExpired, type AttachmentMeta } from '@/lib/sandbox/attachments';
+import { ERROR_CATALOG, type ErrorCode } from '@/lib/sandbox/catalog';
 import {
   droppedConnection,
   failure,
@@ -10,15 +10,15 @@ import {
   type ErrorDetail,
   type Issue,
   type Outcome,
-} from './envelope';
-import { countAttempt } from './faults';
-import { readBody, readIdempotencyKey, sleep, tooLarge, type RequestContext } from './http';
-import { guardRequest, hashJson } from './idempotency';
-import { newMessageId } from './ids';
-import { IDEMPOTENCY_LEASE_MS, LIMITS } from './limits';
-import { insertOutboxMessages, type OutboxInsert } from './outbox';
-import { scenariosOf, type MessageScenarios } from './scenarios';
-import { sandboxDb, type Db } from './store';
+} from '@/lib/sandbox/envelope';
+import { countAttempt } from '@/lib/sandbox/faults';
+import { readBody, readIdempotencyKey, sleep, tooLarge, type RequestContext } from '@/lib/sandbox/http';
+import { guardRequest, hashJson } from '@/lib/sandbox/idempotency';
+import { newMessageId } from '@/lib/sandbox/ids';
+import { IDEMPOTENCY_LEASE_MS, LIMITS } from '@/lib/sandbox/limits';
+import { insertOutboxMessages, type OutboxInsert } from '@/lib/sandbox/outbox';
+import { scenariosOf, type MessageScenarios } from '@/lib/sandbox/scenarios';
+import { sandboxDb, type Db } from '@/lib/sandbox/store';
 import {
   base64Size,
   isObject,
@@ -28,7 +28,7 @@ import {
   validateMessage,
   type MessageCheck,
   type SandboxMessage,
-} from './validate';
+} from '@/lib/sandbox/validate';
 
 type Mode = 'single' | 'batch';
 const ENDPOINT = { single: '/emails/send', batch: '/emails/send/batch' } as const;

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { ErrorCode } from './catalog';
+import type { ErrorCode } from '@/lib/sandbox/catalog';
 
 export const FAULT_PATHS = ['/emails/send', '/emails/send/batch', '/emails/attachments', '/me'] as const;
 export type FaultPath = (typeof FAULT_PATHS)[number];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sandboxIdempotency } from '@/lib/db/schema';
 import { testEngine, useTestDatabase } from '@/lib/testing/test-db';
-import { sandboxDb } from './store';
+import { sandboxDb } from '@/lib/sandbox/store';
 
 const getDatabase = useTestDatabase();
 

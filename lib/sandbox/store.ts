@@ -2,8 +2,8 @@ import 'server-only';
 import { eq, lt } from 'drizzle-orm';
 import { getDbHandle, type Db } from '@/lib/db';
 import { sandboxIdempotency } from '@/lib/db/schema';
-import { IDEMPOTENCY_TTL_MS } from './limits';
-import { sandboxState } from './state';
+import { IDEMPOTENCY_TTL_MS } from '@/lib/sandbox/limits';
+import { sandboxState } from '@/lib/sandbox/state';
 
 export type { Db } from '@/lib/db';
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];

@@ -1,6 +1,7 @@
+import 'server-only';
 import { SANDBOX_API_PATH } from '@/lib/env';
 import type { OpenApiValidator } from '@/lib/testing/openapi';
-import { handleSandboxRequest } from './handler';
+import { handleSandboxRequest } from '@/lib/sandbox/handler';
 
 /** Used only by tests: drives handleSandboxRequest with real Request objects and records the answers. */
 

@@ -6,14 +6,14 @@ import {
   insertAttachment,
   isExpired,
   type AttachmentMeta,
-} from './attachments';
-import { failure, sandboxError, success, validationFailure, type Outcome } from './envelope';
-import { attachmentFilenameProblem, contentTypeFor } from './file-types';
-import { readBody, readIdempotencyKey, tooLarge, type RequestContext } from './http';
-import { guardRequest, hashParts } from './idempotency';
-import { ID_PATTERN, newAttachmentId } from './ids';
-import { ATTACHMENT_TTL_MS, IDEMPOTENCY_LEASE_MS, LIMITS } from './limits';
-import { sandboxDb } from './store';
+} from '@/lib/sandbox/attachments';
+import { failure, sandboxError, success, validationFailure, type Outcome } from '@/lib/sandbox/envelope';
+import { attachmentFilenameProblem, contentTypeFor } from '@/lib/sandbox/file-types';
+import { readBody, readIdempotencyKey, tooLarge, type RequestContext } from '@/lib/sandbox/http';
+import { guardRequest, hashParts } from '@/lib/sandbox/idempotency';
+import { ID_PATTERN, newAttachmentId } from '@/lib/sandbox/ids';
+import { ATTACHMENT_TTL_MS, IDEMPOTENCY_LEASE_MS, LIMITS } from '@/lib/sandbox/limits';
+import { sandboxDb } from '@/lib/sandbox/store';
 
 const MIME_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(?:\s*;.*)?$/;
 

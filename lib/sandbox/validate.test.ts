@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { underMessage, unstorableTextPath, validateBatch, validateMessage } from './validate';
+import { underMessage, unstorableTextPath, validateBatch, validateMessage } from '@/lib/sandbox/validate';
 
 const message = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   from: { email: 'sender@example.com', name: 'Sender' },

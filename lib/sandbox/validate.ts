@@ -1,6 +1,7 @@
-import type { Issue } from './envelope';
-import { attachmentFilenameProblem } from './file-types';
-import { LIMITS } from './limits';
+import 'server-only';
+import type { Issue } from '@/lib/sandbox/envelope';
+import { attachmentFilenameProblem } from '@/lib/sandbox/file-types';
+import { LIMITS } from '@/lib/sandbox/limits';
 
 export type Address = { email: string; name?: string };
 export type InlineAttachment = { filename: string; content: string; type?: string; encoding?: 'base64' };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MAX_BATCH } from './limits';
-import { idempotencyKeySchema } from './message';
+import { MAX_BATCH } from '@/lib/schemas/limits';
+import { idempotencyKeySchema } from '@/lib/schemas/message';
 
 // Inputs of the batch pages: starting a job, the manual batch, job controls and the results
 // table's URL state. The batch spec itself is lib/batch/mapping.ts's batchSpecSchema.

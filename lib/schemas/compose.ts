@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MESSAGE_LIMIT_BYTES, UPLOAD_LIMIT_BYTES } from './limits';
-import { idempotencyKeySchema } from './message';
+import { MESSAGE_LIMIT_BYTES, UPLOAD_LIMIT_BYTES } from '@/lib/schemas/limits';
+import { idempotencyKeySchema } from '@/lib/schemas/message';
 
 // Inputs of the Compose page's smaller actions (the send itself uses sendEmailInputSchema).
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { base64Length, decodedLength } from './limits';
+import { base64Length, decodedLength } from '@/lib/schemas/limits';
 
 describe('base64 size arithmetic', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fieldErrorsOf } from './action-result';
-import { emptyMessage, messageSchema, sendEmailInputSchema, type MessageInput } from './message';
+import { fieldErrorsOf } from '@/lib/schemas/action-result';
+import { emptyMessage, messageSchema, sendEmailInputSchema, type MessageInput } from '@/lib/schemas/message';
 
 const valid = (): MessageInput => ({
   ...emptyMessage(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkAttachmentType } from './file-types';
+import { checkAttachmentType } from '@/lib/schemas/file-types';
 import {
   ACTION_PAYLOAD_LIMIT_BYTES,
   base64Length,
@@ -15,7 +15,7 @@ import {
   MAX_SUBJECT,
   MESSAGE_LIMIT_BYTES,
   UPLOAD_LIMIT_BYTES,
-} from './limits';
+} from '@/lib/schemas/limits';
 
 // The one schema for a message, used by the compose form (zodResolver), the send action
 // (safeParse), manual batches and every row of a CSV mail merge.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { headerSchema, recipientSchema } from './message';
+import { headerSchema, recipientSchema } from '@/lib/schemas/message';
 
 // Templates keep everything of a message except attachments (files are not shared through templates).
 const looseAddress = z.object({ email: z.string().max(254), name: z.string().max(100) });

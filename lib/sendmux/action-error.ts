@@ -1,6 +1,6 @@
 import 'server-only';
 import type { ActionError, FieldErrors } from '@/lib/schemas/action-result';
-import type { SendmuxFailure } from './types';
+import type { SendmuxFailure } from '@/lib/sendmux/types';
 
 /** What a server action hands the page about a failed Sendmux call: code, message, request_id, log link. */
 export function upstreamError(failure: SendmuxFailure): {

@@ -8,10 +8,10 @@ import { apiRequests } from '@/lib/db/schema';
 import { resetEnvForTests } from '@/lib/env';
 import { loadOpenApi } from '@/lib/testing/openapi';
 import { testEngine, useTestDatabase } from '@/lib/testing/test-db';
-import { sendmuxRequest } from './client';
-import { getConnection, sendBatch, sendEmail, uploadAttachment } from './operations';
-import { UnknownProfileError } from './profiles';
-import type { EmailSendRequest } from './wire';
+import { sendmuxRequest } from '@/lib/sendmux/client';
+import { getConnection, sendBatch, sendEmail, uploadAttachment } from '@/lib/sendmux/operations';
+import { UnknownProfileError } from '@/lib/sendmux/profiles';
+import type { EmailSendRequest } from '@/lib/sendmux/wire';
 
 // ---------------------------------------------------------------------------------------------
 // A real HTTP server on 127.0.0.1:0 answering scripted responses.

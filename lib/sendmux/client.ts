@@ -8,10 +8,10 @@ import {
   type AttemptCompletion,
   type RequestContext,
 } from '@/lib/requests/record';
-import { parseEnvelope, type EnvelopeResult } from './envelope';
-import { resolveProfileKey, UnknownProfileError } from './profiles';
-import { decideRetry, RETRY_DEFAULTS, type AttemptOutcome } from './retry-policy';
-import type { RateLimitInfo, SendmuxError, SendmuxResult } from './types';
+import { parseEnvelope, type EnvelopeResult } from '@/lib/sendmux/envelope';
+import { resolveProfileKey, UnknownProfileError } from '@/lib/sendmux/profiles';
+import { decideRetry, RETRY_DEFAULTS, type AttemptOutcome } from '@/lib/sendmux/retry-policy';
+import type { RateLimitInfo, SendmuxError, SendmuxResult } from '@/lib/sendmux/types';
 
 export type { RequestContext, RequestSource } from '@/lib/requests/record';
 

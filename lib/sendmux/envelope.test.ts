@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEnvelope, type EnvelopeFailure, type EnvelopeSuccess } from './envelope';
+import { parseEnvelope, type EnvelopeFailure, type EnvelopeSuccess } from '@/lib/sendmux/envelope';
 
 const json = (v: unknown) => JSON.stringify(v);
 const NOW = Date.parse('2026-10-01T12:00:00Z');

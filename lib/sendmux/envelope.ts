@@ -1,7 +1,7 @@
 import 'server-only';
-import { explainError } from './error-catalog';
-import { parseRetryAfter } from './retry-policy';
-import type { RateLimitInfo, SendmuxError, SendmuxFieldError } from './types';
+import { explainError } from '@/lib/errors/catalog';
+import { parseRetryAfter } from '@/lib/sendmux/retry-policy';
+import type { RateLimitInfo, SendmuxError, SendmuxFieldError } from '@/lib/sendmux/types';
 
 export type HeaderSource = { get(name: string): string | null } | Record<string, string | undefined>;
 

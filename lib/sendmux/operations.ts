@@ -1,8 +1,8 @@
 import 'server-only';
-import { sendmuxRequest, type RequestContext, type Transport } from './client';
-import { parseErrorDetail } from './envelope';
-import type { SendmuxError, SendmuxResult } from './types';
-import type { EmailSendRequest } from './wire';
+import { sendmuxRequest, type RequestContext, type Transport } from '@/lib/sendmux/client';
+import { parseErrorDetail } from '@/lib/sendmux/envelope';
+import type { SendmuxError, SendmuxResult } from '@/lib/sendmux/types';
+import type { EmailSendRequest } from '@/lib/sendmux/wire';
 
 export const MAX_BATCH_MESSAGES = 100;
 

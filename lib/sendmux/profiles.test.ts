@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { resetEnvForTests } from '@/lib/env';
-import { defaultProfile, hasProfile, listKeyProfiles, resolveProfileKey } from './profiles';
+import { defaultProfile, hasProfile, listKeyProfiles, resolveProfileKey } from '@/lib/sendmux/profiles';
 
 const VARS = ['SENDMUX_API_KEY', 'SENDMUX_KEYS', 'SANDBOX_API_KEY', 'SENDMUX_API_URL'] as const;
 const saved = Object.fromEntries(VARS.map((v) => [v, process.env[v]]));

@@ -5,7 +5,7 @@ import {
   parseRetryAfter,
   type AttemptOutcome,
   type RetryInput,
-} from './retry-policy';
+} from '@/lib/sendmux/retry-policy';
 
 const T0 = Date.parse('2026-10-01T12:00:00Z');
 const http = (

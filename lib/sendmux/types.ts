@@ -1,5 +1,5 @@
 import 'server-only';
-import type { SendmuxErrorCode } from './error-catalog';
+import type { SendmuxErrorCode } from '@/lib/errors/catalog';
 
 // App-side types (camelCase) that lib/sendmux hands to the rest of the console.
 // Client components may `import type` them; nothing here runs.

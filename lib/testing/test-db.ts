@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { openDatabase, type DbHandle } from '@/lib/db/connection';
-import { createThrowawayDatabase } from './throwaway-database';
+import { createThrowawayDatabase } from '@/lib/testing/throwaway-database';
 
 /** The engine the db test project runs on: `TEST_DB=postgres` with `TEST_DATABASE_URL`, else PGlite. */
 export function testEngine(): 'pglite' | 'postgres' {

@@ -1,6 +1,6 @@
 import { Badge } from '@/components/ui/badge';
 import { Progress } from '@/components/ui/progress';
-import type { JobCounts, JobStatus } from '@/lib/batch/jobs';
+import type { JobCounts, JobStatus } from '@/lib/batch/job-types';
 
 // Shared by the jobs list and the job page: the status badge, the stacked bar and its legend.
 

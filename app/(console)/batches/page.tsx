@@ -6,9 +6,9 @@ import { Card, CardContent } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { requireRole } from '@/lib/auth/require-role';
-import { hasRole } from '@/lib/auth/roles';
-import { listJobs } from '@/lib/batch/jobs';
-import { formatUtc } from '@/lib/requests/format';
+import { hasRole } from '@/lib/schemas/roles';
+import { listJobs } from '@/lib/batch/job-queries';
+import { formatUtc } from '@/lib/format/request-log';
 import { JobCountsLine, JobProgressBar, JobStatusBadge } from './job-display';
 import { RefreshWhileRunning } from './refresh-while-running';
 

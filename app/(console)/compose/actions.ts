@@ -3,10 +3,10 @@
 import { revalidatePath } from 'next/cache';
 import { after } from 'next/server';
 import { requireRole } from '@/lib/auth/require-role';
-import { htmlToText } from '@/lib/compose/html-text';
-import { mailboxesFor } from '@/lib/compose/mailboxes';
+import { htmlToText } from '@/lib/templates/html-text';
+import { mailboxesFor } from '@/lib/sendmux/mailboxes';
 import { toSendPayload } from '@/lib/compose/payload';
-import { deleteTemplate, saveTemplate } from '@/lib/compose/templates';
+import { deleteTemplate, saveTemplate } from '@/lib/templates/store';
 import {
   htmlToTextInputSchema,
   profileInputSchema,

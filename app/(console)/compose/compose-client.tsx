@@ -16,7 +16,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { Textarea } from '@/components/ui/textarea';
 import { clearDraft, loadDraft, saveDraft } from '@/lib/compose/draft-store';
 import { formPathForUpstreamField } from '@/lib/compose/field-paths';
-import type { TemplateSummary } from '@/lib/compose/templates';
+import type { TemplateSummary } from '@/lib/templates/store';
 import { randomId } from '@/lib/ids';
 import { emptyMessage, idempotencyKeySchema, messageSchema, type MessageInput } from '@/lib/schemas/message';
 import { htmlToTextAction, loadMailboxesAction, sendEmailAction } from './actions';

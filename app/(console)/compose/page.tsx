@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { z } from 'zod';
 import { requireRole } from '@/lib/auth/require-role';
-import { listTemplates } from '@/lib/compose/templates';
+import { listTemplates } from '@/lib/templates/store';
 import { getEnv } from '@/lib/env';
 import { loadComposeDraftFromRequest } from '@/lib/requests/open-in-compose';
 import { listKeyProfiles } from '@/lib/sendmux/profiles';

@@ -3,7 +3,7 @@
 import { X } from 'lucide-react';
 import { useState } from 'react';
 import { useFieldArray, useFormContext } from 'react-hook-form';
-import { parseRecipientList } from '@/lib/batch/recipients';
+import { parseRecipientList } from '@/lib/mail-merge/recipients';
 import { cn } from '@/lib/cn';
 import { MAX_BCC, MAX_CC } from '@/lib/schemas/limits';
 import type { MessageInput } from '@/lib/schemas/message';

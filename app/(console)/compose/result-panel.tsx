@@ -7,7 +7,7 @@ import { ErrorExplanation } from '@/components/error-explanation';
 import { Button } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
 import type { ActionError } from '@/lib/schemas/action-result';
-import { conflictKind } from '@/lib/sendmux/error-catalog';
+import { conflictKind } from '@/lib/errors/catalog';
 import { SendResultActions } from '@/components/send-intent-fields';
 
 export type SendOutcome =

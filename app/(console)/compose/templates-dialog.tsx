@@ -14,7 +14,7 @@ import {
   DialogTrigger,
 } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
-import type { TemplateSummary } from '@/lib/compose/templates';
+import type { TemplateSummary } from '@/lib/templates/store';
 import type { MessageInput } from '@/lib/schemas/message';
 import type { TemplateMessage } from '@/lib/schemas/template';
 import { deleteTemplateAction, saveTemplateAction } from './actions';

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { ShieldAlert } from 'lucide-react';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { requireRole } from '@/lib/auth/require-role';
-import { ROLE_DESCRIPTIONS, ROLES, type Role } from '@/lib/auth/roles';
+import { ROLE_DESCRIPTIONS, ROLES, type Role } from '@/lib/schemas/roles';
 
 export const metadata: Metadata = { title: 'Not allowed' };
 

@@ -6,9 +6,9 @@ import { Button } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { requireRole } from '@/lib/auth/require-role';
-import { hasRole } from '@/lib/auth/roles';
+import { hasRole } from '@/lib/schemas/roles';
 import { getEnv } from '@/lib/env';
-import { formatDuration, formatUtc } from '@/lib/requests/format';
+import { formatDuration, formatUtc } from '@/lib/format/request-log';
 import {
   filtersFromParams,
   listFilterOptions,
@@ -22,7 +22,7 @@ import {
   requestSearchSchema,
   type RequestSearchParams,
 } from '@/lib/schemas/request-log';
-import { explainError } from '@/lib/sendmux/error-catalog';
+import { explainError } from '@/lib/errors/catalog';
 import { RequestSearchForm } from './search-form';
 import { StatusBadge } from './status-badge';
 

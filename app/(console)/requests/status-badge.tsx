@@ -1,7 +1,7 @@
 import { RotateCw } from 'lucide-react';
 import { Badge } from '@/components/ui/badge';
 import { cn } from '@/lib/cn';
-import { outcomeOf } from '@/lib/requests/format';
+import { outcomeOf } from '@/lib/format/request-log';
 
 type Row = {
   status: number | null;

@@ -4,7 +4,7 @@ import { KeyRound, Users } from 'lucide-react';
 import { Badge } from '@/components/ui/badge';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireRole } from '@/lib/auth/require-role';
-import { ROLE_DESCRIPTIONS } from '@/lib/auth/roles';
+import { ROLE_DESCRIPTIONS } from '@/lib/schemas/roles';
 
 export const metadata: Metadata = { title: 'Settings' };
 

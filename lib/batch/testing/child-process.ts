@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import readline from 'node:readline';
-import type { ChunkEvent } from '../runner';
+import type { ChunkEvent } from '@/lib/batch/runner';
 
 /** Used by tests and bench/: runner-child.ts in its own process, and what it reports. */
 export type ConsoleChild = {

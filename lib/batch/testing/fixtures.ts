@@ -1,5 +1,5 @@
 import type { EmailSendRequest } from '@/lib/sendmux/wire';
-import type { NewJobRow } from '../jobs';
+import type { NewJobRow } from '@/lib/batch/job-types';
 
 /** Used by tests and bench/: row i of a job tagged `tag`, with a unique To and subject to find it in the outbox. */
 export function fixtureMessage(tag: string, i: number, to = `row-${i}+${tag}@example.com`): EmailSendRequest {

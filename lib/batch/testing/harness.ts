@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { getDb } from '@/lib/db';
-import { rowsOf } from '../db';
-import { getJobProgress, type JobProgress } from '../jobs';
+import { getDb, queryRows } from '@/lib/db';
+import { getJobProgress } from '@/lib/batch/job-queries';
+import type { JobProgress } from '@/lib/batch/job-types';
 
 /** Used by tests: waits (polling) until a job leaves running/paused, or throws after `timeoutMs`. */
 export async function waitForJob(
@@ -37,7 +37,7 @@ export type StoredRow = {
 };
 
 export async function storedRows(jobId: string): Promise<Map<number, StoredRow>> {
-  const rows = await rowsOf<StoredRow>(
+  const rows = await queryRows<StoredRow>(
     await getDb(),
     sql`SELECT row_no, status, to_email, message_id, error_code, error_message, error_fields, request_id, idempotency_key, chunk_no, try
         FROM batch_rows WHERE job_id = ${jobId} ORDER BY row_no`,
@@ -49,7 +49,7 @@ export async function storedRows(jobId: string): Promise<Map<number, StoredRow>>
 export async function outboxBySubject(
   tag: string,
 ): Promise<Map<string, { count: number; ids: string[]; keys: string[] }>> {
-  const rows = await rowsOf<{ subject: string; id: string; idempotency_key: string | null }>(
+  const rows = await queryRows<{ subject: string; id: string; idempotency_key: string | null }>(
     await getDb(),
     sql`SELECT subject, id, idempotency_key FROM sandbox_messages WHERE subject LIKE ${`${tag} row %`}`,
   );
@@ -75,7 +75,7 @@ export type Attempt = {
 };
 
 export async function attemptsOf(jobId: string): Promise<Attempt[]> {
-  return rowsOf<Attempt>(
+  return queryRows<Attempt>(
     await getDb(),
     sql`SELECT idempotency_key, status, ok, error_code, request_id, message_count, recipients FROM api_requests WHERE job_id = ${jobId} ORDER BY id`,
   );

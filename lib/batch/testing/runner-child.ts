@@ -7,8 +7,8 @@
 // once started, then {"chunk":{…}} for every chunk it settles.
 import { sql } from 'drizzle-orm';
 import { getDbHandle, queryRows } from '@/lib/db';
-import { BatchRunner } from '../runner';
-import { serveSandbox } from './sandbox-server';
+import { BatchRunner } from '@/lib/batch/runner';
+import { serveSandbox } from '@/lib/batch/testing/sandbox-server';
 
 const say = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 const argv = process.argv.slice(2);

@@ -1,14 +1,8 @@
 'use server';
 
 import { requireRole } from '@/lib/auth/require-role';
-import {
-  cancelJob,
-  pauseJob,
-  resumeJob,
-  retryFailedRows,
-  type ControlResult,
-  type JobStatus,
-} from '@/lib/batch/jobs';
+import { cancelJob, pauseJob, resumeJob, retryFailedRows } from '@/lib/batch/job-controls';
+import type { ControlResult, JobStatus } from '@/lib/batch/job-types';
 import { invalidInput, type ActionResult } from '@/lib/schemas/action-result';
 import { jobControlSchema } from '@/lib/schemas/batch';
 

@@ -17,7 +17,7 @@ import {
   DialogTrigger,
 } from '@/components/ui/dialog';
 import { cancelJobAction, pauseJobAction, resumeJobAction, retryFailedRowsAction } from './actions';
-import type { JobSnapshot } from './dto';
+import type { JobSnapshot } from '@/lib/batch/dto';
 
 const n = (v: number) => v.toLocaleString('en-US');
 

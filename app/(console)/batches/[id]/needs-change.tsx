@@ -2,7 +2,7 @@ import { Wrench } from 'lucide-react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import type { NeedsChangeGroup } from '@/lib/batch/jobs';
+import type { NeedsChangeGroup } from '@/lib/batch/job-types';
 
 const n = (v: number) => v.toLocaleString('en-US');
 

@@ -1,10 +1,10 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { requireRole } from '@/lib/auth/require-role';
-import { hasRole } from '@/lib/auth/roles';
-import { getJob } from '@/lib/batch/jobs';
+import { hasRole } from '@/lib/schemas/roles';
+import { getJob } from '@/lib/batch/job-queries';
 import { jobIdSchema, jobRowsSearchSchema } from '@/lib/schemas/batch';
-import { loadJobSnapshot } from './job-snapshot';
+import { loadJobSnapshot } from '@/lib/batch/snapshot';
 import { JobView } from './job-view';
 
 type Props = {

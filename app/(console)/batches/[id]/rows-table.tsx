@@ -12,9 +12,9 @@ import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { NativeSelect } from '@/components/ui/native-select';
-import type { ErrorCodeCount } from '@/lib/batch/jobs';
+import type { ErrorCodeCount } from '@/lib/batch/job-types';
 import { ROW_STATUSES, type JobRowsSearch, type RowStatusFilter } from '@/lib/schemas/batch';
-import type { JobRowDto, JobRowsPage } from './dto';
+import type { JobRowDto, JobRowsPage } from '@/lib/batch/dto';
 
 // Rows come from the rows route a page at a time as they scroll into view. Unfiltered, row
 // numbers run 1..N without gaps, so any page can be fetched directly (cursor = page × size) and

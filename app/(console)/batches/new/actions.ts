@@ -2,12 +2,14 @@
 
 import { revalidatePath } from 'next/cache';
 import { requireRole } from '@/lib/auth/require-role';
-import { decodeCsvBytes, parseCsv } from '@/lib/batch/csv';
-import { createJob, getJobProgress, MAX_JOB_ROWS } from '@/lib/batch/jobs';
+import { decodeCsvBytes, parseCsv } from '@/lib/mail-merge/csv';
+import { createJob } from '@/lib/batch/create-job';
+import { getJobProgress } from '@/lib/batch/job-queries';
+import { MAX_JOB_ROWS } from '@/lib/batch/job-types';
 import { sendManualBatch, type ManualItemResult } from '@/lib/batch/manual';
-import { checkManualMessages } from '@/lib/batch/manual-input';
-import { batchSpecSchema } from '@/lib/batch/mapping';
-import { formatRowProblem, preflight, sendableRows } from '@/lib/batch/preflight';
+import { checkManualMessages } from '@/lib/mail-merge/manual-input';
+import { batchSpecSchema } from '@/lib/mail-merge/mapping';
+import { formatRowProblem, preflight, sendableRows } from '@/lib/mail-merge/preflight';
 import {
   fieldErrorsOf,
   invalidInput,

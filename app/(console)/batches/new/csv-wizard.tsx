@@ -3,12 +3,18 @@
 import { Check } from 'lucide-react';
 import Papa from 'papaparse';
 import { useMemo, useRef, useState } from 'react';
-import { parseChunkIdempotencyKey } from '@/lib/batch/chunking';
-import { decodeCsvBytes, type CsvDelimiter, type ParsedCsv } from '@/lib/batch/csv';
-import { autoMap, emptyBatchSpec, MAPPED_FIELDS, missingColumns, type BatchSpec } from '@/lib/batch/mapping';
-import { preflight } from '@/lib/batch/preflight';
-import { parseResultsCsv, RESULT_COLUMNS } from '@/lib/batch/results-csv';
-import type { TemplateSummary } from '@/lib/compose/templates';
+import { parseChunkIdempotencyKey } from '@/lib/mail-merge/chunking';
+import { decodeCsvBytes, type CsvDelimiter, type ParsedCsv } from '@/lib/mail-merge/csv';
+import {
+  autoMap,
+  emptyBatchSpec,
+  MAPPED_FIELDS,
+  missingColumns,
+  type BatchSpec,
+} from '@/lib/mail-merge/mapping';
+import { preflight } from '@/lib/mail-merge/preflight';
+import { parseResultsCsv, RESULT_COLUMNS } from '@/lib/mail-merge/results-csv';
+import type { TemplateSummary } from '@/lib/templates/store';
 import { cn } from '@/lib/cn';
 import { MAX_CSV_BYTES } from '@/lib/schemas/batch';
 import { formatBytes } from '@/lib/schemas/message';

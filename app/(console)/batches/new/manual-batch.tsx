@@ -23,12 +23,12 @@ import {
   parseManualJson,
   type ManualProblem,
   type ManualRow,
-} from '@/lib/batch/manual-input';
+} from '@/lib/mail-merge/manual-input';
 import { randomId } from '@/lib/ids';
 import type { ActionError } from '@/lib/schemas/action-result';
 import { MAX_BATCH } from '@/lib/schemas/limits';
 import { idempotencyKeySchema } from '@/lib/schemas/message';
-import { explainError } from '@/lib/sendmux/error-catalog';
+import { explainError } from '@/lib/errors/catalog';
 import { sendManualBatchAction } from './actions';
 import type { ProfileChoice } from './new-batch-tabs';
 

@@ -26,7 +26,7 @@ import {
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { NativeSelect } from '@/components/ui/native-select';
-import type { ParsedCsv } from '@/lib/batch/csv';
+import type { ParsedCsv } from '@/lib/mail-merge/csv';
 import {
   FIELD_LABELS,
   MAPPED_FIELDS,
@@ -36,8 +36,8 @@ import {
   type BatchSpec,
   type FieldSource,
   type MappedField,
-} from '@/lib/batch/mapping';
-import type { TemplateSummary } from '@/lib/compose/templates';
+} from '@/lib/mail-merge/mapping';
+import type { TemplateSummary } from '@/lib/templates/store';
 import { randomId } from '@/lib/ids';
 import { ACCEPT_ATTRIBUTE, checkAttachmentType } from '@/lib/schemas/file-types';
 import { MAX_ATTACHMENTS, UPLOAD_LIMIT_BYTES } from '@/lib/schemas/limits';

@@ -2,11 +2,11 @@
 
 import { Badge } from '@/components/ui/badge';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
-import type { ParsedCsv } from '@/lib/batch/csv';
-import type { BatchSpec } from '@/lib/batch/mapping';
-import { mergeRow } from '@/lib/batch/merge';
-import { formatRowProblem, type PreflightRow } from '@/lib/batch/preflight';
-import { formatRecipientList } from '@/lib/batch/recipients';
+import type { ParsedCsv } from '@/lib/mail-merge/csv';
+import type { BatchSpec } from '@/lib/mail-merge/mapping';
+import { mergeRow } from '@/lib/mail-merge/merge';
+import { formatRowProblem, type PreflightRow } from '@/lib/mail-merge/preflight';
+import { formatRecipientList } from '@/lib/mail-merge/recipients';
 import { formatBytes } from '@/lib/schemas/message';
 import { WarnBadge } from '../job-display';
 

@@ -3,7 +3,7 @@
 import { FileSpreadsheet, ListPlus } from 'lucide-react';
 import { useState } from 'react';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
-import type { TemplateSummary } from '@/lib/compose/templates';
+import type { TemplateSummary } from '@/lib/templates/store';
 import { CsvWizard } from './csv-wizard';
 import { ManualBatch } from './manual-batch';
 

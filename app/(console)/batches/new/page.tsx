@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireRole } from '@/lib/auth/require-role';
-import { listTemplates } from '@/lib/compose/templates';
+import { listTemplates } from '@/lib/templates/store';
 import { getEnv } from '@/lib/env';
 import { randomId } from '@/lib/ids';
 import { listKeyProfiles } from '@/lib/sendmux/profiles';

@@ -1,5 +1,5 @@
-import type { CsvDelimiter } from '@/lib/batch/csv';
-import type { CsvWorkerRequest, CsvWorkerResponse } from '@/lib/batch/csv.worker';
+import type { CsvDelimiter } from '@/lib/mail-merge/csv';
+import type { CsvWorkerRequest, CsvWorkerResponse } from '@/lib/mail-merge/csv.worker';
 
 /** Parses a file in a Web Worker (a fresh one per file), so a 100,000-row file never freezes the page. */
 export function parseCsvFile(file: Blob, delimiter?: CsvDelimiter): Promise<CsvWorkerResponse> {
@@ -7,7 +7,7 @@ export function parseCsvFile(file: Blob, delimiter?: CsvDelimiter): Promise<CsvW
     let worker: Worker;
     try {
       // Turbopack bundles the worker and its imports (papaparse) when it sees exactly this form.
-      worker = new Worker(new URL('@/lib/batch/csv.worker.ts', import.meta.url));
+      worker = new Worker(new URL('@/lib/mail-merge/csv.worker.ts', import.meta.url));
     } catch (err) {
       resolve({
         ok: false,

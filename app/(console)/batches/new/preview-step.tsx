@@ -15,9 +15,14 @@ import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { Label } from '@/components/ui/label';
 import { NativeSelect } from '@/components/ui/native-select';
-import type { ParsedCsv } from '@/lib/batch/csv';
-import type { BatchSpec } from '@/lib/batch/mapping';
-import { errorsCsv, formatRowProblem, type PreflightResult, type PreflightRow } from '@/lib/batch/preflight';
+import type { ParsedCsv } from '@/lib/mail-merge/csv';
+import type { BatchSpec } from '@/lib/mail-merge/mapping';
+import {
+  errorsCsv,
+  formatRowProblem,
+  type PreflightResult,
+  type PreflightRow,
+} from '@/lib/mail-merge/preflight';
 import { cn } from '@/lib/cn';
 import { formatBytes } from '@/lib/schemas/message';
 import { MessagePreview, RowBadge } from './message-preview';

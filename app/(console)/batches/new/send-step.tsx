@@ -18,8 +18,8 @@ import {
   DialogTitle,
 } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
-import type { BatchSpec } from '@/lib/batch/mapping';
-import type { PreflightResult } from '@/lib/batch/preflight';
+import type { BatchSpec } from '@/lib/mail-merge/mapping';
+import type { PreflightResult } from '@/lib/mail-merge/preflight';
 import { MAX_JOB_NAME } from '@/lib/schemas/batch';
 import { formatBytes } from '@/lib/schemas/message';
 import { startBatchAction, type StartProblem } from './actions';

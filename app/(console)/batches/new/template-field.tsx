@@ -4,7 +4,7 @@ import { Badge } from '@/components/ui/badge';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Textarea } from '@/components/ui/textarea';
-import { templateVariables } from '@/lib/batch/template';
+import { templateVariables } from '@/lib/mail-merge/template';
 
 export type TemplateFieldName = 'subject' | 'htmlBody' | 'textBody';
 

@@ -11,7 +11,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/com
 import { Label } from '@/components/ui/label';
 import { NativeSelect } from '@/components/ui/native-select';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import { CSV_DELIMITERS, DELIMITER_LABELS, type CsvDelimiter } from '@/lib/batch/csv';
+import { CSV_DELIMITERS, DELIMITER_LABELS, type CsvDelimiter } from '@/lib/mail-merge/csv';
 import { cn } from '@/lib/cn';
 import { MAX_CSV_BYTES } from '@/lib/schemas/batch';
 import { formatBytes } from '@/lib/schemas/message';

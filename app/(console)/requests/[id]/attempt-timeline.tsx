@@ -1,7 +1,7 @@
 import { Hourglass } from 'lucide-react';
 import Link from 'next/link';
 import { cn } from '@/lib/cn';
-import { formatDuration, formatUtc, outcomeOf } from '@/lib/requests/format';
+import { formatDuration, formatUtc, outcomeOf } from '@/lib/format/request-log';
 import type { AttemptSummary } from '@/lib/requests/search';
 import { StatusBadge } from '../status-badge';
 

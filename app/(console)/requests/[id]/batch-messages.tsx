@@ -1,8 +1,8 @@
 import Link from 'next/link';
 import { Badge } from '@/components/ui/badge';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import type { BatchMessageRow } from '@/lib/requests/format';
-import { explainError } from '@/lib/sendmux/error-catalog';
+import type { BatchMessageRow } from '@/lib/format/request-log';
+import { explainError } from '@/lib/errors/catalog';
 
 const STATUS_VARIANT = {
   queued: 'success',

@@ -2,8 +2,8 @@ import { AlertTriangle, ExternalLink } from 'lucide-react';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import type { FieldError } from '@/lib/requests/format';
-import { conflictKind, explainError } from '@/lib/sendmux/error-catalog';
+import type { FieldError } from '@/lib/format/request-log';
+import { conflictKind, explainError } from '@/lib/errors/catalog';
 
 const RETRY = {
   yes: { label: 'A retry can help', variant: 'success' },

@@ -10,7 +10,7 @@ import { CopyButton } from '@/components/ui/copy-button';
 import { PageHeader } from '@/components/ui/page-header';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
 import { requireRole } from '@/lib/auth/require-role';
-import { hasRole } from '@/lib/auth/roles';
+import { hasRole } from '@/lib/schemas/roles';
 import { curlCommand, fetchSnippet, type SnippetInput } from '@/lib/compose/snippets';
 import { getEnv } from '@/lib/env';
 import {
@@ -24,7 +24,7 @@ import {
   redactedAttachments,
   responseError,
   SEND_PATH,
-} from '@/lib/requests/format';
+} from '@/lib/format/request-log';
 import { findByRequestId, getAttempts, getRequest, type RequestDetail } from '@/lib/requests/search';
 import { buildSupportBundle, safeRequestBody, safeResponseBody } from '@/lib/requests/support-bundle';
 import { AttemptTimeline } from './attempt-timeline';

@@ -11,7 +11,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
 import { requireRole } from '@/lib/auth/require-role';
 import { getEnv } from '@/lib/env';
-import { formatBytes, formatUtc } from '@/lib/requests/format';
+import { formatBytes, formatUtc } from '@/lib/format/request-log';
 import { getOutboxMessage, type OutboxMessage } from '@/lib/sandbox/outbox';
 import {
   abbreviateAttachmentContent,

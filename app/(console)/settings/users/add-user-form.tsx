@@ -9,7 +9,7 @@ import { FormField } from '@/components/form-field';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { NativeSelect } from '@/components/ui/native-select';
-import { ROLE_DESCRIPTIONS } from '@/lib/auth/roles';
+import { ROLE_DESCRIPTIONS } from '@/lib/schemas/roles';
 import { createUserSchema, MIN_PASSWORD_LENGTH, ROLE_VALUES, type CreateUserInput } from '@/lib/schemas/auth';
 import { createUserAction } from './actions';
 

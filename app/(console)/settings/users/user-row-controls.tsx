@@ -4,7 +4,7 @@ import { useTransition } from 'react';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
 import { NativeSelect } from '@/components/ui/native-select';
-import type { Role } from '@/lib/auth/roles';
+import type { Role } from '@/lib/schemas/roles';
 import { ROLE_VALUES } from '@/lib/schemas/auth';
 import { changeRoleAction, setUserDisabledAction } from './actions';
 

@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { requireRole } from '@/lib/auth/require-role';
-import { attemptsForKey } from '@/lib/compose/attempts';
+import { attemptsForKey } from '@/lib/requests/compose-attempts';
 import { idempotencyKeySchema } from '@/lib/schemas/message';
 
 export const dynamic = 'force-dynamic';

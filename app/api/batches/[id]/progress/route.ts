@@ -1,5 +1,5 @@
 import { NextResponse } from 'next/server';
-import { loadJobSnapshot } from '@/app/(console)/batches/[id]/job-snapshot';
+import { loadJobSnapshot } from '@/lib/batch/snapshot';
 import { requireRole } from '@/lib/auth/require-role';
 import { jobIdSchema } from '@/lib/schemas/batch';
 

@@ -1,7 +1,7 @@
 import { NextResponse } from 'next/server';
 import { requireRole } from '@/lib/auth/require-role';
-import { exportRows, getJob } from '@/lib/batch/jobs';
-import { csvLine, resultsCsvCells, resultsCsvHeader } from '@/lib/batch/results-csv';
+import { exportRows, getJob } from '@/lib/batch/job-queries';
+import { csvLine, resultsCsvCells, resultsCsvHeader } from '@/lib/mail-merge/results-csv';
 import { jobIdSchema } from '@/lib/schemas/batch';
 
 export const dynamic = 'force-dynamic';

@@ -1,8 +1,8 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { requireRole } from '@/lib/auth/require-role';
-import { countJobRows, listJobRows } from '@/lib/batch/jobs';
-import { explainError } from '@/lib/sendmux/error-catalog';
-import type { JobRowsPage } from '@/app/(console)/batches/[id]/dto';
+import { countJobRows, listJobRows } from '@/lib/batch/job-queries';
+import { explainError } from '@/lib/errors/catalog';
+import type { JobRowsPage } from '@/lib/batch/dto';
 import { jobIdSchema, jobRowsPageSchema } from '@/lib/schemas/batch';
 
 export const dynamic = 'force-dynamic';

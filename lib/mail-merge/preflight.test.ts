@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { toSendPayload } from '@/lib/compose/payload';
-import { parseCsv } from './csv';
-import { emptyBatchSpec, type BatchSpec } from './mapping';
-import { mergeRow } from './merge';
-import { errorsCsv, formatRowProblem, preflight, sendableRows, type PreflightResult } from './preflight';
+import { parseCsv } from '@/lib/mail-merge/csv';
+import { emptyBatchSpec, type BatchSpec } from '@/lib/mail-merge/mapping';
+import { mergeRow } from '@/lib/mail-merge/merge';
+import {
+  errorsCsv,
+  formatRowProblem,
+  preflight,
+  sendableRows,
+  type PreflightResult,
+} from '@/lib/mail-merge/preflight';
 
 const spec = (over: Partial<BatchSpec> = {}): BatchSpec => ({
   ...emptyBatchSpec(),

@@ -1,14 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
-import { parseCsv } from './csv';
-import { emptyBatchSpec, type BatchSpec } from './mapping';
-import { preflight } from './preflight';
-import type * as RowCheckModule from './row-check';
+import { parseCsv } from '@/lib/mail-merge/csv';
+import { emptyBatchSpec, type BatchSpec } from '@/lib/mail-merge/mapping';
+import { preflight } from '@/lib/mail-merge/preflight';
+import type * as RowCheckModule from '@/lib/mail-merge/row-check';
 
 // A pre-check that drifted from messageSchema must not decide anything: preflight samples accepted
 // rows through the schema and, on any disagreement, validates the whole file with the schema.
 const drift = vi.hoisted(() => ({ mode: 'none' as 'none' | 'size' | 'accept-all' }));
 
-vi.mock('./row-check', async (importOriginal) => {
+vi.mock('@/lib/mail-merge/row-check', async (importOriginal) => {
   const actual = await importOriginal<typeof RowCheckModule>();
   return {
     ...actual,

@@ -9,7 +9,7 @@ import {
   renderTemplate,
   resolveColumn,
   templateVariables,
-} from './template';
+} from '@/lib/mail-merge/template';
 
 const row = { name: 'Ada', City: 'London', empty: '', spaces: '   ', html: `<b>"Tom" & 'Jerry'</b>` };
 const text = (template: string, values: Record<string, string> = row) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { htmlToText } from './html-text';
+import { htmlToText } from '@/lib/templates/html-text';
 
 describe('htmlToText', () => {
   it("leaves Sendmux's own tags as written, in text and in attributes", () => {

@@ -1,7 +1,7 @@
-import { decodeCsvBytes, parseCsv, type CsvDelimiter, type ParsedCsv } from './csv';
+import { decodeCsvBytes, parseCsv, type CsvDelimiter, type ParsedCsv } from '@/lib/mail-merge/csv';
 
 // Parsing 100,000 rows takes long enough to freeze a page, so the upload step parses here:
-// new Worker(new URL('@/lib/batch/csv.worker.ts', import.meta.url)).
+// new Worker(new URL('@/lib/mail-merge/csv.worker.ts', import.meta.url)).
 
 export type CsvWorkerRequest =
   { text: string; delimiter?: CsvDelimiter } | { file: Blob; delimiter?: CsvDelimiter };

@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeCsvBytes, DELIMITER_LABELS, detectDelimiter, parseCsv, type CsvDelimiter } from './csv';
+import {
+  decodeCsvBytes,
+  DELIMITER_LABELS,
+  detectDelimiter,
+  parseCsv,
+  type CsvDelimiter,
+} from '@/lib/mail-merge/csv';
 
 const SPECTRUM = path.join(process.cwd(), 'node_modules/csv-spectrum');
 const spectrumFiles = fs.readdirSync(path.join(SPECTRUM, 'csvs')).filter((f) => f.endsWith('.csv'));

@@ -8,7 +8,7 @@ import {
   prettyBody,
   redactedAttachments,
   responseError,
-} from './format';
+} from '@/lib/format/request-log';
 
 describe('format', () => {
   it('reads times and durations the way the timeline shows them', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkIdempotencyKey, chunkRows, parseChunkIdempotencyKey } from './chunking';
+import { chunkIdempotencyKey, chunkRows, parseChunkIdempotencyKey } from '@/lib/mail-merge/chunking';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 

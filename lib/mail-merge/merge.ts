@@ -1,5 +1,5 @@
 import type { AttachmentInput, MessageInput } from '@/lib/schemas/message';
-import type { CsvRow } from './csv';
+import type { CsvRow } from '@/lib/mail-merge/csv';
 import {
   FIELD_PATHS,
   MAPPED_FIELDS,
@@ -7,9 +7,9 @@ import {
   type BatchSpec,
   type FieldSource,
   type MappedField,
-} from './mapping';
-import { parseRecipientList, type RecipientEntry, type RecipientList } from './recipients';
-import { bindTemplate, renderBound, type BoundTemplate } from './template';
+} from '@/lib/mail-merge/mapping';
+import { parseRecipientList, type RecipientEntry, type RecipientList } from '@/lib/mail-merge/recipients';
+import { bindTemplate, renderBound, type BoundTemplate } from '@/lib/mail-merge/template';
 
 // One CSV row + the spec → one message in app shape (what messageSchema validates and
 // toSendPayload turns into wire JSON). Pure and client-safe.

@@ -11,9 +11,9 @@ import {
   MESSAGE_LIMIT_BYTES,
 } from '@/lib/schemas/limits';
 import { messageSchema } from '@/lib/schemas/message';
-import type { MappedField } from './mapping';
-import { mergeCompiled, readSource, type CompiledSpec, type TemplateField } from './merge';
-import { parseRecipientList, type RecipientEntry } from './recipients';
+import type { MappedField } from '@/lib/mail-merge/mapping';
+import { mergeCompiled, readSource, type CompiledSpec, type TemplateField } from '@/lib/mail-merge/merge';
+import { parseRecipientList, type RecipientEntry } from '@/lib/mail-merge/recipients';
 import {
   addMetrics,
   copyMetrics,
@@ -22,7 +22,7 @@ import {
   measureValue,
   newTextMetrics,
   type TextMetrics,
-} from './template';
+} from '@/lib/mail-merge/template';
 
 // messageSchema.safeParse costs ~6 µs a message, several times papaparse's parse of the row, and
 // building each message and its wire JSON costs as much again. So preflight first asks this

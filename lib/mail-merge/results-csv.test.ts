@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from './csv';
+import { parseCsv } from '@/lib/mail-merge/csv';
 import {
   neutraliseCell,
   parseResultsCsv,
@@ -8,7 +8,7 @@ import {
   resultsCsv,
   toCsv,
   type ResultRow,
-} from './results-csv';
+} from '@/lib/mail-merge/results-csv';
 
 describe('CSV injection neutralisation', () => {
   it.each(['=1+2', '+1', '-1', '@SUM(A1)', '\tx', '\rx', '=HYPERLINK("http://evil")'])(

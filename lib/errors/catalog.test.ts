@@ -8,7 +8,7 @@ import {
   explainError,
   isErrorCode,
   UPSTREAM_ERROR_CODES,
-} from './error-catalog';
+} from '@/lib/errors/catalog';
 
 const CONTRACT_CODES = [
   ['invalid_parameter', 400],
@@ -110,7 +110,7 @@ describe('idempotency conflicts', () => {
   });
 
   it('imports nothing server-side, so pages can use it', () => {
-    const source = fs.readFileSync(path.join(__dirname, 'error-catalog.ts'), 'utf8');
+    const source = fs.readFileSync(path.join(__dirname, 'catalog.ts'), 'utf8');
     expect(source).not.toMatch(/^import /m);
   });
 });

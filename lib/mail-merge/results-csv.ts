@@ -1,4 +1,4 @@
-import { parseCsv, type CsvRow, type ParsedCsv } from './csv';
+import { parseCsv, type CsvRow, type ParsedCsv } from '@/lib/mail-merge/csv';
 
 // The results CSV: the input columns plus what happened to each row. Opened in spreadsheets, so
 // every cell (header names and input values included) is neutralised against formula injection.

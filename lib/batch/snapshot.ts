@@ -1,6 +1,6 @@
 import 'server-only';
-import { failedRowsNeedingChange, getJobProgress, jobErrorCodes } from '@/lib/batch/jobs';
-import type { JobSnapshot } from './dto';
+import { failedRowsNeedingChange, getJobProgress, jobErrorCodes } from '@/lib/batch/job-queries';
+import type { JobSnapshot } from '@/lib/batch/dto';
 
 const ROWS_LISTED_PER_CODE = 5;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkManualMessages, manualRowsToValues, parseManualJson } from './manual-input';
+import { checkManualMessages, manualRowsToValues, parseManualJson } from '@/lib/mail-merge/manual-input';
 
 const ok = (to: string) => ({
   from: { email: 'me@example.com' },

@@ -1,8 +1,8 @@
 import { toSendPayload } from '@/lib/compose/payload';
 import { MAX_BATCH, MESSAGE_LIMIT_BYTES } from '@/lib/schemas/limits';
 import { formatBytes, messageSchema, type MessageInput } from '@/lib/schemas/message';
-import type { CsvProblem, ParsedCsv } from './csv';
-import { FIELD_PATHS, type BatchSpec } from './mapping';
+import type { CsvProblem, ParsedCsv } from '@/lib/mail-merge/csv';
+import { FIELD_PATHS, type BatchSpec } from '@/lib/mail-merge/mapping';
 import {
   columnForPath,
   compileSpec,
@@ -10,9 +10,9 @@ import {
   mergeCompiled,
   type CompiledSpec,
   type MergeIssue,
-} from './merge';
-import { compileRowCheck, type AcceptedRow } from './row-check';
-import { toCsv } from './results-csv';
+} from '@/lib/mail-merge/merge';
+import { compileRowCheck, type AcceptedRow } from '@/lib/mail-merge/row-check';
+import { toCsv } from '@/lib/mail-merge/results-csv';
 
 // Preflight: every row merged and validated with messageSchema, before anything is sent. The
 // browser runs it for the preview; the server runs it again on the uploaded text when a job

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { uploadedAttachmentSchema, type MessageInput } from '@/lib/schemas/message';
-import { formatRecipientList } from './recipients';
+import { formatRecipientList } from '@/lib/mail-merge/recipients';
 
 // How a CSV becomes messages: every field takes a column or a fixed value; subject and bodies are
 // templates. Validated with batchSpecSchema in the server action that starts a job.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasRole, ROLES } from './roles';
+import { hasRole, ROLES } from '@/lib/schemas/roles';
 
 describe('role checks', () => {
   it.each([

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { emptyMessage } from '@/lib/schemas/message';
-import { autoMap, batchSpecSchema, emptyBatchSpec, missingColumns, specFromMessage } from './mapping';
+import {
+  autoMap,
+  batchSpecSchema,
+  emptyBatchSpec,
+  missingColumns,
+  specFromMessage,
+} from '@/lib/mail-merge/mapping';
 
 describe('autoMap', () => {
   it('maps columns by name, ignoring case, spaces, underscores and hyphens', () => {

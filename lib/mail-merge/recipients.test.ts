@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRecipientList, parseRecipientList } from './recipients';
+import { formatRecipientList, parseRecipientList } from '@/lib/mail-merge/recipients';
 
 describe('parseRecipientList', () => {
   it('reads Name <email>, quoted names with commas, bare emails, and , ; newline separators', () => {

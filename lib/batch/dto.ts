@@ -1,3 +1,4 @@
+import 'server-only';
 import type {
   ChunkCounts,
   ErrorCodeCount,
@@ -5,7 +6,7 @@ import type {
   JobStatus,
   NeedsChangeGroup,
   RowStatus,
-} from '@/lib/batch/jobs';
+} from '@/lib/batch/job-types';
 
 // JSON shapes of the job page's route handlers (dates as ISO strings).
 

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { messageSchema } from '@/lib/schemas/message';
-import { emptyBatchSpec, type BatchSpec, type FieldSource } from './mapping';
-import { compileSpec, mergeCompiled } from './merge';
-import { exactWireBytes } from './preflight';
-import { compileRowCheck, jsonStringBytes, jsonValueBytes, type AcceptedRow } from './row-check';
+import { emptyBatchSpec, type BatchSpec, type FieldSource } from '@/lib/mail-merge/mapping';
+import { compileSpec, mergeCompiled } from '@/lib/mail-merge/merge';
+import { exactWireBytes } from '@/lib/mail-merge/preflight';
+import {
+  compileRowCheck,
+  jsonStringBytes,
+  jsonValueBytes,
+  type AcceptedRow,
+} from '@/lib/mail-merge/row-check';
 
 // The pre-check may only accept rows that messageSchema accepts, and must size them exactly as
 // JSON.stringify(toSendPayload(message)) does. Fuzzed with values chosen to sit on every rule.

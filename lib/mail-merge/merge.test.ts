@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { emptyBatchSpec, type BatchSpec } from './mapping';
-import { mergeRow } from './merge';
+import { emptyBatchSpec, type BatchSpec } from '@/lib/mail-merge/mapping';
+import { mergeRow } from '@/lib/mail-merge/merge';
 
 const columns = ['email', 'name', 'cc', 'city', 'campaign', 'amount'];
 const spec: BatchSpec = {
