@@ -1,13 +1,13 @@
 'use server';
 
 import { redirect } from 'next/navigation';
+import { z } from 'zod';
+import { roleAction } from '@/lib/auth/action';
 import { recordAudit } from '@/lib/auth/audit';
-import { requireRole } from '@/lib/auth/require-role';
 import { destroySession } from '@/lib/auth/session';
 
-export async function signOutAction(): Promise<void> {
-  const user = await requireRole('support');
+export const signOutAction = roleAction('support', z.undefined(), async (_input, { user }) => {
   await destroySession();
   await recordAudit({ action: 'sign_out', actor: user, target: user.email });
   redirect('/sign-in');
-}
+});

@@ -31,7 +31,7 @@ export function UserMenu({ email, role }: { email: string; role: Role }) {
       <DropdownMenuContent align="start" className="w-56">
         <DropdownMenuLabel>Signed in as {email}</DropdownMenuLabel>
         <DropdownMenuSeparator />
-        <DropdownMenuItem onSelect={() => void signOutAction()}>
+        <DropdownMenuItem onSelect={() => void signOutAction(undefined)}>
           <LogOut aria-hidden /> Sign out
         </DropdownMenuItem>
       </DropdownMenuContent>

@@ -1,5 +1,6 @@
 import 'server-only';
 import { explainError } from '@/lib/errors/catalog';
+import type { ActionResult } from '@/lib/schemas/action-result';
 import { MAX_BATCH_MESSAGES, sendBatch } from '@/lib/sendmux/operations';
 import type { SendmuxFieldError } from '@/lib/sendmux/types';
 import type { EmailSendRequest } from '@/lib/sendmux/wire';
@@ -15,22 +16,14 @@ export type ManualItemResult =
       error: { code: string; message: string; title: string; action: string; fields: SendmuxFieldError[] };
     };
 
-export type ManualBatchResult =
-  | {
-      ok: true;
-      requestId: string | null;
-      logId: number;
-      results: ManualItemResult[];
-      summary: { total: number; queued: number; failed: number };
-    }
-  | {
-      ok: false;
-      requestId: string | null;
-      logId: number;
-      error: { code: string; message: string; title: string; action: string; retryable: boolean };
-      /** Field errors of a whole-request failure, sorted to the message they name (messages.<i>.…). */
-      results: ManualItemResult[];
-    };
+export type ManualBatchData = {
+  requestId: string | null;
+  logId: number;
+  results: ManualItemResult[];
+  summary: { total: number; queued: number; failed: number };
+};
+/** A whole-request failure carries each message's share of it (field errors sorted to messages.<i>.…). */
+export type ManualBatchResult = ActionResult<ManualBatchData, { results: ManualItemResult[] }>;
 
 /**
  * The manual batch tab: up to 100 messages in ONE request under the caller's Idempotency-Key
@@ -73,10 +66,12 @@ export async function sendManualBatch(input: {
     });
     return {
       ok: true,
-      requestId: result.requestId ?? null,
-      logId: result.logId,
-      results,
-      summary: result.data.summary,
+      data: {
+        requestId: result.requestId ?? null,
+        logId: result.logId,
+        results,
+        summary: result.data.summary,
+      },
     };
   }
 
@@ -88,14 +83,12 @@ export async function sendManualBatch(input: {
   );
   return {
     ok: false,
-    requestId: result.requestId ?? null,
-    logId: result.logId,
     error: {
       code: result.error.code,
       message: result.error.message,
-      title: e.title,
-      action: e.action,
       retryable: result.error.retryable,
+      requestId: result.requestId,
+      logId: result.logId,
     },
     results: perMessage.map((r) => ({
       index: r.rowNo,

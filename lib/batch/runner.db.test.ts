@@ -373,14 +373,14 @@ describe(`manual batch (${testEngine()})`, () => {
       messages,
       idempotencyKey: 'manual-test-1',
     });
-    expect(first).toMatchObject({ ok: true, summary: { total: 3, queued: 2, failed: 1 } });
+    expect(first).toMatchObject({ ok: true, data: { summary: { total: 3, queued: 2, failed: 1 } } });
     if (!first.ok) return;
-    expect(first.results.map((r) => [r.index, r.ok])).toEqual([
+    expect(first.data.results.map((r) => [r.index, r.ok])).toEqual([
       [0, true],
       [1, false],
       [2, true],
     ]);
-    expect(first.results[1]).toMatchObject({
+    expect(first.data.results[1]).toMatchObject({
       ok: false,
       error: { code: 'insufficient_credits', title: 'Not enough credits' },
     });
@@ -390,8 +390,8 @@ describe(`manual batch (${testEngine()})`, () => {
       messages,
       idempotencyKey: 'manual-test-1',
     });
-    expect(again.ok && again.results.map((r) => (r.ok ? r.messageId : null))).toEqual(
-      first.results.map((r) => (r.ok ? r.messageId : null)),
+    expect(again.ok && again.data.results.map((r) => (r.ok ? r.messageId : null))).toEqual(
+      first.data.results.map((r) => (r.ok ? r.messageId : null)),
     );
     expect([...(await outboxBySubject('man')).values()].map((e) => e.count)).toEqual([1, 1]);
     const [logged] = await queryRows<{ n: number }>(
@@ -412,9 +412,10 @@ describe(`manual batch (${testEngine()})`, () => {
       idempotencyKey: 'manual-test-2',
     });
     expect(result).toMatchObject({ ok: false, error: { code: 'validation_error', retryable: false } });
-    expect(result.results.map((r) => (r.ok ? null : r.error.fields.map((f) => f.field)))).toEqual([
-      ['to.email'],
-      ['to.email'],
-    ]);
+    expect(
+      (result.ok ? [] : (result.results ?? [])).map((r) =>
+        r.ok ? null : r.error.fields.map((f) => f.field),
+      ),
+    ).toEqual([['to.email'], ['to.email']]);
   });
 });

@@ -8,10 +8,21 @@ export type ActionError = {
   httpStatus?: number | null;
   /** The request log entry of the last attempt: /requests/<logId>. */
   logId?: number;
+  /** Whether sending the same request again can succeed (from Sendmux's answer or the catalog). */
+  retryable?: boolean;
 };
 export type FieldErrors = Record<string, string[]>;
-export type ActionResult<T = undefined> =
-  { ok: true; data: T } | { ok: false; error: ActionError; fieldErrors?: FieldErrors };
+/**
+ * An expected failure. `X` adds optional fields an action reports beside the error (a send's
+ * attempts, a batch's per-row problems); `upstreamFieldErrors` are field errors Sendmux returned.
+ */
+export type ActionFailure<X extends object = object> = {
+  ok: false;
+  error: ActionError;
+  fieldErrors?: FieldErrors;
+  upstreamFieldErrors?: FieldErrors;
+} & Partial<X>;
+export type ActionResult<T = undefined, X extends object = object> = { ok: true; data: T } | ActionFailure<X>;
 
 /** Dot-path field errors (`cc.3.email`) from a zod error, for form.setError and error summaries. */
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {
@@ -23,7 +34,7 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
   return out;
 }
 
-export function invalidInput(error: z.ZodError): { ok: false; error: ActionError; fieldErrors: FieldErrors } {
+export function invalidInput(error: z.ZodError): ActionFailure & { fieldErrors: FieldErrors } {
   const fieldErrors = fieldErrorsOf(error);
   const n = Object.keys(fieldErrors).length;
   return {

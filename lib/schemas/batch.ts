@@ -1,9 +1,12 @@
 import { z } from 'zod';
+import { checkManualMessages } from '@/lib/mail-merge/manual-input';
+import { batchSpecSchema } from '@/lib/mail-merge/mapping';
+import { jsonField } from '@/lib/schemas/form-data';
 import { MAX_BATCH } from '@/lib/schemas/limits';
 import { idempotencyKeySchema } from '@/lib/schemas/message';
 
 // Inputs of the batch pages: starting a job, the manual batch, job controls and the results
-// table's URL state. The batch spec itself is lib/batch/mapping.ts's batchSpecSchema.
+// table's URL state. The batch spec itself is lib/mail-merge/mapping.ts's batchSpecSchema.
 
 /**
  * The largest CSV the browser hands the start action. next.config.ts caps an action body at
@@ -16,7 +19,7 @@ export const CSV_DELIMITER_VALUES = [',', ';', '\t', '|'] as const;
 
 export const jobIdSchema = z.string().regex(/^[a-z0-9]{1,40}$/, 'Not a batch job id');
 
-export const startBatchFieldsSchema = z.object({
+export const startBatchInputSchema = z.object({
   name: z
     .string()
     .trim()
@@ -24,7 +27,8 @@ export const startBatchFieldsSchema = z.object({
     .max(MAX_JOB_NAME, `Job names are at most ${MAX_JOB_NAME} characters`),
   profile: z.string().min(1, 'Choose a key profile'),
   delimiter: z.enum(CSV_DELIMITER_VALUES, 'Choose a delimiter'),
-  excludedLines: z.array(z.number().int().positive()).max(200_000),
+  excludedLines: jsonField(z.array(z.number().int().positive()).max(1_000_000)),
+  spec: jsonField(batchSpecSchema),
   file: z
     .instanceof(File, { message: 'Choose a CSV file' })
     .refine((f) => f.size > 0, 'The file is empty')
@@ -34,13 +38,25 @@ export const startBatchFieldsSchema = z.object({
     ),
 });
 
+/** Each message is checked with Compose's rules; problems come back as `messages.<i>.<field>` errors. */
 export const manualBatchInputSchema = z.object({
   profile: z.string().min(1, 'Choose a key profile'),
   idempotencyKey: idempotencyKeySchema,
   messages: z
     .array(z.unknown())
     .min(1, 'Add at least one message')
-    .max(MAX_BATCH, `A manual batch holds at most ${MAX_BATCH} messages; use a CSV mail merge for more`),
+    .max(MAX_BATCH, `A manual batch holds at most ${MAX_BATCH} messages; use a CSV mail merge for more`)
+    .transform((values, ctx) => {
+      const checked = checkManualMessages(values);
+      if (checked.ok) return checked.messages;
+      for (const p of checked.problems)
+        ctx.addIssue({
+          code: 'custom',
+          path: [...(p.index === null ? [] : [p.index]), ...(p.field ? p.field.split('.') : [])],
+          message: p.message,
+        });
+      return z.NEVER;
+    }),
 });
 
 export const jobControlSchema = z.object({ jobId: jobIdSchema });

@@ -1,42 +1,45 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { requireRole } from '@/lib/auth/require-role';
+import { roleAction } from '@/lib/auth/action';
 import { changeRole, createUser, setUserDisabled } from '@/lib/auth/users';
-import { invalidInput, type ActionResult } from '@/lib/schemas/action-result';
+import type { ActionResult } from '@/lib/schemas/action-result';
 import { changeRoleSchema, createUserSchema, setDisabledSchema } from '@/lib/schemas/auth';
 
-export async function createUserAction(input: unknown): Promise<ActionResult<{ email: string }>> {
-  const actor = await requireRole('admin');
-  const parsed = createUserSchema.safeParse(input);
-  if (!parsed.success) return invalidInput(parsed.error);
-  const result = await createUser(parsed.data, actor);
-  if (!result.ok)
-    return {
-      ok: false,
-      error: result.error,
-      fieldErrors: result.error.code === 'email_taken' ? { email: [result.error.message] } : undefined,
-    };
-  revalidatePath('/settings/users');
-  return { ok: true, data: { email: result.user.email } };
-}
+export const createUserAction = roleAction(
+  'admin',
+  createUserSchema,
+  async (input, { user: actor }): Promise<ActionResult<{ email: string }>> => {
+    const result = await createUser(input, actor);
+    if (!result.ok)
+      return {
+        ok: false,
+        error: result.error,
+        fieldErrors: result.error.code === 'email_taken' ? { email: [result.error.message] } : undefined,
+      };
+    revalidatePath('/settings/users');
+    return { ok: true, data: { email: result.user.email } };
+  },
+);
 
-export async function changeRoleAction(input: unknown): Promise<ActionResult> {
-  const actor = await requireRole('admin');
-  const parsed = changeRoleSchema.safeParse(input);
-  if (!parsed.success) return invalidInput(parsed.error);
-  const result = await changeRole(parsed.data.userId, parsed.data.role, actor);
-  if (!result.ok) return result;
-  revalidatePath('/settings/users');
-  return { ok: true, data: undefined };
-}
+export const changeRoleAction = roleAction(
+  'admin',
+  changeRoleSchema,
+  async ({ userId, role }, { user: actor }): Promise<ActionResult> => {
+    const result = await changeRole(userId, role, actor);
+    if (!result.ok) return result;
+    revalidatePath('/settings/users');
+    return { ok: true, data: undefined };
+  },
+);
 
-export async function setUserDisabledAction(input: unknown): Promise<ActionResult> {
-  const actor = await requireRole('admin');
-  const parsed = setDisabledSchema.safeParse(input);
-  if (!parsed.success) return invalidInput(parsed.error);
-  const result = await setUserDisabled(parsed.data.userId, parsed.data.disabled, actor);
-  if (!result.ok) return result;
-  revalidatePath('/settings/users');
-  return { ok: true, data: undefined };
-}
+export const setUserDisabledAction = roleAction(
+  'admin',
+  setDisabledSchema,
+  async ({ userId, disabled }, { user: actor }): Promise<ActionResult> => {
+    const result = await setUserDisabled(userId, disabled, actor);
+    if (!result.ok) return result;
+    revalidatePath('/settings/users');
+    return { ok: true, data: undefined };
+  },
+);
