@@ -19,8 +19,8 @@ export default defineConfig({
           environment: 'node',
           include: [
             'lib/**/*.test.ts',
-            'app/**/*.test.ts',
-            'components/**/*.test.ts',
+            'app/**/*.test.{ts,tsx}',
+            'components/**/*.test.{ts,tsx}',
             'scripts/**/*.test.ts',
           ],
           exclude: ['**/*.db.test.ts', 'node_modules/**'],

@@ -33,6 +33,13 @@ async function send(page: Page) {
 const result = (page: Page) => page.getByRole('region', { name: /^(Sent|Already sent)/ });
 const idempotencyKey = (page: Page) => field(page, 'Idempotency key').inputValue();
 
+/** The draft Compose saved to localStorage (debounced after each change), if any. */
+const savedDraft = (page: Page) =>
+  page.evaluate(() => {
+    const key = Object.keys(localStorage).find((k) => k.startsWith('sendmux-console:draft:'));
+    return key ? (JSON.parse(localStorage.getItem(key)!) as unknown) : null;
+  });
+
 test('every field reaches the sandbox exactly, attachments byte for byte', async ({ page, request }) => {
   const to = uniqueAddress('ada');
   await field(page, 'From email').fill('sandbox@sendmux.test');
@@ -253,7 +260,16 @@ test('a reload restores the draft, attachments included', async ({ page }) => {
     .setInputFiles({ name: 'kept.png', mimeType: 'image/png', buffer: PNG });
   await expect(page.getByRole('list', { name: 'Attached files' }).getByRole('listitem')).toHaveCount(1);
   const key = await idempotencyKey(page);
-  await page.waitForTimeout(600);
+  await expect
+    .poll(() => savedDraft(page))
+    .toMatchObject({
+      idempotencyKey: key,
+      message: {
+        subject: 'Survives a reload',
+        cc: [{ email: 'keep@example.com' }],
+        attachments: [{ filename: 'kept.png' }],
+      },
+    });
   await page.reload();
   await expect(page.getByText(/Draft restored/)).toBeVisible();
   await expect(field(page, 'To email')).toHaveValue(to);
@@ -278,7 +294,11 @@ test('a failed send and a sign-out/sign-in keep the draft', async ({ browser }) 
     'What to do',
   );
   await expect(field(page, 'Subject')).toHaveValue('Survives a failure');
-  await page.waitForTimeout(600);
+  await expect
+    .poll(() => savedDraft(page))
+    .toMatchObject({
+      message: { subject: 'Survives a failure', to: { email: 'fail+insufficient_credits@example.com' } },
+    });
   await signOut(page);
   await signIn(page, E2E.sender);
   await page.goto('/compose');

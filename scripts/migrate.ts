@@ -1,4 +1,6 @@
-// Applies database migrations and exits: `npm run db:migrate`. The server also migrates at start-up.
+// Applies database migrations and exits: `node --import tsx scripts/migrate.ts` (same env as the
+// server). Start-up migrates anyway; lib/db/migrations.db.test.ts runs this from several processes
+// at once to prove the advisory lock.
 import { formatEnvErrors, parseEnv } from '../lib/env';
 import { openDatabase } from '../lib/db/connection';
 

@@ -31,7 +31,7 @@ function sourceHash() {
     if (!fs.existsSync(p)) return;
     const stat = fs.statSync(p);
     if (stat.isDirectory()) {
-      for (const name of fs.readdirSync(p).sort()) if (!name.endsWith('.test.ts')) walk(path.join(p, name));
+      for (const name of fs.readdirSync(p).sort()) if (!/\.test\.tsx?$/.test(name)) walk(path.join(p, name));
     } else {
       hash.update(path.relative(root, p));
       hash.update(fs.readFileSync(p));

@@ -1,3 +1,4 @@
+import { createStore, del, get, set } from 'idb-keyval';
 import type { AttachmentInput, MessageInput } from '@/lib/schemas/message';
 
 // Browser-only persistence of the compose draft, so nothing typed or attached is lost to a
@@ -13,36 +14,10 @@ export type Draft = {
   savedAt: string;
 };
 
-const DB_NAME = 'sendmux-console';
-const STORE = 'draft-attachments';
 const draftKey = (userId: string) => `sendmux-console:draft:${userId}`;
 const fileKey = (userId: string, attachmentId: string) => `${userId}:${attachmentId}`;
-
-function openDb(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB_NAME, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
-
-async function withStore<T>(
-  mode: IDBTransactionMode,
-  run: (store: IDBObjectStore) => IDBRequest<T>,
-): Promise<T> {
-  const db = await openDb();
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      const tx = db.transaction(STORE, mode);
-      const req = run(tx.objectStore(STORE));
-      tx.oncomplete = () => resolve(req.result);
-      tx.onerror = () => reject(tx.error);
-    });
-  } finally {
-    db.close();
-  }
-}
+// The database and store names drafts have used from the start, so saved attachments still load.
+const files = createStore('sendmux-console', 'draft-attachments');
 
 /** Keeps an attachment's bytes (inline base64, or the original file for uploads) for restoring. */
 export async function storeAttachmentContent(
@@ -50,18 +25,18 @@ export async function storeAttachmentContent(
   attachmentId: string,
   content: string | Blob,
 ): Promise<void> {
-  await withStore('readwrite', (s) => s.put(content, fileKey(userId, attachmentId)));
+  await set(fileKey(userId, attachmentId), content, files);
 }
 
 export async function loadAttachmentContent(
   userId: string,
   attachmentId: string,
 ): Promise<string | Blob | undefined> {
-  return withStore<string | Blob | undefined>('readonly', (s) => s.get(fileKey(userId, attachmentId)));
+  return get<string | Blob>(fileKey(userId, attachmentId), files);
 }
 
 export async function forgetAttachmentContent(userId: string, attachmentId: string): Promise<void> {
-  await withStore('readwrite', (s) => s.delete(fileKey(userId, attachmentId)));
+  await del(fileKey(userId, attachmentId), files);
 }
 
 /** Saves the draft without inline attachment content (that is in IndexedDB already). */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { queryRows } from '@/lib/db';
 import { sandboxIdempotency } from '@/lib/db/schema';
 import { resetEnvForTests } from '@/lib/env';
@@ -36,12 +36,11 @@ const errorOf = (reply: Reply) => reply.body.error;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(() => {
-  process.env.SANDBOX_API_KEY = TEST_SANDBOX_KEY;
+  vi.stubEnv('SANDBOX_API_KEY', TEST_SANDBOX_KEY);
   resetEnvForTests();
 });
 afterAll(() => {
-  delete process.env.SANDBOX_API_KEY;
-  delete process.env.SANDBOX_RATE_LIMIT;
+  vi.unstubAllEnvs();
   resetEnvForTests();
 });
 afterEach(() => {
@@ -197,7 +196,7 @@ describe(`sandbox Sending API (${testEngine()})`, () => {
   });
 
   it('answers 429 rate_limit_exceeded past SANDBOX_RATE_LIMIT per window; a batch counts once', async () => {
-    process.env.SANDBOX_RATE_LIMIT = '3';
+    vi.stubEnv('SANDBOX_RATE_LIMIT', '3');
     resetEnvForTests();
     try {
       const batch = await sendBatch([
@@ -221,7 +220,7 @@ describe(`sandbox Sending API (${testEngine()})`, () => {
       expect(reset.status).toBe(200);
       expect((await sendOne(msg('rate@example.com'))).status).toBe(200);
     } finally {
-      delete process.env.SANDBOX_RATE_LIMIT;
+      vi.stubEnv('SANDBOX_RATE_LIMIT', undefined);
       resetEnvForTests();
     }
   });

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sandboxAttachments } from '@/lib/db/schema';
 import { resetEnvForTests } from '@/lib/env';
 import { loadOpenApi } from '@/lib/testing/openapi';
@@ -26,11 +26,11 @@ const msg = (to: string, subject: string, extra: Record<string, unknown> = {}) =
 });
 
 beforeAll(() => {
-  process.env.SANDBOX_API_KEY = TEST_SANDBOX_KEY;
+  vi.stubEnv('SANDBOX_API_KEY', TEST_SANDBOX_KEY);
   resetEnvForTests();
 });
 afterAll(() => {
-  delete process.env.SANDBOX_API_KEY;
+  vi.unstubAllEnvs();
   resetEnvForTests();
 });
 

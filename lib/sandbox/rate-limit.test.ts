@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetEnvForTests } from '@/lib/env';
 import {
   peekRateLimit,
@@ -9,12 +9,12 @@ import {
 
 describe('sandbox rate limit', () => {
   beforeEach(() => {
-    process.env.SANDBOX_RATE_LIMIT = '3';
+    vi.stubEnv('SANDBOX_RATE_LIMIT', '3');
     resetEnvForTests();
     resetSandboxRateLimit();
   });
   afterEach(() => {
-    delete process.env.SANDBOX_RATE_LIMIT;
+    vi.unstubAllEnvs();
     resetEnvForTests();
     resetSandboxRateLimit();
   });

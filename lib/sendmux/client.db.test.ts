@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { asc, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { queryRows } from '@/lib/db';
 import { apiRequests } from '@/lib/db/schema';
 import { resetEnvForTests } from '@/lib/env';
@@ -32,8 +32,6 @@ type Received = {
 
 const CANARY = `smx_mbx_canary${randomBytes(12).toString('hex')}`;
 const OTHER_KEY = `smx_mbx_other${randomBytes(12).toString('hex')}`;
-const ENV_VARS = ['SENDMUX_API_URL', 'SENDMUX_KEYS', 'SENDMUX_API_KEY'] as const;
-const savedEnv = Object.fromEntries(ENV_VARS.map((v) => [v, process.env[v]]));
 
 let server: http.Server;
 let script: Reply[] = [];
@@ -99,19 +97,16 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  delete process.env.SENDMUX_API_KEY;
-  process.env.SENDMUX_API_URL = `http://127.0.0.1:${port}/api/v1`;
-  process.env.SENDMUX_KEYS = `primary=${CANARY},other=${OTHER_KEY}`;
+  vi.stubEnv('SENDMUX_API_KEY', undefined);
+  vi.stubEnv('SENDMUX_API_URL', `http://127.0.0.1:${port}/api/v1`);
+  vi.stubEnv('SENDMUX_KEYS', `primary=${CANARY},other=${OTHER_KEY}`);
   resetEnvForTests();
 });
 
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  for (const v of ENV_VARS) {
-    if (savedEnv[v] === undefined) delete process.env[v];
-    else process.env[v] = savedEnv[v];
-  }
+  vi.unstubAllEnvs();
   resetEnvForTests();
 });
 

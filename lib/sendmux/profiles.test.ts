@@ -1,21 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resetEnvForTests } from '@/lib/env';
 import { defaultProfile, hasProfile, listKeyProfiles, resolveProfileKey } from '@/lib/sendmux/profiles';
 
 const VARS = ['SENDMUX_API_KEY', 'SENDMUX_KEYS', 'SANDBOX_API_KEY', 'SENDMUX_API_URL'] as const;
-const saved = Object.fromEntries(VARS.map((v) => [v, process.env[v]]));
 
 function setEnv(values: Partial<Record<(typeof VARS)[number], string>>) {
-  for (const v of VARS) delete process.env[v];
-  Object.assign(process.env, values);
+  for (const v of VARS) vi.stubEnv(v, values[v]);
   resetEnvForTests();
 }
 
 afterEach(() => {
-  for (const v of VARS) {
-    if (saved[v] === undefined) delete process.env[v];
-    else process.env[v] = saved[v];
-  }
+  vi.unstubAllEnvs();
   resetEnvForTests();
 });
 
