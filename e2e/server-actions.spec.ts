@@ -14,12 +14,13 @@ import {
   setupSchema,
   signInSchema,
 } from '../lib/schemas/auth';
-import { jobControlSchema, manualBatchInputSchema, startBatchFieldsSchema } from '../lib/schemas/batch';
+import { jobControlSchema, manualBatchInputSchema, startBatchInputSchema } from '../lib/schemas/batch';
 import {
   htmlToTextInputSchema,
   profileInputSchema,
   uploadAttachmentInputSchema,
 } from '../lib/schemas/compose';
+import { formDataInput } from '../lib/schemas/form-data';
 import { sendEmailInputSchema } from '../lib/schemas/message';
 import { clearOutboxInputSchema } from '../lib/schemas/sandbox';
 import { deleteTemplateSchema, saveTemplateSchema } from '../lib/schemas/template';
@@ -113,7 +114,7 @@ const PROBES: Record<string, { input: () => unknown[]; schema?: ZodType; publicC
         file: new File(['probe'], 'probe.txt', { type: 'text/plain' }),
       }),
     ],
-    schema: uploadAttachmentInputSchema,
+    schema: formDataInput(uploadAttachmentInputSchema),
   },
   loadMailboxesAction: { input: () => [{ profile: 'sandbox' }], schema: profileInputSchema },
   htmlToTextAction: { input: () => [{ html: '<p>probe</p>' }], schema: htmlToTextInputSchema },
@@ -154,7 +155,7 @@ const PROBES: Record<string, { input: () => unknown[]; schema?: ZodType; publicC
         },
       }),
     ],
-    schema: startBatchFieldsSchema,
+    schema: formDataInput(startBatchInputSchema),
   },
   findResultsJobAction: { input: () => [{ jobId: 'probe' }], schema: jobControlSchema },
   sendManualBatchAction: {
@@ -174,21 +175,6 @@ function formData(fields: Record<string, unknown>): FormData {
   for (const [k, v] of Object.entries(fields))
     form.set(k, v instanceof File ? v : typeof v === 'string' ? v : JSON.stringify(v));
   return form;
-}
-
-/** The fields of a FormData probe as the action reads them (JSON fields parsed), for its schema. */
-function asFields(arg: unknown): unknown {
-  if (!(arg instanceof FormData)) return arg;
-  return Object.fromEntries(
-    [...arg.entries()].map(([k, v]) => {
-      if (typeof v !== 'string') return [k, v];
-      try {
-        return [k, JSON.parse(v) as unknown];
-      } catch {
-        return [k, v];
-      }
-    }),
-  );
 }
 
 let anonymous: APIRequestContext;
@@ -240,7 +226,7 @@ test('the build lists its server actions, the public ones among them', () => {
 test('every probe input passes its action’s schema', () => {
   for (const [name, probe] of Object.entries(PROBES)) {
     if (!probe.schema) continue;
-    const result = probe.schema.safeParse(asFields(probe.input()[0]));
+    const result = probe.schema.safeParse(probe.input()[0]);
     expect(result.success, `${name}: ${result.error?.message}`).toBe(true);
   }
 });
