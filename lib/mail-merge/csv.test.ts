@@ -5,6 +5,8 @@ import {
   decodeCsvBytes,
   DELIMITER_LABELS,
   detectDelimiter,
+  MAX_CSV_COLUMNS,
+  MAX_CSV_FIELD_CHARS,
   parseCsv,
   type CsvDelimiter,
 } from '@/lib/mail-merge/csv';
@@ -222,5 +224,62 @@ describe('parseCsv with awkward column names', () => {
       ['email', 'd'],
     ]);
     expect(Object.getPrototypeOf(parsed.rows[0]!.values)).toBe(Object.prototype);
+  });
+});
+
+describe('parseCsv limits', () => {
+  it('refuses a 2 MB header of one repeated name without reading further', () => {
+    const header = 'a,'.repeat(1_000_000);
+    const parsed = parseCsv(`${header}\n${'x,'.repeat(1_000_000)}\n`);
+    expect(parsed.columns).toEqual([]);
+    expect(parsed.rows).toEqual([]);
+    expect(parsed.problems).toEqual([
+      expect.objectContaining({ kind: 'too_many_columns', severity: 'error', line: 1 }),
+    ]);
+    expect(parsed.problems[0]!.message).toContain(`at most ${MAX_CSV_COLUMNS}`);
+  });
+
+  it('renames repeated header names with the next free suffix', () => {
+    const names = Array.from({ length: MAX_CSV_COLUMNS }, () => 'Name');
+    const parsed = parseCsv(`${names.join(',')}\n${names.map((_, i) => i).join(',')}\n`);
+    expect(parsed.columns.slice(0, 3)).toEqual(['Name', 'Name_2', 'Name_3']);
+    expect(new Set(parsed.columns.map((c) => c.toLowerCase())).size).toBe(MAX_CSV_COLUMNS);
+    expect(parseCsv('a,A_2,a,a\n1,2,3,4\n').columns).toEqual(['a', 'A_2', 'a_3', 'a_4']);
+  });
+
+  it('stops reading at the row cap and says how to split the file', () => {
+    const body = Array.from({ length: 10 }, (_, i) => `r${i + 1}@example.com`).join('\n');
+    const parsed = parseCsv(`email\n${body}\n`, { maxRows: 5 });
+    expect(parsed.rows.map((r) => r.values.email)).toEqual([1, 2, 3, 4, 5].map((i) => `r${i}@example.com`));
+    expect(parsed.problems).toEqual([
+      expect.objectContaining({ kind: 'too_many_rows', severity: 'error', line: 7 }),
+    ]);
+    expect(parsed.problems[0]!.message).toMatch(/more than 5 rows.*Split the file/);
+  });
+
+  it('counts rows, not blank lines, against the cap', () => {
+    const parsed = parseCsv('email\n\n\n\na@x.com\n\n\nb@x.com\n\n', { maxRows: 2 });
+    expect(parsed.rows.map((r) => [r.line, r.values.email])).toEqual([
+      [5, 'a@x.com'],
+      [8, 'b@x.com'],
+    ]);
+    expect(parsed.problems).toEqual([]);
+  });
+
+  it('refuses a value longer than the field cap on its own line', () => {
+    const long = 'x'.repeat(MAX_CSV_FIELD_CHARS + 1);
+    const parsed = parseCsv(`email,body\na@x.com,short\nb@x.com,${long}\n`);
+    expect(parsed.rows[1]!.values.body).toBe('');
+    expect(parsed.problems).toEqual([
+      expect.objectContaining({ kind: 'field_too_long', line: 3, severity: 'error' }),
+    ]);
+  });
+
+  it('gives short rows of the same width one shared message', () => {
+    const parsed = parseCsv('a,b,c\n1\n2\n3,4\n');
+    const short = parsed.problems.filter((p) => p.kind === 'too_few_fields');
+    expect(short.map((p) => p.line)).toEqual([2, 3, 4]);
+    expect(short[0]!.message).toBe(short[1]!.message);
+    expect(short[0]!.message).toBe('This line has 1 of 3 fields: b, c treated as empty');
   });
 });

@@ -1,4 +1,5 @@
 import Papa from 'papaparse';
+import { MAX_JOB_ROWS } from '@/lib/schemas/batch';
 
 // CSV parsing for the mail merge. Pure and client-safe: the browser parses in a Web Worker for the
 // preview, and the server parses the same text again with this same function when a job starts.
@@ -14,7 +15,10 @@ export type CsvProblemKind =
   | 'too_few_fields'
   | 'too_many_fields'
   | 'quotes'
-  | 'encoding';
+  | 'encoding'
+  | 'too_many_columns'
+  | 'too_many_rows'
+  | 'field_too_long';
 
 export type CsvProblem = {
   /** 1-based physical line where the record starts (the header is line 1 unless blank lines precede it). */
@@ -36,7 +40,16 @@ export type ParsedCsv = {
   problems: CsvProblem[];
 };
 
-export type ParseCsvOptions = { delimiter?: CsvDelimiter };
+export type ParseCsvOptions = {
+  delimiter?: CsvDelimiter;
+  /** Rows past this are not read: the file is refused with a message. Defaults to a job's row cap. */
+  maxRows?: number;
+};
+
+/** More columns than any mail merge needs; a header past it is refused before the rows are read. */
+export const MAX_CSV_COLUMNS = 500;
+/** The longest value a cell may hold (an HTML body per row fits easily). */
+export const MAX_CSV_FIELD_CHARS = 1_000_000;
 
 export const DELIMITER_LABELS: Record<CsvDelimiter, string> = {
   ',': 'comma',
@@ -51,13 +64,43 @@ const DETECTION_SAMPLE_CHARS = 64 * 1024;
 export function parseCsv(input: string, options: ParseCsvOptions = {}): ParsedCsv {
   const text = input.startsWith(BOM) ? input.slice(1) : input;
   const delimiter = options.delimiter ?? detectDelimiter(text);
+  const maxRows = options.maxRows ?? MAX_JOB_ROWS;
   const problems: CsvProblem[] = [];
-  const result = Papa.parse<string[]>(text, {
+  const done = (columns: string[] = [], rows: CsvRow[] = []): ParsedCsv => ({
+    columns,
+    rows,
     delimiter,
-    skipEmptyLines: false,
-    header: false,
-    dynamicTyping: false,
+    delimiterDetected: !options.delimiter,
+    problems,
   });
+
+  // The header decides whether the rest is worth reading: a file of thousands of columns is
+  // refused before its rows are parsed.
+  const head = Papa.parse<string[]>(text, {
+    delimiter,
+    preview: HEADER_SEARCH_RECORDS,
+    skipEmptyLines: false,
+  });
+  const firstHeader = head.data.find((cells) => !isBlank(cells));
+  if (firstHeader && firstHeader.length > MAX_CSV_COLUMNS) {
+    problems.push({
+      line: 1,
+      kind: 'too_many_columns',
+      severity: 'error',
+      message: `The header has ${firstHeader.length.toLocaleString('en-US')} columns; a mail merge reads at most ${MAX_CSV_COLUMNS}. Check the delimiter, or remove the columns you do not need`,
+    });
+    return done();
+  }
+
+  // Reads at most the row cap (plus the header and one row to notice the cap was passed); blank
+  // lines can make that short of the cap, and then the whole file is read after all.
+  const limit = maxRows + 2;
+  let result = Papa.parse<string[]>(text, { delimiter, skipEmptyLines: false, preview: limit });
+  let capped = result.data.length >= limit;
+  if (capped && dataRecords(result.data) <= maxRows) {
+    result = Papa.parse<string[]>(text, { delimiter, skipEmptyLines: false });
+    capped = false;
+  }
   const records = result.data;
 
   // Papaparse gives records, not lines: a record starts on the line after the previous one ends,
@@ -65,7 +108,7 @@ export function parseCsv(input: string, options: ParseCsvOptions = {}): ParsedCs
   // records are kept through this loop (skipEmptyLines off) so that they are counted too.
   // Usually no field holds a line break: then record i is on line i + 1, and counting the file's
   // line breaks once is enough to know it.
-  const multiLine = lineBreaksInText(text) !== records.length - 1;
+  const multiLine = capped || lineBreaksInText(text) !== records.length - 1;
   const recordLines = new Uint32Array(records.length);
   let line = 1;
   for (let i = 0; i < records.length; i++) {
@@ -88,9 +131,18 @@ export function parseCsv(input: string, options: ParseCsvOptions = {}): ParsedCs
       severity: 'error',
       message: 'The file is empty: it needs a header line and at least one row',
     });
-    return { columns: [], rows: [], delimiter, delimiterDetected: !options.delimiter, problems };
+    return done();
   }
   const headerLine = recordLines[headerIndex]!;
+  if (header.length > MAX_CSV_COLUMNS) {
+    problems.push({
+      line: headerLine,
+      kind: 'too_many_columns',
+      severity: 'error',
+      message: `The header has ${header.length.toLocaleString('en-US')} columns; a mail merge reads at most ${MAX_CSV_COLUMNS}. Check the delimiter, or remove the columns you do not need`,
+    });
+    return done();
+  }
   const columns = uniqueColumns(header, headerLine, problems);
   const width = columns.length;
 
@@ -101,32 +153,57 @@ export function parseCsv(input: string, options: ParseCsvOptions = {}): ParsedCs
     string,
     string
   >;
+  // Ragged rows share one message per field count: a file of short rows costs no string per row.
+  const shortMessages = new Map<number, string>();
+  const longMessages = new Map<number, string>();
   for (let i = headerIndex + 1; i < records.length; i++) {
     const cells = records[i]!;
     if (isBlank(cells) && !quoteErrors.has(i)) continue;
+    if (rows.length === maxRows) {
+      problems.push({
+        line: recordLines[i]!,
+        kind: 'too_many_rows',
+        severity: 'error',
+        message: `The file has more than ${maxRows.toLocaleString('en-US')} rows; a batch job holds at most ${maxRows.toLocaleString('en-US')}. Split the file into parts and send each as its own job`,
+      });
+      break;
+    }
     const rowLine = recordLines[i]!;
     const values = { ...shape };
-    for (let c = 0; c < width && c < cells.length; c++) values[columns[c]!] = cells[c]!;
+    let tooLong = false;
+    for (let c = 0; c < width && c < cells.length; c++) {
+      const cell = cells[c]!;
+      if (cell.length > MAX_CSV_FIELD_CHARS) tooLong = true;
+      else values[columns[c]!] = cell;
+    }
     rows.push({ line: rowLine, values });
+    if (tooLong)
+      problems.push({
+        line: rowLine,
+        kind: 'field_too_long',
+        severity: 'error',
+        message: FIELD_TOO_LONG,
+      });
     const quote = quoteErrors.get(i);
     if (quote) problems.push({ line: rowLine, kind: 'quotes', severity: 'error', message: quote });
     if (cells.length > width) {
-      const extra = cells.slice(width).filter((v) => v !== '').length;
       // Trailing empty cells ("a,b,,") are what spreadsheets export; only real data is lost.
-      if (extra > 0)
-        problems.push({
-          line: rowLine,
-          kind: 'too_many_fields',
-          severity: 'error',
-          message: `Line ${rowLine} has ${cells.length} fields but the header has ${width}: the extra values would be lost (a ${DELIMITER_LABELS[delimiter]} inside a value needs quotes)`,
-        });
+      if (hasValueFrom(cells, width)) {
+        let message = longMessages.get(cells.length);
+        if (message === undefined) {
+          message = `This line has ${cells.length} fields but the header has ${width}: the extra values would be lost (a ${DELIMITER_LABELS[delimiter]} inside a value needs quotes)`;
+          longMessages.set(cells.length, message);
+        }
+        problems.push({ line: rowLine, kind: 'too_many_fields', severity: 'error', message });
+      }
     } else if (cells.length < width) {
-      problems.push({
-        line: rowLine,
-        kind: 'too_few_fields',
-        severity: 'warning',
-        message: `Line ${rowLine} has ${cells.length} of ${width} fields: ${columns.slice(cells.length).join(', ')} treated as empty`,
-      });
+      let message = shortMessages.get(cells.length);
+      if (message === undefined) {
+        const missing = columns.slice(cells.length);
+        message = `This line has ${cells.length} of ${width} fields: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''} treated as empty`;
+        shortMessages.set(cells.length, message);
+      }
+      problems.push({ line: rowLine, kind: 'too_few_fields', severity: 'warning', message });
     }
   }
   if (rows.length === 0)
@@ -136,7 +213,21 @@ export function parseCsv(input: string, options: ParseCsvOptions = {}): ParsedCs
       severity: 'error',
       message: 'The file has a header line but no rows',
     });
-  return { columns, rows, delimiter, delimiterDetected: !options.delimiter, problems };
+  return done(columns, rows);
+}
+
+const HEADER_SEARCH_RECORDS = 50;
+const FIELD_TOO_LONG = `A value on this line is longer than ${MAX_CSV_FIELD_CHARS.toLocaleString('en-US')} characters; it was left out. Check for a missing closing quote (")`;
+
+function dataRecords(records: string[][]): number {
+  let n = -1; // the header
+  for (const cells of records) if (!isBlank(cells)) n++;
+  return n;
+}
+
+function hasValueFrom(cells: string[], from: number): boolean {
+  for (let i = from; i < cells.length; i++) if (cells[i] !== '') return true;
+  return false;
 }
 
 /** Papaparse's guess among the four delimiters, on a sample; a single-column file falls back to comma. */
@@ -179,6 +270,9 @@ export function decodeCsvBytes(bytes: Uint8Array): {
 
 function uniqueColumns(header: string[], line: number, problems: CsvProblem[]): string[] {
   const taken = new Set<string>();
+  // Where the next _<n> suffix search starts for each name: renaming stays linear even when
+  // every column repeats one name.
+  const nextSuffix = new Map<string, number>();
   const columns: string[] = [];
   header.forEach((raw, i) => {
     let name = raw.trim();
@@ -194,8 +288,10 @@ function uniqueColumns(header: string[], line: number, problems: CsvProblem[]): 
     // Case-insensitive, because {{variables}} fall back to case-insensitive matching.
     if (taken.has(name.toLowerCase())) {
       const original = name;
-      let n = 2;
-      while (taken.has(`${original}_${n}`.toLowerCase())) n++;
+      const key = original.toLowerCase();
+      let n = nextSuffix.get(key) ?? 2;
+      while (taken.has(`${key}_${n}`)) n++;
+      nextSuffix.set(key, n + 1);
       name = `${original}_${n}`;
       problems.push({
         line,

@@ -14,6 +14,8 @@ import { idempotencyKeySchema } from '@/lib/schemas/message';
  */
 export const MAX_CSV_BYTES = 18 * 1000 * 1000;
 export const MAX_JOB_NAME = 120;
+/** Rows one batch job holds; a CSV file with more is refused when it is read, not after. */
+export const MAX_JOB_ROWS = 200_000;
 
 export const CSV_DELIMITER_VALUES = [',', ';', '\t', '|'] as const;
 
@@ -27,7 +29,7 @@ export const startBatchInputSchema = z.object({
     .max(MAX_JOB_NAME, `Job names are at most ${MAX_JOB_NAME} characters`),
   profile: z.string().min(1, 'Choose a key profile'),
   delimiter: z.enum(CSV_DELIMITER_VALUES, 'Choose a delimiter'),
-  excludedLines: jsonField(z.array(z.number().int().positive()).max(1_000_000)),
+  excludedLines: jsonField(z.array(z.number().int().positive()).max(MAX_JOB_ROWS)),
   spec: jsonField(batchSpecSchema),
   file: z
     .instanceof(File, { message: 'Choose a CSV file' })
