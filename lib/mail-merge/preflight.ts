@@ -117,7 +117,12 @@ export type PreflightOptions = {
   keepMessages?: boolean;
 };
 
-const ROW_LEVEL_CSV = new Set<CsvProblem['kind']>(['too_few_fields', 'too_many_fields', 'quotes', 'field_too_long']);
+const ROW_LEVEL_CSV = new Set<CsvProblem['kind']>([
+  'too_few_fields',
+  'too_many_fields',
+  'quotes',
+  'field_too_long',
+]);
 // `{"messages":[` … `]}` around a request's messages, plus one comma between each two.
 const BATCH_ENVELOPE_BYTES = '{"messages":[]}'.length;
 

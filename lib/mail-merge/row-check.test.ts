@@ -43,7 +43,7 @@ const EMAILS: Pool = {
 };
 const OPTIONAL_EMAILS: Pool = { good: ['', ...EMAILS.good], bad: EMAILS.bad.filter((e) => e !== '') };
 const NAMES: Pool = {
-  good: ['', 'Ada', 'x'.repeat(100), 'Zoë 😀', '  padded  ', '"quoted", name'],
+  good: ['', 'Ada', 'x'.repeat(100), 'Zoë 😀', '  padded\t', '"quoted", name'],
   bad: ['x'.repeat(101), 'Line\nbreak', 'Nul\0'],
 };
 const LISTS: Pool = {
@@ -57,11 +57,11 @@ const LISTS: Pool = {
   bad: ['bad one', 'x <not-an-email>', list(49), list(50)],
 };
 const HEADER_VALUES: Pool = {
-  good: ['', 'v', 'x'.repeat(500), 'ünïcode 😀'],
-  bad: ['x'.repeat(501), 'a\r\nb'],
+  good: ['', 'tab\tv', 'x'.repeat(500), 'ünïcode 😀'],
+  bad: ['x'.repeat(501), 'a\r\nb\x07'],
 };
 const VALUES: Pool = {
-  good: ['', 'plain', `<&>"'`, '\u2028', '😀', '\t', '  ', 'Zoë', '\\ "q"', '\u0001'],
+  good: ['', 'plain', `<&>"'`, '\u2028', '😀', '\t', '  ', 'Zoë', '\\ "q"', 'del\x7f'],
   bad: ['line\nbreak', '\uD83D', '\uDE00', 'x'.repeat(1000), 'nul\0'],
 };
 const SUBJECTS: Pool = {
@@ -175,7 +175,7 @@ describe('compileRowCheck', () => {
     }
     // Not vacuous: plenty of valid rows, and the pre-check takes most of them.
     expect(valid).toBeGreaterThan(600);
-    expect(accepted / valid).toBeGreaterThan(0.8);
+    expect(accepted / valid).toBeGreaterThan(0.75);
   });
 
   it('declines the whole spec when its fixed parts are invalid', () => {

@@ -4,6 +4,7 @@ import {
   MAX_BCC,
   MAX_CC,
   MAX_EMAIL,
+  MAX_CUSTOM_HEADER_CHARS,
   MAX_HEADER_VALUE,
   MAX_NAME,
   MAX_RECIPIENTS,
@@ -53,13 +54,13 @@ const PROBE_EMAIL = 'probe@example.com';
 const TEMPLATE_FIELDS: TemplateField[] = ['subject', 'htmlBody', 'textBody'];
 
 const emailOk = (v: string) => v.length > 0 && v.length <= MAX_EMAIL && EMAIL.test(v);
-const nameOk = (v: string) => v.length <= MAX_NAME && !hasLineBreakOrNul(v);
+const nameOk = (v: string) => v.length <= MAX_NAME && !hasControl(v, false);
 
-/** Same as /[\r\n\0]/.test(s) (the schema's rule), without a regex call per short value. */
-function hasLineBreakOrNul(s: string): boolean {
+/** The schema's control-character rules (C0 and DEL; HTAB where a header allows it), without a regex call per short value. */
+function hasControl(s: string, tabAllowed: boolean): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c === 10 || c === 13 || c === 0) return true;
+    if ((c < 32 && !(tabAllowed && c === 9)) || c === 127) return true;
   }
   return false;
 }
@@ -120,6 +121,15 @@ export function compileRowCheck(c: CompiledSpec): RowCheck | null {
         ? jsonStringBytes(h.source.fixed)
         : -1,
   }));
+  // Rows that could pass the cap on custom headers in all are left to the schema.
+  const headerCharsAtMost = c.headers.reduce(
+    (n, h) =>
+      n +
+      h.name.length +
+      (h.source !== null && 'fixed' in h.source ? h.source.fixed.length : MAX_HEADER_VALUE),
+    0,
+  );
+  if (headerCharsAtMost > MAX_CUSTOM_HEADER_CHARS) return null;
   const metrics = { subject: newTextMetrics(), htmlBody: newTextMetrics(), textBody: newTextMetrics() };
   // Each column a template reads is measured once per row, however many tags read it.
   const plans = TEMPLATE_FIELDS.map((field) => ({
@@ -195,7 +205,7 @@ export function compileRowCheck(c: CompiledSpec): RowCheck | null {
           const raw = values[h.column];
           const value = raw ? raw.trim() : '';
           if (value === '') continue;
-          if (value.length > MAX_HEADER_VALUE || hasLineBreakOrNul(value)) return false;
+          if (value.length > MAX_HEADER_VALUE || hasControl(value, true)) return false;
           valueBytes = jsonStringBytes(value);
         } else if (valueBytes < 0) continue;
         headerBytes += (headerCount ? 1 : 0) + h.nameBytes + valueBytes;
@@ -235,7 +245,7 @@ export function compileRowCheck(c: CompiledSpec): RowCheck | null {
         }
       }
       const { subject, htmlBody, textBody } = metrics;
-      if (subject.length < 1 || subject.length > MAX_SUBJECT || subject.lineBreakOrNul) return false;
+      if (subject.length < 1 || subject.length > MAX_SUBJECT || subject.headerControl) return false;
       if (!htmlBody.nonBlank) return false;
       // The schema counts UTF-8 bytes of both bodies; three bytes per UTF-16 unit is an upper bound.
       if (3 * (htmlBody.length + textBody.length) + attachmentBytes > MESSAGE_LIMIT_BYTES) return false;

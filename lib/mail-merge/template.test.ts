@@ -123,6 +123,8 @@ describe('compiled templates', () => {
       ['{{a}}{{b}}', { a: 'line\r\nbreak', b: '<&>' }],
       ['  {{a}}  ', { a: '   ' }],
       ['{{a}}', { a: 'x\0y' }],
+      ['{{a}}', { a: 'tab\there' }],
+      ['{{a}}', { a: 'bell\x07 del\x7f' }],
     ];
     for (const [template, values] of samples) {
       for (const mode of ['text', 'html'] as const) {
@@ -132,7 +134,7 @@ describe('compiled templates', () => {
         measureBound(bound, values, m);
         expect(m.length).toBe(rendered.length);
         expect(m.jsonBytes).toBe(new TextEncoder().encode(JSON.stringify(rendered)).length - 2);
-        expect(m.lineBreakOrNul).toBe(/[\r\n\0]/.test(rendered));
+        expect(m.headerControl).toBe(/[\x00-\x08\x0a-\x1f\x7f]/.test(rendered));
         expect(m.nonBlank).toBe(rendered.trim() !== '');
         expect(m.exact).toBe(true);
       }

@@ -53,7 +53,7 @@ export type BoundTemplate = {
 export type TextMetrics = {
   length: number;
   jsonBytes: number;
-  lineBreakOrNul: boolean;
+  headerControl: boolean;
   nonBlank: boolean;
   exact: boolean;
 };
@@ -61,7 +61,7 @@ export type TextMetrics = {
 export const newTextMetrics = (): TextMetrics => ({
   length: 0,
   jsonBytes: 0,
-  lineBreakOrNul: false,
+  headerControl: false,
   nonBlank: false,
   exact: true,
 });
@@ -259,7 +259,7 @@ export function measureValue(value: string, m: TextMetrics): boolean {
 export function copyMetrics(to: TextMetrics, from: TextMetrics) {
   to.length = from.length;
   to.jsonBytes = from.jsonBytes;
-  to.lineBreakOrNul = from.lineBreakOrNul;
+  to.headerControl = from.headerControl;
   to.nonBlank = from.nonBlank;
   to.exact = from.exact;
 }
@@ -310,7 +310,7 @@ function literal(text: string): BoundLiteral {
 function resetMetrics(m: TextMetrics) {
   m.length = 0;
   m.jsonBytes = 0;
-  m.lineBreakOrNul = false;
+  m.headerControl = false;
   m.nonBlank = false;
   m.exact = true;
 }
@@ -318,7 +318,7 @@ function resetMetrics(m: TextMetrics) {
 export function addMetrics(m: TextMetrics, add: TextMetrics) {
   m.length += add.length;
   m.jsonBytes += add.jsonBytes;
-  if (add.lineBreakOrNul) m.lineBreakOrNul = true;
+  if (add.headerControl) m.headerControl = true;
   if (add.nonBlank) m.nonBlank = true;
   if (!add.exact) m.exact = false;
 }
@@ -338,9 +338,11 @@ function addValue(m: TextMetrics, s: string): boolean {
     if (c < 0x20) {
       // JSON escapes \b \t \n \f \r as two characters and other controls as \u00XX.
       bytes += c === 8 || c === 9 || c === 10 || c === 12 || c === 13 ? 1 : 5;
-      if (c === 10 || c === 13 || c === 0) m.lineBreakOrNul = true;
-    } else if (c < 0x80) continue;
-    else if (c < 0x800) bytes += 1;
+      if (c !== 9) m.headerControl = true;
+    } else if (c < 0x80) {
+      m.headerControl = true; // DEL
+      continue;
+    } else if (c < 0x800) bytes += 1;
     else if (c >= 0xd800 && c <= 0xdbff) {
       const next = i + 1 < n ? s.charCodeAt(i + 1) : 0;
       if (next >= 0xdc00 && next <= 0xdfff) {

@@ -6,6 +6,9 @@ export const MAX_SUBJECT = 998;
 export const MAX_EMAIL = 254;
 export const MAX_NAME = 100;
 export const MAX_HEADER_VALUE = 500;
+/** The console's own caps on custom headers (Sendmux documents none): a header block stays small. */
+export const MAX_CUSTOM_HEADERS = 50;
+export const MAX_CUSTOM_HEADER_CHARS = 10_000;
 export const MAX_ATTACHMENTS = 10;
 export const MAX_FILENAME = 255;
 export const MAX_IDEMPOTENCY_KEY = 255;

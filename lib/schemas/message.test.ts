@@ -74,23 +74,64 @@ describe('the shared message schema', () => {
     expect(errorsFor({ ...valid(), subject: 'x'.repeat(998) }).subject).toBeUndefined();
     expect(errorsFor({ ...valid(), subject: 'x'.repeat(999) }).subject?.[0]).toMatch(/at most 998/);
     expect(errorsFor({ ...valid(), subject: 'Hello\r\nBcc: victim@example.com' }).subject).toEqual([
-      "Subjects can't contain line breaks",
+      "Subjects can't contain line breaks or other control characters",
     ]);
     expect(errorsFor({ ...valid(), subject: 'Hello\nthere' }).subject).toBeDefined();
     expect(errorsFor({ ...valid(), subject: 'Hello\0there' }).subject).toBeDefined();
   });
 
-  it('refuses CR, LF and NUL in every header-bound value', () => {
+  it('refuses control characters in every header-bound value (tab only where a header allows it)', () => {
     expect(
       errorsFor({ ...valid(), from: { email: 'a@example.com', name: 'Evil\r\nBcc: x@y.z' } })['from.name'],
-    ).toEqual(["Names can't contain line breaks"]);
+    ).toEqual(["Names can't contain line breaks, tabs or other control characters"]);
     expect(errorsFor({ ...valid(), to: { email: 'a@example.com', name: 'a\nb' } })['to.name']).toBeDefined();
     expect(
       errorsFor({ ...valid(), cc: [{ email: 'c@example.com', name: 'c\rd' }] })['cc.0.name'],
     ).toBeDefined();
     expect(
       errorsFor({ ...valid(), headers: [{ name: 'X-A', value: 'one\r\ntwo' }] })['headers.0.value'],
-    ).toEqual(["Header values can't contain line breaks"]);
+    ).toEqual(["Header values can't contain line breaks or other control characters"]);
+    for (const bad of ['\x01', '\x1b[31m', '\x7f', '\v', '\f'])
+      expect(errorsFor({ ...valid(), subject: `Hi${bad}` }).subject, JSON.stringify(bad)).toBeDefined();
+    expect(errorsFor({ ...valid(), subject: 'Tab\tallowed' }).subject).toBeUndefined();
+    expect(errorsFor({ ...valid(), headers: [{ name: 'X-A', value: 'a\tb' }] })).toEqual({});
+    expect(errorsFor({ ...valid(), to: { email: 'a@example.com', name: 'a\tb' } })['to.name']).toBeDefined();
+  });
+
+  it('caps custom headers by number and total size', () => {
+    const headers = (n: number, value = 'v') =>
+      Array.from({ length: n }, (_, i) => ({ name: `X-H${i}`, value }));
+    expect(errorsFor({ ...valid(), headers: headers(50) })).toEqual({});
+    expect(errorsFor({ ...valid(), headers: headers(51) }).headers).toEqual(['At most 50 custom headers']);
+    expect(errorsFor({ ...valid(), headers: headers(25, 'x'.repeat(400)) }).headers).toEqual([
+      'Custom headers are at most 10,000 characters in all',
+    ]);
+  });
+
+  it('wants a MIME type and a plain file name on attachments', () => {
+    const inline = (over: Record<string, string>) => ({
+      ...valid(),
+      attachments: [
+        {
+          id: 'a1',
+          kind: 'inline' as const,
+          filename: 'a.pdf',
+          contentType: 'application/pdf',
+          size: 3,
+          content: 'YWJj',
+          ...over,
+        },
+      ],
+    });
+    expect(errorsFor(inline({}))).toEqual({});
+    expect(errorsFor(inline({ contentType: '' }))).toEqual({});
+    expect(errorsFor(inline({ contentType: 'text/plain; charset=utf-8' }))).toEqual({});
+    expect(
+      errorsFor(inline({ contentType: 'application/pdf\r\nX-Evil: 1' }))['attachments.0.contentType'],
+    ).toEqual(['Not a MIME type (like application/pdf)']);
+    expect(errorsFor(inline({ contentType: 'pdf' }))['attachments.0.contentType']).toBeDefined();
+    expect(errorsFor(inline({ filename: 'a\tb.pdf' }))['attachments.0.filename']).toBeDefined();
+    expect(errorsFor(inline({ filename: '../../etc/passwd.pdf' }))['attachments.0.filename']).toBeDefined();
   });
 
   it('limits names to 100 characters', () => {

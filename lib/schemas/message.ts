@@ -6,6 +6,8 @@ import {
   MAX_ATTACHMENTS,
   MAX_BCC,
   MAX_CC,
+  MAX_CUSTOM_HEADER_CHARS,
+  MAX_CUSTOM_HEADERS,
   MAX_EMAIL,
   MAX_FILENAME,
   MAX_HEADER_VALUE,
@@ -20,13 +22,19 @@ import {
 // The one schema for a message, used by the compose form (zodResolver), the send action
 // (safeParse), manual batches and every row of a CSV mail merge.
 
-const CONTROL_CHARS = /[\r\n\0]/;
+/** C0 control characters and DEL: never in anything that becomes a header. */
+const ANY_CONTROL = /[\x00-\x1f\x7f]/;
+/** The same, but HTAB, which unstructured header fields (Subject, X-* values) allow. */
+const HEADER_CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
+/** A MIME type (`type/subtype`, optional parameters), nothing that could end the header line. */
+const MIME_TYPE =
+  /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+(\s*;\s*[\w!#$&^.+-]+=("[^"\x00-\x1f\x7f]*"|[\w!#$&^.+-]+))*$/;
 const EMAIL_PATTERN = z.regexes.html5Email;
 const HEADER_NAME = /^X-[A-Za-z0-9][A-Za-z0-9-]*$/i;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 const noControl = (what: string) => (v: string) =>
-  !CONTROL_CHARS.test(v) || { message: `${what} can't contain line breaks` };
+  !HEADER_CONTROL.test(v) || { message: `${what} can't contain line breaks or other control characters` };
 
 export const emailField = (what: string) =>
   z
@@ -45,7 +53,7 @@ const optionalEmail = z
 const displayName = z
   .string()
   .max(MAX_NAME, `Names are at most ${MAX_NAME} characters`)
-  .refine((v) => !CONTROL_CHARS.test(v), "Names can't contain line breaks");
+  .refine((v) => !ANY_CONTROL.test(v), "Names can't contain line breaks, tabs or other control characters");
 
 export const recipientSchema = z.object({ email: emailField('an email address'), name: displayName });
 export type RecipientInput = z.infer<typeof recipientSchema>;
@@ -72,21 +80,34 @@ export const headerSchema = z.object({
   value: z
     .string()
     .max(MAX_HEADER_VALUE, `Header values are at most ${MAX_HEADER_VALUE} characters`)
-    .refine((v) => !CONTROL_CHARS.test(v), "Header values can't contain line breaks"),
+    .refine(
+      (v) => !HEADER_CONTROL.test(v),
+      "Header values can't contain line breaks or other control characters",
+    ),
 });
 export type HeaderInput = z.infer<typeof headerSchema>;
 
-const filename = z
+export const filenameSchema = z
   .string()
-  .min(1)
+  .min(1, 'The file needs a name')
   .max(MAX_FILENAME, `File names are at most ${MAX_FILENAME} characters`)
-  .refine((v) => !CONTROL_CHARS.test(v), "File names can't contain line breaks");
+  .refine(
+    (v) => !ANY_CONTROL.test(v),
+    "File names can't contain line breaks, tabs or other control characters",
+  )
+  .refine((v) => !/[\\/]/.test(v), 'File names can’t contain / or \\; rename the file');
+
+/** Empty (Sendmux then derives the type from the name) or a MIME type. */
+export const contentTypeSchema = z
+  .string()
+  .max(255, 'Content types are at most 255 characters')
+  .refine((v) => v === '' || MIME_TYPE.test(v), 'Not a MIME type (like application/pdf)');
 
 export const inlineAttachmentSchema = z.object({
   id: z.string().min(1),
   kind: z.literal('inline'),
-  filename,
-  contentType: z.string().max(255),
+  filename: filenameSchema,
+  contentType: contentTypeSchema,
   size: z.number().int().nonnegative(),
   content: z
     .string()
@@ -97,8 +118,8 @@ export const inlineAttachmentSchema = z.object({
 export const uploadedAttachmentSchema = z.object({
   id: z.string().min(1),
   kind: z.literal('uploaded'),
-  filename,
-  contentType: z.string().max(255),
+  filename: filenameSchema,
+  contentType: contentTypeSchema,
   size: z.number().int().positive().max(UPLOAD_LIMIT_BYTES),
   attachmentId: z.string().regex(/^att_[a-z0-9]+$/, 'Not an attachment id (att_…)'),
   expiresAt: z.string(),
@@ -132,7 +153,13 @@ export const messageSchema = z
       }),
     htmlBody: z.string().refine((v) => v.trim().length > 0, 'Write the HTML body: Sendmux requires one'),
     textBody: z.string(),
-    headers: z.array(headerSchema),
+    headers: z
+      .array(headerSchema)
+      .max(MAX_CUSTOM_HEADERS, `At most ${MAX_CUSTOM_HEADERS} custom headers`)
+      .refine(
+        (hs) => hs.reduce((n, h) => n + h.name.length + h.value.length, 0) <= MAX_CUSTOM_HEADER_CHARS,
+        `Custom headers are at most ${MAX_CUSTOM_HEADER_CHARS.toLocaleString('en-US')} characters in all`,
+      ),
     attachments: z.array(attachmentSchema).max(MAX_ATTACHMENTS, `At most ${MAX_ATTACHMENTS} attachments`),
   })
   .superRefine((m, ctx) => {
