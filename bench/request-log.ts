@@ -305,7 +305,7 @@ async function measure(handle: DbHandle, label: string): Promise<void> {
     search({ errorCode: 'insufficient_credits' }),
   );
   await time('detail: findByRequestId', t.requestIds, (q) => findByRequestId(q));
-  await time('detail: getRequest(id)', t.ids, (id) => getRequest(id));
+  await time('detail: getRequest(id)', t.ids, (id) => getRequest(id, { role: 'admin' }));
   await time('detail: getAttempts(key, path)', t.keys, (k) =>
     getAttempts(k, k.startsWith('job:') ? '/emails/send/batch' : '/emails/send'),
   );

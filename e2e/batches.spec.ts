@@ -1,24 +1,16 @@
 import fs from 'node:fs';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import Papa from 'papaparse';
 import { E2E } from './support/constants';
 import { expectAccessible } from './support/fixtures';
 import { outboxFor } from './support/sandbox';
+import { csvPanel, FROM, mapBasics, startJob, stat, uploadCsv, waitUntilDone } from './support/wizard';
 
 test.use({ storageState: E2E.storageState('sender') });
 
-const FROM = 'sandbox@sendmux.test';
 const tag = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
-const csvPanel = (page: Page) => page.getByRole('tabpanel', { name: 'CSV mail merge' });
 const manualPanel = (page: Page) => page.getByRole('tabpanel', { name: 'Manual batch' });
-const stat = (scope: Page | Locator, label: string) => {
-  const page = 'goto' in scope ? scope : scope.page();
-  return scope
-    .locator('dl > div')
-    .filter({ has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) })
-    .locator('dd');
-};
 const rowsRegion = (page: Page) => page.getByRole('region', { name: /Rows of this job/ });
 
 /** A CSV as Excel in a ';' locale writes it: UTF-8 BOM, semicolons, CRLF, a quoted field with a line break. */
@@ -41,50 +33,6 @@ function mergeCsv(t: string) {
     `${people.needsChange};Gus;Grain;rejected`, // line 9
   ];
   return { text: `\uFEFF${lines.join('\r\n')}\r\n`, people };
-}
-
-async function uploadCsv(page: Page, name: string, text: string) {
-  await csvPanel(page)
-    .locator('#csv-input')
-    .setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
-}
-
-async function mapBasics(page: Page, subject = 'Hello {{name}}', html = '<p>Hi {{name}}</p>') {
-  const panel = csvPanel(page);
-  await panel.getByLabel('From email', { exact: true }).selectOption({ label: 'Fixed value for every row…' });
-  await panel.getByLabel('From email, fixed value').fill(FROM);
-  await panel.getByLabel('Subject', { exact: true }).fill(subject);
-  await panel.getByLabel('HTML body', { exact: true }).fill(html);
-}
-
-/** Through the wizard with the defaults: upload → map → preflight → send; returns the job id. */
-async function startJob(
-  page: Page,
-  csv: string,
-  jobName: string,
-  extraMapping?: () => Promise<void>,
-): Promise<string> {
-  await page.goto('/batches/new');
-  await uploadCsv(page, `${jobName}.csv`, csv);
-  await csvPanel(page).getByRole('button', { name: 'Next: map the columns' }).click();
-  await mapBasics(page);
-  await extraMapping?.();
-  await csvPanel(page).getByRole('button', { name: 'Next: preview and check every row' }).click();
-  await csvPanel(page).getByRole('button', { name: 'Next: name and send' }).click();
-  await csvPanel(page).getByLabel('Job name').fill(jobName);
-  await csvPanel(page)
-    .getByRole('button', { name: /^Send [\d,]+ messages?$/ })
-    .click();
-  await page.getByRole('dialog').getByRole('button', { name: 'Send now' }).click();
-  await expect(page).toHaveURL(/\/batches\/(?!new$)[a-z0-9]+$/, { timeout: 30_000 });
-  return new URL(page.url()).pathname.split('/').pop()!;
-}
-
-async function waitUntilDone(page: Page) {
-  await expect(page.getByRole('main').getByText('Done', { exact: true }).first()).toBeVisible({
-    timeout: 45_000,
-  });
-  await expect(stat(page, 'Pending')).toHaveText('0');
 }
 
 test('CSV mail merge: BOM, ; and a multi-line field → exclude two invalid rows → send → filter → retry only failed rows → results CSV', async ({

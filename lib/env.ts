@@ -31,6 +31,8 @@ export type Config = {
   requestLogRetentionDays: number;
   batchWorkers: number;
   batchLeaseSeconds: number;
+  /** Support sees message bodies, custom header values and attachment names (else only metadata). */
+  supportSeesBodies: boolean;
 };
 
 type Source = Record<string, string | undefined>;
@@ -53,6 +55,20 @@ const int = (name: string, min: number, max: number, fallback: number) =>
         return z.NEVER;
       }
       return n;
+    });
+
+const bool = (name: string, fallback: boolean) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return fallback;
+      const v = value.toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+      if (['0', 'false', 'no', 'off'].includes(v)) return false;
+      ctx.addIssue({ code: 'custom', message: `${name} must be true or false (got "${value}")` });
+      return z.NEVER;
     });
 
 /** Shows enough of a key to recognise it in a message, never the key itself. */
@@ -169,6 +185,7 @@ const schema = z.object({
   REQUEST_LOG_RETENTION_DAYS: int('REQUEST_LOG_RETENTION_DAYS', 1, 3650, 30),
   BATCH_WORKERS: int('BATCH_WORKERS', 1, 64, 4),
   BATCH_LEASE_SECONDS: int('BATCH_LEASE_SECONDS', 5, 3600, 60),
+  SUPPORT_SEES_BODIES: bool('SUPPORT_SEES_BODIES', true),
 });
 
 export type EnvResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -232,6 +249,7 @@ export function parseEnv(src: Source, cwd = process.cwd()): EnvResult {
       requestLogRetentionDays: e.REQUEST_LOG_RETENTION_DAYS,
       batchWorkers: e.BATCH_WORKERS,
       batchLeaseSeconds: e.BATCH_LEASE_SECONDS,
+      supportSeesBodies: e.SUPPORT_SEES_BODIES,
     },
   };
 }

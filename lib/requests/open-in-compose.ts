@@ -26,7 +26,8 @@ const KNOWN_FIELDS = new Set([
  * the caller's business: the compose page checks them before calling this.
  */
 export async function loadComposeDraftFromRequest(id: number, index?: number): Promise<ComposeDraft | null> {
-  const row = await getRequest(id);
+  // Only senders open a draft (the page checks), and senders always see content.
+  const row = await getRequest(id, { role: 'sender' });
   if (!row || row.method !== 'POST') return null;
   let payload: unknown;
   if (row.path === SEND_PATH) payload = row.requestBody;

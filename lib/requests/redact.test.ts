@@ -4,7 +4,9 @@ import {
   countMessages,
   extractMessageIds,
   extractRecipients,
+  HIDDEN,
   redactRequestBody,
+  withoutContent,
 } from '@/lib/requests/redact';
 
 const pdfBytes = Buffer.from('%PDF-1.7 pretend this is a whole invoice, long enough to matter');
@@ -159,5 +161,36 @@ describe('extractMessageIds', () => {
     ).toEqual(['eml_2', 'eml_3']);
     expect(extractMessageIds('<html>')).toEqual([]);
     expect(extractMessageIds(null)).toEqual([]);
+  });
+});
+
+describe('withoutContent', () => {
+  it('keeps addresses, subject and shape; hides bodies, header values and attachment names', () => {
+    const message = {
+      from: { email: 'a@example.com', name: 'A' },
+      to: { email: 'b@example.com' },
+      subject: 'Quarterly numbers',
+      html_body: '<p>secret</p>',
+      text_body: 'secret',
+      custom_headers: { 'X-Account': 'secret' },
+      attachments: [{ filename: 'secret.pdf', size_bytes: 3 }, { attachment_id: 'att_1' }],
+    };
+    const hidden = {
+      ...message,
+      html_body: HIDDEN,
+      text_body: HIDDEN,
+      custom_headers: { 'X-Account': HIDDEN },
+      attachments: [{ filename: HIDDEN, size_bytes: 3 }, { attachment_id: 'att_1' }],
+    };
+    expect(withoutContent(message)).toEqual(hidden);
+    expect(withoutContent({ messages: [message, message] })).toEqual({ messages: [hidden, hidden] });
+    expect(
+      withoutContent({ filename: 'secret.pdf', content_type: 'application/pdf', size_bytes: 9 }),
+    ).toEqual({
+      filename: HIDDEN,
+      content_type: 'application/pdf',
+      size_bytes: 9,
+    });
+    expect(JSON.stringify(withoutContent({ messages: [message] }))).not.toContain('secret');
   });
 });

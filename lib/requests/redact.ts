@@ -66,6 +66,32 @@ export function redactRequestBody(
   return redactMessage(body);
 }
 
+export const HIDDEN = '[hidden from support]';
+
+function withoutMessageContent(message: unknown): unknown {
+  if (!isRecord(message)) return message;
+  const out: Json = { ...message };
+  for (const key of ['html_body', 'text_body'] as const) if (key in out) out[key] = HIDDEN;
+  if (isRecord(out.custom_headers))
+    out.custom_headers = Object.fromEntries(Object.keys(out.custom_headers).map((name) => [name, HIDDEN]));
+  if (Array.isArray(out.attachments))
+    out.attachments = out.attachments.map((a) =>
+      isRecord(a) && 'filename' in a ? { ...a, filename: HIDDEN } : a,
+    );
+  return out;
+}
+
+/**
+ * What support sees of a logged body when SUPPORT_SEES_BODIES is off: addresses, subject and the
+ * shape stay; bodies, custom header values and attachment names do not.
+ */
+export function withoutContent(body: unknown): unknown {
+  if (!isRecord(body)) return body;
+  if (Array.isArray(body.messages)) return { ...body, messages: body.messages.map(withoutMessageContent) };
+  if ('filename' in body && 'size_bytes' in body) return { ...body, filename: HIDDEN };
+  return withoutMessageContent(body);
+}
+
 function addressEmail(value: unknown): string | undefined {
   return isRecord(value) && typeof value.email === 'string' ? value.email.trim().toLowerCase() : undefined;
 }

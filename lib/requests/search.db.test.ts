@@ -310,7 +310,7 @@ describe('filters', () => {
 
 describe('detail lookups', () => {
   it('getRequest returns the stored row with bodies; findByRequestId resolves a req_ id', async () => {
-    const d = await getRequest(batch);
+    const d = await getRequest(batch, { role: 'admin' });
     expect(d).toMatchObject({
       id: batch,
       path: '/emails/send/batch',
@@ -321,7 +321,7 @@ describe('detail lookups', () => {
     expect(d?.requestBody).toMatchObject({
       messages: [{ to: { email: 'eve@example.com' } }, { to: { email: 'frank@example.com' } }],
     });
-    expect(await getRequest(999_999)).toBeNull();
+    expect(await getRequest(999_999, { role: 'admin' })).toBeNull();
     expect(await findByRequestId('req_batch0000000000000000001')).toEqual([batch]);
   });
 

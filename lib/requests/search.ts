@@ -2,7 +2,10 @@ import 'server-only';
 import { sql, type SQL } from 'drizzle-orm';
 import { getDb, queryRows, type Db } from '@/lib/db';
 import { CURSOR_PATTERN, parseUtcInput, type Outcome } from '@/lib/schemas/request-log';
+import { seesContent } from '@/lib/auth/privacy';
 import type { RequestSource } from '@/lib/requests/record';
+import { withoutContent } from '@/lib/requests/redact';
+import type { Role } from '@/lib/schemas/roles';
 
 export const PAGE_SIZE = 50;
 /** Rows of the newest part of the log that the filter drop-downs are built from. */
@@ -342,7 +345,8 @@ type DetailRow = ListRow & {
   message_ids: string[] | null;
 };
 
-export async function getRequest(id: number): Promise<RequestDetail | null> {
+/** One entry as `viewer` may see it: without message content for support when SUPPORT_SEES_BODIES is off. */
+export async function getRequest(id: number, viewer: { role: Role }): Promise<RequestDetail | null> {
   if (!Number.isSafeInteger(id) || id < 1) return null;
   const db = await getDb();
   const [row] = await queryRows<DetailRow>(
@@ -357,7 +361,7 @@ export async function getRequest(id: number): Promise<RequestDetail | null> {
     completedAt: row.completed_iso,
     userId: row.user_id,
     errorMessage: row.error_message,
-    requestBody: row.request_body,
+    requestBody: seesContent(viewer.role) ? row.request_body : withoutContent(row.request_body),
     responseBody: row.response_body,
     rateLimit: row.rate_limit,
     recipients: row.recipients_all ?? [],

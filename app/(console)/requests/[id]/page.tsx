@@ -89,7 +89,7 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
     notFound();
   }
   if (!/^\d{1,15}$/.test(idParam)) notFound();
-  const row = await getRequest(Number(idParam));
+  const row = await getRequest(Number(idParam), user);
   if (!row) notFound();
 
   const env = getEnv();

@@ -9,7 +9,9 @@ import { CopyButton } from '@/components/ui/copy-button';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
+import { seesContent } from '@/lib/auth/privacy';
 import { requireRole } from '@/lib/auth/require-role';
+import { HIDDEN, withoutContent } from '@/lib/requests/redact';
 import { getEnv } from '@/lib/env';
 import { formatBytes, formatUtc } from '@/lib/format/request-log';
 import { getOutboxMessage, type OutboxMessage } from '@/lib/sandbox/outbox';
@@ -24,11 +26,19 @@ import {
 export const metadata: Metadata = { title: 'Sandbox message' };
 
 export default async function SandboxMessagePage({ params }: { params: Promise<{ id: string }> }) {
-  await requireRole('support');
+  const user = await requireRole('support');
   if (!getEnv().sandboxServed) notFound();
   const { id } = await params;
-  const message = id.length <= 100 ? await getOutboxMessage(id) : null;
-  if (!message) notFound();
+  const received = id.length <= 100 ? await getOutboxMessage(id) : null;
+  if (!received) notFound();
+  const contentShown = seesContent(user.role);
+  const message: OutboxMessage = contentShown
+    ? received
+    : {
+        ...received,
+        message: withoutContent(received.message) as OutboxMessage['message'],
+        attachments: received.attachments.map((a) => ({ ...a, filename: HIDDEN, available: false })),
+      };
   const m = message.message;
   const html = typeof m.html_body === 'string' ? m.html_body : '';
   const text = typeof m.text_body === 'string' ? m.text_body : '';
@@ -62,6 +72,12 @@ export default async function SandboxMessagePage({ params }: { params: Promise<{
           </Button>
         }
       />
+      {contentShown ? null : (
+        <p className="text-muted-foreground mb-4 max-w-3xl text-sm">
+          Bodies, custom header values and attachments are hidden from support on this console
+          (SUPPORT_SEES_BODIES is off). Addresses, the subject and the outcome are shown.
+        </p>
+      )}
       <div className="grid max-w-6xl gap-6 xl:grid-cols-[minmax(0,26rem)_minmax(0,1fr)]">
         <div className="grid content-start gap-6">
           <Envelope message={message} />
@@ -244,7 +260,9 @@ function Attachments({ message }: { message: OutboxMessage }) {
                         </a>
                       </Button>
                     ) : (
-                      <span className="text-muted-foreground text-xs">no longer stored</span>
+                      <span className="text-muted-foreground text-xs">
+                        {a.filename === HIDDEN ? 'hidden from support' : 'no longer stored'}
+                      </span>
                     )}
                   </TableCell>
                 </TableRow>

@@ -1,4 +1,5 @@
 import { NextResponse } from 'next/server';
+import { seesContent } from '@/lib/auth/privacy';
 import { requireRole } from '@/lib/auth/require-role';
 import { exportRows, getJob } from '@/lib/batch/job-queries';
 import { csvLine, resultsCsvCells, resultsCsvHeader } from '@/lib/mail-merge/results-csv';
@@ -16,19 +17,22 @@ function fileName(name: string, id: string): string {
 }
 
 // The input columns plus each row's outcome, streamed a page of rows at a time so that a
-// 100,000-row job never sits in memory as one string.
+// 100,000-row job never sits in memory as one string. Support without SUPPORT_SEES_BODIES gets
+// the recipient in place of the input columns (which hold merge content).
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
-  await requireRole('support');
+  const user = await requireRole('support');
   const id = jobIdSchema.safeParse((await params).id);
   const job = id.success ? await getJob(id.data) : null;
   if (!job) return NextResponse.json({ error: 'No such batch job' }, { status: 404 });
 
+  const withInput = seesContent(user.role);
+  const columns = withInput ? job.columns : ['to'];
   const encoder = new TextEncoder();
   const rows = exportRows(job.id);
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
       // The BOM makes Excel read the file as UTF-8.
-      controller.enqueue(encoder.encode('\uFEFF' + csvLine(resultsCsvHeader(job.columns))));
+      controller.enqueue(encoder.encode('\uFEFF' + csvLine(resultsCsvHeader(columns))));
     },
     async pull(controller) {
       let text = '';
@@ -41,8 +45,8 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
         }
         const r = next.value;
         text += csvLine(
-          resultsCsvCells(job.columns, {
-            values: r.input,
+          resultsCsvCells(columns, {
+            values: withInput ? r.input : { to: r.toEmail },
             status: r.status,
             messageId: r.messageId,
             errorCode: r.errorCode,

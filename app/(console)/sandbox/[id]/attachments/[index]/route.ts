@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { seesContent } from '@/lib/auth/privacy';
 import { requireRole } from '@/lib/auth/require-role';
 import { getEnv } from '@/lib/env';
 import { getOutboxAttachmentContent } from '@/lib/sandbox/outbox';
@@ -18,8 +19,13 @@ const notFound = () =>
   });
 
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string; index: string }> }) {
-  await requireRole('support');
+  const user = await requireRole('support');
   if (!getEnv().sandboxServed) return notFound();
+  if (!seesContent(user.role))
+    return new Response('Attachments are hidden from support on this console (SUPPORT_SEES_BODIES=false).', {
+      status: 403,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+    });
   const parsed = paramsSchema.safeParse(await params);
   if (!parsed.success) return notFound();
   const file = await getOutboxAttachmentContent(parsed.data.id, parsed.data.index);
