@@ -11,12 +11,12 @@ import {
   uploadAttachmentInputSchema,
 } from '@/lib/schemas/compose';
 import { formDataInput } from '@/lib/schemas/form-data';
-import { checkAttachmentType } from '@/lib/schemas/file-types';
 import { sendEmailInputSchema } from '@/lib/schemas/message';
 import { deleteTemplateSchema, saveTemplateSchema } from '@/lib/schemas/template';
 import { upstreamError } from '@/lib/sendmux/action-error';
 import { mailboxesFor } from '@/lib/sendmux/mailboxes';
-import { sendEmail, uploadAttachment } from '@/lib/sendmux/operations';
+import { uploadUserFile, type UploadedFile } from '@/lib/sendmux/attachments';
+import { sendEmail } from '@/lib/sendmux/operations';
 import { htmlToText } from '@/lib/templates/html-text';
 import { deleteTemplate, saveTemplate } from '@/lib/templates/store';
 
@@ -50,41 +50,19 @@ export const sendEmailAction = roleAction(
   },
 );
 
-export type UploadResult = ActionResult<{
-  attachmentId: string;
-  filename: string;
-  contentType: string;
-  size: number;
-  expiresAt: string;
-  profile: string;
-}>;
+export type UploadResult = ActionResult<UploadedFile>;
 
 export const uploadAttachmentAction = roleAction(
   'sender',
   formDataInput(uploadAttachmentInputSchema),
-  async ({ profile, idempotencyKey, file }, { user }): Promise<UploadResult> => {
-    requireProfile(profile);
-    const type = checkAttachmentType(file.name);
-    if (!type.ok) return { ok: false, error: { code: 'file_type', message: type.reason } };
-    const result = await uploadAttachment(
-      profile,
-      { filename: file.name, contentType: type.contentType, bytes: new Uint8Array(await file.arrayBuffer()) },
-      { idempotencyKey, context: { source: 'upload', userId: user.id, userEmail: user.email } },
-    );
-    if (!result.ok) return upstreamError(result);
-    const d = result.data;
-    return {
-      ok: true,
-      data: {
-        attachmentId: d.attachmentId,
-        filename: d.filename,
-        contentType: d.contentType,
-        size: d.sizeBytes,
-        expiresAt: d.expiresAt,
-        profile,
-      },
-    };
-  },
+  async ({ profile, idempotencyKey, file }, { user }): Promise<UploadResult> =>
+    uploadUserFile({
+      profile: requireProfile(profile),
+      idempotencyKey,
+      filename: file.name,
+      bytes: new Uint8Array(await file.arrayBuffer()),
+      user,
+    }),
 );
 
 export const loadMailboxesAction = roleAction(

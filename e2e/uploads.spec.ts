@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import { expect, test } from '@playwright/test';
+import { E2E } from './support/constants';
+import { outboxFor } from './support/sandbox';
+
+// File uploads go to route handlers that check the session and role before they read a byte of
+// the body, and stop reading at a hard cap.
+
+type StoredState = { cookies: { name: string; value: string }[] };
+const cookieOf = (role: 'sender' | 'support') =>
+  (JSON.parse(fs.readFileSync(E2E.storageState(role), 'utf8')) as StoredState).cookies
+    .map((c) => `${c.name}=${c.value}`)
+    .join('; ');
+
+/**
+ * Sends only the request head, announcing a body that never comes, and returns the status line
+ * the server answers with. A server that read the body first would never answer.
+ */
+function headOnly(path: string, headers: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(E2E.port, '127.0.0.1', () => {
+      const lines = [`POST ${path} HTTP/1.1`, `Host: 127.0.0.1:${E2E.port}`];
+      for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
+      socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+    });
+    let data = '';
+    socket.on('data', (chunk) => {
+      data += chunk.toString('latin1');
+      const end = data.indexOf('\r\n');
+      if (end !== -1) {
+        resolve(data.slice(0, end));
+        socket.destroy();
+      }
+    });
+    socket.on('error', reject);
+    socket.setTimeout(15_000, () => {
+      socket.destroy();
+      resolve('no answer');
+    });
+  });
+}
+
+const query = (filename: string) =>
+  `/api/attachments?profile=sandbox&idempotencyKey=e2e-upload-${Date.now()}&filename=${encodeURIComponent(filename)}`;
+
+test('a signed-out or support caller is refused before the body is read', async () => {
+  const huge = { 'Content-Type': 'application/octet-stream', 'Content-Length': '100000000' };
+  expect(await headOnly(query('a.pdf'), huge)).toMatch(/^HTTP\/1\.1 401/);
+  expect(await headOnly(query('a.pdf'), { ...huge, Cookie: cookieOf('support') })).toMatch(/^HTTP\/1\.1 403/);
+  expect(await headOnly(query('a.pdf'), { ...huge, Cookie: cookieOf('sender') })).toMatch(/^HTTP\/1\.1 413/);
+});
+
+test('an upload over 18 MiB is refused with 413', async ({ request }) => {
+  const res = await request.post(query('big.pdf'), {
+    headers: { Cookie: cookieOf('sender'), 'Content-Type': 'application/octet-stream' },
+    data: Buffer.alloc(18 * 1024 * 1024 + 1),
+  });
+  expect(res.status()).toBe(413);
+  expect(await res.json()).toMatchObject({ ok: false, error: { code: 'payload_too_large' } });
+});
+
+test('bad input is refused with field errors, a good file is uploaded and can be sent by id', async ({
+  request,
+}) => {
+  const bad = await request.post(query('../evil.pdf').replace('profile=sandbox', 'profile='), {
+    headers: { Cookie: cookieOf('sender') },
+    data: Buffer.from('%PDF-1.4'),
+  });
+  expect(bad.status()).toBe(400);
+  const body = (await bad.json()) as { fieldErrors: Record<string, string[]> };
+  expect(Object.keys(body.fieldErrors).sort()).toEqual(['filename', 'profile']);
+
+  const exe = await request.post(query('tool.exe'), {
+    headers: { Cookie: cookieOf('sender') },
+    data: Buffer.from('MZ'),
+  });
+  expect(exe.status()).toBe(400);
+  expect(await exe.json()).toMatchObject({ ok: false, error: { code: 'file_type' } });
+
+  const pdf = Buffer.from('%PDF-1.4\n%%EOF\n');
+  const ok = await request.post(query('report.pdf'), {
+    headers: { Cookie: cookieOf('sender'), 'Content-Type': 'application/octet-stream' },
+    data: pdf,
+  });
+  expect(ok.status()).toBe(201);
+  const uploaded = (await ok.json()) as { ok: true; data: { attachmentId: string; size: number } };
+  expect(uploaded.data.attachmentId).toMatch(/^att_/);
+  expect(uploaded.data.size).toBe(pdf.byteLength);
+
+  const to = `upload-${Date.now().toString(36)}@example.com`;
+  const sent = await request.post(`${E2E.baseUrl}/sandbox/api/v1/emails/send`, {
+    headers: { Authorization: `Bearer ${E2E.sandboxKey}` },
+    data: {
+      from: { email: 'sandbox@sendmux.test' },
+      to: { email: to },
+      subject: 'By id',
+      html_body: '<p>x</p>',
+      attachments: [{ attachment_id: uploaded.data.attachmentId }],
+    },
+  });
+  expect(sent.status()).toBe(200);
+  expect(await outboxFor(request, to)).toHaveLength(1);
+});

@@ -1,0 +1,64 @@
+import 'server-only';
+import { getSessionUser, type SessionUser } from '@/lib/auth/session';
+import type { ActionFailure } from '@/lib/schemas/action-result';
+import { hasRole, type Role } from '@/lib/schemas/roles';
+
+/** A JSON answer in the shape server actions use, so the page reads both alike. */
+export function failure(status: number, code: string, message: string, extra: Partial<ActionFailure> = {}) {
+  const body: ActionFailure = { ok: false, error: { code, message }, ...extra };
+  return Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } });
+}
+
+/**
+ * A route handler that fetch() calls with a body (file uploads): the session and role are checked
+ * before the body is touched, and the answer is 401/403 JSON rather than a redirect to sign-in.
+ */
+export function roleRoute<P = Record<string, never>>(
+  role: Role,
+  handler: (request: Request, ctx: { user: SessionUser; params: P }) => Promise<Response>,
+) {
+  return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
+    const user = await getSessionUser();
+    if (!user) return failure(401, 'signed_out', 'Your session has ended: sign in again, then retry.');
+    if (!hasRole(user.role, role)) return failure(403, 'forbidden', `This needs the ${role} role.`);
+    return handler(request, { user, params: await context.params });
+  };
+}
+
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`The body is larger than ${limit} bytes`);
+    this.name = 'BodyTooLargeError';
+  }
+}
+
+/**
+ * The request body, read as it arrives and abandoned the moment it passes `limit` bytes, so a
+ * client cannot make the server hold more than that (a declared Content-Length over it is refused
+ * before reading at all).
+ */
+export async function readBodyCapped(request: Request, limit: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError(limit);
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new BodyTooLargeError(limit);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
