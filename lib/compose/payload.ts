@@ -3,6 +3,7 @@ import { checkAttachmentType } from '@/lib/schemas/file-types';
 import { decodedLength } from '@/lib/schemas/limits';
 import { emptyMessage, type AttachmentInput, type MessageInput } from '@/lib/schemas/message';
 import { randomId } from '@/lib/ids';
+import { formatCount } from '@/lib/format/display';
 
 // Conversion between the compose form (app types) and the JSON body of POST /emails/send.
 // Client-safe: the preview shows the exact payload and lets the user edit it.
@@ -173,7 +174,7 @@ export function elideAttachmentContent(payload: EmailSendRequest): EmailSendRequ
       'content' in a
         ? {
             ...a,
-            content: `<base64 of ${a.filename} — ${a.content.length.toLocaleString('en-US')} characters, sent in full>`,
+            content: `<base64 of ${a.filename} — ${formatCount(a.content.length)} characters, sent in full>`,
           }
         : a,
     ),

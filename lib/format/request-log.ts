@@ -1,35 +1,10 @@
-// Client-safe readers of a stored request log row: times, durations, attachments, batch results.
+// Client-safe readers of a stored request log row: outcomes, attachments, errors, batch results.
 // The pages and the support bundle share them so both say the same thing.
+import { formatDuration } from '@/lib/format/display';
 
 type Json = Record<string, unknown>;
 const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
-/** "2026-05-01 14:03:22 UTC" from an ISO UTC time. */
-export function formatUtc(iso: string, withMillis = false): string {
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d{3})?/.exec(iso);
-  if (!m) return iso;
-  return `${m[1]} ${m[2]}${withMillis && m[3] ? m[3] : ''} UTC`;
-}
-
-/** ISO UTC with milliseconds, the form tickets and other tools expect. */
-export function isoMillis(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toISOString();
-}
-
-export function formatDuration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-}
-
-export function formatBytes(n: number | null | undefined): string {
-  if (n === null || n === undefined || !Number.isFinite(n)) return 'unknown size';
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
 
 export type RowOutcome = 'ok' | 'failed' | 'retried' | 'pending';
 

@@ -1,6 +1,7 @@
 import { toSendPayload } from '@/lib/compose/payload';
-import { MAX_BATCH, MESSAGE_LIMIT_BYTES } from '@/lib/schemas/limits';
-import { formatBytes, messageSchema, type MessageInput } from '@/lib/schemas/message';
+import { formatBytes } from '@/lib/format/display';
+import { MAX_BATCH, MESSAGE_LIMIT_BYTES, utf8Length } from '@/lib/schemas/limits';
+import { messageSchema, type MessageInput } from '@/lib/schemas/message';
 import type { CsvProblem, ParsedCsv } from '@/lib/mail-merge/csv';
 import { FIELD_PATHS, type BatchSpec } from '@/lib/mail-merge/mapping';
 import {
@@ -440,20 +441,6 @@ export function errorsCsv(result: PreflightResult, options: { includeWarnings?: 
         lines.push([String(row.line), to, p.field, p.message, 'warning', p.column ?? '']);
   }
   return toCsv(ERROR_COLUMNS, lines);
-}
-
-function utf8Length(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
-      n += 2;
-      i++;
-    } else n += 2;
-  }
-  return n;
 }
 
 export type SendableRow = {

@@ -1,17 +1,10 @@
 import 'server-only';
 import { maskKey } from '@/lib/env';
 import { explainError } from '@/lib/errors/catalog';
-import {
-  attemptLine,
-  batchMessages,
-  BATCH_PATH,
-  formatDuration,
-  isoMillis,
-  prettyBody,
-  responseError,
-} from '@/lib/format/request-log';
+import { attemptLine, batchMessages, BATCH_PATH, prettyBody, responseError } from '@/lib/format/request-log';
 import { redactRequestBody } from '@/lib/requests/redact';
 import type { AttemptSummary, RequestDetail } from '@/lib/requests/search';
+import { formatDuration, isoMillis } from '@/lib/format/display';
 
 // A plain-text account of one request that is safe to paste into a ticket. It is built from the
 // stored row, which is already redacted; the scrubs below are a second line of defence.

@@ -38,3 +38,19 @@ export function decodedLength(base64: string): number {
   const padding = clean.endsWith('==') ? 2 : clean.endsWith('=') ? 1 : 0;
   return Math.floor((clean.length * 3) / 4) - padding;
 }
+
+/** Bytes of `s` in UTF-8, as TextEncoder writes it: a lone surrogate becomes U+FFFD, 3 bytes. */
+export function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c < 0xdc00) {
+      const next = s.charCodeAt(i + 1);
+      n += 2;
+      if (next >= 0xdc00 && next < 0xe000) i++;
+    } else n += 2;
+  }
+  return n;
+}

@@ -17,7 +17,9 @@ import {
   MAX_SUBJECT,
   MESSAGE_LIMIT_BYTES,
   UPLOAD_LIMIT_BYTES,
+  utf8Length,
 } from '@/lib/schemas/limits';
+import { formatBytes } from '@/lib/format/display';
 
 // The one schema for a message, used by the compose form (zodResolver), the send action
 // (safeParse), manual batches and every row of a CSV mail merge.
@@ -253,23 +255,3 @@ export const emptyMessage = (): MessageInput => ({
   headers: [],
   attachments: [],
 });
-
-function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c < 0xdc00) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} KB`;
-  return `${(n / (1024 * 1024)).toFixed(1)} MB`;
-}

@@ -1,6 +1,7 @@
 import { Badge } from '@/components/ui/badge';
 import { Progress } from '@/components/ui/progress';
 import type { JobCounts, JobStatus } from '@/lib/batch/job-types';
+import { formatCount } from '@/lib/format/display';
 
 // Shared by the jobs list and the job page: the status badge, the stacked bar and its legend.
 
@@ -49,44 +50,27 @@ export function JobProgressBar({
   );
 }
 
-const n = (v: number) => v.toLocaleString('en-US');
-
 export function JobCountsLine({ counts }: { counts: JobCounts }) {
   const pending = counts.pending + counts.sending;
   return (
     <span className="text-muted-foreground flex flex-wrap gap-x-3 gap-y-0.5 text-xs tabular-nums">
       <span>
-        <span className="text-success font-medium">{n(counts.queued)}</span> queued
+        <span className="text-success font-medium">{formatCount(counts.queued)}</span> queued
       </span>
       <span>
         <span className={counts.failed ? 'text-destructive font-medium' : 'text-foreground font-medium'}>
-          {n(counts.failed)}
+          {formatCount(counts.failed)}
         </span>{' '}
         failed
       </span>
       <span>
-        <span className="text-foreground font-medium">{n(pending)}</span> pending
+        <span className="text-foreground font-medium">{formatCount(pending)}</span> pending
       </span>
       {counts.cancelled ? (
         <span>
-          <span className="text-foreground font-medium">{n(counts.cancelled)}</span> cancelled
+          <span className="text-foreground font-medium">{formatCount(counts.cancelled)}</span> cancelled
         </span>
       ) : null}
     </span>
   );
-}
-
-export function formatRate(perSecond: number): string {
-  if (perSecond <= 0) return '—';
-  return perSecond >= 10
-    ? `${Math.round(perSecond).toLocaleString('en-US')} rows/s`
-    : `${perSecond.toFixed(1)} rows/s`;
-}
-
-export function formatEta(seconds: number | null): string {
-  if (seconds === null) return '—';
-  if (seconds < 60) return `${seconds} s`;
-  const m = Math.floor(seconds / 60);
-  if (m < 60) return `${m} min ${seconds % 60} s`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
 }

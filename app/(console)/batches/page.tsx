@@ -8,9 +8,9 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { requireRole } from '@/lib/auth/require-role';
 import { hasRole } from '@/lib/schemas/roles';
 import { listJobs } from '@/lib/batch/job-queries';
-import { formatUtc } from '@/lib/format/request-log';
 import { JobCountsLine, JobProgressBar, JobStatusBadge } from './job-display';
 import { RefreshWhileRunning } from './refresh-while-running';
+import { formatCount, formatUtc } from '@/lib/format/display';
 
 export const metadata: Metadata = { title: 'Batches' };
 
@@ -83,7 +83,7 @@ export default async function BatchesPage() {
                         {job.name}
                       </Link>
                       <span className="text-muted-foreground block font-mono text-xs">
-                        {job.id} · {job.totalRows.toLocaleString('en-US')} rows · {job.keyProfile}
+                        {job.id} · {formatCount(job.totalRows)} rows · {job.keyProfile}
                       </span>
                     </TableCell>
                     <TableCell>
@@ -93,7 +93,7 @@ export default async function BatchesPage() {
                       <div className="grid gap-1.5">
                         <JobProgressBar
                           counts={job.rows}
-                          label={`${job.name}: ${done.toLocaleString('en-US')} of ${job.totalRows.toLocaleString('en-US')} rows finished`}
+                          label={`${job.name}: ${formatCount(done)} of ${formatCount(job.totalRows)} rows finished`}
                         />
                         <JobCountsLine counts={job.rows} />
                       </div>

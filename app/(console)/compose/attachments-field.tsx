@@ -16,10 +16,11 @@ import {
   MESSAGE_LIMIT_BYTES,
   UPLOAD_LIMIT_BYTES,
 } from '@/lib/schemas/limits';
-import { estimatedMessageBytes, formatBytes, type MessageInput } from '@/lib/schemas/message';
+import { estimatedMessageBytes, type MessageInput } from '@/lib/schemas/message';
 import { uploadAttachmentAction } from './actions';
 import { fieldId } from './fields';
 import { FileIntakeStatus, type RefusedFile } from '@/components/file-intake-status';
+import { formatBytes } from '@/lib/format/display';
 
 type Sniffed = Record<string, string>;
 

@@ -16,6 +16,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { Textarea } from '@/components/ui/textarea';
 import { clearDraft, loadDraft, saveDraft } from '@/lib/compose/draft-store';
 import { formPathForUpstreamField } from '@/lib/compose/field-paths';
+import { formatLocalTime } from '@/lib/format/display';
 import type { TemplateSummary } from '@/lib/templates/store';
 import { randomId } from '@/lib/ids';
 import { emptyMessage, idempotencyKeySchema, messageSchema, type MessageInput } from '@/lib/schemas/message';
@@ -102,7 +103,7 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
             (name) => `Attach ${name} again: its content could not be restored.`,
           );
           setNotice({
-            title: `Draft restored (saved ${new Date(saved.draft.savedAt).toLocaleString()})`,
+            title: `Draft restored (saved ${formatLocalTime(saved.draft.savedAt)})`,
             lines,
             tone: lines.length ? 'warning' : 'default',
           });

@@ -14,6 +14,7 @@ import {
   toSendPayload,
 } from '@/lib/compose/payload';
 import { curlCommand, fetchSnippet } from '@/lib/compose/snippets';
+import { formatCount } from '@/lib/format/display';
 import type { MessageInput } from '@/lib/schemas/message';
 
 export function PreviewPanel({
@@ -236,7 +237,7 @@ function CodeSnippets({
           </div>
           <pre className="bg-card max-h-72 overflow-auto rounded-lg border p-3 font-mono text-xs">
             {s.code.length > 20_000
-              ? `${s.code.slice(0, 20_000)}\n… (${s.code.length.toLocaleString()} characters; the copy has all of it)`
+              ? `${s.code.slice(0, 20_000)}\n… (${formatCount(s.code.length)} characters; the copy has all of it)`
               : s.code}
           </pre>
         </section>

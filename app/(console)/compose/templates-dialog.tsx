@@ -14,6 +14,7 @@ import {
   DialogTrigger,
 } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
+import { formatLocalTime } from '@/lib/format/display';
 import type { TemplateSummary } from '@/lib/templates/store';
 import type { MessageInput } from '@/lib/schemas/message';
 import type { TemplateMessage } from '@/lib/schemas/template';
@@ -122,7 +123,7 @@ export function TemplatesDialog({
                     <span className="block truncate font-medium">{t.name}</span>
                     <span className="text-muted-foreground block truncate text-xs">
                       {t.message.subject || '(no subject)'} · {t.createdBy ?? 'unknown'} ·{' '}
-                      {new Date(t.updatedAt).toLocaleString()}
+                      {formatLocalTime(t.updatedAt)}
                     </span>
                   </span>
                   <Button

@@ -8,7 +8,6 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { requireRole } from '@/lib/auth/require-role';
 import { hasRole } from '@/lib/schemas/roles';
 import { getEnv } from '@/lib/env';
-import { formatDuration, formatUtc } from '@/lib/format/request-log';
 import {
   filtersFromParams,
   listFilterOptions,
@@ -25,6 +24,7 @@ import {
 import { explainError } from '@/lib/errors/catalog';
 import { RequestSearchForm } from './search-form';
 import { StatusBadge } from './status-badge';
+import { formatDuration, formatUtc } from '@/lib/format/display';
 
 export const metadata: Metadata = { title: 'Requests' };
 

@@ -16,6 +16,7 @@ import {
   DialogTrigger,
 } from '@/components/ui/dialog';
 import { clearOutboxAction } from './actions';
+import { formatCount } from '@/lib/format/display';
 
 export function ClearOutboxButton({ count }: { count: number }) {
   const router = useRouter();
@@ -47,8 +48,8 @@ export function ClearOutboxButton({ count }: { count: number }) {
         <DialogHeader>
           <DialogTitle>Clear the outbox?</DialogTitle>
           <DialogDescription>
-            This deletes all {count.toLocaleString('en-US')} message{count === 1 ? '' : 's'} the sandbox has
-            accepted, with their inline attachments. It cannot be undone and is recorded in the audit log.
+            This deletes all {formatCount(count)} message{count === 1 ? '' : 's'} the sandbox has accepted,
+            with their inline attachments. It cannot be undone and is recorded in the audit log.
           </DialogDescription>
         </DialogHeader>
         <p className="text-muted-foreground text-sm">
@@ -63,7 +64,7 @@ export function ClearOutboxButton({ count }: { count: number }) {
           </DialogClose>
           <Button variant="destructive" onClick={clear} disabled={pending}>
             {pending ? <Loader2 className="animate-spin" aria-hidden /> : <Trash2 aria-hidden />}
-            Clear {count.toLocaleString('en-US')} message{count === 1 ? '' : 's'}
+            Clear {formatCount(count)} message{count === 1 ? '' : 's'}
           </Button>
         </DialogFooter>
       </DialogContent>

@@ -1,4 +1,5 @@
 // Client-safe helpers the outbox pages and the attachment download share.
+import { formatCount } from '@/lib/format/display';
 
 type Json = Record<string, unknown>;
 const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -24,7 +25,7 @@ export function abbreviateAttachmentContent(message: Json): Json {
     if (!isRecord(a) || typeof a.content !== 'string') return a;
     const content = a.content;
     if (content.length <= CONTENT_PREVIEW_CHARS) return a;
-    const size = `${content.length.toLocaleString('en-US')} base64 characters, ${decodedSize(content).toLocaleString('en-US')} bytes`;
+    const size = `${formatCount(content.length)} base64 characters, ${formatCount(decodedSize(content))} bytes`;
     return { ...a, content: `${content.slice(0, CONTENT_PREVIEW_CHARS)}… (${size})` };
   });
   return { ...message, attachments };

@@ -12,13 +12,13 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { requireRole } from '@/lib/auth/require-role';
 import { hasRole } from '@/lib/schemas/roles';
 import { getEnv, maskKey, SANDBOX_API_PATH } from '@/lib/env';
-import { formatUtc } from '@/lib/format/request-log';
 import { getSandboxKey } from '@/lib/sandbox/key';
 import { listOutbox, outboxCount, type OutboxSummary } from '@/lib/sandbox/outbox';
 import { ClearOutboxButton } from './clear-outbox-button';
 import { OUTBOX_PAGE_SIZE } from './outbox-display';
 import { ScenarioGuide } from './scenario-guide';
 import { TestAuthorGuide } from './test-author-guide';
+import { formatCount, formatUtc } from '@/lib/format/display';
 
 export const metadata: Metadata = { title: 'Sandbox' };
 
@@ -67,7 +67,7 @@ export default async function SandboxPage({
               <CardTitle id="outbox-title">Outbox</CardTitle>
               <CardDescription>
                 <span data-testid="outbox-count">
-                  {total.toLocaleString('en-US')} message{total === 1 ? '' : 's'}
+                  {formatCount(total)} message{total === 1 ? '' : 's'}
                 </span>{' '}
                 accepted{total > 1 ? ', newest first' : ''}
                 {q ? <> · showing matches for “{q}”</> : null}

@@ -4,6 +4,7 @@ import { CopyButton } from '@/components/ui/copy-button';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { MAX_SLOW_MS } from '@/lib/sandbox/limits';
 import { FAULT_PATHS } from '@/lib/sandbox/state';
+import { formatCount } from '@/lib/format/display';
 
 const CONTROL_ENDPOINTS = [
   {
@@ -92,7 +93,7 @@ export function TestAuthorGuide({
           </dd>
           <dt className="text-muted-foreground">Rate limit</dt>
           <dd>
-            {rateLimit.toLocaleString('en-US')} requests per 60 s per key (
+            {formatCount(rateLimit)} requests per 60 s per key (
             <code className="font-mono text-xs">SANDBOX_RATE_LIMIT</code>); control calls do not count.
           </dd>
         </dl>

@@ -18,8 +18,7 @@ import {
 } from '@/components/ui/dialog';
 import { cancelJobAction, pauseJobAction, resumeJobAction, retryFailedRowsAction } from './actions';
 import type { JobSnapshot } from '@/lib/batch/dto';
-
-const n = (v: number) => v.toLocaleString('en-US');
+import { formatCount } from '@/lib/format/display';
 
 function useRefreshSnapshot(jobId: string) {
   const queryClient = useQueryClient();
@@ -75,8 +74,8 @@ export function JobControls({ snapshot }: { snapshot: JobSnapshot }) {
           <DialogHeader>
             <DialogTitle>Cancel this job?</DialogTitle>
             <DialogDescription>
-              The {n(left)} rows not sent yet are cancelled and will not go out. Rows already queued stay
-              queued, and a request being sent right now finishes. A cancelled job cannot be resumed.
+              The {formatCount(left)} rows not sent yet are cancelled and will not go out. Rows already queued
+              stay queued, and a request being sent right now finishes. A cancelled job cannot be resumed.
             </DialogDescription>
           </DialogHeader>
           <DialogFooter>
@@ -94,7 +93,7 @@ export function JobControls({ snapshot }: { snapshot: JobSnapshot }) {
                 run(cancelJobAction, 'Cancelled: no more rows will be sent');
               }}
             >
-              Cancel {n(left)} rows
+              Cancel {formatCount(left)} rows
             </Button>
           </DialogFooter>
         </DialogContent>
@@ -120,7 +119,7 @@ export function RetryFailedCard({ snapshot }: { snapshot: JobSnapshot }) {
         const { retriedRows, reopenedRows } = result.data;
         toast.success(
           retriedRows + reopenedRows > 0
-            ? `${n(retriedRows + reopenedRows)} failed rows are being sent again (try ${result.data.try})`
+            ? `${formatCount(retriedRows + reopenedRows)} failed rows are being sent again (try ${result.data.try})`
             : 'No failed row can be fixed by a retry',
         );
       } else toast.error(result.error.message);
@@ -133,31 +132,31 @@ export function RetryFailedCard({ snapshot }: { snapshot: JobSnapshot }) {
       <CardContent className="flex flex-wrap items-center justify-between gap-4 pt-5">
         <div className="grid gap-1 text-sm">
           <h2 id="retry-heading" className="text-base font-semibold">
-            {n(snapshot.rows.failed)} {snapshot.rows.failed === 1 ? 'row' : 'rows'} failed
+            {formatCount(snapshot.rows.failed)} {snapshot.rows.failed === 1 ? 'row' : 'rows'} failed
           </h2>
           <p className="text-muted-foreground">
             {retryable > 0
-              ? `${n(retryable)} can be sent again under new idempotency keys (try ${currentTry + 1}); rows already queued are never sent twice.`
+              ? `${formatCount(retryable)} can be sent again under new idempotency keys (try ${currentTry + 1}); rows already queued are never sent twice.`
               : 'None of them can be fixed by sending again.'}
-            {blocked > 0 ? ` ${n(blocked)} need a change first (listed below).` : ''}
+            {blocked > 0 ? ` ${formatCount(blocked)} need a change first (listed below).` : ''}
           </p>
         </div>
         <Dialog open={open} onOpenChange={setOpen}>
           <DialogTrigger asChild>
             <Button type="button" disabled={pending || retryable === 0}>
               {pending ? <Loader2 className="animate-spin" aria-hidden /> : <RotateCw aria-hidden />}
-              Retry {n(retryable)} failed {retryable === 1 ? 'row' : 'rows'}
+              Retry {formatCount(retryable)} failed {retryable === 1 ? 'row' : 'rows'}
             </Button>
           </DialogTrigger>
           <DialogContent>
             <DialogHeader>
               <DialogTitle>
-                Send {n(retryable)} failed {retryable === 1 ? 'row' : 'rows'} again?
+                Send {formatCount(retryable)} failed {retryable === 1 ? 'row' : 'rows'} again?
               </DialogTitle>
               <DialogDescription>
                 Only rows that failed for a reason a retry can fix go again, in new requests under new keys
                 (…:try:{currentTry + 1}). Queued rows are not touched.
-                {blocked > 0 ? ` The ${n(blocked)} rows that need a change stay failed.` : ''}
+                {blocked > 0 ? ` The ${formatCount(blocked)} rows that need a change stay failed.` : ''}
               </DialogDescription>
             </DialogHeader>
             <DialogFooter>
@@ -167,7 +166,7 @@ export function RetryFailedCard({ snapshot }: { snapshot: JobSnapshot }) {
                 </Button>
               </DialogClose>
               <Button type="button" onClick={retry}>
-                Retry {n(retryable)} {retryable === 1 ? 'row' : 'rows'}
+                Retry {formatCount(retryable)} {retryable === 1 ? 'row' : 'rows'}
               </Button>
             </DialogFooter>
           </DialogContent>

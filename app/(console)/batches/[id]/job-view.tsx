@@ -7,13 +7,13 @@ import { useEffect, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
-import { formatUtc } from '@/lib/format/request-log';
 import type { JobRowsSearch } from '@/lib/schemas/batch';
-import { formatEta, formatRate, JobProgressBar, JobStatusBadge } from '../job-display';
+import { JobProgressBar, JobStatusBadge } from '../job-display';
 import type { JobSnapshot } from '@/lib/batch/dto';
 import { JobControls, RetryFailedCard } from './job-controls';
 import { NeedsChange } from './needs-change';
 import { hrefWith, JobRowsTable } from './rows-table';
+import { formatCount, formatEta, formatRate, formatUtc } from '@/lib/format/display';
 
 export const snapshotKey = (jobId: string) => ['batch-job', jobId] as const;
 
@@ -22,8 +22,6 @@ async function fetchSnapshot(jobId: string): Promise<JobSnapshot> {
   if (!res.ok) throw new Error(`The console answered ${res.status}`);
   return (await res.json()) as JobSnapshot;
 }
-
-const n = (v: number) => v.toLocaleString('en-US');
 
 export function JobView({
   initial,
@@ -84,7 +82,7 @@ export function JobView({
           <span className="flex flex-wrap items-center gap-x-3 gap-y-1">
             <JobStatusBadge status={job.status} />
             <span className="font-mono text-xs">{job.id}</span>
-            <span>{n(job.totalRows)} rows</span>
+            <span>{formatCount(job.totalRows)} rows</span>
             <span>key profile {job.keyProfile}</span>
             <span>
               started {formatUtc(job.createdAt)} by {job.createdByEmail ?? 'unknown'}
@@ -111,19 +109,23 @@ export function JobView({
               Progress
             </h2>
             <p className="text-muted-foreground text-sm tabular-nums" aria-live="polite">
-              {n(finished)} of {n(rows.total)} rows finished ({percent}%)
+              {formatCount(finished)} of {formatCount(rows.total)} rows finished ({percent}%)
             </p>
           </div>
           <JobProgressBar
             counts={rows}
-            label={`${n(finished)} of ${n(rows.total)} rows finished`}
+            label={`${formatCount(finished)} of ${formatCount(rows.total)} rows finished`}
             className="h-3"
           />
           <dl className="grid grid-cols-2 gap-x-6 gap-y-3 text-sm sm:grid-cols-3 lg:grid-cols-6">
-            <Stat label="Queued" value={n(rows.queued)} tone="text-success" />
-            <Stat label="Failed" value={n(rows.failed)} tone={rows.failed ? 'text-destructive' : undefined} />
-            <Stat label="Pending" value={n(pending)} />
-            <Stat label="Cancelled" value={n(rows.cancelled)} />
+            <Stat label="Queued" value={formatCount(rows.queued)} tone="text-success" />
+            <Stat
+              label="Failed"
+              value={formatCount(rows.failed)}
+              tone={rows.failed ? 'text-destructive' : undefined}
+            />
+            <Stat label="Pending" value={formatCount(pending)} />
+            <Stat label="Cancelled" value={formatCount(rows.cancelled)} />
             <Stat label="Rate" value={job.status === 'running' ? formatRate(snapshot.ratePerSecond) : '—'} />
             <Stat
               label="Time left"
@@ -137,10 +139,10 @@ export function JobView({
             />
           </dl>
           <p className="text-muted-foreground text-xs">
-            {n(snapshot.chunks.done + snapshot.chunks.failed)} of {n(snapshot.chunks.total)} requests of ≤ 100
-            messages answered
+            {formatCount(snapshot.chunks.done + snapshot.chunks.failed)} of{' '}
+            {formatCount(snapshot.chunks.total)} requests of ≤ 100 messages answered
             {snapshot.chunks.retrying
-              ? ` · ${n(snapshot.chunks.retrying)} waiting to retry under the same key`
+              ? ` · ${formatCount(snapshot.chunks.retrying)} waiting to retry under the same key`
               : ''}
             {job.finishedAt ? ` · finished ${formatUtc(job.finishedAt)}` : ''}
             {isError ? ' · progress could not be refreshed; retrying' : ''}

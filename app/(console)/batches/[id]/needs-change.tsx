@@ -3,8 +3,7 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import type { NeedsChangeGroup } from '@/lib/batch/job-types';
-
-const n = (v: number) => v.toLocaleString('en-US');
+import { formatCount } from '@/lib/format/display';
 
 /** Failed rows a retry cannot fix, by error code, with what to change. */
 export function NeedsChange({
@@ -20,7 +19,7 @@ export function NeedsChange({
       <CardHeader>
         <CardTitle id="needs-change-heading" className="flex items-center gap-2">
           <Wrench className="text-warning size-4" aria-hidden />
-          {n(total)} {total === 1 ? 'row needs' : 'rows need'} a change before sending
+          {formatCount(total)} {total === 1 ? 'row needs' : 'rows need'} a change before sending
         </CardTitle>
         <CardDescription>
           Sending these again would fail the same way, so “Retry failed rows” leaves them out. Fix them in the
@@ -40,7 +39,7 @@ export function NeedsChange({
               </Badge>
               <span className="font-medium">{g.title}</span>
               <span className="text-muted-foreground text-sm">
-                {n(g.count)} {g.count === 1 ? 'row' : 'rows'}
+                {formatCount(g.count)} {g.count === 1 ? 'row' : 'rows'}
               </span>
             </div>
             <p className="text-sm">
@@ -59,7 +58,7 @@ export function NeedsChange({
                 </li>
               ))}
               {g.count > g.rows.length ? (
-                <li className="text-muted-foreground">… and {n(g.count - g.rows.length)} more</li>
+                <li className="text-muted-foreground">… and {formatCount(g.count - g.rows.length)} more</li>
               ) : null}
             </ul>
             <div>
@@ -70,7 +69,7 @@ export function NeedsChange({
                 className="h-auto px-0"
                 onClick={() => onShow(g.code)}
               >
-                Show {g.count === 1 ? 'this row' : `all ${n(g.count)}`} in the table
+                Show {g.count === 1 ? 'this row' : `all ${formatCount(g.count)}`} in the table
               </Button>
             </div>
           </section>

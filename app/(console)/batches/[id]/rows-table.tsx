@@ -15,6 +15,7 @@ import { NativeSelect } from '@/components/ui/native-select';
 import type { ErrorCodeCount } from '@/lib/batch/job-types';
 import { ROW_STATUSES, type JobRowsSearch, type RowStatusFilter } from '@/lib/schemas/batch';
 import type { JobRowDto, JobRowsPage } from '@/lib/batch/dto';
+import { formatCount } from '@/lib/format/display';
 
 // Rows come from the rows route a page at a time as they scroll into view. Unfiltered, row
 // numbers run 1..N without gaps, so any page can be fetched directly (cursor = page × size) and
@@ -256,8 +257,8 @@ export function JobRowsTable({
             {loading
               ? 'Loading rows…'
               : filtered
-                ? `${count.toLocaleString('en-US')} of ${totalRows.toLocaleString('en-US')} rows match`
-                : `${totalRows.toLocaleString('en-US')} rows`}
+                ? `${formatCount(count)} of ${formatCount(totalRows)} rows match`
+                : `${formatCount(totalRows)} rows`}
           </p>
         </div>
         <form
@@ -300,7 +301,7 @@ export function JobRowsTable({
                 <option key={c.code} value={c.code}>
                   {c.code}
                   {c.title ? ` — ${c.title}` : ''}
-                  {c.count ? ` (${c.count.toLocaleString('en-US')})` : ''}
+                  {c.count ? ` (${formatCount(c.count)})` : ''}
                 </option>
               ))}
             </NativeSelect>

@@ -17,7 +17,6 @@ import { parseResultsCsv, RESULT_COLUMNS } from '@/lib/mail-merge/results-csv';
 import type { TemplateSummary } from '@/lib/templates/store';
 import { cn } from '@/lib/cn';
 import { MAX_CSV_BYTES } from '@/lib/schemas/batch';
-import { formatBytes } from '@/lib/schemas/message';
 import { findResultsJobAction, type ResultsJob } from './actions';
 import { MappingStep } from './mapping-step';
 import type { ProfileChoice } from './new-batch-tabs';
@@ -26,6 +25,7 @@ import { PreviewStep } from './preview-step';
 import { SendStep } from './send-step';
 import { UploadStep } from './upload-step';
 import type { Notice } from '@/components/notice-alert';
+import { formatBytes } from '@/lib/format/display';
 
 export type LoadedCsv = {
   file: File;

@@ -41,11 +41,12 @@ import type { TemplateSummary } from '@/lib/templates/store';
 import { randomId } from '@/lib/ids';
 import { ACCEPT_ATTRIBUTE, checkAttachmentType } from '@/lib/schemas/file-types';
 import { MAX_ATTACHMENTS, UPLOAD_LIMIT_BYTES } from '@/lib/schemas/limits';
-import { emptyMessage, formatBytes, type MessageInput } from '@/lib/schemas/message';
+import { emptyMessage, type MessageInput } from '@/lib/schemas/message';
 import { uploadAttachmentAction } from '../../compose/actions';
 import type { ProfileChoice } from './new-batch-tabs';
 import { TemplateField, type TemplateFieldName } from './template-field';
 import { FileIntakeStatus, type RefusedFile } from '@/components/file-intake-status';
+import { formatBytes } from '@/lib/format/display';
 
 type SetSpec = (update: (spec: BatchSpec) => BatchSpec) => void;
 

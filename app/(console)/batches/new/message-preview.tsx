@@ -7,8 +7,8 @@ import type { BatchSpec } from '@/lib/mail-merge/mapping';
 import { mergeRow } from '@/lib/mail-merge/merge';
 import { formatRowProblem, type PreflightRow } from '@/lib/mail-merge/preflight';
 import { formatRecipientList } from '@/lib/mail-merge/recipients';
-import { formatBytes } from '@/lib/schemas/message';
 import { WarnBadge } from '../job-display';
+import { formatBytes } from '@/lib/format/display';
 
 function address(a: { email: string; name: string }): string {
   if (!a.email && !a.name) return '';

@@ -24,8 +24,8 @@ import {
   type PreflightRow,
 } from '@/lib/mail-merge/preflight';
 import { cn } from '@/lib/cn';
-import { formatBytes } from '@/lib/schemas/message';
 import { MessagePreview, RowBadge } from './message-preview';
+import { formatBytes, formatCount } from '@/lib/format/display';
 
 type SetSpec = (update: (spec: BatchSpec) => BatchSpec) => void;
 
@@ -46,7 +46,6 @@ const FILTERS = {
 type FilterId = keyof typeof FILTERS;
 
 const PAGE = 50;
-const n = (v: number) => v.toLocaleString('en-US');
 
 function download(text: string, name: string) {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
@@ -125,9 +124,9 @@ export function PreviewStep({
         </CardHeader>
         <CardContent className="grid gap-4">
           <p className="text-base" data-testid="plan">
-            <strong className="tabular-nums">{n(plan.messages)}</strong>{' '}
+            <strong className="tabular-nums">{formatCount(plan.messages)}</strong>{' '}
             {plan.messages === 1 ? 'message' : 'messages'} in{' '}
-            <strong className="tabular-nums">{n(plan.requests)}</strong>{' '}
+            <strong className="tabular-nums">{formatCount(plan.requests)}</strong>{' '}
             {plan.requests === 1 ? 'request' : 'requests'} of ≤ {plan.requestSize}, total encoded size{' '}
             <strong>{formatBytes(plan.totalBytes)}</strong>
             {plan.requests ? (
@@ -138,22 +137,22 @@ export function PreviewStep({
             ) : null}
           </p>
           <dl className="grid grid-cols-2 gap-x-6 gap-y-3 text-sm sm:grid-cols-3 lg:grid-cols-6">
-            <Stat label="Rows in the file" value={n(plan.rows)} />
-            <Stat label="Ready to send" value={n(plan.valid)} tone="text-success" />
+            <Stat label="Rows in the file" value={formatCount(plan.rows)} />
+            <Stat label="Ready to send" value={formatCount(plan.valid)} tone="text-success" />
             <Stat
               label="With errors"
-              value={n(plan.invalid)}
+              value={formatCount(plan.invalid)}
               tone={plan.invalid ? 'text-destructive' : undefined}
             />
-            <Stat label="Excluded" value={n(plan.excluded)} />
+            <Stat label="Excluded" value={formatCount(plan.excluded)} />
             <Stat
               label="Empty variables"
-              value={n(plan.withEmptyVariables)}
+              value={formatCount(plan.withEmptyVariables)}
               tone={plan.withEmptyVariables ? 'text-warning' : undefined}
             />
             <Stat
               label="Duplicate To"
-              value={n(plan.duplicates)}
+              value={formatCount(plan.duplicates)}
               tone={plan.duplicates ? 'text-warning' : undefined}
             />
           </dl>
@@ -201,7 +200,7 @@ export function PreviewStep({
                   )
                 }
               >
-                Exclude the {n(plan.invalid)} {plan.invalid === 1 ? 'row' : 'rows'} with errors
+                Exclude the {formatCount(plan.invalid)} {plan.invalid === 1 ? 'row' : 'rows'} with errors
               </Button>
             ) : null}
             {plan.duplicates ? (
@@ -216,7 +215,7 @@ export function PreviewStep({
                   )
                 }
               >
-                Exclude the {n(plan.duplicates)} duplicate {plan.duplicates === 1 ? 'row' : 'rows'}
+                Exclude the {formatCount(plan.duplicates)} duplicate {plan.duplicates === 1 ? 'row' : 'rows'}
               </Button>
             ) : null}
             {plan.excluded ? (
@@ -226,7 +225,7 @@ export function PreviewStep({
                 size="sm"
                 onClick={() => setSpec((s) => ({ ...s, excludedLines: [] }))}
               >
-                Include the {n(plan.excluded)} excluded {plan.excluded === 1 ? 'row' : 'rows'} again
+                Include the {formatCount(plan.excluded)} excluded {plan.excluded === 1 ? 'row' : 'rows'} again
               </Button>
             ) : null}
             <Button
@@ -261,7 +260,7 @@ export function PreviewStep({
                 >
                   {(Object.keys(FILTERS) as FilterId[]).map((id) => (
                     <option key={id} value={id}>
-                      {FILTERS[id].label} ({n(counts[id])})
+                      {FILTERS[id].label} ({formatCount(counts[id])})
                     </option>
                   ))}
                 </NativeSelect>
@@ -378,7 +377,7 @@ export function PreviewStep({
                   <ChevronLeft aria-hidden /> Previous
                 </Button>
                 <span className="text-muted-foreground tabular-nums">
-                  Page {currentPage + 1} of {n(pages)}
+                  Page {currentPage + 1} of {formatCount(pages)}
                 </span>
                 <Button
                   type="button"
@@ -412,7 +411,7 @@ export function PreviewStep({
                     <ChevronLeft aria-hidden /> Previous row
                   </Button>
                   <span className="text-muted-foreground px-1 text-xs tabular-nums">
-                    {n(position + 1)} / {n(list.length)}
+                    {formatCount(position + 1)} / {formatCount(list.length)}
                   </span>
                   <Button
                     type="button"

@@ -21,12 +21,10 @@ import { Input } from '@/components/ui/input';
 import type { BatchSpec } from '@/lib/mail-merge/mapping';
 import type { PreflightResult } from '@/lib/mail-merge/preflight';
 import { MAX_JOB_NAME } from '@/lib/schemas/batch';
-import { formatBytes } from '@/lib/schemas/message';
 import { startBatchAction, type StartProblem } from './actions';
 import type { LoadedCsv, StepId } from './csv-wizard';
 import type { ProfileChoice } from './new-batch-tabs';
-
-const n = (v: number) => v.toLocaleString('en-US');
+import { formatBytes, formatCount } from '@/lib/format/display';
 
 export function SendStep({
   loaded,
@@ -60,7 +58,7 @@ export function SendStep({
   const blockers: string[] = [];
   if (plan.invalid)
     blockers.push(
-      `${n(plan.invalid)} ${plan.invalid === 1 ? 'row has' : 'rows have'} errors: exclude ${plan.invalid === 1 ? 'it' : 'them'} or fix the file on the Preview step.`,
+      `${formatCount(plan.invalid)} ${plan.invalid === 1 ? 'row has' : 'rows have'} errors: exclude ${plan.invalid === 1 ? 'it' : 'them'} or fix the file on the Preview step.`,
     );
   for (const p of result.problems) if (p.severity === 'error') blockers.push(p.message);
 
@@ -92,7 +90,7 @@ export function SendStep({
     try {
       const response = await startBatchAction(form);
       if (response.ok) {
-        toast.success(`Job started: ${n(response.data.rows)} messages are being sent`);
+        toast.success(`Job started: ${formatCount(response.data.rows)} messages are being sent`);
         router.push(`/batches/${response.data.jobId}`);
         return;
       }
@@ -143,12 +141,13 @@ export function SendStep({
         <dl className="grid grid-cols-[max-content_minmax(0,1fr)] gap-x-6 gap-y-1.5 text-sm">
           <dt className="text-muted-foreground">File</dt>
           <dd>
-            {loaded.file.name} ({formatBytes(loaded.file.size)}, {n(plan.rows)} rows)
+            {loaded.file.name} ({formatBytes(loaded.file.size)}, {formatCount(plan.rows)} rows)
           </dd>
           <dt className="text-muted-foreground">Messages</dt>
           <dd>
-            {n(plan.messages)} in {n(plan.requests)} {plan.requests === 1 ? 'request' : 'requests'} of ≤{' '}
-            {plan.requestSize}, {formatBytes(plan.totalBytes)} in all
+            {formatCount(plan.messages)} in {formatCount(plan.requests)}{' '}
+            {plan.requests === 1 ? 'request' : 'requests'} of ≤ {plan.requestSize},{' '}
+            {formatBytes(plan.totalBytes)} in all
           </dd>
           <dt className="text-muted-foreground">Excluded lines</dt>
           <dd>
@@ -210,17 +209,17 @@ export function SendStep({
             {sending ? <Loader2 className="animate-spin" aria-hidden /> : <Send aria-hidden />}
             {sending
               ? 'Starting the job…'
-              : `Send ${n(plan.messages)} ${plan.messages === 1 ? 'message' : 'messages'}`}
+              : `Send ${formatCount(plan.messages)} ${plan.messages === 1 ? 'message' : 'messages'}`}
           </Button>
         </div>
         <Dialog open={confirming} onOpenChange={setConfirming}>
           <DialogContent>
             <DialogHeader>
               <DialogTitle>
-                Send {n(plan.messages)} {plan.messages === 1 ? 'message' : 'messages'} now?
+                Send {formatCount(plan.messages)} {plan.messages === 1 ? 'message' : 'messages'} now?
               </DialogTitle>
               <DialogDescription>
-                “{jobName.trim()}” goes out in {n(plan.requests)}{' '}
+                “{jobName.trim()}” goes out in {formatCount(plan.requests)}{' '}
                 {plan.requests === 1 ? 'request' : 'requests'} with the {profile} key. You can pause or cancel
                 it on the job page, but messages already accepted by Sendmux cannot be called back.
               </DialogDescription>

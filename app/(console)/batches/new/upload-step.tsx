@@ -14,15 +14,14 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { CSV_DELIMITERS, DELIMITER_LABELS, type CsvDelimiter } from '@/lib/mail-merge/csv';
 import { cn } from '@/lib/cn';
 import { MAX_CSV_BYTES } from '@/lib/schemas/batch';
-import { formatBytes } from '@/lib/schemas/message';
 import { retryFailedRowsAction } from '../[id]/actions';
 import { WarnBadge } from '../job-display';
 import type { LoadedCsv, ResultsOffer } from './csv-wizard';
 import { NoticeAlert, type Notice } from '@/components/notice-alert';
+import { formatBytes, formatCount } from '@/lib/format/display';
 
 const PREVIEW_ROWS = 8;
 const PROBLEMS_SHOWN = 100;
-const n = (v: number) => v.toLocaleString('en-US');
 
 const DELIMITER_NAMES: Record<CsvDelimiter, string> = {
   ',': 'Comma ( , )',
@@ -159,7 +158,7 @@ export function UploadStep({
               <dl className="flex flex-wrap gap-x-8 gap-y-2 text-sm">
                 <div>
                   <dt className="text-muted-foreground text-xs">Rows</dt>
-                  <dd className="text-lg font-semibold tabular-nums">{n(parsed.rows.length)}</dd>
+                  <dd className="text-lg font-semibold tabular-nums">{formatCount(parsed.rows.length)}</dd>
                 </div>
                 <div>
                   <dt className="text-muted-foreground text-xs">Columns</dt>
@@ -200,10 +199,12 @@ export function UploadStep({
             {errors.length || warnings.length ? (
               <section aria-labelledby="csv-problems-heading" className="grid gap-2">
                 <h3 id="csv-problems-heading" className="text-sm font-semibold">
-                  {errors.length ? `${n(errors.length)} ${errors.length === 1 ? 'problem' : 'problems'}` : ''}
+                  {errors.length
+                    ? `${formatCount(errors.length)} ${errors.length === 1 ? 'problem' : 'problems'}`
+                    : ''}
                   {errors.length && warnings.length ? ' and ' : ''}
                   {warnings.length
-                    ? `${n(warnings.length)} ${warnings.length === 1 ? 'warning' : 'warnings'}`
+                    ? `${formatCount(warnings.length)} ${warnings.length === 1 ? 'warning' : 'warnings'}`
                     : ''}{' '}
                   in the file
                 </h3>
@@ -222,8 +223,8 @@ export function UploadStep({
                   ))}
                   {errors.length + warnings.length > PROBLEMS_SHOWN ? (
                     <li className="text-muted-foreground">
-                      … and {n(errors.length + warnings.length - PROBLEMS_SHOWN)} more, all listed again in
-                      the preflight.
+                      … and {formatCount(errors.length + warnings.length - PROBLEMS_SHOWN)} more, all listed
+                      again in the preflight.
                     </li>
                   ) : null}
                 </ul>
@@ -310,7 +311,7 @@ function ResultsOfferCard({
       const sent = result.data.retriedRows + result.data.reopenedRows;
       toast.success(
         sent
-          ? `${n(sent)} failed rows of “${job.name}” are being sent again`
+          ? `${formatCount(sent)} failed rows of “${job.name}” are being sent again`
           : 'None of the failed rows can be fixed by a retry; the job page lists what to change',
       );
       router.push(`/batches/${job.id}`);
@@ -322,14 +323,16 @@ function ResultsOfferCard({
       <RotateCw aria-hidden />
       <AlertTitle>
         This is a results CSV:{' '}
-        {failed === 0 ? 'none of its rows failed' : `${n(failed)} of its ${n(offer.total)} rows failed`}
+        {failed === 0
+          ? 'none of its rows failed'
+          : `${formatCount(failed)} of its ${formatCount(offer.total)} rows failed`}
       </AlertTitle>
       <AlertDescription className="grid gap-3">
         {job ? (
           <p>
             Its idempotency keys belong to the job <strong>{job.name}</strong> on this console (
-            {n(job.failed)} rows failed there now). Retrying on the job re-sends only its failed rows under
-            new keys, so nothing already queued goes out twice.
+            {formatCount(job.failed)} rows failed there now). Retrying on the job re-sends only its failed
+            rows under new keys, so nothing already queued goes out twice.
           </p>
         ) : (
           <p>
@@ -361,7 +364,7 @@ function ResultsOfferCard({
               variant={job ? 'outline' : 'default'}
               onClick={() => onLoadFailedRows(offer)}
             >
-              Load the {n(failed)} failed rows as a new CSV
+              Load the {formatCount(failed)} failed rows as a new CSV
             </Button>
           ) : null}
           <Button type="button" size="sm" variant="ghost" onClick={onDismiss}>

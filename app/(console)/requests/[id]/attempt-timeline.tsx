@@ -1,9 +1,10 @@
 import { Hourglass } from 'lucide-react';
 import Link from 'next/link';
 import { cn } from '@/lib/cn';
-import { formatDuration, formatUtc, outcomeOf } from '@/lib/format/request-log';
+import { outcomeOf } from '@/lib/format/request-log';
 import type { AttemptSummary } from '@/lib/requests/search';
 import { StatusBadge } from '../status-badge';
+import { formatDuration, formatUtc } from '@/lib/format/display';
 
 const DOT = {
   ok: 'bg-success',

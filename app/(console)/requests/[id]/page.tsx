@@ -17,9 +17,6 @@ import {
   batchMessages,
   BATCH_PATH,
   documentedOrder,
-  formatBytes,
-  formatDuration,
-  formatUtc,
   prettyBody,
   redactedAttachments,
   responseError,
@@ -32,6 +29,7 @@ import { BatchMessages } from './batch-messages';
 import { ErrorExplained } from './error-explained';
 import { JsonBlock } from './json-block';
 import { StatusBadge } from '../status-badge';
+import { formatBytes, formatDuration, formatUtc } from '@/lib/format/display';
 
 export const metadata: Metadata = { title: 'Request' };
 

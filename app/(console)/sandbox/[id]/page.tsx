@@ -13,7 +13,6 @@ import { seesContent } from '@/lib/auth/privacy';
 import { requireRole } from '@/lib/auth/require-role';
 import { HIDDEN, withoutContent } from '@/lib/requests/redact';
 import { getEnv } from '@/lib/env';
-import { formatBytes, formatUtc } from '@/lib/format/request-log';
 import { getOutboxMessage, type OutboxMessage } from '@/lib/sandbox/outbox';
 import {
   abbreviateAttachmentContent,
@@ -22,6 +21,7 @@ import {
   formatAddressList,
   inWireOrder,
 } from '../outbox-display';
+import { formatBytes, formatUtc } from '@/lib/format/display';
 
 export const metadata: Metadata = { title: 'Sandbox message' };
 
