@@ -1,7 +1,6 @@
 import { Loader2, TriangleAlert } from 'lucide-react';
 import { cn } from '@/lib/cn';
-
-export type RefusedFile = { name: string; reason: string };
+import type { RefusedFile } from '@/lib/compose/file-admission';
 
 /** Under a file picker: the files refused and why, and the ones still being read or uploaded. Announced politely. */
 export function FileIntakeStatus({

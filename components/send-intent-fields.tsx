@@ -7,6 +7,7 @@ import { Button } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
 import { Input } from '@/components/ui/input';
 import { NativeSelect } from '@/components/ui/native-select';
+import type { KeyProfileSummary } from '@/lib/sendmux/profiles';
 
 /**
  * The idempotency key of a send intent, shown and editable, with copy and "New key". Every retry
@@ -55,16 +56,18 @@ export function KeyProfileSelect({
   id,
   profiles,
   value,
+  className,
   onChange,
 }: {
   id: string;
-  profiles: { name: string; maskedKey: string }[];
+  profiles: KeyProfileSummary[];
   value: string;
+  className?: string;
   onChange: (profile: string) => void;
 }) {
   if (profiles.length < 2) return null;
   return (
-    <FormField id={id} label="Key profile" hint="Routing follows the key">
+    <FormField id={id} label="Key profile" hint="Routing follows the key" className={className}>
       <NativeSelect value={value} onChange={(e) => onChange(e.target.value)}>
         {profiles.map((p) => (
           <option key={p.name} value={p.name}>

@@ -109,6 +109,16 @@ export function checkManualMessages(values: readonly unknown[]): ManualCheck {
 
 export type ManualRow = { toEmail: string; toName: string; subject: string; html: string };
 
+export const emptyManualRow = (): ManualRow => ({ toEmail: '', toName: '', subject: '', html: '' });
+
+/** The row editor's fields, and the message field (messageSchema path) each one fills. */
+export const MANUAL_ROW_FIELDS: readonly { key: keyof ManualRow; label: string; path: string }[] = [
+  { key: 'toEmail', label: 'To email', path: 'to.email' },
+  { key: 'toName', label: 'To name', path: 'to.name' },
+  { key: 'subject', label: 'Subject', path: 'subject' },
+  { key: 'html', label: 'HTML body', path: 'htmlBody' },
+];
+
 /** The row-by-row table as wire messages, all from one sender. */
 export function manualRowsToValues(
   from: { email: string; name: string },

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '@/lib/mail-merge/csv';
+import { chunkIdempotencyKey } from '@/lib/mail-merge/chunking';
 import {
+  hasResultColumns,
   neutraliseCell,
   parseResultsCsv,
   restoreCell,
   RESULT_COLUMNS,
   resultsCsv,
+  resultsJobId,
   toCsv,
   type ResultRow,
 } from '@/lib/mail-merge/results-csv';
@@ -116,5 +119,33 @@ describe('parseResultsCsv', () => {
     const result = parseResultsCsv('email,name\nada@example.com,Ada\n');
     expect(result.ok).toBe(false);
     expect(parseResultsCsv(['email', ...RESULT_COLUMNS.slice(1)].join(',')).ok).toBe(false);
+  });
+});
+
+describe('hasResultColumns and resultsJobId', () => {
+  it('recognise the columns a results CSV ends with, renamed or not', () => {
+    expect(hasResultColumns(['email', ...RESULT_COLUMNS])).toBe(true);
+    expect(hasResultColumns(['status', 'email', 'status_2', ...RESULT_COLUMNS.slice(1)])).toBe(true);
+    expect(hasResultColumns([...RESULT_COLUMNS])).toBe(true);
+    expect(hasResultColumns(['email', ...RESULT_COLUMNS.slice(1)])).toBe(false);
+    expect(hasResultColumns(['email', 'name'])).toBe(false);
+  });
+
+  it('find the job from the first row carrying a chunk key', () => {
+    const text = resultsCsv(
+      ['email'],
+      [
+        { values: { email: 'a@example.com' }, status: 'pending' },
+        {
+          values: { email: 'b@example.com' },
+          status: 'queued',
+          idempotencyKey: chunkIdempotencyKey('abc123', 1, 1),
+        },
+      ],
+    );
+    expect(resultsJobId(parseCsv(text))).toBe('abc123');
+    expect(
+      resultsJobId(parseCsv(resultsCsv(['email'], [{ values: { email: 'a@x.io' }, status: 'failed' }]))),
+    ).toBeNull();
   });
 });

@@ -1,3 +1,4 @@
+import { parseChunkIdempotencyKey } from '@/lib/mail-merge/chunking';
 import { parseCsv, type CsvRow, type ParsedCsv } from '@/lib/mail-merge/csv';
 
 // The results CSV: the input columns plus what happened to each row. Opened in spreadsheets, so
@@ -101,14 +102,28 @@ export type ParsedResultsCsv =
     }
   | { ok: false; message: string };
 
+/** Whether the columns end with RESULT_COLUMNS, as a results CSV's do. */
+export function hasResultColumns(columns: readonly string[]): boolean {
+  const n = columns.length - RESULT_COLUMNS.length;
+  // parseCsv renames a repeated name (an input column called `status` makes ours `status_2`).
+  return n >= 0 && RESULT_COLUMNS.every((name, i) => new RegExp(`^${name}(_\\d+)?$`).test(columns[n + i]!));
+}
+
+/** The job a results CSV came from, read from its rows' idempotency keys (job:<id>:chunk:…). */
+export function resultsJobId(parsed: ParsedCsv): string | null {
+  const keyColumn = parsed.columns[parsed.columns.length - 1]!;
+  for (const row of parsed.rows) {
+    const key = parseChunkIdempotencyKey((row.values[keyColumn] ?? '').trim());
+    if (key) return key.jobId;
+  }
+  return null;
+}
+
 /** Recognises a results CSV (input columns + RESULT_COLUMNS at the end) and finds its failed rows. */
 export function parseResultsCsv(text: string): ParsedResultsCsv {
   const parsed = parseCsv(text, { delimiter: ',' });
   const n = parsed.columns.length - RESULT_COLUMNS.length;
-  // parseCsv renames a repeated name (an input column called `status` makes ours `status_2`).
-  const isResults =
-    n >= 0 && RESULT_COLUMNS.every((name, i) => new RegExp(`^${name}(_\\d+)?$`).test(parsed.columns[n + i]!));
-  if (!isResults)
+  if (!hasResultColumns(parsed.columns))
     return {
       ok: false,
       message: `Not a results CSV: its last columns should be ${RESULT_COLUMNS.join(', ')}`,

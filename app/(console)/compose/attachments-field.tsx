@@ -8,7 +8,8 @@ import { Button } from '@/components/ui/button';
 import { forgetAttachmentContent, storeAttachmentContent } from '@/lib/compose/draft-store';
 import { cn } from '@/lib/cn';
 import { randomId } from '@/lib/ids';
-import { ACCEPT_ATTRIBUTE, checkAttachmentType } from '@/lib/schemas/file-types';
+import { admitAttachments, uploadFailureReason, type RefusedFile } from '@/lib/compose/file-admission';
+import { ACCEPT_ATTRIBUTE } from '@/lib/schemas/file-types';
 import {
   base64Length,
   INLINE_THRESHOLD_BYTES,
@@ -19,7 +20,8 @@ import {
 import { estimatedMessageBytes, type MessageInput } from '@/lib/schemas/message';
 import { uploadAttachmentAction } from './actions';
 import { fieldId } from './fields';
-import { FileIntakeStatus, type RefusedFile } from '@/components/file-intake-status';
+import { FileIntakeStatus } from '@/components/file-intake-status';
+import { FileDropZone, FilePickerInput } from '@/components/file-picker';
 import { formatBytes } from '@/lib/format/display';
 
 type Sniffed = Record<string, string>;
@@ -63,7 +65,6 @@ export function AttachmentsField({
   const [refused, setRefused] = useState<RefusedFile[]>([]);
   const [busy, setBusy] = useState<string[]>([]);
   const [sniffed, setSniffed] = useState<Sniffed>({});
-  const [dragging, setDragging] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
 
   const attachments = watched[2] ?? [];
@@ -80,37 +81,18 @@ export function AttachmentsField({
   const share = total / MESSAGE_LIMIT_BYTES;
 
   async function addFiles(files: File[]) {
-    const refusals: RefusedFile[] = [];
-    let room = MAX_ATTACHMENTS - fields.length - busy.length;
-    const accepted: File[] = [];
-    for (const file of files) {
-      const type = checkAttachmentType(file.name);
-      if (!type.ok) refusals.push({ name: file.name, reason: type.reason });
-      else if (file.size === 0) refusals.push({ name: file.name, reason: 'The file is empty' });
-      else if (file.size > UPLOAD_LIMIT_BYTES)
-        refusals.push({
-          name: file.name,
-          reason: `${formatBytes(file.size)} is over Sendmux's ${formatBytes(UPLOAD_LIMIT_BYTES)} limit for one attachment`,
-        });
-      else if (room <= 0)
-        refusals.push({
-          name: file.name,
-          reason: `Sendmux accepts at most ${MAX_ATTACHMENTS} attachments per message`,
-        });
-      else {
-        room--;
-        accepted.push(file);
-      }
-    }
+    const { accepted, refused: refusals } = admitAttachments(
+      files,
+      MAX_ATTACHMENTS - fields.length - busy.length,
+    );
     setRefused(refusals);
     if (accepted.length === 0) return;
     clearErrors('attachments');
-    const names = accepted.map((f) => f.name);
+    const names = accepted.map((a) => a.file.name);
     setBusy((b) => [...b, ...names]);
     onBusyChange(true);
     try {
-      for (const file of accepted) {
-        const contentType = (checkAttachmentType(file.name) as { ok: true; contentType: string }).contentType;
+      for (const { file, contentType } of accepted) {
         const id = randomId();
         void sniffType(file).then((mime) => mime && setSniffed((s) => ({ ...s, [id]: mime })));
         if (file.size <= INLINE_THRESHOLD_BYTES) {
@@ -124,13 +106,7 @@ export function AttachmentsField({
           form.set('file', file);
           const result = await uploadAttachmentAction(form);
           if (!result.ok) {
-            setRefused((r) => [
-              ...r,
-              {
-                name: file.name,
-                reason: `Upload failed: ${result.error.code} — ${result.error.message}${result.error.requestId ? ` (request_id ${result.error.requestId})` : ''}`,
-              },
-            ]);
+            setRefused((r) => [...r, { name: file.name, reason: uploadFailureReason(result.error) }]);
             continue;
           }
           await storeAttachmentContent(userId, id, file).catch(() => undefined);
@@ -157,38 +133,22 @@ export function AttachmentsField({
   return (
     <fieldset className="grid gap-3">
       <legend className="mb-1 text-sm font-medium">Attachments</legend>
-      <div
+      <FileDropZone
         id={fieldId('attachments')}
         tabIndex={-1}
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setDragging(false);
-          void addFiles([...e.dataTransfer.files]);
-        }}
-        className={cn(
-          'text-muted-foreground flex flex-col items-center gap-2 rounded-lg border border-dashed p-5 text-center text-sm transition-colors',
-          dragging && 'border-primary bg-primary/5',
-          listError && 'border-destructive',
-        )}
+        invalid={!!listError}
+        onFiles={(files) => void addFiles(files)}
+        className="p-5"
       >
         <CloudUpload className="size-6" aria-hidden />
         <p>Drop files here, or</p>
-        <input
+        <FilePickerInput
           ref={inputRef}
           id="attachment-input"
-          type="file"
+          label="Add attachments"
           multiple
           accept={ACCEPT_ATTRIBUTE}
-          className="sr-only"
-          onChange={(e) => {
-            void addFiles([...(e.target.files ?? [])]);
-            e.target.value = '';
-          }}
+          onFiles={(files) => void addFiles(files)}
         />
         <Button type="button" variant="outline" size="sm" onClick={() => inputRef.current?.click()}>
           <Paperclip aria-hidden /> Add attachments
@@ -198,10 +158,7 @@ export function AttachmentsField({
           contact files. Files up to {formatBytes(INLINE_THRESHOLD_BYTES)} are sent inline; larger ones (up to{' '}
           {formatBytes(UPLOAD_LIMIT_BYTES)}) are uploaded to Sendmux first and sent by attachment_id.
         </p>
-      </div>
-      <label htmlFor="attachment-input" className="sr-only">
-        Add attachments
-      </label>
+      </FileDropZone>
 
       <FileIntakeStatus refused={refused} busy={busy} busyVerb="Adding" />
 

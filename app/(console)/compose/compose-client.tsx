@@ -4,7 +4,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { FilePlus2, FlaskConical, Loader2, Send, Wand2 } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { FormProvider, useForm, useWatch, type FieldErrors, type Path } from 'react-hook-form';
+import { FormProvider, useForm, useWatch, type Path } from 'react-hook-form';
 import { toast } from 'sonner';
 import { ErrorSummary, type SummaryItem } from '@/components/error-summary';
 import { IdempotencyKeyField, KeyProfileSelect } from '@/components/send-intent-fields';
@@ -16,7 +16,10 @@ import { PageHeader } from '@/components/ui/page-header';
 import { Textarea } from '@/components/ui/textarea';
 import { clearDraft, loadDraft, saveDraft } from '@/lib/compose/draft-store';
 import { formPathForUpstreamField } from '@/lib/compose/field-paths';
+import { flattenErrors } from '@/lib/compose/form-errors';
+import { messageFromTemplate } from '@/lib/compose/templates';
 import { formatLocalTime } from '@/lib/format/display';
+import type { KeyProfileSummary } from '@/lib/sendmux/profiles';
 import type { TemplateSummary } from '@/lib/templates/store';
 import { randomId } from '@/lib/ids';
 import { emptyMessage, idempotencyKeySchema, messageSchema, type MessageInput } from '@/lib/schemas/message';
@@ -34,7 +37,7 @@ export type ScenarioPreset = { label: string; to: string; description: string };
 
 type Props = {
   userId: string;
-  profiles: { name: string; maskedKey: string }[];
+  profiles: KeyProfileSummary[];
   apiUrl: string;
   templates: TemplateSummary[];
   presets: ScenarioPreset[];
@@ -42,19 +45,6 @@ type Props = {
 };
 
 const newKey = () => `compose-${randomId(20)}`;
-
-/** Every message in an RHF errors tree as [dot path, message]. */
-function flattenErrors(errors: FieldErrors, prefix = ''): [string, string][] {
-  const out: [string, string][] = [];
-  for (const [key, value] of Object.entries(errors)) {
-    if (!value || key === 'ref') continue;
-    const path = key === 'root' ? prefix : prefix ? `${prefix}.${key}` : key;
-    if (typeof value === 'object' && 'message' in value && typeof value.message === 'string' && value.message)
-      out.push([path, value.message]);
-    if (typeof value === 'object' && key !== 'root') out.push(...flattenErrors(value as FieldErrors, path));
-  }
-  return out.filter(([, m], i, all) => all.findIndex(([p2, m2]) => p2 === all[i]![0] && m2 === m) === i);
-}
 
 export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fromRequest }: Props) {
   const router = useRouter();
@@ -235,14 +225,7 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
 
   function loadTemplate(t: TemplateSummary) {
     const current = form.getValues();
-    form.reset({
-      ...emptyMessage(),
-      ...t.message,
-      cc: t.message.cc.map((r) => ({ email: r.email, name: r.name ?? '' })),
-      bcc: t.message.bcc.map((r) => ({ email: r.email, name: r.name ?? '' })),
-      headers: t.message.headers.map((h) => ({ name: h.name, value: h.value ?? '' })),
-      attachments: current.attachments,
-    });
+    form.reset({ ...messageFromTemplate(t.message), attachments: current.attachments });
     startNewKey();
     setNotice({
       title: `Loaded template “${t.name}” with a new idempotency key`,

@@ -1,6 +1,6 @@
 'use client';
 
-import { BookMarked, Loader2, Trash2 } from 'lucide-react';
+import { BookMarked, Loader2 } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { toast } from 'sonner';
@@ -14,16 +14,11 @@ import {
   DialogTrigger,
 } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
-import { formatLocalTime } from '@/lib/format/display';
 import type { TemplateSummary } from '@/lib/templates/store';
 import type { MessageInput } from '@/lib/schemas/message';
-import type { TemplateMessage } from '@/lib/schemas/template';
+import { toTemplateMessage } from '@/lib/compose/templates';
+import { TemplateList } from '@/components/template-list';
 import { deleteTemplateAction, saveTemplateAction } from './actions';
-
-export function toTemplateMessage(m: MessageInput): TemplateMessage {
-  const { attachments: _attachments, ...rest } = m;
-  return rest;
-}
 
 export function TemplatesDialog({
   templates,
@@ -113,50 +108,23 @@ export function TemplatesDialog({
         </form>
         <div className="grid gap-2">
           <h3 className="text-sm font-medium">Load a template</h3>
-          {templates.length === 0 ? (
-            <p className="text-muted-foreground text-sm">No templates yet.</p>
-          ) : (
-            <ul className="grid max-h-72 gap-1 overflow-y-auto">
-              {templates.map((t) => (
-                <li key={t.id} className="flex items-center gap-2 rounded-md border px-3 py-2 text-sm">
-                  <span className="min-w-0 flex-1">
-                    <span className="block truncate font-medium">{t.name}</span>
-                    <span className="text-muted-foreground block truncate text-xs">
-                      {t.message.subject || '(no subject)'} · {t.createdBy ?? 'unknown'} ·{' '}
-                      {formatLocalTime(t.updatedAt)}
-                    </span>
-                  </span>
-                  <Button
-                    type="button"
-                    size="sm"
-                    variant="outline"
-                    onClick={() => {
-                      onLoad(t);
-                      setOpen(false);
-                    }}
-                  >
-                    Load
-                  </Button>
-                  <Button
-                    type="button"
-                    size="icon-sm"
-                    variant="ghost"
-                    aria-label={`Delete template ${t.name}`}
-                    onClick={() => {
-                      if (!window.confirm(`Delete the template “${t.name}” for everyone?`)) return;
-                      startTransition(async () => {
-                        const result = await deleteTemplateAction({ id: t.id });
-                        if (!result.ok) toast.error(result.error.message);
-                        router.refresh();
-                      });
-                    }}
-                  >
-                    <Trash2 aria-hidden />
-                  </Button>
-                </li>
-              ))}
-            </ul>
-          )}
+          <TemplateList
+            templates={templates}
+            empty="No templates yet."
+            className="max-h-72"
+            onLoad={(t) => {
+              onLoad(t);
+              setOpen(false);
+            }}
+            onDelete={(t) => {
+              if (!window.confirm(`Delete the template “${t.name}” for everyone?`)) return;
+              startTransition(async () => {
+                const result = await deleteTemplateAction({ id: t.id });
+                if (!result.ok) toast.error(result.error.message);
+                router.refresh();
+              });
+            }}
+          />
         </div>
       </DialogContent>
     </Dialog>

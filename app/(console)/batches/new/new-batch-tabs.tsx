@@ -3,11 +3,10 @@
 import { FileSpreadsheet, ListPlus } from 'lucide-react';
 import { useState } from 'react';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
+import type { KeyProfileSummary } from '@/lib/sendmux/profiles';
 import type { TemplateSummary } from '@/lib/templates/store';
 import { CsvWizard } from './csv-wizard';
 import { ManualBatch } from './manual-batch';
-
-export type ProfileChoice = { name: string; maskedKey: string };
 
 export function NewBatchTabs({
   initialTab,
@@ -17,7 +16,7 @@ export function NewBatchTabs({
   manualKey,
 }: {
   initialTab: 'csv' | 'manual';
-  profiles: ProfileChoice[];
+  profiles: KeyProfileSummary[];
   templates: TemplateSummary[];
   sandbox: boolean;
   manualKey: string;

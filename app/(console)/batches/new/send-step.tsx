@@ -20,19 +20,20 @@ import {
 import { Input } from '@/components/ui/input';
 import type { BatchSpec } from '@/lib/mail-merge/mapping';
 import type { PreflightResult } from '@/lib/mail-merge/preflight';
+import type { KeyProfileSummary } from '@/lib/sendmux/profiles';
 import { MAX_JOB_NAME } from '@/lib/schemas/batch';
 import { startBatchAction, type StartProblem } from './actions';
-import type { LoadedCsv, StepId } from './csv-wizard';
-import type { ProfileChoice } from './new-batch-tabs';
+import type { LoadedCsv, StepId } from './wizard-types';
 import { formatBytes, formatCount } from '@/lib/format/display';
 
+/** Step 4: name the job, read what will go out, confirm, and start it on the server. */
 export function SendStep({
   loaded,
   spec,
   profile,
   profiles,
   jobName,
-  setJobName,
+  onJobName,
   result,
   onBack,
   onGoTo,
@@ -40,9 +41,9 @@ export function SendStep({
   loaded: LoadedCsv;
   spec: BatchSpec;
   profile: string;
-  profiles: ProfileChoice[];
+  profiles: KeyProfileSummary[];
   jobName: string;
-  setJobName: (name: string) => void;
+  onJobName: (name: string) => void;
   result: PreflightResult;
   onBack: () => void;
   onGoTo: (step: StepId) => void;
@@ -133,7 +134,7 @@ export function SendStep({
             maxLength={MAX_JOB_NAME + 20}
             autoComplete="off"
             onChange={(e) => {
-              setJobName(e.target.value);
+              onJobName(e.target.value);
               setNameError(null);
             }}
           />

@@ -2,7 +2,7 @@
 
 import { ArrowRight, CloudUpload, FileSpreadsheet, Loader2, RotateCw, TriangleAlert } from 'lucide-react';
 import { useRouter } from 'next/navigation';
-import { useRef, useState, useTransition } from 'react';
+import { useRef, useTransition } from 'react';
 import { toast } from 'sonner';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
@@ -12,11 +12,11 @@ import { Label } from '@/components/ui/label';
 import { NativeSelect } from '@/components/ui/native-select';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { CSV_DELIMITERS, DELIMITER_LABELS, type CsvDelimiter } from '@/lib/mail-merge/csv';
-import { cn } from '@/lib/cn';
 import { MAX_CSV_BYTES } from '@/lib/schemas/batch';
 import { retryFailedRowsAction } from '../[id]/actions';
 import { WarnBadge } from '../job-display';
-import type { LoadedCsv, ResultsOffer } from './csv-wizard';
+import type { LoadedCsv, ResultsOffer } from './wizard-types';
+import { FileDropZone, FilePickerInput } from '@/components/file-picker';
 import { NoticeAlert, type Notice } from '@/components/notice-alert';
 import { formatBytes, formatCount } from '@/lib/format/display';
 
@@ -30,6 +30,7 @@ const DELIMITER_NAMES: Record<CsvDelimiter, string> = {
   '|': 'Pipe ( | )',
 };
 
+/** Step 1: the file, how it was read (rows, encoding, delimiter), its problems and first rows. */
 export function UploadStep({
   loaded,
   parsing,
@@ -54,7 +55,7 @@ export function UploadStep({
   onNext: () => void;
 }) {
   const inputRef = useRef<HTMLInputElement>(null);
-  const [dragging, setDragging] = useState(false);
+  const pickFirst = (files: File[]) => files[0] && onFile(files[0]);
   const parsed = loaded?.parsed;
   const errors = parsed?.problems.filter((p) => p.severity === 'error') ?? [];
   const warnings = parsed?.problems.filter((p) => p.severity === 'warning') ?? [];
@@ -71,24 +72,7 @@ export function UploadStep({
           </CardDescription>
         </CardHeader>
         <CardContent className="grid gap-4">
-          <div
-            onDragOver={(e) => {
-              e.preventDefault();
-              setDragging(true);
-            }}
-            onDragLeave={() => setDragging(false)}
-            onDrop={(e) => {
-              e.preventDefault();
-              setDragging(false);
-              const file = e.dataTransfer.files[0];
-              if (file) onFile(file);
-            }}
-            className={cn(
-              'text-muted-foreground flex flex-col items-center gap-2 rounded-lg border border-dashed p-8 text-center text-sm transition-colors',
-              dragging && 'border-primary bg-primary/5',
-              error && 'border-destructive',
-            )}
-          >
+          <FileDropZone invalid={!!error} className="p-8" onFiles={pickFirst}>
             {parsing ? (
               <Loader2 className="size-7 animate-spin" aria-hidden />
             ) : (
@@ -101,21 +85,13 @@ export function UploadStep({
                   ? 'Drop a fixed or different file here to replace it, or'
                   : 'Drop a CSV file here, or'}
             </p>
-            <input
+            <FilePickerInput
               ref={inputRef}
               id="csv-input"
-              type="file"
+              label="Choose a CSV file"
               accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values,text/plain"
-              className="sr-only"
-              onChange={(e) => {
-                const file = e.target.files?.[0];
-                if (file) onFile(file);
-                e.target.value = '';
-              }}
+              onFiles={pickFirst}
             />
-            <label htmlFor="csv-input" className="sr-only">
-              Choose a CSV file
-            </label>
             <Button
               type="button"
               variant="outline"
@@ -124,7 +100,7 @@ export function UploadStep({
             >
               <FileSpreadsheet aria-hidden /> {loaded ? 'Choose another file' : 'Choose a file'}
             </Button>
-          </div>
+          </FileDropZone>
           <div aria-live="polite" className="grid gap-3">
             {error ? (
               <Alert variant="destructive">
