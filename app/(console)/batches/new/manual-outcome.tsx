@@ -6,15 +6,13 @@ import { SendResultActions } from '@/components/send-intent-fields';
 import { Badge } from '@/components/ui/badge';
 import { CopyButton } from '@/components/ui/copy-button';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import type { ManualBatchResult, ManualItemResult } from '@/lib/batch/manual';
+import type { ManualBatchData, ManualItemResult } from '@/lib/batch/manual';
 import { explainError } from '@/lib/errors/catalog';
 import type { ActionError } from '@/lib/schemas/action-result';
 
-type SentBatch = Omit<Extract<ManualBatchResult, { ok: true }>, 'ok'>;
-
 /** The send's answer, with the To of each message (by index) and the key it went under. */
 export type ManualOutcome = (
-  ({ ok: true } & SentBatch) | { ok: false; error: ActionError; results: ManualItemResult[] }
+  ({ ok: true } & ManualBatchData) | { ok: false; error: ActionError; results: ManualItemResult[] }
 ) & {
   to: string[];
   key: string;
