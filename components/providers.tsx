@@ -1,20 +1,15 @@
 'use client';
 
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { ThemeProvider } from 'next-themes';
-import { useState } from 'react';
-import { Toaster } from 'sonner';
 
+/**
+ * What every page needs: the theme. Toasts live in the console's layout and react-query's client
+ * only on the pages that poll, so that sign-in and setup load neither.
+ */
 export function Providers({ children }: { children: React.ReactNode }) {
-  const [queryClient] = useState(
-    () => new QueryClient({ defaultOptions: { queries: { staleTime: 0, retry: 1 } } }),
-  );
   return (
     <ThemeProvider attribute="class" defaultTheme="system" enableSystem disableTransitionOnChange>
-      <QueryClientProvider client={queryClient}>
-        {children}
-        <Toaster closeButton position="bottom-right" />
-      </QueryClientProvider>
+      {children}
     </ThemeProvider>
   );
 }

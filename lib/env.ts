@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { MIN_PASSWORD_LENGTH } from '@/lib/schemas/auth';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@/lib/schemas/auth-values';
 
 export const DEFAULT_SENDMUX_API_URL = 'https://smtp.sendmux.ai/api/v1';
 export const SANDBOX_API_PATH = '/sandbox/api/v1';
@@ -170,8 +170,8 @@ const schema = z.object({
   ADMIN_PASSWORD: z
     .string()
     .optional()
-    .refine((v) => !v || (v.length >= MIN_PASSWORD_LENGTH && v.length <= 128), {
-      message: `ADMIN_PASSWORD must be ${MIN_PASSWORD_LENGTH} to 128 characters`,
+    .refine((v) => !v || (v.length >= MIN_PASSWORD_LENGTH && v.length <= MAX_PASSWORD_LENGTH), {
+      message: `ADMIN_PASSWORD must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`,
     }),
   SESSION_SECRET: z
     .string()

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(import.meta.dirname, '..');
 
 /** Runs in the browser too: no server-only, no Node modules, no value imports from server folders. */
-const CLIENT_SAFE = ['schemas', 'mail-merge', 'compose', 'errors', 'format', 'cn.ts', 'ids.ts'];
+const CLIENT_SAFE = ['schemas', 'mail-merge', 'compose', 'forms', 'errors', 'format', 'cn.ts', 'ids.ts'];
 /** Server-only: every module starts with `import 'server-only'`. */
 const SERVER_ONLY = ['sendmux', 'requests', 'batch', 'auth', 'db', 'sandbox', 'templates', 'http'];
 /** Server code that also runs outside Next (scripts, benches) or only in tests. */

@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { Toaster } from 'sonner';
 import { Logo } from '@/components/logo';
 import { ThemeToggle } from '@/components/theme-toggle';
 import { requireRole } from '@/lib/auth/require-role';
@@ -39,6 +40,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
           {children}
         </main>
       </div>
+      <Toaster closeButton position="bottom-right" />
     </div>
   );
 }

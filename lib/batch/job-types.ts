@@ -5,7 +5,7 @@ import type { EmailSendRequest } from '@/lib/sendmux/wire';
 
 // The shapes of batch jobs as lib/batch hands them out. Pages import these as types only.
 
-export { MAX_JOB_ROWS } from '@/lib/schemas/batch';
+export { MAX_JOB_ROWS } from '@/lib/schemas/batch-values';
 
 export type JobStatus = (typeof tables.batchJobs.status.enumValues)[number];
 export type RowStatus = (typeof tables.batchRows.status.enumValues)[number];

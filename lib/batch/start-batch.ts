@@ -1,7 +1,8 @@
 import 'server-only';
 import { createJob } from '@/lib/batch/create-job';
 import { MAX_JOB_ROWS, type JobActor } from '@/lib/batch/job-types';
-import { decodeCsvBytes, parseCsv, type CsvDelimiter } from '@/lib/mail-merge/csv';
+import { decodeCsvBytes, parseCsv } from '@/lib/mail-merge/csv';
+import type { CsvDelimiter } from '@/lib/schemas/batch-values';
 import type { BatchSpec } from '@/lib/mail-merge/mapping';
 import { formatRowProblem, preflight, sendableRows } from '@/lib/mail-merge/preflight';
 import type { ActionResult } from '@/lib/schemas/action-result';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyMessage } from '@/lib/schemas/message';
+import { emptyMessage } from '@/lib/schemas/message-values';
 import { formPathForUpstreamField } from '@/lib/compose/field-paths';
 
 const message = {

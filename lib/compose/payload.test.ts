@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { emptyMessage, type MessageInput } from '@/lib/schemas/message';
+import { type MessageInput } from '@/lib/schemas/message';
+import { emptyMessage } from '@/lib/schemas/message-values';
 import {
   elideAttachmentContent,
   fromSendPayload,

@@ -1,7 +1,8 @@
 import type { EmailSendRequest } from '@/lib/sendmux/wire';
 import { checkAttachmentType } from '@/lib/schemas/file-types';
 import { decodedLength } from '@/lib/schemas/limits';
-import { emptyMessage, type AttachmentInput, type MessageInput } from '@/lib/schemas/message';
+import type { AttachmentInput, MessageInput } from '@/lib/schemas/message';
+import { emptyMessage } from '@/lib/schemas/message-values';
 import { randomId } from '@/lib/ids';
 import { formatCount } from '@/lib/format/display';
 

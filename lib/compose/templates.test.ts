@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { messageFromTemplate, toTemplateMessage } from '@/lib/compose/templates';
-import { emptyMessage, messageSchema, type MessageInput } from '@/lib/schemas/message';
+import { messageSchema, type MessageInput } from '@/lib/schemas/message';
+import { emptyMessage } from '@/lib/schemas/message-values';
 import { templateMessageSchema } from '@/lib/schemas/template';
 
 const message: MessageInput = {

@@ -1,4 +1,5 @@
-import { emptyMessage, type MessageInput } from '@/lib/schemas/message';
+import { type MessageInput } from '@/lib/schemas/message';
+import { emptyMessage } from '@/lib/schemas/message-values';
 import type { TemplateMessage } from '@/lib/schemas/template';
 
 // Templates keep a whole message but its attachments; Compose and the batch wizard both load them.

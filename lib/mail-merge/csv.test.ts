@@ -3,13 +3,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   decodeCsvBytes,
-  DELIMITER_LABELS,
   detectDelimiter,
   MAX_CSV_COLUMNS,
   MAX_CSV_FIELD_CHARS,
   parseCsv,
-  type CsvDelimiter,
 } from '@/lib/mail-merge/csv';
+import { DELIMITER_LABELS, type CsvDelimiter } from '@/lib/schemas/batch-values';
 
 const SPECTRUM = path.join(process.cwd(), 'node_modules/csv-spectrum');
 const spectrumFiles = fs.readdirSync(path.join(SPECTRUM, 'csvs')).filter((f) => f.endsWith('.csv'));

@@ -1,11 +1,13 @@
 import Papa from 'papaparse';
-import { MAX_JOB_ROWS } from '@/lib/schemas/batch';
+import {
+  CSV_DELIMITERS,
+  DELIMITER_LABELS,
+  MAX_JOB_ROWS,
+  type CsvDelimiter,
+} from '@/lib/schemas/batch-values';
 
 // CSV parsing for the mail merge. Pure and client-safe: the browser parses in a Web Worker for the
 // preview, and the server parses the same text again with this same function when a job starts.
-
-export const CSV_DELIMITERS = [',', ';', '\t', '|'] as const;
-export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
 
 export type CsvProblemKind =
   | 'empty_file'
@@ -50,13 +52,6 @@ export type ParseCsvOptions = {
 export const MAX_CSV_COLUMNS = 500;
 /** The longest value a cell may hold (an HTML body per row fits easily). */
 export const MAX_CSV_FIELD_CHARS = 1_000_000;
-
-export const DELIMITER_LABELS: Record<CsvDelimiter, string> = {
-  ',': 'comma',
-  ';': 'semicolon',
-  '\t': 'tab',
-  '|': 'pipe',
-};
 
 const BOM = '\uFEFF';
 const DETECTION_SAMPLE_CHARS = 64 * 1024;

@@ -1,4 +1,5 @@
-import { decodeCsvBytes, parseCsv, type CsvDelimiter, type ParsedCsv } from '@/lib/mail-merge/csv';
+import { decodeCsvBytes, parseCsv, type ParsedCsv } from '@/lib/mail-merge/csv';
+import type { CsvDelimiter } from '@/lib/schemas/batch-values';
 
 // Parsing 100,000 rows takes long enough to freeze a page, so the upload step parses here:
 // new Worker(new URL('@/lib/mail-merge/csv.worker.ts', import.meta.url)).

@@ -1,6 +1,7 @@
 import { fromSendPayload, toSendPayload } from '@/lib/compose/payload';
 import { MAX_ATTACHMENTS, MAX_BATCH } from '@/lib/schemas/limits';
-import { emptyMessage, messageSchema } from '@/lib/schemas/message';
+import { messageSchema } from '@/lib/schemas/message';
+import { emptyMessage } from '@/lib/schemas/message-values';
 import type { EmailSendRequest, UploadedAttachmentRef } from '@/lib/sendmux/wire';
 
 // The manual batch tab's input: up to 100 wire messages, written as JSON or built row by row.

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { emptyMessage } from '@/lib/schemas/message';
-import {
-  autoMap,
-  batchSpecSchema,
-  emptyBatchSpec,
-  missingColumns,
-  specFromMessage,
-} from '@/lib/mail-merge/mapping';
+import { emptyMessage } from '@/lib/schemas/message-values';
+import { autoMap, emptyBatchSpec, missingColumns, specFromMessage } from '@/lib/mail-merge/mapping';
+import { batchSpecSchema } from '@/lib/schemas/batch-spec';
 
 describe('autoMap', () => {
   it('maps columns by name, ignoring case, spaces, underscores and hyphens', () => {

@@ -1,15 +1,17 @@
-import { z } from 'zod';
-import { uploadedAttachmentSchema, type MessageInput } from '@/lib/schemas/message';
+import type { MessageInput } from '@/lib/schemas/message';
+import type {
+  BatchAttachment,
+  BatchSpec,
+  FieldMapping,
+  FieldSource,
+  HeaderMapping,
+} from '@/lib/schemas/batch-spec';
 import { formatRecipientList } from '@/lib/mail-merge/recipients';
 
 // How a CSV becomes messages: every field takes a column or a fixed value; subject and bodies are
-// templates. Validated with batchSpecSchema in the server action that starts a job.
+// templates. The spec's schema (lib/schemas/batch-spec.ts) checks it where a job starts.
 
-export const fieldSourceSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('column'), column: z.string().min(1, 'Choose a column') }),
-  z.object({ kind: z.literal('fixed'), value: z.string() }),
-]);
-export type FieldSource = z.infer<typeof fieldSourceSchema>;
+export type { BatchAttachment, BatchSpec, FieldMapping, FieldSource, HeaderMapping };
 
 export const MAPPED_FIELDS = [
   'toEmail',
@@ -48,33 +50,6 @@ export const FIELD_PATHS: Record<MappedField, string> = {
   replyToName: 'replyTo.name',
   returnPath: 'returnPath',
 };
-
-const fieldsSchema = z.object(
-  Object.fromEntries(MAPPED_FIELDS.map((f) => [f, fieldSourceSchema.optional()])) as Record<
-    MappedField,
-    z.ZodOptional<typeof fieldSourceSchema>
-  >,
-);
-export type FieldMapping = z.infer<typeof fieldsSchema>;
-
-export const headerMappingSchema = z.object({ name: z.string(), source: fieldSourceSchema });
-export type HeaderMapping = z.infer<typeof headerMappingSchema>;
-
-/** An uploaded file attached to every message of the batch (sent as an attachment_id ref). */
-export const batchAttachmentSchema = uploadedAttachmentSchema.omit({ id: true, kind: true });
-export type BatchAttachment = z.infer<typeof batchAttachmentSchema>;
-
-export const batchSpecSchema = z.object({
-  fields: fieldsSchema,
-  headers: z.array(headerMappingSchema).max(50),
-  subject: z.string(),
-  htmlBody: z.string(),
-  textBody: z.string(),
-  attachments: z.array(batchAttachmentSchema).max(10),
-  /** CSV line numbers the user chose not to send. */
-  excludedLines: z.array(z.number().int().positive()),
-});
-export type BatchSpec = z.infer<typeof batchSpecSchema>;
 
 export function emptyBatchSpec(): BatchSpec {
   return {

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-
-export const MIN_PASSWORD_LENGTH = 12;
-export const ROLE_VALUES = ['admin', 'sender', 'support'] as const;
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@/lib/schemas/auth-values';
+import { ROLES } from '@/lib/schemas/roles';
 
 const email = z
   .string()
@@ -13,11 +12,11 @@ const email = z
 const newPassword = z
   .string()
   .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`)
-  .max(128, 'Use at most 128 characters');
+  .max(MAX_PASSWORD_LENGTH, `Use at most ${MAX_PASSWORD_LENGTH} characters`);
 
 export const signInSchema = z.object({
   email,
-  password: z.string().min(1, 'Enter your password').max(128),
+  password: z.string().min(1, 'Enter your password').max(MAX_PASSWORD_LENGTH),
   next: z.string().optional(),
 });
 export type SignInInput = z.infer<typeof signInSchema>;
@@ -36,10 +35,10 @@ export type SetupInput = z.infer<typeof setupSchema>;
 export const createUserSchema = z.object({
   email,
   name: z.string().trim().max(100, 'Names are at most 100 characters').optional(),
-  role: z.enum(ROLE_VALUES, { error: 'Choose a role' }),
+  role: z.enum(ROLES, { error: 'Choose a role' }),
   password: newPassword,
 });
 export type CreateUserInput = z.infer<typeof createUserSchema>;
 
-export const changeRoleSchema = z.object({ userId: z.string().min(1), role: z.enum(ROLE_VALUES) });
+export const changeRoleSchema = z.object({ userId: z.string().min(1), role: z.enum(ROLES) });
 export const setDisabledSchema = z.object({ userId: z.string().min(1), disabled: z.boolean() });

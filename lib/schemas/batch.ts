@@ -1,23 +1,19 @@
 import { z } from 'zod';
 import { checkManualMessages } from '@/lib/mail-merge/manual-input';
-import { batchSpecSchema } from '@/lib/mail-merge/mapping';
+import { batchSpecSchema } from '@/lib/schemas/batch-spec';
 import { jsonField } from '@/lib/schemas/form-data';
+import {
+  CSV_DELIMITERS,
+  MAX_CSV_BYTES,
+  MAX_JOB_NAME,
+  MAX_JOB_ROWS,
+  ROW_STATUSES,
+} from '@/lib/schemas/batch-values';
 import { MAX_BATCH } from '@/lib/schemas/limits';
 import { idempotencyKeySchema } from '@/lib/schemas/message';
 
 // Inputs of the batch pages: starting a job, the manual batch, job controls and the results
-// table's URL state. The batch spec itself is lib/mail-merge/mapping.ts's batchSpecSchema.
-
-/**
- * The largest CSV the browser hands the start action. next.config.ts caps an action body at
- * 19 MB, and the multipart framing and the spec travel with the file.
- */
-export const MAX_CSV_BYTES = 18 * 1000 * 1000;
-export const MAX_JOB_NAME = 120;
-/** Rows one batch job holds; a CSV file with more is refused when it is read, not after. */
-export const MAX_JOB_ROWS = 200_000;
-
-export const CSV_DELIMITER_VALUES = [',', ';', '\t', '|'] as const;
+// table's URL state. The batch spec's own schema is lib/schemas/batch-spec.ts.
 
 export const jobIdSchema = z.string().regex(/^[a-z0-9]{1,40}$/, 'Not a batch job id');
 
@@ -28,7 +24,7 @@ export const startBatchInputSchema = z.object({
     .min(1, 'Name the job')
     .max(MAX_JOB_NAME, `Job names are at most ${MAX_JOB_NAME} characters`),
   profile: z.string().min(1, 'Choose a key profile'),
-  delimiter: z.enum(CSV_DELIMITER_VALUES, 'Choose a delimiter'),
+  delimiter: z.enum(CSV_DELIMITERS, 'Choose a delimiter'),
   excludedLines: jsonField(z.array(z.number().int().positive()).max(MAX_JOB_ROWS)),
   spec: jsonField(batchSpecSchema),
   file: z
@@ -62,9 +58,6 @@ export const manualBatchInputSchema = z.object({
 });
 
 export const jobControlSchema = z.object({ jobId: jobIdSchema });
-
-export const ROW_STATUSES = ['pending', 'sending', 'queued', 'failed', 'cancelled'] as const;
-export type RowStatusFilter = (typeof ROW_STATUSES)[number];
 
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 

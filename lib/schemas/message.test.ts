@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fieldErrorsOf } from '@/lib/schemas/action-result';
-import { emptyMessage, messageSchema, sendEmailInputSchema, type MessageInput } from '@/lib/schemas/message';
+import { messageSchema, sendEmailInputSchema, type MessageInput } from '@/lib/schemas/message';
+import { emptyMessage } from '@/lib/schemas/message-values';
 
 const valid = (): MessageInput => ({
   ...emptyMessage(),

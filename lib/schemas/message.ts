@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { checkAttachmentType } from '@/lib/schemas/file-types';
 import {
   ACTION_PAYLOAD_LIMIT_BYTES,
-  base64Length,
   MAX_ATTACHMENTS,
   MAX_BCC,
   MAX_CC,
@@ -17,9 +16,9 @@ import {
   MAX_SUBJECT,
   MESSAGE_LIMIT_BYTES,
   UPLOAD_LIMIT_BYTES,
-  utf8Length,
 } from '@/lib/schemas/limits';
 import { formatBytes } from '@/lib/format/display';
+import { actionPayloadBytes, estimatedMessageBytes } from '@/lib/schemas/message-values';
 
 // The one schema for a message, used by the compose form (zodResolver), the send action
 // (safeParse), manual batches and every row of a CSV mail merge.
@@ -196,22 +195,6 @@ export const messageSchema = z
   });
 export type MessageInput = z.infer<typeof messageSchema>;
 
-/** The final message's size: bodies plus every attachment base64-encoded, as it goes on the wire. */
-export function estimatedMessageBytes(
-  m: Pick<MessageInput, 'htmlBody' | 'textBody' | 'attachments'>,
-): number {
-  const bodies = utf8Length(m.htmlBody) + utf8Length(m.textBody);
-  return (
-    bodies +
-    m.attachments.reduce((sum, a) => sum + (a.kind === 'inline' ? a.content.length : base64Length(a.size)), 0)
-  );
-}
-
-/** Bytes of the JSON the browser hands the send action (inline attachments travel in it). */
-export function actionPayloadBytes(m: MessageInput): number {
-  return utf8Length(JSON.stringify(m));
-}
-
 export const idempotencyKeySchema = z
   .string()
   .min(1, 'An idempotency key is needed')
@@ -241,17 +224,3 @@ export const sendEmailInputSchema = z
     });
   });
 export type SendEmailInput = z.infer<typeof sendEmailInputSchema>;
-
-export const emptyMessage = (): MessageInput => ({
-  from: { email: '', name: '' },
-  to: { email: '', name: '' },
-  cc: [],
-  bcc: [],
-  replyTo: { email: '', name: '' },
-  returnPath: '',
-  subject: '',
-  htmlBody: '',
-  textBody: '',
-  headers: [],
-  attachments: [],
-});

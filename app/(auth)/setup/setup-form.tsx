@@ -1,6 +1,5 @@
 'use client';
 
-import { zodResolver } from '@hookform/resolvers/zod';
 import { AlertCircle, Loader2 } from 'lucide-react';
 import { useTransition } from 'react';
 import { useForm } from 'react-hook-form';
@@ -8,13 +7,15 @@ import { Alert, AlertDescription } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { FormField } from '@/components/form-field';
 import { Input } from '@/components/ui/input';
-import { MIN_PASSWORD_LENGTH, setupSchema, type SetupInput } from '@/lib/schemas/auth';
+import { lazyZodResolver } from '@/lib/forms/lazy-resolver';
+import type { SetupInput } from '@/lib/schemas/auth';
+import { MIN_PASSWORD_LENGTH } from '@/lib/schemas/auth-values';
 import { completeSetupAction } from './actions';
 
 export function SetupForm({ token }: { token: string }) {
   const [pending, startTransition] = useTransition();
   const form = useForm<SetupInput>({
-    resolver: zodResolver(setupSchema),
+    resolver: lazyZodResolver(() => import('@/lib/schemas/auth').then((m) => m.setupSchema)),
     defaultValues: { token, email: '', name: '', password: '', confirm: '' },
   });
   const { errors } = form.formState;

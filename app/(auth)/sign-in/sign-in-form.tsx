@@ -1,6 +1,5 @@
 'use client';
 
-import { zodResolver } from '@hookform/resolvers/zod';
 import { AlertCircle, Loader2 } from 'lucide-react';
 import { useTransition } from 'react';
 import { useForm } from 'react-hook-form';
@@ -8,13 +7,14 @@ import { Alert, AlertDescription } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
-import { signInSchema, type SignInInput } from '@/lib/schemas/auth';
+import { lazyZodResolver } from '@/lib/forms/lazy-resolver';
+import type { SignInInput } from '@/lib/schemas/auth';
 import { signInAction } from './actions';
 
 export function SignInForm({ next }: { next?: string }) {
   const [pending, startTransition] = useTransition();
   const form = useForm<SignInInput>({
-    resolver: zodResolver(signInSchema),
+    resolver: lazyZodResolver(() => import('@/lib/schemas/auth').then((m) => m.signInSchema)),
     defaultValues: { email: '', password: '', next },
   });
   const { errors } = form.formState;

@@ -17,7 +17,8 @@ import {
   MESSAGE_LIMIT_BYTES,
   UPLOAD_LIMIT_BYTES,
 } from '@/lib/schemas/limits';
-import { estimatedMessageBytes, type MessageInput } from '@/lib/schemas/message';
+import { type MessageInput } from '@/lib/schemas/message';
+import { estimatedMessageBytes } from '@/lib/schemas/message-values';
 import { uploadAttachmentAction } from './actions';
 import { fieldId } from './fields';
 import { FileIntakeStatus } from '@/components/file-intake-status';

@@ -1,7 +1,7 @@
 'use client';
 
-import { zodResolver } from '@hookform/resolvers/zod';
 import { FilePlus2, FlaskConical, Loader2, Send, Wand2 } from 'lucide-react';
+import dynamic from 'next/dynamic';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { FormProvider, useForm, useWatch, type Path } from 'react-hook-form';
@@ -16,22 +16,27 @@ import { PageHeader } from '@/components/ui/page-header';
 import { Textarea } from '@/components/ui/textarea';
 import { clearDraft, loadDraft, saveDraft } from '@/lib/compose/draft-store';
 import { formPathForUpstreamField } from '@/lib/compose/field-paths';
-import { flattenErrors } from '@/lib/compose/form-errors';
+import { flattenErrors } from '@/lib/forms/form-errors';
+import { lazyZodResolver } from '@/lib/forms/lazy-resolver';
 import { messageFromTemplate } from '@/lib/compose/templates';
 import { formatLocalTime } from '@/lib/format/display';
 import type { KeyProfileSummary } from '@/lib/sendmux/profiles';
 import type { TemplateSummary } from '@/lib/templates/store';
 import { randomId } from '@/lib/ids';
-import { emptyMessage, idempotencyKeySchema, messageSchema, type MessageInput } from '@/lib/schemas/message';
+import type { MessageInput } from '@/lib/schemas/message';
+import { emptyMessage } from '@/lib/schemas/message-values';
 import { htmlToTextAction, loadMailboxesAction, sendEmailAction } from './actions';
 import { AttachmentsField } from './attachments-field';
 import { fieldId, fieldLabel } from './fields';
 import { HeadersField } from './headers-field';
 import { PreviewPanel } from './preview-panel';
 import { RecipientListField } from './recipient-list-field';
-import { ResultPanel, SendProgress, type SendOutcome } from './result-panel';
+import type { SendOutcome } from './result-panel';
 import { TemplatesDialog } from './templates-dialog';
 import { NoticeAlert, type Notice } from '@/components/notice-alert';
+
+// Shown only once a send starts: its code (and react-query's) is not part of the page's first load.
+const SendStatus = dynamic(() => import('./send-status').then((m) => m.SendStatus));
 
 export type ScenarioPreset = { label: string; to: string; description: string };
 
@@ -49,7 +54,7 @@ const newKey = () => `compose-${randomId(20)}`;
 export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fromRequest }: Props) {
   const router = useRouter();
   const form = useForm<MessageInput>({
-    resolver: zodResolver(messageSchema),
+    resolver: lazyZodResolver(() => import('@/lib/schemas/message').then((m) => m.messageSchema)),
     defaultValues: emptyMessage(),
     mode: 'onTouched',
   });
@@ -132,6 +137,7 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
 
   const submit = form.handleSubmit(
     async (values) => {
+      const { idempotencyKeySchema } = await import('@/lib/schemas/message');
       const key = idempotencyKeySchema.safeParse(idempotencyKey);
       if (!key.success) {
         setKeyError(key.error.issues[0]?.message ?? 'Invalid idempotency key');
@@ -469,9 +475,14 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
 
         <aside aria-label="Result and preview" className="grid min-w-0 gap-4 xl:sticky xl:top-4">
           <div aria-live="polite" className="grid gap-4">
-            {sending ? <SendProgress idempotencyKey={idempotencyKey} /> : null}
-            {outcome && !sending ? (
-              <ResultPanel outcome={outcome} onNewKey={startNewKey} onRetry={() => void submit()} />
+            {sending || outcome ? (
+              <SendStatus
+                sending={sending}
+                outcome={outcome}
+                idempotencyKey={idempotencyKey}
+                onNewKey={startNewKey}
+                onRetry={() => void submit()}
+              />
             ) : null}
           </div>
           <PreviewPanel

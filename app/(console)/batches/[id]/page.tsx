@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
+import { QueryProvider } from '@/components/query-provider';
 import { requireRole } from '@/lib/auth/require-role';
 import { hasRole } from '@/lib/schemas/roles';
 import { getJob } from '@/lib/batch/job-queries';
@@ -24,5 +25,9 @@ export default async function JobPage({ params, searchParams }: Props) {
   const snapshot = id.success ? await loadJobSnapshot(id.data) : null;
   if (!snapshot) notFound();
   const filters = jobRowsSearchSchema.parse(await searchParams);
-  return <JobView initial={snapshot} canControl={hasRole(user.role, 'sender')} filters={filters} />;
+  return (
+    <QueryProvider>
+      <JobView initial={snapshot} canControl={hasRole(user.role, 'sender')} filters={filters} />
+    </QueryProvider>
+  );
 }

@@ -13,7 +13,8 @@ import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { NativeSelect } from '@/components/ui/native-select';
 import type { ErrorCodeCount } from '@/lib/batch/job-types';
-import { ROW_STATUSES, type JobRowsSearch, type RowStatusFilter } from '@/lib/schemas/batch';
+import type { JobRowsSearch } from '@/lib/schemas/batch';
+import { ROW_STATUSES, type RowStatusFilter } from '@/lib/schemas/batch-values';
 import type { JobRowDto, JobRowsPage } from '@/lib/batch/dto';
 import { formatCount } from '@/lib/format/display';
 

@@ -1,16 +1,19 @@
 'use client';
 
+import dynamic from 'next/dynamic';
 import { useReducer, useRef } from 'react';
-import type { CsvDelimiter } from '@/lib/mail-merge/csv';
+import type { CsvDelimiter } from '@/lib/schemas/batch-values';
 import type { KeyProfileSummary } from '@/lib/sendmux/profiles';
 import type { TemplateSummary } from '@/lib/templates/store';
 import { hasUtf8Bom, parseCsvFile } from './parse-csv-file';
-import { failedRowsFile, resultsOfferFor } from './results-offer';
 import { StepNav } from './step-nav';
 import { UploadStep } from './upload-step';
 import { canReach, csvFileProblem, initialWizardState, wizardReducer } from './wizard-state';
-import { WizardSteps } from './wizard-steps';
 import type { ResultsOffer } from './wizard-types';
+
+// Steps 2–4 and the results-CSV check (papaparse) load once a file is chosen, not with the page.
+const loadSteps = () => import('./wizard-steps');
+const WizardSteps = dynamic(() => loadSteps().then((m) => m.WizardSteps));
 
 export function CsvWizard({
   profiles,
@@ -31,6 +34,7 @@ export function CsvWizard({
     }
     const token = ++parseToken.current;
     dispatch({ type: 'parsing' });
+    void loadSteps();
     const [response, bom] = await Promise.all([
       parseCsvFile(file, delimiter ?? undefined),
       hasUtf8Bom(file).catch(() => false),
@@ -50,11 +54,15 @@ export function CsvWizard({
       today: new Date().toISOString().slice(0, 10),
     });
     if (fromResults) return;
+    const { resultsOfferFor } = await import('./results-offer');
     const offer = await resultsOfferFor(file, response.result);
     if (offer && token === parseToken.current) dispatch({ type: 'resultsOffered', offer });
   }
 
-  const loadFailedRows = (offer: ResultsOffer) => void load(failedRowsFile(offer), ',', true);
+  async function loadFailedRows(offer: ResultsOffer) {
+    const { failedRowsFile } = await import('./results-offer');
+    await load(failedRowsFile(offer), ',', true);
+  }
   const goTo = (step: typeof state.step) => dispatch({ type: 'goTo', step });
 
   return (
@@ -69,7 +77,7 @@ export function CsvWizard({
           resultsOffer={state.resultsOffer}
           onFile={(file) => void load(file)}
           onDelimiter={(d) => state.loaded && void load(state.loaded.file, d)}
-          onLoadFailedRows={loadFailedRows}
+          onLoadFailedRows={(offer) => void loadFailedRows(offer)}
           onDismissResults={() => dispatch({ type: 'resultsOffered', offer: null })}
           onNext={() => goTo('mapping')}
         />

@@ -1,6 +1,5 @@
 'use client';
 
-import { zodResolver } from '@hookform/resolvers/zod';
 import { CircleAlert, Loader2, Plus, Send, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { useFieldArray, useForm, useWatch, type FieldErrors } from 'react-hook-form';
@@ -14,15 +13,12 @@ import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
 import { Textarea } from '@/components/ui/textarea';
-import { flattenErrors } from '@/lib/compose/form-errors';
+import { flattenErrors } from '@/lib/forms/form-errors';
+import { lazyZodResolver } from '@/lib/forms/lazy-resolver';
 import { randomId } from '@/lib/ids';
 import { emptyManualRow, MANUAL_ROW_FIELDS, manualRowsToValues } from '@/lib/mail-merge/manual-input';
 import { MAX_BATCH } from '@/lib/schemas/limits';
-import {
-  manualBatchFormSchema,
-  type ManualBatchForm,
-  type ManualBatchSend,
-} from '@/lib/schemas/manual-batch';
+import type { ManualBatchForm, ManualBatchSend } from '@/lib/schemas/manual-batch';
 import type { KeyProfileSummary } from '@/lib/sendmux/profiles';
 import { sendManualBatchAction } from './actions';
 import { ManualOutcomePanel, type ManualOutcome } from './manual-outcome';
@@ -91,7 +87,9 @@ export function ManualBatch({
   initialKey: string;
 }) {
   const form = useForm<ManualBatchForm, unknown, ManualBatchSend>({
-    resolver: zodResolver(manualBatchFormSchema),
+    resolver: lazyZodResolver(() =>
+      import('@/lib/schemas/manual-batch').then((m) => m.manualBatchFormSchema),
+    ),
     defaultValues: {
       idempotencyKey: initialKey,
       profile: profiles[0]?.name ?? '',

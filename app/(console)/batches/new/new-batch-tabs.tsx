@@ -1,12 +1,15 @@
 'use client';
 
 import { FileSpreadsheet, ListPlus } from 'lucide-react';
+import dynamic from 'next/dynamic';
 import { useState } from 'react';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
 import type { KeyProfileSummary } from '@/lib/sendmux/profiles';
 import type { TemplateSummary } from '@/lib/templates/store';
 import { CsvWizard } from './csv-wizard';
-import { ManualBatch } from './manual-batch';
+
+// Loaded when its tab is first opened: its form, zod and react-hook-form are not part of the CSV tab's first load.
+const ManualBatch = dynamic(() => import('./manual-batch').then((m) => m.ManualBatch));
 
 export function NewBatchTabs({
   initialTab,
@@ -22,12 +25,14 @@ export function NewBatchTabs({
   manualKey: string;
 }) {
   const [tab, setTab] = useState(initialTab);
+  const [manualOpened, setManualOpened] = useState(initialTab === 'manual');
   return (
     <Tabs
       value={tab}
       onValueChange={(v) => {
         const next = v === 'manual' ? 'manual' : 'csv';
         setTab(next);
+        if (next === 'manual') setManualOpened(true);
         window.history.replaceState(null, '', next === 'manual' ? '?tab=manual' : window.location.pathname);
       }}
     >
@@ -39,12 +44,12 @@ export function NewBatchTabs({
           <ListPlus className="size-4" aria-hidden /> Manual batch
         </TabsTrigger>
       </TabsList>
-      {/* Both stay mounted so that switching tabs loses nothing typed or uploaded. */}
+      {/* Both stay mounted once opened, so that switching tabs loses nothing typed or uploaded. */}
       <TabsContent value="csv" forceMount className="mt-5 data-[state=inactive]:hidden">
         <CsvWizard profiles={profiles} templates={templates} />
       </TabsContent>
       <TabsContent value="manual" forceMount className="mt-5 data-[state=inactive]:hidden">
-        <ManualBatch profiles={profiles} sandbox={sandbox} initialKey={manualKey} />
+        {manualOpened ? <ManualBatch profiles={profiles} sandbox={sandbox} initialKey={manualKey} /> : null}
       </TabsContent>
     </Tabs>
   );

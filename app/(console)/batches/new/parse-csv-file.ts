@@ -1,4 +1,4 @@
-import type { CsvDelimiter } from '@/lib/mail-merge/csv';
+import type { CsvDelimiter } from '@/lib/schemas/batch-values';
 import type { CsvWorkerRequest, CsvWorkerResponse } from '@/lib/mail-merge/csv.worker';
 
 /** Parses a file in a Web Worker (a fresh one per file), so a 100,000-row file never freezes the page. */

@@ -21,7 +21,7 @@ import { Input } from '@/components/ui/input';
 import type { BatchSpec } from '@/lib/mail-merge/mapping';
 import type { PreflightResult } from '@/lib/mail-merge/preflight';
 import type { KeyProfileSummary } from '@/lib/sendmux/profiles';
-import { MAX_JOB_NAME } from '@/lib/schemas/batch';
+import { MAX_JOB_NAME } from '@/lib/schemas/batch-values';
 import { startBatchAction, type StartProblem } from './actions';
 import type { LoadedCsv, StepId } from './wizard-types';
 import { formatBytes, formatCount } from '@/lib/format/display';

@@ -11,8 +11,12 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/com
 import { Label } from '@/components/ui/label';
 import { NativeSelect } from '@/components/ui/native-select';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import { CSV_DELIMITERS, DELIMITER_LABELS, type CsvDelimiter } from '@/lib/mail-merge/csv';
-import { MAX_CSV_BYTES } from '@/lib/schemas/batch';
+import {
+  CSV_DELIMITERS,
+  DELIMITER_LABELS,
+  MAX_CSV_BYTES,
+  type CsvDelimiter,
+} from '@/lib/schemas/batch-values';
 import { retryFailedRowsAction } from '../[id]/actions';
 import { WarnBadge } from '../job-display';
 import type { LoadedCsv, ResultsOffer } from './wizard-types';

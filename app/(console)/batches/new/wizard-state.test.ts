@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '@/lib/mail-merge/csv';
-import { MAX_CSV_BYTES } from '@/lib/schemas/batch';
+import { MAX_CSV_BYTES } from '@/lib/schemas/batch-values';
 import {
   canReach,
   csvFileProblem,

@@ -1,6 +1,7 @@
 import type { Notice } from '@/components/notice-alert';
 import { formatBytes } from '@/lib/format/display';
-import type { CsvDelimiter, ParsedCsv } from '@/lib/mail-merge/csv';
+import type { ParsedCsv } from '@/lib/mail-merge/csv';
+import type { CsvDelimiter } from '@/lib/schemas/batch-values';
 import {
   autoMap,
   emptyBatchSpec,
@@ -8,7 +9,7 @@ import {
   missingColumns,
   type BatchSpec,
 } from '@/lib/mail-merge/mapping';
-import { MAX_CSV_BYTES } from '@/lib/schemas/batch';
+import { MAX_CSV_BYTES } from '@/lib/schemas/batch-values';
 import type { LoadedCsv, ResultsOffer, StepId } from './wizard-types';
 
 // The CSV wizard's state and every change to it, as a pure reducer (unit-tested beside it).

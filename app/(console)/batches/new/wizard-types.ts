@@ -1,4 +1,5 @@
-import type { CsvDelimiter, ParsedCsv } from '@/lib/mail-merge/csv';
+import type { ParsedCsv } from '@/lib/mail-merge/csv';
+import type { CsvDelimiter } from '@/lib/schemas/batch-values';
 import type { BatchSpec } from '@/lib/mail-merge/mapping';
 import type { ResultsJob } from './actions';
 

@@ -1,6 +1,5 @@
 'use client';
 
-import { zodResolver } from '@hookform/resolvers/zod';
 import { Loader2, UserPlus } from 'lucide-react';
 import { useTransition } from 'react';
 import { useForm } from 'react-hook-form';
@@ -9,14 +8,16 @@ import { FormField } from '@/components/form-field';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { NativeSelect } from '@/components/ui/native-select';
-import { ROLE_DESCRIPTIONS } from '@/lib/schemas/roles';
-import { createUserSchema, MIN_PASSWORD_LENGTH, ROLE_VALUES, type CreateUserInput } from '@/lib/schemas/auth';
+import { lazyZodResolver } from '@/lib/forms/lazy-resolver';
+import type { CreateUserInput } from '@/lib/schemas/auth';
+import { MIN_PASSWORD_LENGTH } from '@/lib/schemas/auth-values';
+import { ROLE_DESCRIPTIONS, ROLES } from '@/lib/schemas/roles';
 import { createUserAction } from './actions';
 
 export function AddUserForm() {
   const [pending, startTransition] = useTransition();
   const form = useForm<CreateUserInput>({
-    resolver: zodResolver(createUserSchema),
+    resolver: lazyZodResolver(() => import('@/lib/schemas/auth').then((m) => m.createUserSchema)),
     defaultValues: { email: '', name: '', role: 'sender', password: '' },
   });
   const { errors } = form.formState;
@@ -43,7 +44,7 @@ export function AddUserForm() {
       </FormField>
       <FormField id="new-role" label="Role" error={errors.role?.message}>
         <NativeSelect {...form.register('role')}>
-          {ROLE_VALUES.map((r) => (
+          {ROLES.map((r) => (
             <option key={r} value={r}>
               {r} — {ROLE_DESCRIPTIONS[r]}
             </option>

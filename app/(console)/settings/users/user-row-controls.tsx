@@ -4,8 +4,7 @@ import { useTransition } from 'react';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
 import { NativeSelect } from '@/components/ui/native-select';
-import type { Role } from '@/lib/schemas/roles';
-import { ROLE_VALUES } from '@/lib/schemas/auth';
+import { ROLES, type Role } from '@/lib/schemas/roles';
 import { changeRoleAction, setUserDisabledAction } from './actions';
 
 export function RoleSelect({ userId, email, role }: { userId: string; email: string; role: Role }) {
@@ -29,7 +28,7 @@ export function RoleSelect({ userId, email, role }: { userId: string; email: str
         });
       }}
     >
-      {ROLE_VALUES.map((r) => (
+      {ROLES.map((r) => (
         <option key={r} value={r}>
           {r}
         </option>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldErrors } from 'react-hook-form';
-import { flattenErrors } from '@/lib/compose/form-errors';
+import { flattenErrors } from '@/lib/forms/form-errors';
 
 describe('flattenErrors', () => {
   it('lists nested, array and root errors by dot path, once each, without refs', () => {
