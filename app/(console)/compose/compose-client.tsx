@@ -1,6 +1,6 @@
 'use client';
 
-import { FilePlus2, FlaskConical, Loader2, Send, Wand2 } from 'lucide-react';
+import { FilePlus2, Loader2, Send } from 'lucide-react';
 import dynamic from 'next/dynamic';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useState } from 'react';
@@ -8,12 +8,9 @@ import { FormProvider, useForm, useWatch, type Path } from 'react-hook-form';
 import { toast } from 'sonner';
 import { ErrorSummary, type SummaryItem } from '@/components/error-summary';
 import { IdempotencyKeyField, KeyProfileSelect } from '@/components/send-intent-fields';
-import { FormField } from '@/components/form-field';
 import { Button } from '@/components/ui/button';
-import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
-import { Input } from '@/components/ui/input';
+import { Card, CardContent } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
-import { Textarea } from '@/components/ui/textarea';
 import { clearDraft, loadDraft, saveDraft } from '@/lib/compose/draft-store';
 import { formPathForUpstreamField } from '@/lib/compose/field-paths';
 import { flattenErrors } from '@/lib/forms/form-errors';
@@ -27,18 +24,17 @@ import type { MessageInput } from '@/lib/schemas/message';
 import { emptyMessage } from '@/lib/schemas/message-values';
 import { htmlToTextAction, loadMailboxesAction, sendEmailAction } from './actions';
 import { AttachmentsField } from './attachments-field';
+import { ContentCard, SenderCard } from './message-cards';
+import { ScenarioPresets, type ScenarioPreset } from './scenario-presets';
 import { fieldId, fieldLabel } from './fields';
 import { HeadersField } from './headers-field';
 import { PreviewPanel } from './preview-panel';
-import { RecipientListField } from './recipient-list-field';
 import type { SendOutcome } from './result-panel';
 import { TemplatesDialog } from './templates-dialog';
 import { NoticeAlert, type Notice } from '@/components/notice-alert';
 
 // Shown only once a send starts: its code (and react-query's) is not part of the page's first load.
 const SendStatus = dynamic(() => import('./send-status').then((m) => m.SendStatus));
-
-export type ScenarioPreset = { label: string; to: string; description: string };
 
 type Props = {
   userId: string;
@@ -255,9 +251,6 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
     startNewKey();
   }
 
-  const { register, formState } = form;
-  const e = formState.errors;
-
   return (
     <FormProvider {...form}>
       <PageHeader
@@ -304,144 +297,13 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
                 onNewKey={startNewKey}
               />
               <KeyProfileSelect id="profile" profiles={profiles} value={profile} onChange={setProfile} />
-              {presets.length ? (
-                <div className="grid gap-1.5">
-                  <p className="flex items-center gap-1.5 text-sm font-medium" id="presets-label">
-                    <FlaskConical className="size-4" aria-hidden /> Sandbox scenarios
-                  </p>
-                  <div className="flex flex-wrap gap-1.5" role="group" aria-labelledby="presets-label">
-                    {presets.map((p) => (
-                      <Button
-                        key={p.label}
-                        type="button"
-                        size="sm"
-                        variant="secondary"
-                        title={p.description}
-                        onClick={() => applyPreset(p)}
-                      >
-                        {p.label}
-                      </Button>
-                    ))}
-                  </div>
-                </div>
-              ) : null}
+              <ScenarioPresets presets={presets} onPick={applyPreset} />
             </CardContent>
           </Card>
 
-          <Card>
-            <CardHeader>
-              <CardTitle>Sender and recipients</CardTitle>
-            </CardHeader>
-            <CardContent className="grid gap-4 @xl:grid-cols-2">
-              <FormField id={fieldId('from.email')} label="From email" error={e.from?.email?.message}>
-                <Input type="email" list="from-mailboxes" autoComplete="off" {...register('from.email')} />
-              </FormField>
-              <datalist id="from-mailboxes">
-                {mailboxes.map((m) => (
-                  <option key={m} value={m} />
-                ))}
-              </datalist>
-              <FormField
-                id={fieldId('from.name')}
-                label="From name"
-                hint="Optional"
-                error={e.from?.name?.message}
-              >
-                <Input autoComplete="off" {...register('from.name')} />
-              </FormField>
-              <FormField
-                id={fieldId('to.email')}
-                label="To email"
-                hint="One recipient"
-                error={e.to?.email?.message}
-              >
-                <Input type="email" autoComplete="off" {...register('to.email')} />
-              </FormField>
-              <FormField id={fieldId('to.name')} label="To name" hint="Optional" error={e.to?.name?.message}>
-                <Input autoComplete="off" {...register('to.name')} />
-              </FormField>
-              <div className="grid gap-4 @xl:col-span-2">
-                <RecipientListField name="cc" label="Cc" />
-                <RecipientListField name="bcc" label="Bcc" />
-              </div>
-              <FormField
-                id={fieldId('replyTo.email')}
-                label="Reply-To email"
-                hint="Optional"
-                error={e.replyTo?.email?.message}
-              >
-                <Input type="email" autoComplete="off" {...register('replyTo.email')} />
-              </FormField>
-              <FormField
-                id={fieldId('replyTo.name')}
-                label="Reply-To name"
-                hint="Optional"
-                error={e.replyTo?.name?.message}
-              >
-                <Input autoComplete="off" {...register('replyTo.name')} />
-              </FormField>
-              <FormField
-                id={fieldId('returnPath')}
-                label="Return-Path"
-                hint="Optional envelope sender (VERP)"
-                error={e.returnPath?.message}
-                className="@xl:col-span-2"
-              >
-                <Input type="email" autoComplete="off" {...register('returnPath')} />
-              </FormField>
-            </CardContent>
-          </Card>
+          <SenderCard mailboxes={mailboxes} />
 
-          <Card>
-            <CardHeader>
-              <CardTitle>Content</CardTitle>
-            </CardHeader>
-            <CardContent className="grid gap-4">
-              <FormField
-                id={fieldId('subject')}
-                label="Subject"
-                hint={`${(message.subject ?? '').length} / 998`}
-                error={e.subject?.message}
-              >
-                <Input autoComplete="off" {...register('subject')} />
-              </FormField>
-              <FormField
-                id={fieldId('htmlBody')}
-                label="HTML body"
-                hint="Sendmux tags like [DP_NAME] pass through as written"
-                error={e.htmlBody?.message}
-              >
-                <Textarea
-                  rows={12}
-                  spellCheck={false}
-                  className="font-mono text-xs"
-                  {...register('htmlBody')}
-                />
-              </FormField>
-              <div className="grid gap-1.5">
-                <FormField
-                  id={fieldId('textBody')}
-                  label="Text body"
-                  hint="Optional plain-text alternative"
-                  error={e.textBody?.message}
-                >
-                  <Textarea rows={6} className="font-mono text-xs" {...register('textBody')} />
-                </FormField>
-                <div>
-                  <Button
-                    type="button"
-                    variant="outline"
-                    size="sm"
-                    onClick={generateText}
-                    disabled={generating || !(message.htmlBody ?? '').trim()}
-                  >
-                    {generating ? <Loader2 className="animate-spin" aria-hidden /> : <Wand2 aria-hidden />}
-                    Generate text from HTML
-                  </Button>
-                </div>
-              </div>
-            </CardContent>
-          </Card>
+          <ContentCard generating={generating} onGenerateText={generateText} />
 
           <Card>
             <CardContent className="grid gap-6 pt-5">

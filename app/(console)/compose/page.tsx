@@ -5,7 +5,8 @@ import { listTemplates } from '@/lib/templates/store';
 import { getEnv } from '@/lib/env';
 import { loadComposeDraftFromRequest } from '@/lib/requests/open-in-compose';
 import { listKeyProfiles } from '@/lib/sendmux/profiles';
-import { ComposeClient, type ScenarioPreset } from './compose-client';
+import { ComposeClient } from './compose-client';
+import type { ScenarioPreset } from './scenario-presets';
 
 export const metadata: Metadata = { title: 'Compose' };
 

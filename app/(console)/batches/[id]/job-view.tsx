@@ -12,7 +12,8 @@ import { JobProgressBar, JobStatusBadge } from '../job-display';
 import type { JobSnapshot } from '@/lib/batch/dto';
 import { JobControls, RetryFailedCard } from './job-controls';
 import { NeedsChange } from './needs-change';
-import { hrefWith, JobRowsTable } from './rows-table';
+import { hrefWith } from './rows-filters';
+import { JobRowsTable } from './rows-table';
 import { formatCount, formatEta, formatRate, formatUtc } from '@/lib/format/display';
 
 export const snapshotKey = (jobId: string) => ['batch-job', jobId] as const;

@@ -3,20 +3,16 @@
 import { useInfiniteQuery, useQueries } from '@tanstack/react-query';
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { Search, X } from 'lucide-react';
 import Link from 'next/link';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { Badge } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
-import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
-import { NativeSelect } from '@/components/ui/native-select';
 import type { ErrorCodeCount } from '@/lib/batch/job-types';
-import type { JobRowsSearch } from '@/lib/schemas/batch';
-import { ROW_STATUSES, type RowStatusFilter } from '@/lib/schemas/batch-values';
+import type { JobRowsSearch as Filters } from '@/lib/schemas/batch';
+import type { RowStatusFilter } from '@/lib/schemas/batch-values';
 import type { JobRowDto, JobRowsPage } from '@/lib/batch/dto';
 import { formatCount } from '@/lib/format/display';
+import { filterParams, RowsFilters, STATUS_LABELS } from './rows-filters';
 
 // Rows come from the rows route a page at a time as they scroll into view. Unfiltered, row
 // numbers run 1..N without gaps, so any page can be fetched directly (cursor = page × size) and
@@ -28,13 +24,6 @@ const FILTERED_PAGE = 500;
 const ROW_HEIGHT = 53;
 const HEADER_HEIGHT = 37;
 
-const STATUS_LABELS: Record<RowStatusFilter, string> = {
-  pending: 'Pending',
-  sending: 'Sending',
-  queued: 'Queued',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-};
 const STATUS_VARIANT: Record<RowStatusFilter, 'success' | 'destructive' | 'muted' | 'default'> = {
   queued: 'success',
   failed: 'destructive',
@@ -43,13 +32,10 @@ const STATUS_VARIANT: Record<RowStatusFilter, 'success' | 'destructive' | 'muted
   cancelled: 'muted',
 };
 
-type Filters = JobRowsSearch;
-
 function pageUrl(jobId: string, filters: Filters, cursor: number, limit: number): string {
-  const sp = new URLSearchParams({ cursor: String(cursor), limit: String(limit) });
-  if (filters.status) sp.set('status', filters.status);
-  if (filters.code) sp.set('code', filters.code);
-  if (filters.q) sp.set('q', filters.q);
+  const sp = filterParams(filters);
+  sp.set('cursor', String(cursor));
+  sp.set('limit', String(limit));
   return `/api/batches/${jobId}/rows?${sp}`;
 }
 
@@ -142,15 +128,6 @@ const COLUMNS = [
 
 const WIDTHS = ['w-16', 'w-[22%]', 'w-28', 'w-[21%]', 'w-[27%]', 'w-[20%]'];
 
-export function hrefWith(filters: Filters): string {
-  const sp = new URLSearchParams();
-  if (filters.status) sp.set('status', filters.status);
-  if (filters.code) sp.set('code', filters.code);
-  if (filters.q) sp.set('q', filters.q);
-  const qs = sp.toString();
-  return `${window.location.pathname}${qs ? `?${qs}` : ''}`;
-}
-
 export function JobRowsTable({
   jobId,
   totalRows,
@@ -164,16 +141,8 @@ export function JobRowsTable({
   filters: Filters;
   onFiltersChange: (update: (f: Filters) => Filters) => void;
 }) {
-  const [search, setSearch] = useState(filters.q ?? '');
   const scrollRef = useRef<HTMLDivElement>(null);
   const filtered = Boolean(filters.status || filters.code || filters.q);
-
-  useEffect(() => {
-    const q = search.trim() || undefined;
-    if (q === filters.q) return;
-    const t = setTimeout(() => setFilters((f) => ({ ...f, q })), 300);
-    return () => clearTimeout(t);
-  }, [search, filters.q, setFilters]);
 
   useEffect(() => {
     scrollRef.current?.scrollTo({ top: 0 });
@@ -244,11 +213,6 @@ export function JobRowsTable({
   const loadError = filtered ? sparse.isError : dense.some((q) => q.isError);
   const loading = filtered ? sparse.isPending : false;
 
-  const codeChoices =
-    filters.code && !errorCodes.some((c) => c.code === filters.code)
-      ? [{ code: filters.code, count: 0, title: '', needsChange: false }, ...errorCodes]
-      : errorCodes;
-
   return (
     <Card aria-labelledby="rows-heading">
       <CardHeader className="gap-3">
@@ -262,82 +226,7 @@ export function JobRowsTable({
                 : `${formatCount(totalRows)} rows`}
           </p>
         </div>
-        <form
-          role="search"
-          aria-label="Filter rows"
-          className="flex flex-wrap items-end gap-3"
-          onSubmit={(e) => e.preventDefault()}
-        >
-          <div className="grid gap-1.5">
-            <Label htmlFor="rows-status">Status</Label>
-            <NativeSelect
-              id="rows-status"
-              className="w-40"
-              value={filters.status ?? ''}
-              onChange={(e) =>
-                setFilters((f) => ({
-                  ...f,
-                  status: (e.target.value || undefined) as RowStatusFilter | undefined,
-                }))
-              }
-            >
-              <option value="">Any status</option>
-              {ROW_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {STATUS_LABELS[s]}
-                </option>
-              ))}
-            </NativeSelect>
-          </div>
-          <div className="grid gap-1.5">
-            <Label htmlFor="rows-code">Error code</Label>
-            <NativeSelect
-              id="rows-code"
-              className="w-80"
-              value={filters.code ?? ''}
-              onChange={(e) => setFilters((f) => ({ ...f, code: e.target.value || undefined }))}
-            >
-              <option value="">Any error code</option>
-              {codeChoices.map((c) => (
-                <option key={c.code} value={c.code}>
-                  {c.code}
-                  {c.title ? ` — ${c.title}` : ''}
-                  {c.count ? ` (${formatCount(c.count)})` : ''}
-                </option>
-              ))}
-            </NativeSelect>
-          </div>
-          <div className="grid min-w-56 flex-1 gap-1.5">
-            <Label htmlFor="rows-q">To address</Label>
-            <div className="relative">
-              <Search
-                className="text-muted-foreground pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2"
-                aria-hidden
-              />
-              <Input
-                id="rows-q"
-                type="search"
-                className="pl-8"
-                placeholder="Search addresses"
-                value={search}
-                onChange={(e) => setSearch(e.target.value)}
-                autoComplete="off"
-              />
-            </div>
-          </div>
-          {filtered ? (
-            <Button
-              type="button"
-              variant="ghost"
-              onClick={() => {
-                setSearch('');
-                setFilters(() => ({}));
-              }}
-            >
-              <X aria-hidden /> Clear filters
-            </Button>
-          ) : null}
-        </form>
+        <RowsFilters filters={filters} errorCodes={errorCodes} onFiltersChange={setFilters} />
       </CardHeader>
       <CardContent>
         {loadError ? (
