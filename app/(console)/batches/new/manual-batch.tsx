@@ -192,7 +192,7 @@ export function ManualBatch({
                   id="manual-from-email"
                   label="From email"
                   hint="For every row"
-                  error={errors.from?.email?.message}
+                  error={errors.from?.email ? 'Enter a valid sender address' : undefined}
                 >
                   <Input type="email" autoComplete="off" {...register('from.email')} />
                 </FormField>
