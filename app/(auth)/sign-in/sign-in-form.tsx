@@ -3,10 +3,10 @@
 import { AlertCircle, Loader2 } from 'lucide-react';
 import { useTransition } from 'react';
 import { useForm } from 'react-hook-form';
+import { FormField } from '@/components/form-field';
 import { Alert, AlertDescription } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
 import { lazyZodResolver } from '@/lib/forms/lazy-resolver';
 import type { SignInInput } from '@/lib/schemas/auth';
 import { signInAction } from './actions';
@@ -38,39 +38,12 @@ export function SignInForm({ next }: { next?: string }) {
           <AlertDescription>{errors.root.message}</AlertDescription>
         </Alert>
       ) : null}
-      <div className="grid gap-2">
-        <Label htmlFor="email">Email</Label>
-        <Input
-          id="email"
-          type="email"
-          autoComplete="username"
-          autoFocus
-          aria-invalid={!!errors.email}
-          aria-describedby={errors.email ? 'email-error' : undefined}
-          {...form.register('email')}
-        />
-        {errors.email ? (
-          <p id="email-error" className="text-destructive text-sm">
-            {errors.email.message}
-          </p>
-        ) : null}
-      </div>
-      <div className="grid gap-2">
-        <Label htmlFor="password">Password</Label>
-        <Input
-          id="password"
-          type="password"
-          autoComplete="current-password"
-          aria-invalid={!!errors.password}
-          aria-describedby={errors.password ? 'password-error' : undefined}
-          {...form.register('password')}
-        />
-        {errors.password ? (
-          <p id="password-error" className="text-destructive text-sm">
-            {errors.password.message}
-          </p>
-        ) : null}
-      </div>
+      <FormField id="email" label="Email" error={errors.email?.message} className="gap-2">
+        <Input type="email" autoComplete="username" autoFocus {...form.register('email')} />
+      </FormField>
+      <FormField id="password" label="Password" error={errors.password?.message} className="gap-2">
+        <Input type="password" autoComplete="current-password" {...form.register('password')} />
+      </FormField>
       <Button type="submit" disabled={pending} className="mt-2">
         {pending ? <Loader2 className="animate-spin" aria-hidden /> : null}
         Sign in
