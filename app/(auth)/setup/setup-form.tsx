@@ -1,7 +1,7 @@
 'use client';
 
 import { AlertCircle, Loader2 } from 'lucide-react';
-import { useTransition } from 'react';
+import { useEffect, useTransition } from 'react';
 import { useForm } from 'react-hook-form';
 import { Alert, AlertDescription } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -12,12 +12,16 @@ import type { SetupInput } from '@/lib/schemas/auth';
 import { MIN_PASSWORD_LENGTH } from '@/lib/schemas/auth-values';
 import { completeSetupAction } from './actions';
 
+// zod and the schema load once the page is interactive, not with it.
+const resolver = lazyZodResolver(() => import('@/lib/schemas/auth').then((m) => m.setupSchema));
+
 export function SetupForm({ token }: { token: string }) {
   const [pending, startTransition] = useTransition();
   const form = useForm<SetupInput>({
-    resolver: lazyZodResolver(() => import('@/lib/schemas/auth').then((m) => m.setupSchema)),
+    resolver,
     defaultValues: { token, email: '', name: '', password: '', confirm: '' },
   });
+  useEffect(() => resolver.preload(), []);
   const { errors } = form.formState;
   const onSubmit = form.handleSubmit((values) =>
     startTransition(async () => {

@@ -1,7 +1,7 @@
 'use client';
 
 import { AlertCircle, Loader2 } from 'lucide-react';
-import { useTransition } from 'react';
+import { useEffect, useTransition } from 'react';
 import { useForm } from 'react-hook-form';
 import { FormField } from '@/components/form-field';
 import { Alert, AlertDescription } from '@/components/ui/alert';
@@ -11,12 +11,16 @@ import { lazyZodResolver } from '@/lib/forms/lazy-resolver';
 import type { SignInInput } from '@/lib/schemas/auth';
 import { signInAction } from './actions';
 
+// zod and the schema load once the page is interactive, not with it.
+const resolver = lazyZodResolver(() => import('@/lib/schemas/auth').then((m) => m.signInSchema));
+
 export function SignInForm({ next }: { next?: string }) {
   const [pending, startTransition] = useTransition();
   const form = useForm<SignInInput>({
-    resolver: lazyZodResolver(() => import('@/lib/schemas/auth').then((m) => m.signInSchema)),
+    resolver,
     defaultValues: { email: '', password: '', next },
   });
+  useEffect(() => resolver.preload(), []);
   const { errors } = form.formState;
 
   const onSubmit = form.handleSubmit((values) =>

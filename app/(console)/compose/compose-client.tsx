@@ -47,13 +47,17 @@ type Props = {
 
 const newKey = () => `compose-${randomId(20)}`;
 
+// zod and the schema load once the page is interactive, not with it.
+const resolver = lazyZodResolver(() => import('@/lib/schemas/message').then((m) => m.messageSchema));
+
 export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fromRequest }: Props) {
   const router = useRouter();
   const form = useForm<MessageInput>({
-    resolver: lazyZodResolver(() => import('@/lib/schemas/message').then((m) => m.messageSchema)),
+    resolver,
     defaultValues: emptyMessage(),
     mode: 'onTouched',
   });
+  useEffect(() => resolver.preload(), []);
   const [profile, setProfile] = useState(profiles[0]?.name ?? '');
   const [idempotencyKey, setIdempotencyKey] = useState('');
   const [keyError, setKeyError] = useState<string | null>(null);

@@ -1,7 +1,7 @@
 'use client';
 
 import { CircleAlert, Loader2, Plus, Send, Trash2 } from 'lucide-react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useFieldArray, useForm, useWatch, type FieldErrors } from 'react-hook-form';
 import { toast } from 'sonner';
 import { FormField } from '@/components/form-field';
@@ -77,6 +77,11 @@ const messageProblems = (errors: FieldErrors<ManualBatchForm>) =>
     .filter(([path]) => path !== 'idempotencyKey' && path !== 'profile')
     .map(([path, message]) => describeProblem(path, message));
 
+// zod and the schema load once the page is interactive, not with it.
+const resolver = lazyZodResolver(() =>
+  import('@/lib/schemas/manual-batch').then((m) => m.manualBatchFormSchema),
+);
+
 export function ManualBatch({
   profiles,
   sandbox,
@@ -87,9 +92,7 @@ export function ManualBatch({
   initialKey: string;
 }) {
   const form = useForm<ManualBatchForm, unknown, ManualBatchSend>({
-    resolver: lazyZodResolver(() =>
-      import('@/lib/schemas/manual-batch').then((m) => m.manualBatchFormSchema),
-    ),
+    resolver,
     defaultValues: {
       idempotencyKey: initialKey,
       profile: profiles[0]?.name ?? '',
@@ -99,6 +102,7 @@ export function ManualBatch({
       json: '',
     },
   });
+  useEffect(() => resolver.preload(), []);
   const { control, register, setValue, getValues, clearErrors, formState } = form;
   const { errors } = formState;
   const rows = useFieldArray({ control, name: 'rows' });

@@ -9,7 +9,8 @@ import type { TemplateSummary } from '@/lib/templates/store';
 import { CsvWizard } from './csv-wizard';
 
 // Loaded when its tab is first opened: its form, zod and react-hook-form are not part of the CSV tab's first load.
-const ManualBatch = dynamic(() => import('./manual-batch').then((m) => m.ManualBatch));
+const loadManual = () => import('./manual-batch');
+const ManualBatch = dynamic(() => loadManual().then((m) => m.ManualBatch));
 
 export function NewBatchTabs({
   initialTab,
@@ -40,7 +41,11 @@ export function NewBatchTabs({
         <TabsTrigger value="csv">
           <FileSpreadsheet className="size-4" aria-hidden /> CSV mail merge
         </TabsTrigger>
-        <TabsTrigger value="manual">
+        <TabsTrigger
+          value="manual"
+          onPointerEnter={() => void loadManual()}
+          onFocus={() => void loadManual()}
+        >
           <ListPlus className="size-4" aria-hidden /> Manual batch
         </TabsTrigger>
       </TabsList>

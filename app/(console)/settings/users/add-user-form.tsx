@@ -1,7 +1,7 @@
 'use client';
 
 import { Loader2, UserPlus } from 'lucide-react';
-import { useTransition } from 'react';
+import { useEffect, useTransition } from 'react';
 import { useForm } from 'react-hook-form';
 import { toast } from 'sonner';
 import { FormField } from '@/components/form-field';
@@ -14,12 +14,16 @@ import { MIN_PASSWORD_LENGTH } from '@/lib/schemas/auth-values';
 import { ROLE_DESCRIPTIONS, ROLES } from '@/lib/schemas/roles';
 import { createUserAction } from './actions';
 
+// zod and the schema load once the page is interactive, not with it.
+const resolver = lazyZodResolver(() => import('@/lib/schemas/auth').then((m) => m.createUserSchema));
+
 export function AddUserForm() {
   const [pending, startTransition] = useTransition();
   const form = useForm<CreateUserInput>({
-    resolver: lazyZodResolver(() => import('@/lib/schemas/auth').then((m) => m.createUserSchema)),
+    resolver,
     defaultValues: { email: '', name: '', role: 'sender', password: '' },
   });
+  useEffect(() => resolver.preload(), []);
   const { errors } = form.formState;
   const onSubmit = form.handleSubmit((values) =>
     startTransition(async () => {
