@@ -208,7 +208,7 @@ async function callAction(action: Action, args: unknown[]) {
   const redirect = response.headers()['x-action-redirect'] ?? response.headers()['location'] ?? null;
   const sessionCookies = response
     .headersArray()
-    .filter((h) => h.name.toLowerCase() === 'set-cookie' && /^smx_session=[^;]/.test(h.value));
+    .filter((h) => h.name.toLowerCase() === 'set-cookie' && /^(__Host-)?smx_session=[^;]/.test(h.value));
   return { status: response.status(), redirect, sessionCookies, text: await response.text() };
 }
 

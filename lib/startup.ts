@@ -1,4 +1,5 @@
 import 'server-only';
+import { installPeerAddressHeader } from '@/lib/auth/client-address';
 import { ensureFirstAdmin } from '@/lib/auth/setup';
 import { startBatchRunner } from '@/lib/batch/runner';
 import { getDbHandle } from '@/lib/db';
@@ -21,6 +22,7 @@ export async function startServer(): Promise<void> {
   } catch (err) {
     fail((err as Error).message);
   }
+  installPeerAddressHeader(env.trustProxy);
   try {
     const db = await getDbHandle();
     log(
