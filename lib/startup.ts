@@ -1,5 +1,6 @@
 import 'server-only';
 import { installPeerAddressHeader } from '@/lib/auth/client-address';
+import { startHousekeeping } from '@/lib/auth/housekeeping';
 import { ensureFirstAdmin } from '@/lib/auth/setup';
 import { startBatchRunner } from '@/lib/batch/runner';
 import { getDbHandle } from '@/lib/db';
@@ -36,6 +37,7 @@ export async function startServer(): Promise<void> {
   }
   await ensureFirstAdmin(log);
   startRequestLogPruning();
+  startHousekeeping();
   startBatchRunner();
   log(
     env.mode === 'sandbox'

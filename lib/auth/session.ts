@@ -89,16 +89,18 @@ export async function deleteSessionsOf(userId: string): Promise<void> {
   await db.delete(tables.sessions).where(eq(tables.sessions.userId, userId));
 }
 
-export async function pruneExpiredSessions(): Promise<void> {
+/** Deletes sessions past their end or idle limit (each is refused on use anyway). Returns how many went. */
+export async function pruneExpiredSessions(now = new Date()): Promise<number> {
   const env = getEnv();
   const db = await getDb();
-  const now = new Date();
-  await db
+  const gone = await db
     .delete(tables.sessions)
     .where(
       or(
         lt(tables.sessions.expiresAt, now),
         lt(tables.sessions.lastSeenAt, new Date(now.getTime() - env.sessionIdleMinutes * 60_000)),
       ),
-    );
+    )
+    .returning({ id: tables.sessions.id });
+  return gone.length;
 }

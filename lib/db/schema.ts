@@ -71,7 +71,9 @@ export const auditEvents = pgTable(
   },
   (t) => [
     index('audit_events_action_target_idx').on(t.action, t.target, t.createdAt),
-    index('audit_events_created_idx').on(t.createdAt),
+    // Read backwards for newest-first pages (keyset on created_at, id) and for pruning.
+    index('audit_events_time_idx').on(t.createdAt, t.id),
+    index('audit_events_actor_idx').on(t.actorEmail, t.createdAt, t.id),
   ],
 );
 

@@ -1,6 +1,0 @@
-CREATE TABLE "sign_in_throttle" (
-	"key" text PRIMARY KEY NOT NULL,
-	"window_start" timestamp with time zone NOT NULL,
-	"attempts" integer NOT NULL,
-	"last_attempt_at" timestamp with time zone NOT NULL
-);
