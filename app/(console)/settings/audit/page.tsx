@@ -139,8 +139,18 @@ export default async function AuditPage({
                         {entry.createdAt.slice(0, 10)}
                       </span>
                     </TableCell>
-                    <TableCell className="max-w-52 text-sm break-all">
-                      {entry.actorEmail ?? <span className="text-muted-foreground">not signed in</span>}
+                    <TableCell className="max-w-56 text-sm">
+                      {entry.actorEmail ? (
+                        <span className="block truncate" title={entry.actorEmail}>
+                          {entry.actorEmail}
+                        </span>
+                      ) : (
+                        <span className="text-muted-foreground">
+                          {entry.action.startsWith('sign_in.') || entry.action.startsWith('webhook.')
+                            ? 'not signed in'
+                            : 'the console'}
+                        </span>
+                      )}
                     </TableCell>
                     <TableCell>
                       <Badge variant={REFUSALS.has(entry.action) ? 'destructive' : 'muted'}>
