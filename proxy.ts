@@ -11,10 +11,11 @@ const OPEN_PATHS = /^\/(sign-in|setup)(\/|$)/;
  * inherit this policy; each preview adds its own that blocks remote images until asked
  * (components/email-frame.tsx).
  */
-export function contentSecurityPolicy(nonce: string, secure: boolean): string {
+export function contentSecurityPolicy(nonce: string, secure: boolean, dev = false): string {
   return [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
+    // `next dev` only: React rebuilds server error stacks in the browser with eval.
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ''}`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob: https: http:",
     "font-src 'self' data:",
@@ -41,9 +42,9 @@ export function proxy(request: NextRequest) {
     if (pathname !== '/') url.searchParams.set('next', path);
     return NextResponse.redirect(url);
   }
-  const { secure } = getEnv();
+  const { secure, nodeEnv } = getEnv();
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString('base64');
-  const csp = contentSecurityPolicy(nonce, secure);
+  const csp = contentSecurityPolicy(nonce, secure, nodeEnv === 'development');
   const headers = new Headers(request.headers);
   headers.set('x-console-path', path);
   headers.set('x-nonce', nonce);

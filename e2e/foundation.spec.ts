@@ -19,6 +19,8 @@ test.describe('first run', () => {
   test('setup link → admin → support user → support is refused Settings → Users', async ({
     page,
   }, testInfo) => {
+    // A server start and three scrypt runs at OWASP cost: over a minute on a busy machine.
+    test.setTimeout(150_000);
     const server = await startConsole({ port: E2E.extraPortBase + testInfo.workerIndex });
     try {
       const link = /Setup link: (\S+)/.exec(server.log())?.[1];

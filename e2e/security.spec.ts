@@ -178,7 +178,7 @@ function actionId(name: string): string {
 test.describe('an https APP_URL', () => {
   test('gets __Host- Secure cookies and HSTS; the plain-http console gets neither', async ({}, testInfo) => {
     test.setTimeout(120_000);
-    const port = E2E.extraPortBase + 10 + testInfo.workerIndex;
+    const port = E2E.extraPortBase + 50 + testInfo.workerIndex;
     const admin = { email: 'tls-admin@example.com', password: 'tls-admin-password' };
     const server = await startConsole({
       port,

@@ -159,7 +159,21 @@ const PROBES: Record<string, { input: () => unknown[]; schema?: ZodType; publicC
   },
   findResultsJobAction: { input: () => [{ jobId: 'probe' }], schema: jobControlSchema },
   sendManualBatchAction: {
-    input: () => [{ profile: 'sandbox', idempotencyKey: `probe-batch-${run}`, messages: [message] }],
+    // The manual batch takes messages as Sendmux's wire format (snake_case), not the Compose form's.
+    input: () => [
+      {
+        profile: 'sandbox',
+        idempotencyKey: `probe-batch-${run}`,
+        messages: [
+          {
+            from: { email: 'sandbox@sendmux.test' },
+            to: { email: `probe-${run}@example.com` },
+            subject: 'Should never be sent',
+            html_body: '<p>probe</p>',
+          },
+        ],
+      },
+    ],
     schema: manualBatchInputSchema,
   },
   pauseJobAction: { input: () => [{ jobId: 'probe' }], schema: jobControlSchema },
