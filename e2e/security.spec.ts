@@ -31,10 +31,13 @@ const HOSTILE_NEXT = [
 /** Fails the test if the browser so much as asks for evil.example. */
 async function watchForEvil(page: Page) {
   const asked: string[] = [];
-  await page.context().route((url) => url.hostname.endsWith('evil.example'), async (route) => {
-    asked.push(route.request().url());
-    await route.abort();
-  });
+  await page.context().route(
+    (url) => url.hostname.endsWith('evil.example'),
+    async (route) => {
+      asked.push(route.request().url());
+      await route.abort();
+    },
+  );
   return asked;
 }
 
