@@ -38,7 +38,7 @@ test.describe('first run', () => {
       await page.getByLabel('Password', { exact: true }).fill('first-admin-password');
       await page.getByLabel('Repeat password').fill('first-admin-password');
       await page.getByRole('button', { name: 'Create admin and sign in' }).click();
-      await expect(page.getByRole('heading', { name: 'Welcome' })).toBeVisible();
+      await expect(page.getByRole('heading', { name: 'Welcome' })).toBeVisible({ timeout: 30_000 });
 
       // The link is single-use.
       await page.goto(setupUrl);
