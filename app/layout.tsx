@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { headers } from 'next/headers';
 import { Providers } from '@/components/providers';
 import { inter, jetbrainsMono } from './fonts';
 import './globals.css';
@@ -8,11 +9,13 @@ export const metadata: Metadata = {
   description: 'Compose, batch-send and troubleshoot email through the Sendmux Sending API.',
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+// Reading the request makes every page render per request, which a script nonce needs (proxy.ts).
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const nonce = (await headers()).get('x-nonce') ?? undefined;
   return (
     <html lang="en" className={`${inter.variable} ${jetbrainsMono.variable}`} suppressHydrationWarning>
       <body className="min-h-screen font-sans">
-        <Providers>{children}</Providers>
+        <Providers nonce={nonce}>{children}</Providers>
       </body>
     </html>
   );

@@ -3,6 +3,8 @@ import { E2E } from './support/constants';
 import { addUser, signIn } from './support/fixtures';
 
 setup('sign in as admin, add a sender and a support user, keep their sessions', async ({ browser }) => {
+  // Five scrypt runs at OWASP cost (three sign-ins, two new passwords): a minute and more on a busy machine.
+  setup.setTimeout(180_000);
   const admin = await browser.newContext();
   const page = await admin.newPage();
   await signIn(page, E2E.admin);

@@ -12,12 +12,15 @@ const CONSOLE_PAGES = [
   '/settings',
   '/settings/users',
   '/settings/keys',
+  '/settings/audit',
 ];
 
 test.describe('first run', () => {
   test('setup link → admin → support user → support is refused Settings → Users', async ({
     page,
   }, testInfo) => {
+    // A server start and three scrypt runs at OWASP cost: over a minute on a busy machine.
+    test.setTimeout(150_000);
     const server = await startConsole({ port: E2E.extraPortBase + testInfo.workerIndex });
     try {
       const link = /Setup link: (\S+)/.exec(server.log())?.[1];
@@ -35,7 +38,7 @@ test.describe('first run', () => {
       await page.getByLabel('Password', { exact: true }).fill('first-admin-password');
       await page.getByLabel('Repeat password').fill('first-admin-password');
       await page.getByRole('button', { name: 'Create admin and sign in' }).click();
-      await expect(page.getByRole('heading', { name: 'Welcome' })).toBeVisible();
+      await expect(page.getByRole('heading', { name: 'Welcome' })).toBeVisible({ timeout: 30_000 });
 
       // The link is single-use.
       await page.goto(setupUrl);

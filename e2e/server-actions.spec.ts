@@ -159,7 +159,21 @@ const PROBES: Record<string, { input: () => unknown[]; schema?: ZodType; publicC
   },
   findResultsJobAction: { input: () => [{ jobId: 'probe' }], schema: jobControlSchema },
   sendManualBatchAction: {
-    input: () => [{ profile: 'sandbox', idempotencyKey: `probe-batch-${run}`, messages: [message] }],
+    // The manual batch takes messages as Sendmux's wire format (snake_case), not the Compose form's.
+    input: () => [
+      {
+        profile: 'sandbox',
+        idempotencyKey: `probe-batch-${run}`,
+        messages: [
+          {
+            from: { email: 'sandbox@sendmux.test' },
+            to: { email: `probe-${run}@example.com` },
+            subject: 'Should never be sent',
+            html_body: '<p>probe</p>',
+          },
+        ],
+      },
+    ],
     schema: manualBatchInputSchema,
   },
   pauseJobAction: { input: () => [{ jobId: 'probe' }], schema: jobControlSchema },
@@ -208,7 +222,7 @@ async function callAction(action: Action, args: unknown[]) {
   const redirect = response.headers()['x-action-redirect'] ?? response.headers()['location'] ?? null;
   const sessionCookies = response
     .headersArray()
-    .filter((h) => h.name.toLowerCase() === 'set-cookie' && /^smx_session=[^;]/.test(h.value));
+    .filter((h) => h.name.toLowerCase() === 'set-cookie' && /^(__Host-)?smx_session=[^;]/.test(h.value));
   return { status: response.status(), redirect, sessionCookies, text: await response.text() };
 }
 

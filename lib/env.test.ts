@@ -27,6 +27,21 @@ describe('configuration', () => {
       sandboxRateLimit: 1800,
       appUrl: 'http://localhost:3000',
       requestLogRetentionDays: 30,
+      auditRetentionDays: 365,
+      trustProxy: 0,
+      secure: false,
+    });
+  });
+
+  it('marks an https APP_URL secure and believes forwarded headers only when told to', () => {
+    expect(ok({ APP_URL: 'https://console.example.com/' })).toMatchObject({
+      appUrl: 'https://console.example.com',
+      secure: true,
+      trustProxy: 0,
+    });
+    expect(ok({ TRUST_PROXY: '1', AUDIT_RETENTION_DAYS: '90' })).toMatchObject({
+      trustProxy: 1,
+      auditRetentionDays: 90,
     });
   });
 
@@ -66,6 +81,8 @@ describe('configuration', () => {
     [{ SESSION_SECRET: 'too-short' }, /SESSION_SECRET must be at least 32 characters/],
     [{ SANDBOX_API_KEY: 'short' }, /SANDBOX_API_KEY must be at least 16 characters/],
     [{ REQUEST_LOG_RETENTION_DAYS: '0' }, /REQUEST_LOG_RETENTION_DAYS must be a whole number/],
+    [{ AUDIT_RETENTION_DAYS: '0' }, /AUDIT_RETENTION_DAYS must be a whole number from 1 to 3650/],
+    [{ TRUST_PROXY: 'yes' }, /TRUST_PROXY must be a whole number from 0 to 10/],
     [{ NODE_ENV: 'staging' }, /NODE_ENV/],
   ])('refuses %o with a message naming the variable', (src, message) => {
     expect(errors(src)).toMatch(message);

@@ -1,3 +1,4 @@
+import 'server-only';
 import path from 'node:path';
 import { z } from 'zod';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@/lib/schemas/auth-values';
@@ -11,6 +12,10 @@ export type Config = {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
   appUrl: string;
+  /** APP_URL is https: cookies are Secure and __Host- prefixed, and HSTS is sent. */
+  secure: boolean;
+  /** Reverse proxies in front of the console whose X-Forwarded-* headers are believed (0: none). */
+  trustProxy: number;
   dataDir: string;
   databaseUrl: string | undefined;
   db: 'pglite' | 'postgres';
@@ -29,6 +34,7 @@ export type Config = {
   sessionMaxHours: number;
   sendmuxTimeoutMs: number;
   requestLogRetentionDays: number;
+  auditRetentionDays: number;
   batchWorkers: number;
   batchLeaseSeconds: number;
   /** Support sees message bodies, custom header values and attachment names (else only metadata). */
@@ -183,6 +189,8 @@ const schema = z.object({
   SESSION_MAX_HOURS: int('SESSION_MAX_HOURS', 1, 24 * 90, 24),
   SENDMUX_TIMEOUT_MS: int('SENDMUX_TIMEOUT_MS', 1000, 300_000, 30_000),
   REQUEST_LOG_RETENTION_DAYS: int('REQUEST_LOG_RETENTION_DAYS', 1, 3650, 30),
+  AUDIT_RETENTION_DAYS: int('AUDIT_RETENTION_DAYS', 1, 3650, 365),
+  TRUST_PROXY: int('TRUST_PROXY', 0, 10, 0),
   BATCH_WORKERS: int('BATCH_WORKERS', 1, 64, 4),
   BATCH_LEASE_SECONDS: int('BATCH_LEASE_SECONDS', 5, 3600, 60),
   SUPPORT_SEES_BODIES: bool('SUPPORT_SEES_BODIES', true),
@@ -231,6 +239,8 @@ export function parseEnv(src: Source, cwd = process.cwd()): EnvResult {
       nodeEnv: e.NODE_ENV,
       port: e.PORT,
       appUrl,
+      secure: appUrl.startsWith('https://'),
+      trustProxy: e.TRUST_PROXY,
       dataDir: path.resolve(cwd, e.DATA_DIR ?? 'data'),
       databaseUrl: e.DATABASE_URL,
       db: e.DATABASE_URL ? 'postgres' : 'pglite',
@@ -247,6 +257,7 @@ export function parseEnv(src: Source, cwd = process.cwd()): EnvResult {
       sessionMaxHours: e.SESSION_MAX_HOURS,
       sendmuxTimeoutMs: e.SENDMUX_TIMEOUT_MS,
       requestLogRetentionDays: e.REQUEST_LOG_RETENTION_DAYS,
+      auditRetentionDays: e.AUDIT_RETENTION_DAYS,
       batchWorkers: e.BATCH_WORKERS,
       batchLeaseSeconds: e.BATCH_LEASE_SECONDS,
       supportSeesBodies: e.SUPPORT_SEES_BODIES,

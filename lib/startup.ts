@@ -1,4 +1,6 @@
 import 'server-only';
+import { installPeerAddressHeader } from '@/lib/auth/client-address';
+import { startHousekeeping } from '@/lib/auth/housekeeping';
 import { ensureFirstAdmin } from '@/lib/auth/setup';
 import { startBatchRunner } from '@/lib/batch/runner';
 import { getDbHandle } from '@/lib/db';
@@ -21,6 +23,7 @@ export async function startServer(): Promise<void> {
   } catch (err) {
     fail((err as Error).message);
   }
+  installPeerAddressHeader(env.trustProxy);
   try {
     const db = await getDbHandle();
     log(
@@ -34,6 +37,7 @@ export async function startServer(): Promise<void> {
   }
   await ensureFirstAdmin(log);
   startRequestLogPruning();
+  startHousekeeping();
   startBatchRunner();
   log(
     env.mode === 'sandbox'

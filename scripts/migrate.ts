@@ -1,6 +1,6 @@
-// Applies database migrations and exits: `node --import tsx scripts/migrate.ts` (same env as the
-// server). Start-up migrates anyway; lib/db/migrations.db.test.ts runs this from several processes
-// at once to prove the advisory lock.
+// Applies database migrations and exits: `npm run db:migrate` (same env as the server). Start-up
+// migrates anyway; lib/db/migrations.db.test.ts runs this from several processes at once to prove
+// the advisory lock. lib/env.ts is server-only, hence node's react-server condition in the script.
 import { formatEnvErrors, parseEnv } from '../lib/env';
 import { openDatabase } from '../lib/db/connection';
 

@@ -1,17 +1,21 @@
 import 'server-only';
 import { headers } from 'next/headers';
+import { clientAddress } from '@/lib/auth/client-address';
 import { getEnv } from '@/lib/env';
 
-export async function requestInfo(): Promise<{
-  ip: string | null;
-  userAgent: string | null;
-  secure: boolean;
-}> {
+export async function requestInfo(): Promise<{ ip: string | null; userAgent: string | null }> {
   const h = await headers();
-  const forwarded = h.get('x-forwarded-for')?.split(',')[0]?.trim();
   return {
-    ip: forwarded || h.get('x-real-ip') || null,
+    ip: clientAddress(h, getEnv().trustProxy),
     userAgent: h.get('user-agent')?.slice(0, 300) ?? null,
-    secure: h.get('x-forwarded-proto') === 'https' || getEnv().appUrl.startsWith('https://'),
   };
+}
+
+/** The client's address when called while serving a request; null elsewhere (workers, start-up, tests). */
+export async function currentClientAddress(): Promise<string | null> {
+  try {
+    return (await requestInfo()).ip;
+  } catch {
+    return null;
+  }
 }

@@ -6,10 +6,10 @@ import { cache } from 'react';
 import { getDb, prepared, tables, type Db } from '@/lib/db';
 import { getEnv } from '@/lib/env';
 import type { Role } from '@/lib/schemas/roles';
+import { cookieName, cookieOptions } from '@/lib/auth/cookies';
 import { hmac } from '@/lib/auth/secret';
 import { requestInfo } from '@/lib/auth/request-info';
 
-export const SESSION_COOKIE = 'smx_session';
 const TOUCH_EVERY_MS = 60_000;
 
 export type SessionUser = { id: string; email: string; name: string | null; role: Role };
@@ -24,13 +24,7 @@ export async function createSession(userId: string): Promise<void> {
   await db
     .insert(tables.sessions)
     .values({ id: hmac(token), userId, expiresAt, userAgent: info.userAgent, ip: info.ip });
-  (await cookies()).set(SESSION_COOKIE, token, {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: info.secure,
-    path: '/',
-    expires: expiresAt,
-  });
+  (await cookies()).set(cookieName('smx_session'), token, { ...cookieOptions(), expires: expiresAt });
 }
 
 // Runs on every page and server action: prepared once per database (see prepared()).
@@ -55,7 +49,7 @@ const lookupSession = (db: Db) =>
 
 /** The signed-in user for this request, or null. Expired or idle sessions are removed. */
 export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
-  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  const token = (await cookies()).get(cookieName('smx_session'))?.value;
   if (!token) return null;
   const env = getEnv();
   const db = await getDb();
@@ -80,12 +74,14 @@ export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
 
 export async function destroySession(): Promise<void> {
   const jar = await cookies();
-  const token = jar.get(SESSION_COOKIE)?.value;
+  const name = cookieName('smx_session');
+  const token = jar.get(name)?.value;
   if (token) {
     const db = await getDb();
     await db.delete(tables.sessions).where(eq(tables.sessions.id, hmac(token)));
   }
-  jar.delete(SESSION_COOKIE);
+  // A __Host- cookie is only replaced (here: expired) by one set with the same attributes.
+  jar.set(name, '', { ...cookieOptions(), maxAge: 0 });
 }
 
 export async function deleteSessionsOf(userId: string): Promise<void> {
@@ -93,16 +89,18 @@ export async function deleteSessionsOf(userId: string): Promise<void> {
   await db.delete(tables.sessions).where(eq(tables.sessions.userId, userId));
 }
 
-export async function pruneExpiredSessions(): Promise<void> {
+/** Deletes sessions past their end or idle limit (each is refused on use anyway). Returns how many went. */
+export async function pruneExpiredSessions(now = new Date()): Promise<number> {
   const env = getEnv();
   const db = await getDb();
-  const now = new Date();
-  await db
+  const gone = await db
     .delete(tables.sessions)
     .where(
       or(
         lt(tables.sessions.expiresAt, now),
         lt(tables.sessions.lastSeenAt, new Date(now.getTime() - env.sessionIdleMinutes * 60_000)),
       ),
-    );
+    )
+    .returning({ id: tables.sessions.id });
+  return gone.length;
 }

@@ -1,29 +1,32 @@
 import 'server-only';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, desc, eq, gt, sql } from 'drizzle-orm';
 import { cookies } from 'next/headers';
-import { getDb, tables } from '@/lib/db';
 import { recordAudit } from '@/lib/auth/audit';
-import { burnPasswordCheck, verifyPassword } from '@/lib/auth/password';
+import { cookieName, cookieOptions } from '@/lib/auth/cookies';
+import { burnPasswordCheck, PasswordCheckBusyError, verifyPassword } from '@/lib/auth/password';
 import { requestInfo } from '@/lib/auth/request-info';
 import { hmac } from '@/lib/auth/secret';
 import { createSession, type SessionUser } from '@/lib/auth/session';
-import { throttleDecision } from '@/lib/auth/throttle';
+import {
+  accountKey,
+  addressKey,
+  deviceKey,
+  reserveAttempt,
+  settleSuccess,
+  type ThrottleKey,
+} from '@/lib/auth/throttle';
 import { findUserByEmail } from '@/lib/auth/users';
 
-const DEVICE_COOKIE = 'smx_device';
-const HOUR = 3_600_000;
+export type SignInError = {
+  code: 'invalid_credentials' | 'throttled' | 'disabled' | 'busy';
+  message: string;
+  retryAfterSeconds?: number;
+};
 
-export type SignInResult =
-  | { ok: true; user: SessionUser }
-  | {
-      ok: false;
-      error: {
-        code: 'invalid_credentials' | 'throttled' | 'disabled';
-        message: string;
-        retryAfterSeconds?: number;
-      };
-    };
+export type SignInResult = { ok: true; user: SessionUser } | { ok: false; error: SignInError };
+
+export type CredentialCheck =
+  { ok: true; user: SessionUser; deviceId: string | null } | { ok: false; error: SignInError };
 
 function safeEqual(a: string, b: string) {
   const x = Buffer.from(a);
@@ -39,130 +42,105 @@ function readDeviceCookie(value: string | undefined, userId: string | undefined)
   return safeEqual(sig, hmac(`${owner}.${nonce}`)) ? nonce : null;
 }
 
-async function failureHistory(email: string, deviceId: string | null) {
-  const db = await getDb();
-  const hourAgo = new Date(Date.now() - HOUR);
-  const [lastSuccess] = await db
-    .select({ at: tables.auditEvents.createdAt })
-    .from(tables.auditEvents)
-    .where(
-      and(
-        eq(tables.auditEvents.action, 'sign_in.success'),
-        eq(tables.auditEvents.target, email),
-        gt(tables.auditEvents.createdAt, hourAgo),
-      ),
-    )
-    .orderBy(desc(tables.auditEvents.createdAt))
-    .limit(1);
-  const since = lastSuccess?.at ?? hourAgo;
-  const counted = and(
-    eq(tables.auditEvents.action, 'sign_in.failure'),
-    eq(tables.auditEvents.target, email),
-    sql`coalesce(${tables.auditEvents.detail}->>'reason', '') <> 'throttled'`,
-  );
-  const untrusted = await db
-    .select({ at: tables.auditEvents.createdAt })
-    .from(tables.auditEvents)
-    .where(
-      and(
-        counted,
-        gt(tables.auditEvents.createdAt, since),
-        sql`coalesce(${tables.auditEvents.detail}->>'trusted', 'false') <> 'true'`,
-      ),
-    )
-    .orderBy(tables.auditEvents.createdAt);
-  let deviceFailures = 0;
-  if (deviceId) {
-    const [row] = await db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(tables.auditEvents)
-      .where(
-        and(
-          counted,
-          gt(tables.auditEvents.createdAt, hourAgo),
-          sql`${tables.auditEvents.detail}->>'device' = ${deviceId}`,
-        ),
-      );
-    deviceFailures = row?.n ?? 0;
-  }
-  return { untrustedFailures: untrusted.map((r) => r.at.getTime()), deviceFailures };
-}
+const throttled = (retryAfterSeconds: number): SignInError => ({
+  code: 'throttled',
+  message: `Too many sign-in attempts for this account or from this address. Wait ${retryAfterSeconds} s and try again.`,
+  retryAfterSeconds,
+});
 
-export async function signIn(input: { email: string; password: string }): Promise<SignInResult> {
+/**
+ * Checks an email and password, throttled: the attempt is counted (per account and per client
+ * address, or per device cookie for a browser that signed in before) before scrypt runs, so
+ * parallel guesses are held to the same budget as sequential ones. Starts no session.
+ */
+export async function checkCredentials(input: {
+  email: string;
+  password: string;
+  ip: string | null;
+  deviceCookie?: string;
+  now?: number;
+}): Promise<CredentialCheck> {
   const email = input.email.trim().toLowerCase();
-  const jar = await cookies();
-  const { ip, secure } = await requestInfo();
+  const now = input.now ?? Date.now();
+  const { ip } = input;
   const user = await findUserByEmail(email);
-  const deviceId = readDeviceCookie(jar.get(DEVICE_COOKIE)?.value, user?.id);
-  const history = await failureHistory(email, deviceId);
-  const decision = throttleDecision({ now: Date.now(), ...history, deviceTrusted: deviceId !== null });
+  const deviceId = readDeviceCookie(input.deviceCookie, user?.id);
+  const untrusted: ThrottleKey[] = [accountKey(email), ...(ip ? [addressKey(ip)] : [])];
 
-  if (!decision.allowed) {
-    await recordAudit({
-      action: 'sign_in.failure',
-      target: email,
-      ip,
-      detail: { reason: 'throttled', device: deviceId },
-    });
-    return {
-      ok: false,
-      error: {
-        code: 'throttled',
-        message: `Too many failed sign-ins for this account. Wait ${decision.retryAfterSeconds} s and try again.`,
-        retryAfterSeconds: decision.retryAfterSeconds,
-      },
-    };
+  let trustedDevice = deviceId !== null;
+  let keys = deviceId ? [deviceKey(deviceId)] : untrusted;
+  let reservation = await reserveAttempt(keys, now);
+  if (!reservation.allowed && trustedDevice) {
+    // A device cookie that keeps failing is no longer a reason to skip the account's count.
+    trustedDevice = false;
+    keys = untrusted;
+    reservation = await reserveAttempt(keys, now);
   }
 
-  const passwordOk = user
-    ? await verifyPassword(input.password, user.passwordHash)
-    : (await burnPasswordCheck(input.password), false);
-  if (!user || !passwordOk) {
-    await recordAudit({
-      action: 'sign_in.failure',
-      target: email,
-      ip,
-      detail: {
-        reason: user ? 'bad_password' : 'unknown_account',
-        trusted: decision.trusted,
-        device: deviceId,
-      },
-    });
-    return {
-      ok: false,
-      error: { code: 'invalid_credentials', message: 'The email or password is incorrect.' },
-    };
-  }
-  if (user.disabledAt) {
-    await recordAudit({
-      action: 'sign_in.failure',
-      target: email,
-      ip,
-      detail: { reason: 'disabled', device: deviceId },
-    });
-    return {
-      ok: false,
-      error: { code: 'disabled', message: 'This account is disabled. Ask an admin to enable it.' },
-    };
-  }
+  const fail = async (reason: string, error: SignInError): Promise<CredentialCheck> => {
+    await recordAudit({ action: 'sign_in.failure', target: email, ip, detail: { reason, trustedDevice } });
+    return { ok: false, error };
+  };
 
-  await createSession(user.id);
+  if (!reservation.allowed) return fail('throttled', throttled(reservation.retryAfterSeconds));
+
+  let passwordOk: boolean;
+  try {
+    passwordOk = user
+      ? await verifyPassword(input.password, user.passwordHash)
+      : (await burnPasswordCheck(input.password), false);
+  } catch (err) {
+    if (!(err instanceof PasswordCheckBusyError)) throw err;
+    return fail('busy', {
+      code: 'busy',
+      message: 'The server is busy checking other sign-ins. Try again in a few seconds.',
+      retryAfterSeconds: 5,
+    });
+  }
+  if (!user || !passwordOk)
+    return fail(user ? 'bad_password' : 'unknown_account', {
+      code: 'invalid_credentials',
+      message: 'The email or password is incorrect.',
+    });
+  if (user.disabledAt)
+    return fail('disabled', {
+      code: 'disabled',
+      message: 'This account is disabled. Ask an admin to enable it.',
+    });
+
+  // Only a successful attempt gives its count back: the account (or device) starts afresh, and
+  // the address keeps the count of everyone else's failures.
+  await settleSuccess(
+    keys.filter((k) => !k.key.startsWith('address:')),
+    keys.filter((k) => k.key.startsWith('address:')),
+  );
   await recordAudit({
     action: 'sign_in.success',
     actor: { id: user.id, email },
     target: email,
     ip,
-    detail: { device: deviceId },
+    detail: { trustedDevice },
   });
-  if (!deviceId) {
-    const nonce = randomBytes(12).toString('base64url');
-    jar.set(DEVICE_COOKIE, `${user.id}.${nonce}.${hmac(`${user.id}.${nonce}`)}`, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure,
-      path: '/',
+  return { ok: true, user: { id: user.id, email, name: user.name, role: user.role }, deviceId };
+}
+
+/** Sign-in from a request: the credentials check, then the session and device cookies. */
+export async function signIn(input: { email: string; password: string }): Promise<SignInResult> {
+  const jar = await cookies();
+  const { ip } = await requestInfo();
+  const deviceName = cookieName('smx_device');
+  // Before __Host- names (an http APP_URL changed to https), a device cookie was plain smx_device.
+  const deviceCookie = jar.get(deviceName)?.value ?? jar.get('smx_device')?.value;
+  const check = await checkCredentials({ ...input, ip, deviceCookie });
+  if (!check.ok) return check;
+  const { user, deviceId } = check;
+  await createSession(user.id);
+  if (!deviceId || !jar.has(deviceName)) {
+    const nonce = deviceId ?? randomBytes(12).toString('base64url');
+    jar.set(deviceName, `${user.id}.${nonce}.${hmac(`${user.id}.${nonce}`)}`, {
+      ...cookieOptions(),
       maxAge: 60 * 60 * 24 * 365,
     });
   }
-  return { ok: true, user: { id: user.id, email, name: user.name, role: user.role } };
+  return { ok: true, user };
 }

@@ -1,68 +1,68 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_DELAY_SECONDS, throttleDecision } from '@/lib/auth/throttle';
+import {
+  ACCOUNT_POLICY,
+  DEVICE_POLICY,
+  throttleDecision,
+  WINDOW_MS,
+  type ThrottleCounter,
+} from '@/lib/auth/throttle';
 
 const now = 10_000_000_000;
-const failuresEvery = (n: number, gapMs: number) =>
-  Array.from({ length: n }, (_, i) => now - (n - i) * gapMs);
 
-describe('sign-in throttle', () => {
-  it('lets the first five failures through without delay', () => {
-    expect(
-      throttleDecision({
-        now,
-        untrustedFailures: failuresEvery(4, 10),
-        deviceTrusted: false,
-        deviceFailures: 0,
-      }),
-    ).toEqual({ allowed: true, trusted: false });
-  });
+/** The counter after `n` attempts allowed back to back, the last one at `now - ago`. */
+const after = (n: number, ago = 0): ThrottleCounter => ({
+  windowStart: now - 60_000,
+  attempts: n,
+  lastAttemptAt: now - ago,
+});
 
-  it('makes the client wait, doubling per failure, capped', () => {
-    const justFailed = [...failuresEvery(5, 10_000).slice(0, 4), now - 100];
-    const d = throttleDecision({
-      now,
-      untrustedFailures: justFailed,
-      deviceTrusted: false,
-      deviceFailures: 0,
+describe('sign-in throttle decision', () => {
+  it('lets the first attempts through without delay and counts each', () => {
+    expect(throttleDecision(null, now, ACCOUNT_POLICY)).toEqual({
+      allowed: true,
+      next: { windowStart: now, attempts: 1, lastAttemptAt: now },
     });
-    expect(d).toEqual({ allowed: false, retryAfterSeconds: 1 });
-    const many = [...failuresEvery(20, 100_000).slice(0, 19), now - 1000];
-    const capped = throttleDecision({
-      now,
-      untrustedFailures: many,
-      deviceTrusted: false,
-      deviceFailures: 0,
+    expect(throttleDecision(after(4), now, ACCOUNT_POLICY)).toMatchObject({
+      allowed: true,
+      next: { attempts: 5 },
     });
-    expect(capped).toEqual({ allowed: false, retryAfterSeconds: MAX_DELAY_SECONDS - 1 });
-    // After the delay has passed the next attempt is allowed.
-    expect(
-      throttleDecision({
-        now: now + 61_000,
-        untrustedFailures: many,
-        deviceTrusted: false,
-        deviceFailures: 0,
-      }).allowed,
-    ).toBe(true);
   });
 
-  it('stops at 100 failures per hour until the oldest leaves the window', () => {
-    const hundred = failuresEvery(100, 30_000); // the oldest is 50 minutes ago
-    const d = throttleDecision({ now, untrustedFailures: hundred, deviceTrusted: false, deviceFailures: 0 });
-    expect(d.allowed).toBe(false);
-    if (!d.allowed) expect(d.retryAfterSeconds).toBe(600);
+  it('then makes each attempt wait, doubling, up to a minute', () => {
+    expect(throttleDecision(after(5, 100), now, ACCOUNT_POLICY)).toEqual({
+      allowed: false,
+      retryAfterSeconds: 1,
+    });
+    expect(throttleDecision(after(7, 1000), now, ACCOUNT_POLICY)).toEqual({
+      allowed: false,
+      retryAfterSeconds: 3,
+    });
+    expect(throttleDecision(after(40, 1000), now, ACCOUNT_POLICY)).toEqual({
+      allowed: false,
+      retryAfterSeconds: ACCOUNT_POLICY.maxDelaySeconds - 1,
+    });
+    expect(throttleDecision(after(40, 60_000), now, ACCOUNT_POLICY).allowed).toBe(true);
   });
 
-  it('lets a browser that signed in before through while the account is under attack', () => {
-    const attack = failuresEvery(100, 1000);
-    expect(
-      throttleDecision({ now, untrustedFailures: attack, deviceTrusted: true, deviceFailures: 0 }),
-    ).toEqual({ allowed: true, trusted: true });
+  it('stops at the hourly cap until the hour that began with the first attempt is over', () => {
+    const full = {
+      windowStart: now - 50 * 60_000,
+      attempts: ACCOUNT_POLICY.maxPerWindow,
+      lastAttemptAt: now - 120_000,
+    };
+    expect(throttleDecision(full, now, ACCOUNT_POLICY)).toEqual({ allowed: false, retryAfterSeconds: 600 });
+    expect(throttleDecision(full, full.windowStart + WINDOW_MS, ACCOUNT_POLICY)).toEqual({
+      allowed: true,
+      next: {
+        windowStart: full.windowStart + WINDOW_MS,
+        attempts: 1,
+        lastAttemptAt: full.windowStart + WINDOW_MS,
+      },
+    });
   });
 
-  it('stops trusting a device cookie that keeps failing', () => {
-    const attack = failuresEvery(100, 1000);
-    expect(
-      throttleDecision({ now, untrustedFailures: attack, deviceTrusted: true, deviceFailures: 10 }).allowed,
-    ).toBe(false);
+  it('gives a device cookie ten attempts an hour and no delays', () => {
+    expect(throttleDecision(after(9), now, DEVICE_POLICY).allowed).toBe(true);
+    expect(throttleDecision(after(10), now, DEVICE_POLICY).allowed).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import 'server-only';
-import { and, asc, count, eq, isNull, ne } from 'drizzle-orm';
-import { getDb, tables } from '@/lib/db';
+import { and, asc, count, eq, isNull, or } from 'drizzle-orm';
+import { getDb, tables, type Tx } from '@/lib/db';
 import { randomId } from '@/lib/ids';
 import { recordAudit } from '@/lib/auth/audit';
 import { hashPassword } from '@/lib/auth/password';
@@ -71,13 +71,35 @@ export async function createUser(
   };
 }
 
-async function otherActiveAdmins(userId: string): Promise<number> {
+type LockedUser = typeof tables.users.$inferSelect;
+
+/**
+ * Runs `decide` on the user and every active admin, all locked (in id order, so two of these never
+ * wait on each other), and applies its change in the same transaction: two admins demoting or
+ * disabling each other at once cannot both pass the "another admin remains" check.
+ */
+async function withAdminsLocked<T>(
+  userId: string,
+  decide: (
+    user: LockedUser,
+    otherActiveAdmins: number,
+    tx: Tx,
+  ) => Promise<{ ok: true; value: T } | { ok: false; error: UserError }>,
+): Promise<{ ok: true; value: T } | { ok: false; error: UserError }> {
   const db = await getDb();
-  const [row] = await db
-    .select({ n: count() })
-    .from(tables.users)
-    .where(and(eq(tables.users.role, 'admin'), isNull(tables.users.disabledAt), ne(tables.users.id, userId)));
-  return row?.n ?? 0;
+  return db.transaction(async (tx) => {
+    const u = tables.users;
+    const rows = await tx
+      .select()
+      .from(u)
+      .where(or(eq(u.id, userId), and(eq(u.role, 'admin'), isNull(u.disabledAt))))
+      .orderBy(asc(u.id))
+      .for('update');
+    const user = rows.find((r) => r.id === userId);
+    if (!user) return { ok: false, error: { code: 'not_found', message: 'That user no longer exists' } };
+    const others = rows.filter((r) => r.id !== userId && r.role === 'admin' && !r.disabledAt).length;
+    return decide(user, others, tx);
+  });
 }
 
 export async function changeRole(
@@ -85,25 +107,27 @@ export async function changeRole(
   role: Role,
   actor: SessionUser,
 ): Promise<{ ok: true } | { ok: false; error: UserError }> {
-  const db = await getDb();
-  const [user] = await db.select().from(tables.users).where(eq(tables.users.id, userId)).limit(1);
-  if (!user) return { ok: false, error: { code: 'not_found', message: 'That user no longer exists' } };
-  if (user.role === role) return { ok: true };
-  if (user.role === 'admin' && (await otherActiveAdmins(userId)) === 0)
-    return {
-      ok: false,
-      error: {
-        code: 'last_admin',
-        message: `${user.email} is the only active admin; make someone else admin first`,
-      },
-    };
-  await db.update(tables.users).set({ role, updatedAt: new Date() }).where(eq(tables.users.id, userId));
-  await recordAudit({
-    action: 'user.role_changed',
-    actor,
-    target: user.email,
-    detail: { from: user.role, to: role },
+  const result = await withAdminsLocked(userId, async (user, otherAdmins, tx) => {
+    if (user.role === role) return { ok: true, value: null };
+    if (user.role === 'admin' && !user.disabledAt && otherAdmins === 0)
+      return {
+        ok: false,
+        error: {
+          code: 'last_admin',
+          message: `${user.email} is the only active admin; make someone else admin first`,
+        },
+      };
+    await tx.update(tables.users).set({ role, updatedAt: new Date() }).where(eq(tables.users.id, userId));
+    return { ok: true, value: { email: user.email, from: user.role } };
   });
+  if (!result.ok) return result;
+  if (result.value)
+    await recordAudit({
+      action: 'user.role_changed',
+      actor,
+      target: result.value.email,
+      detail: { from: result.value.from, to: role },
+    });
   return { ok: true };
 }
 
@@ -112,18 +136,19 @@ export async function setUserDisabled(
   disabled: boolean,
   actor: SessionUser,
 ): Promise<{ ok: true } | { ok: false; error: UserError }> {
-  const db = await getDb();
-  const [user] = await db.select().from(tables.users).where(eq(tables.users.id, userId)).limit(1);
-  if (!user) return { ok: false, error: { code: 'not_found', message: 'That user no longer exists' } };
-  if (disabled && user.id === actor.id)
+  if (disabled && userId === actor.id)
     return { ok: false, error: { code: 'self', message: 'You cannot disable your own account' } };
-  if (disabled && user.role === 'admin' && (await otherActiveAdmins(userId)) === 0)
-    return { ok: false, error: { code: 'last_admin', message: `${user.email} is the only active admin` } };
-  await db
-    .update(tables.users)
-    .set({ disabledAt: disabled ? new Date() : null, updatedAt: new Date() })
-    .where(eq(tables.users.id, userId));
+  const result = await withAdminsLocked(userId, async (user, otherAdmins, tx) => {
+    if (disabled && user.role === 'admin' && !user.disabledAt && otherAdmins === 0)
+      return { ok: false, error: { code: 'last_admin', message: `${user.email} is the only active admin` } };
+    await tx
+      .update(tables.users)
+      .set({ disabledAt: disabled ? new Date() : null, updatedAt: new Date() })
+      .where(eq(tables.users.id, userId));
+    return { ok: true, value: user.email };
+  });
+  if (!result.ok) return result;
   if (disabled) await deleteSessionsOf(userId);
-  await recordAudit({ action: disabled ? 'user.disabled' : 'user.enabled', actor, target: user.email });
+  await recordAudit({ action: disabled ? 'user.disabled' : 'user.enabled', actor, target: result.value });
   return { ok: true };
 }

@@ -1,7 +1,8 @@
+import { inspect } from 'node:util';
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { testEngine, useTestDatabase } from '@/lib/testing/test-db';
-import { queryRows } from '@/lib/db/connection';
+import { DatabaseQueryError, queryRows } from '@/lib/db/connection';
 import * as tables from '@/lib/db/schema';
 
 // PGlite gets drizzle's parser overrides installed once instead of per query (see connection.ts).
@@ -66,4 +67,33 @@ describe(`connection (${testEngine()})`, () => {
       expect(result.rows[0]!.n).toBe('int:42');
     },
   );
+
+  it('reports a failed query without its parameter values, in the message and anywhere in the error', async () => {
+    const { db } = handle();
+    const secret = 'private-recipient-4711@example.com';
+    const user = { id: 'usr_dup', email: secret, role: 'admin' as const, passwordHash: 'x' };
+    await db.insert(tables.users).values(user);
+    const failures: unknown[] = [];
+    await db
+      .insert(tables.users)
+      .values({ ...user, id: 'usr_dup2' })
+      .catch((e: unknown) => failures.push(e));
+    await queryRows(db, sql`SELECT ${secret}::int`).catch((e: unknown) => failures.push(e));
+    await db
+      .transaction((tx) => tx.insert(tables.users).values({ ...user, id: 'usr_dup3' }))
+      .catch((e: unknown) => failures.push(e));
+    expect(failures).toHaveLength(3);
+    const [duplicate] = failures;
+    expect(duplicate).toBeInstanceOf(DatabaseQueryError);
+    expect((duplicate as Error).message).toMatch(/^Failed query: insert into "users"/);
+    expect((duplicate as Error).message).toMatch(
+      /duplicate key value violates unique constraint "users_email_key"/,
+    );
+    expect(((duplicate as Error).cause as { code?: string }).code).toBe('23505');
+    for (const err of failures) {
+      expect(inspect(err, { depth: 10 })).not.toContain('private-recipient-4711');
+      expect(String(err)).not.toContain('private-recipient-4711');
+    }
+    await db.delete(tables.users).where(eq(tables.users.id, 'usr_dup'));
+  });
 });

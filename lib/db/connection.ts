@@ -6,7 +6,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { PgPreparedQuery, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { acquireDataDirLock } from '@/lib/db/data-dir-lock';
 import * as schema from '@/lib/db/schema';
@@ -20,6 +20,50 @@ export type DbTarget =
 /** Any fixed number works; it only has to be the same in every console process. */
 const MIGRATION_LOCK_ID = 726_354_001;
 const MIGRATIONS_FOLDER = path.join(process.cwd(), 'drizzle');
+
+/**
+ * A failed query as the log (and Next's error output) sees it: the SQL and the database's reason,
+ * never the parameter values, which hold addresses, subjects and bodies. Drizzle's own error puts
+ * them in its message ("params: …"), and the driver's `detail` can repeat a value ("Key (email)=…").
+ */
+export class DatabaseQueryError extends Error {
+  readonly query: string;
+  constructor(query: string, params: unknown[], original: unknown) {
+    const source = original instanceof Error && original.cause !== undefined ? original.cause : original;
+    // The server's reason may quote a value back ('invalid input syntax for type integer: "…"').
+    let reason = source instanceof Error ? (source.message.split('\n')[0] ?? '') : String(source);
+    for (const p of params)
+      if (typeof p === 'string' && p.length >= 3) reason = reason.split(p).join('<parameter>');
+    super(`Failed query: ${query}\n${reason}`);
+    this.name = 'DatabaseQueryError';
+    this.query = query;
+    if (source instanceof Error) {
+      const { code, constraint, table, column, severity } = source as Error & Record<string, unknown>;
+      const cause = new Error(reason);
+      cause.name = source.name;
+      Object.assign(cause, { code, constraint, table, column, severity });
+      this.cause = cause;
+    }
+  }
+}
+
+const preparedQueryProto = PgPreparedQuery.prototype as unknown as {
+  queryWithCache: (query: string, params: unknown[], run: () => Promise<unknown>) => Promise<unknown>;
+  __sendmuxRedacted?: boolean;
+};
+// Every query of both drivers runs through this (internal) method, which wraps failures in
+// drizzle's DrizzleQueryError; the wrapper here swaps that for one without the parameters.
+if (!preparedQueryProto.__sendmuxRedacted) {
+  const queryWithCache = preparedQueryProto.queryWithCache;
+  preparedQueryProto.queryWithCache = async function (query, params, run) {
+    try {
+      return await queryWithCache.call(this, query, params, run);
+    } catch (err) {
+      throw new DatabaseQueryError(query, params, err);
+    }
+  };
+  preparedQueryProto.__sendmuxRedacted = true;
+}
 
 export async function openDatabase(target: DbTarget): Promise<DbHandle> {
   if (target.kind === 'pglite') {

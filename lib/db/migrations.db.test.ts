@@ -10,7 +10,7 @@ import { openDatabase, queryRows } from '@/lib/db/connection';
 
 const run = promisify(execFile);
 const migrateScript = (env: Record<string, string>) =>
-  run(process.execPath, ['--import', 'tsx', 'scripts/migrate.ts'], {
+  run(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/migrate.ts'], {
     env: { ...process.env, ...env },
     cwd: process.cwd(),
   });

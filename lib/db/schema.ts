@@ -71,9 +71,24 @@ export const auditEvents = pgTable(
   },
   (t) => [
     index('audit_events_action_target_idx').on(t.action, t.target, t.createdAt),
-    index('audit_events_created_idx').on(t.createdAt),
+    // Read backwards for newest-first pages (keyset on created_at, id) and for pruning.
+    index('audit_events_time_idx').on(t.createdAt, t.id),
+    index('audit_events_actor_idx').on(t.actorEmail, t.createdAt, t.id),
   ],
 );
+
+/**
+ * Sign-in attempts per account, client address and device cookie, counted before the password is
+ * checked (lib/auth/throttle.ts). One row per key, updated under a row lock, so parallel guesses
+ * and several console instances all see the same count.
+ */
+export const signInThrottle = pgTable('sign_in_throttle', {
+  /** `account:<email>`, `address:<ip>` or `device:<id>`. */
+  key: text('key').primaryKey(),
+  windowStart: tstz('window_start').notNull(),
+  attempts: integer('attempts').notNull(),
+  lastAttemptAt: tstz('last_attempt_at').notNull(),
+});
 
 /** Small key/value store for instance-wide state (first-run setup token hash, etc.). */
 export const appSettings = pgTable('app_settings', {

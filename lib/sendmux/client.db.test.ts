@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { asc, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { queryRows } from '@/lib/db';
-import { apiRequests } from '@/lib/db/schema';
+import { apiRequests, auditEvents } from '@/lib/db/schema';
 import { resetEnvForTests } from '@/lib/env';
 import { loadOpenApi } from '@/lib/testing/openapi';
 import { testEngine, useTestDatabase } from '@/lib/testing/test-db';
@@ -616,6 +616,70 @@ describe(`sendmuxRequest against a real HTTP server (${testEngine()})`, () => {
     });
     expect([...row!.messageIds].sort()).toEqual([...ids].sort());
     expect(JSON.parse(received[0]!.body.toString('utf8'))).toEqual({ messages });
+  });
+
+  it('puts Compose and manual batch sends in the audit log with their outcome, and batch chunks not', async () => {
+    const db = getDbHandle().db;
+    await db.delete(auditEvents);
+    const user = { userId: 'usr_9', userEmail: 'sender@example.com' };
+    script = [ok({ message_id: 'eml_cccccccccccccccccccccccc', status: 'queued' })];
+    const deferred: (() => Promise<void>)[] = [];
+    await track(
+      sendEmail('primary', message('Ada@Example.com', { cc: [{ email: 'b@example.com' }] }), {
+        idempotencyKey: 'audit-compose',
+        context: { source: 'compose', ...user },
+        deferLogWrite: (write) => deferred.push(write),
+      }),
+    );
+    // Deferred with the outcome row, in the one write the caller runs after answering.
+    expect(deferred).toHaveLength(1);
+    expect(await db.select().from(auditEvents)).toHaveLength(0);
+    await deferred[0]!();
+    script = [err(422, { code: 'validation_error', message: 'Validation failed', retryable: false })];
+    await track(
+      sendBatch('primary', [message('x@example.com'), message('y@example.com')], {
+        idempotencyKey: 'audit-manual',
+        context: { source: 'manual_batch', ...user },
+      }),
+    );
+    script = [
+      ok({
+        results: [{ index: 0, message_id: emlId(), status: 'queued' }],
+        summary: { total: 1, queued: 1, failed: 0 },
+      }),
+    ];
+    await track(sendBatch('primary', [message()], { context: { source: 'batch', jobId: 'j9', chunkNo: 0 } }));
+
+    const entries = await db.select().from(auditEvents).orderBy(asc(auditEvents.id));
+    expect(entries).toHaveLength(2);
+    expect(entries[0]).toMatchObject({
+      action: 'compose.send',
+      actorId: 'usr_9',
+      actorEmail: 'sender@example.com',
+      target: 'Ada@Example.com',
+      ip: null,
+      detail: {
+        outcome: 'queued',
+        messageId: 'eml_cccccccccccccccccccccccc',
+        requestId: expect.stringMatching(/^req_/),
+        cc: 1,
+        bcc: 0,
+        profile: 'primary',
+        idempotencyKey: 'audit-compose',
+      },
+    });
+    expect(entries[1]).toMatchObject({
+      action: 'batch.manual_send',
+      target: 'x@example.com and 1 more',
+      detail: {
+        messages: 2,
+        queued: 0,
+        failed: 2,
+        errorCode: 'validation_error',
+        idempotencyKey: 'audit-manual',
+      },
+    });
+    expect(JSON.stringify(entries)).not.toContain(CANARY);
   });
 
   it('marks a batch result that never came back as failed instead of guessing', async () => {

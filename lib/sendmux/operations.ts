@@ -1,4 +1,6 @@
 import 'server-only';
+import { recordAudit } from '@/lib/auth/audit';
+import { currentClientAddress } from '@/lib/auth/request-info';
 import { sendmuxRequest, type RequestContext, type Transport } from '@/lib/sendmux/client';
 import { parseErrorDetail } from '@/lib/sendmux/envelope';
 import type { SendmuxError, SendmuxResult } from '@/lib/sendmux/types';
@@ -62,23 +64,87 @@ function transportOf(o: CallOptions) {
   };
 }
 
+type SendAudit = {
+  action: 'compose.send' | 'batch.manual_send';
+  target: string;
+  detail: Record<string, unknown>;
+};
+
+/**
+ * A send a person made (Compose, the manual batch tab) goes into the audit log with its outcome.
+ * When the caller defers its log writes until the answer has left, the audit row goes with the
+ * outcome row in that same deferred write. Batch chunks are covered by the job's own entries.
+ */
+async function sendAudited<T>(
+  options: SendOptions,
+  send: (deferLogWrite: SendOptions['deferLogWrite']) => Promise<SendmuxResult<T>>,
+  audit: ((result: SendmuxResult<T>) => SendAudit) | null,
+): Promise<SendmuxResult<T>> {
+  const defer = options.deferLogWrite;
+  if (!audit) return send(defer);
+  let completion: (() => Promise<void>) | undefined;
+  const ip = await currentClientAddress();
+  const result = await send(defer ? (write) => void (completion = write) : undefined);
+  const { context } = options;
+  const actor = context.userId && context.userEmail ? { id: context.userId, email: context.userEmail } : null;
+  const record = () =>
+    recordAudit({ ...audit(result), actor, ip }).catch((err: unknown) =>
+      console.error(
+        '[sendmux-console] audit: could not record a send:',
+        err instanceof Error ? err.message : err,
+      ),
+    );
+  if (!defer) await record();
+  else
+    defer(async () => {
+      await completion?.();
+      await record();
+    });
+  return result;
+}
+
+const outcomeOf = <T>(result: SendmuxResult<T>) =>
+  result.ok
+    ? { requestId: result.requestId ?? null }
+    : { errorCode: result.error.code, requestId: result.requestId ?? null };
+
 export function sendEmail(
   profile: string,
   message: EmailSendRequest,
   options: SendOptions,
 ): Promise<SendmuxResult<SentEmail>> {
-  return sendmuxRequest<SentEmail>({
-    ...transportOf(options),
-    profile,
-    method: 'POST',
-    path: '/emails/send',
-    json: message,
-    context: options.context,
-    parseData: (data) => {
-      if (!isRecord(data) || !str(data.message_id)) return undefined;
-      return { messageId: data.message_id as string, status: str(data.status) ?? 'queued' };
-    },
-  });
+  return sendAudited(
+    options,
+    (deferLogWrite) =>
+      sendmuxRequest<SentEmail>({
+        ...transportOf(options),
+        deferLogWrite,
+        profile,
+        method: 'POST',
+        path: '/emails/send',
+        json: message,
+        context: options.context,
+        parseData: (data) => {
+          if (!isRecord(data) || !str(data.message_id)) return undefined;
+          return { messageId: data.message_id as string, status: str(data.status) ?? 'queued' };
+        },
+      }),
+    options.context.source === 'compose'
+      ? (result) => ({
+          action: 'compose.send',
+          target: message.to.email,
+          detail: {
+            outcome: result.ok ? result.data.status : 'failed',
+            ...outcomeOf(result),
+            messageId: result.ok ? result.data.messageId : null,
+            cc: message.cc?.length ?? 0,
+            bcc: message.bcc?.length ?? 0,
+            profile,
+            idempotencyKey: options.idempotencyKey ?? null,
+          },
+        })
+      : null,
+  );
 }
 
 function parseBatchData(data: unknown, count: number): BatchOutcome | undefined {
@@ -130,15 +196,34 @@ export function sendBatch(
   if (messages.length < 1 || messages.length > MAX_BATCH_MESSAGES) {
     throw new RangeError(`A batch holds 1 to ${MAX_BATCH_MESSAGES} messages (got ${messages.length})`);
   }
-  return sendmuxRequest<BatchOutcome>({
-    ...transportOf(options),
-    profile,
-    method: 'POST',
-    path: '/emails/send/batch',
-    json: { messages },
-    context: options.context,
-    parseData: (data) => parseBatchData(data, messages.length),
-  });
+  return sendAudited(
+    options,
+    (deferLogWrite) =>
+      sendmuxRequest<BatchOutcome>({
+        ...transportOf(options),
+        deferLogWrite,
+        profile,
+        method: 'POST',
+        path: '/emails/send/batch',
+        json: { messages },
+        context: options.context,
+        parseData: (data) => parseBatchData(data, messages.length),
+      }),
+    options.context.source === 'manual_batch'
+      ? (result) => ({
+          action: 'batch.manual_send',
+          target: `${messages[0]!.to.email}${messages.length > 1 ? ` and ${messages.length - 1} more` : ''}`,
+          detail: {
+            messages: messages.length,
+            queued: result.ok ? result.data.summary.queued : 0,
+            failed: result.ok ? result.data.summary.failed : messages.length,
+            ...outcomeOf(result),
+            profile,
+            idempotencyKey: options.idempotencyKey ?? null,
+          },
+        })
+      : null,
+  );
 }
 
 export type AttachmentUpload = { filename: string; contentType?: string; bytes: Uint8Array };

@@ -41,8 +41,8 @@ export default async function SetupPage({ searchParams }: { searchParams: Promis
             <Alert variant="destructive">
               <AlertTitle>This setup link is not valid</AlertTitle>
               <AlertDescription>
-                Use the exact link the server printed in its log (it starts with “Setup link:”). Each restart
-                prints a new link and the old one stops working.
+                Use the exact link the server printed in its log (it starts with “Setup link:”). A link works
+                once and for 24 hours; restart the server for a new one.
               </AlertDescription>
             </Alert>
           )}

@@ -3,15 +3,22 @@ import { redirect } from 'next/navigation';
 import { Terminal } from 'lucide-react';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { safeReturnPath } from '@/lib/auth/return-path';
 import { getSessionUser } from '@/lib/auth/session';
 import { countUsers } from '@/lib/auth/users';
+import { getEnv } from '@/lib/env';
 import { SignInForm } from './sign-in-form';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
-  const { next } = await searchParams;
-  if (await getSessionUser()) redirect(next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ next?: string | string[] }>;
+}) {
+  const { next: raw } = await searchParams;
+  const next = safeReturnPath(typeof raw === 'string' ? raw : undefined, getEnv().appUrl) ?? undefined;
+  if (await getSessionUser()) redirect(next ?? '/');
   const noUsers = (await countUsers()) === 0;
   return (
     <div className="w-full max-w-sm">

@@ -2,6 +2,7 @@
 
 import { Monitor, Smartphone } from 'lucide-react';
 import { useDeferredValue, useMemo, useState } from 'react';
+import { EmailFrame } from '@/components/email-frame';
 import { Alert, AlertDescription } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
@@ -94,13 +95,7 @@ export function PreviewPanel({
 
 function HtmlFrame({ html, title, className }: { html: string; title: string; className?: string }) {
   return html.trim() ? (
-    // sandbox="" : no scripts, no same-origin, no forms, no popups — the message can't touch the console.
-    <iframe
-      sandbox=""
-      srcDoc={html}
-      title={title}
-      className={`h-[620px] w-full rounded-lg border bg-white ${className ?? ''}`}
-    />
+    <EmailFrame html={html} title={title} className={`h-[620px] ${className ?? ''}`} />
   ) : (
     <div className="text-muted-foreground flex h-40 items-center justify-center rounded-lg border border-dashed text-sm">
       The HTML body will appear here.

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { KeyRound, Users } from 'lucide-react';
+import { KeyRound, ScrollText, Users } from 'lucide-react';
 import { Badge } from '@/components/ui/badge';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireRole } from '@/lib/auth/require-role';
@@ -24,7 +24,14 @@ export default async function SettingsPage() {
       text: 'Add people, set their roles, disable accounts.',
       adminOnly: true,
     },
-  ];
+    {
+      href: '/settings/audit',
+      icon: ScrollText,
+      title: 'Audit log',
+      text: 'Sign-ins, sends, batch controls and changes: who, when, from where.',
+      adminOnly: true,
+    },
+  ].filter((s) => !s.adminOnly || user.role === 'admin');
   return (
     <>
       <PageHeader title="Settings" />

@@ -1,5 +1,6 @@
 'use client';
 
+import { EmailFrame } from '@/components/email-frame';
 import { Badge } from '@/components/ui/badge';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
 import type { ParsedCsv } from '@/lib/mail-merge/csv';
@@ -86,12 +87,10 @@ export function MessagePreview({
         </TabsList>
         <TabsContent value="html">
           {message.htmlBody.trim() ? (
-            // sandbox="" : no scripts, no same-origin, no forms — a CSV cell can't touch the console.
-            <iframe
-              sandbox=""
-              srcDoc={message.htmlBody}
+            <EmailFrame
+              html={message.htmlBody}
               title={`HTML body for line ${row.line}`}
-              className="h-[420px] w-full rounded-lg border bg-white"
+              className="h-[420px]"
             />
           ) : (
             <p className="text-muted-foreground rounded-lg border border-dashed p-6 text-center text-sm">

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { ArrowLeft, Download, ScrollText } from 'lucide-react';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { EmailFrame } from '@/components/email-frame';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
@@ -96,14 +97,7 @@ export default async function SandboxMessagePage({ params }: { params: Promise<{
               </TabsList>
               <TabsContent value="html">
                 {html ? (
-                  // sandbox="": no scripts, no same-origin, no forms or popups; the message cannot reach the console.
-                  <iframe
-                    sandbox=""
-                    srcDoc={html}
-                    referrerPolicy="no-referrer"
-                    title="HTML body as received"
-                    className="h-[640px] w-full rounded-md border bg-white"
-                  />
+                  <EmailFrame html={html} title="HTML body as received" className="h-[640px] rounded-md" />
                 ) : (
                   <p className="text-muted-foreground rounded-md border border-dashed p-6 text-sm">
                     No HTML body.
