@@ -41,6 +41,7 @@ const SOURCE_LABEL: Record<RequestDetail['source'], string> = {
   manual_batch: 'Manual batch',
   settings: 'Settings → Sendmux keys',
   upload: 'Attachment upload',
+  smtp_test: 'Settings → SMTP test send',
   other: 'Other',
 };
 
