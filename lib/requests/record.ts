@@ -2,6 +2,7 @@ import 'server-only';
 import { eq, sql } from 'drizzle-orm';
 import { getDb, prepared, rawPlaceholder, type Db } from '@/lib/db';
 import { apiRequests } from '@/lib/db/schema';
+import { SMTP_ENDPOINT } from '@/lib/format/request-log';
 import {
   countMessages,
   extractMessageIds,
@@ -158,8 +159,6 @@ export type SmtpAttemptCompletion = {
   transcript: { at: number; kind: string; text: string; note?: string }[];
   queuedId: string | null;
 };
-
-export const SMTP_ENDPOINT = 'SMTP';
 
 /** The pending row, written before the connection opens, like an HTTP attempt's. */
 export async function startSmtpAttempt(a: SmtpAttemptStart): Promise<number> {

@@ -1,5 +1,5 @@
 import 'server-only';
-import { ERROR_CATALOG, type ErrorCode } from '@/lib/sandbox/catalog';
+import type { ErrorCode } from '@/lib/sandbox/catalog';
 
 /** An SMTP reply: the basic code, and the text after it (enhanced status code first). */
 export type SmtpReply = { code: number; text: string };
@@ -40,10 +40,3 @@ export function scenarioReply(code: ErrorCode, address: string): SmtpReply {
   const reply = SMTP_REPLY_FOR[code];
   return { code: reply.code, text: `${reply.text} (sandbox scenario ${address})` };
 }
-
-/** The HTTP status each reply stands in for, for the Sandbox page's table. */
-export const SMTP_REPLIES = (Object.keys(SMTP_REPLY_FOR) as ErrorCode[]).map((code) => ({
-  code,
-  status: ERROR_CATALOG[code].status,
-  reply: `${SMTP_REPLY_FOR[code].code} ${SMTP_REPLY_FOR[code].text}`,
-}));

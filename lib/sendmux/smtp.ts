@@ -9,10 +9,12 @@ import { getEnv, type SmtpTarget } from '@/lib/env';
 import { classifySmtpFailure, type SmtpFailure } from '@/lib/errors/smtp';
 import {
   queuedIdOf,
+  type SmtpTestEvent,
   type SmtpTestOutcome,
   type TranscriptKind,
   type TranscriptLine,
 } from '@/lib/format/smtp-transcript';
+import { DEFAULT_SMTP_USERNAME } from '@/lib/schemas/smtp';
 import { completeSmtpAttempt, startSmtpAttempt, type RequestContext } from '@/lib/requests/record';
 import { readSandboxCa } from '@/lib/sandbox/smtp-cert';
 import { resolveProfileKey, UnknownProfileError } from '@/lib/sendmux/profiles';
@@ -41,8 +43,6 @@ export type SmtpTestOptions = {
   /** Connect, greeting and idle-socket timeout; SENDMUX_TIMEOUT_MS by default. */
   timeoutMs?: number;
 };
-
-export const DEFAULT_SMTP_USERNAME = 'sendmux';
 
 type Peer = { subject: string; issuer: string; validTo: string; fingerprint256: string; names: string };
 
@@ -361,4 +361,38 @@ function failureOutcome(
     errorCode,
     message: detail || null,
   };
+}
+
+/**
+ * sendSmtpTest as a stream of events for the browser: each transcript line as it happens, then
+ * the outcome. The send runs to its end (and is logged) whether or not anyone reads the stream.
+ */
+export async function* smtpTestEvents(
+  options: Omit<SmtpTestOptions, 'onLine'>,
+): AsyncGenerator<SmtpTestEvent> {
+  const queue: SmtpTestEvent[] = [];
+  let wake: (() => void) | undefined;
+  let failure: { err: unknown } | undefined;
+  const put = (event: SmtpTestEvent) => {
+    queue.push(event);
+    wake?.();
+  };
+  void sendSmtpTest({ ...options, onLine: (line) => put({ type: 'line', line }) }).then(
+    (outcome) => put({ type: 'done', outcome }),
+    (err: unknown) => {
+      failure = { err };
+      wake?.();
+    },
+  );
+  for (;;) {
+    const next = queue.shift();
+    if (next) {
+      yield next;
+      if (next.type === 'done') return;
+      continue;
+    }
+    if (failure) throw failure.err;
+    await new Promise<void>((resolve) => (wake = resolve));
+    wake = undefined;
+  }
 }
