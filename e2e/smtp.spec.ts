@@ -115,7 +115,7 @@ test.describe('Settings → SMTP as a sender', () => {
     await expect(alert).toBeVisible({ timeout: 30_000 });
     await expect(alert).toContainText('552 smtp_insufficient_credits');
     await expect(alert).toContainText('Top up credits');
-    await expect(alert).toContainText('The server said: “552 5.7.0 Insufficient credits');
+    await expect(alert).toContainText('The server said: 552 5.7.0 Insufficient credits');
   });
 
   test('bad input is explained on the field and nothing typed is lost', async ({ page }) => {

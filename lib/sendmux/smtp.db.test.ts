@@ -181,6 +181,9 @@ describe(`SMTP test send (${testEngine()})`, () => {
     ).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
     expect(text).toMatch(/issued by CN=Sendmux Console sandbox CA/);
+    // The goodbye is part of the record: the row is completed once the connection has closed.
+    expect(text).toMatch(/client QUIT\nserver 221 /);
+    expect(lines.at(-1)).toMatchObject({ kind: 'info', text: 'Connection closed' });
     expect(text).toMatch(/verified against the public certificate authorities \+ the sandbox CA/);
     expect(lines.every((l, i) => i === 0 || l.at >= lines[i - 1]!.at)).toBe(true);
     expect(leaks(text)).toEqual([]);

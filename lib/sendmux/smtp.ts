@@ -22,6 +22,8 @@ import { decodePrompt, redactCommand, scrubSecret, secretForms } from '@/lib/sen
 
 export type SmtpAuthMethod = 'PLAIN' | 'LOGIN';
 
+const CLOSE_WAIT_MS = 2_000;
+
 export type SmtpTestMessage = {
   from: { email: string; name?: string };
   to: { email: string; name?: string };
@@ -154,7 +156,9 @@ export async function sendSmtpTest(options: SmtpTestOptions): Promise<SmtpTestOu
 
   const t0 = performance.now();
   const lines: TranscriptLine[] = [];
+  let finished = false;
   const push = (kind: TranscriptKind, text: string, note?: string) => {
+    if (finished) return;
     const line: TranscriptLine = {
       at: Math.round((performance.now() - t0) * 10) / 10,
       kind,
@@ -184,8 +188,9 @@ export async function sendSmtpTest(options: SmtpTestOptions): Promise<SmtpTestOu
       }
       case 'network': {
         const established = /^(Secure connection|Connection) established to (.+)$/.exec(text);
+        // The close is noted once below, after the conversation has ended either way.
         if (!established) {
-          if (level === 'info') push('info', text);
+          if (level === 'info' && text !== 'Connection closed') push('info', text);
           return;
         }
         push('info', `Connected to ${established[2]}`);
@@ -245,6 +250,7 @@ export async function sendSmtpTest(options: SmtpTestOptions): Promise<SmtpTestOu
     },
   });
 
+  const ended = new Promise<void>((resolve) => connection.once('end', () => resolve()));
   // Every step waits for its callback or for the connection's error, whichever comes first.
   let failStep: ((err: unknown) => void) | undefined;
   connection.on('error', (err) => failStep?.(err));
@@ -294,6 +300,13 @@ export async function sendSmtpTest(options: SmtpTestOptions): Promise<SmtpTestOu
       connection.close();
     }
   }
+  // The goodbye (221) and the close belong in the transcript; a server that never closes is not waited for.
+  const closed = await Promise.race([
+    ended.then(() => true),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), CLOSE_WAIT_MS).unref()),
+  ]);
+  push('info', closed ? 'Connection closed' : 'The server did not close the connection; the console left it');
+  finished = true;
   const durationMs = performance.now() - t0;
   const result: SmtpTestOutcome = { ...outcome, durationMs: Math.round(durationMs), logId };
   await completeSmtpAttempt(logId, {
