@@ -12,6 +12,7 @@ const CONSOLE_PAGES = [
   '/settings',
   '/settings/users',
   '/settings/keys',
+  '/settings/smtp',
 ];
 
 test.describe('first run', () => {

@@ -223,7 +223,15 @@ export async function sendSmtpTest(options: SmtpTestOptions): Promise<SmtpTestOu
 
   let peer: Peer | undefined;
   let tlsShown = false;
-  const { ca, trusted } = certificateAuthorities(target, env.dataDir);
+  let trusted: string[] = [];
+  // Filled in inside the try below (reading SENDMUX_SMTP_CA_FILE can fail); nodemailer reads it when TLS starts.
+  const tlsOptions: tls.ConnectionOptions = {
+    minVersion: 'TLSv1.2',
+    checkServerIdentity: (host, cert) => {
+      peer = describePeer(cert);
+      return tls.checkServerIdentity(host, cert);
+    },
+  };
   const pushTls = () => {
     if (tlsShown) return;
     tlsShown = true;
@@ -240,14 +248,7 @@ export async function sendSmtpTest(options: SmtpTestOptions): Promise<SmtpTestOu
     socketTimeout: timeoutMs,
     transactionLog: true,
     logger: logger as unknown as SMTPConnection.Options['logger'],
-    tls: {
-      ca,
-      minVersion: 'TLSv1.2',
-      checkServerIdentity: (host, cert) => {
-        peer = describePeer(cert);
-        return tls.checkServerIdentity(host, cert);
-      },
-    },
+    tls: tlsOptions,
   });
 
   const ended = new Promise<void>((resolve) => connection.once('end', () => resolve()));
@@ -266,6 +267,9 @@ export async function sendSmtpTest(options: SmtpTestOptions): Promise<SmtpTestOu
     `Connecting to ${target.url} (${target.implicitTls ? 'TLS from the start' : 'STARTTLS required'})`,
   );
   try {
+    const authorities = certificateAuthorities(target, env.dataDir);
+    tlsOptions.ca = authorities.ca;
+    trusted = authorities.trusted;
     const raw = await buildMime(m);
     await step<void>((done) => connection.connect((err?: Error) => done(err)));
     if (!connection.secure) throw new NoStartTlsError('The server offered no STARTTLS');
