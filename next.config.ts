@@ -10,8 +10,9 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // `npm test` type-checks the whole repo (tests included) as its own step; not twice.
   typescript: { ignoreBuildErrors: true },
-  // PGlite ships a WASM Postgres and its data files; bundling it breaks both.
-  serverExternalPackages: ['@electric-sql/pglite'],
+  // PGlite ships a WASM Postgres and its data files; bundling it breaks both. The SMTP packages
+  // and selfsigned (decorator metadata, optional requires) run as Node loads them.
+  serverExternalPackages: ['@electric-sql/pglite', 'nodemailer', 'smtp-server', 'mailparser', 'selfsigned'],
   experimental: {
     serverActions: {
       // The largest action body is an attachment upload: Sendmux's 18 MiB upload cap sent as

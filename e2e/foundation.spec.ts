@@ -13,6 +13,7 @@ const CONSOLE_PAGES = [
   '/settings/users',
   '/settings/keys',
   '/settings/audit',
+  '/settings/smtp',
 ];
 
 test.describe('first run', () => {

@@ -111,3 +111,28 @@ test('sandbox outbox message', async ({ page }) => {
   await expect(page.getByText('invoice-2026-11.pdf').first()).toBeVisible();
   await shot(page, 'sandbox-message');
 });
+
+test('smtp transcript', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 1100 });
+  await page.goto('/settings/smtp');
+  const send = page.getByRole('button', { name: 'Send test over SMTP' });
+  await expect(send).toBeEnabled();
+  await field(page, 'From email').fill(FROM);
+  await field(page, 'From name').fill('Acme Billing');
+  await field(page, 'To email').fill('ada@example.com');
+  await field(page, 'Subject').fill('SMTP settings check');
+  await field(page, 'Text body').fill('If you can read this, the SMTP settings work.');
+  await page.locator('#smtp-attachment').setInputFiles({
+    name: 'invoice-2026-11.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4\n'.padEnd(24_000, ' ') + '\n%%EOF\n'),
+  });
+  await send.click();
+  await expect(page.getByRole('status').filter({ hasText: 'Accepted over SMTP' })).toBeVisible({
+    timeout: 30_000,
+  });
+  await page.locator('[data-sonner-toaster]').evaluateAll((els) => els.forEach((el) => el.remove()));
+  const card = page.locator('section', { has: page.getByRole('heading', { name: 'Test send over SMTP' }) });
+  await card.scrollIntoViewIfNeeded();
+  await card.screenshot({ path: 'docs/screenshots/smtp-transcript.png', animations: 'disabled' });
+});

@@ -10,7 +10,7 @@ import {
 } from '@playwright/test';
 import { openDatabase, queryRows, sql } from '../lib/db/connection';
 import { startConsole } from './support/console-server';
-import { E2E } from './support/constants';
+import { E2E, smtpPortFor } from './support/constants';
 import { expectAccessible } from './support/fixtures';
 
 // Extra consoles take ports from extraPortBase + 30 upwards: one block of four per worker.
@@ -25,6 +25,7 @@ const CONSOLE_PAGES = [
   '/sandbox',
   '/settings',
   '/settings/keys',
+  '/settings/smtp',
   '/settings/users',
 ];
 
@@ -62,6 +63,7 @@ function liveConsoleEnv(port: number, keys: string, sandboxKey: string): Record<
     SENDMUX_KEYS: keys,
     SANDBOX_API_KEY: sandboxKey,
     SENDMUX_API_URL: `http://127.0.0.1:${port}/sandbox/api/v1`,
+    SENDMUX_SMTP_URL: `smtp://127.0.0.1:${smtpPortFor(port)}`,
   };
 }
 
@@ -224,9 +226,35 @@ test.describe('a canary key', () => {
       )?.[0];
       expect(messageId, 'the result panel shows the message_id').toBeTruthy();
 
-      // The request log pages, whatever state they are in, and the message in the sandbox outbox.
       const logHref = await page.getByRole('link', { name: 'Open in the request log' }).getAttribute('href');
+
+      // SMTP test sends, AUTH PLAIN and LOGIN: the key goes over the wire base64-encoded, never into a page.
+      const smtpLogHrefs: string[] = [];
+      for (const method of ['PLAIN', 'LOGIN']) {
+        await settle();
+        await page.goto(`${server.url}/settings/smtp`);
+        await page.getByLabel('AUTH method', { exact: true }).selectOption(method);
+        await page.getByLabel('From email', { exact: true }).fill('sandbox@sendmux.test');
+        await page
+          .getByLabel('To email', { exact: true })
+          .fill(`canary-smtp-${method.toLowerCase()}@example.com`);
+        await page.getByRole('button', { name: 'Send test over SMTP' }).click();
+        const accepted = page.getByRole('status').filter({ hasText: 'Accepted over SMTP' });
+        await expect(accepted).toBeVisible({ timeout: 30_000 });
+        await expect(page.getByRole('region', { name: 'SMTP transcript' })).toContainText(
+          method === 'PLAIN' ? 'AUTH PLAIN ***' : 'the key, never shown',
+        );
+        smtpLogHrefs.push(
+          (await accepted.getByRole('link', { name: 'Open in the request log' }).getAttribute('href')) ??
+            '/requests',
+        );
+      }
+
+      // The request log pages, whatever state they are in, and the message in the sandbox outbox.
       for (const path of [
+        ...smtpLogHrefs,
+        '/requests?q=canary-smtp-plain%40example.com',
+        '/requests?endpoint=SMTP',
         logHref ?? '/requests',
         `/requests?q=${messageId}`,
         '/requests',
@@ -279,6 +307,10 @@ test.describe('a canary key', () => {
         bodies.some((b) => b.url.startsWith('POST') && b.text.includes('Sandbox team')),
         'the Check connection action response was captured',
       ).toBe(true);
+      expect(
+        bodies.some((b) => b.url.startsWith('POST') && b.text.includes('AUTH PLAIN ***')),
+        'the SMTP test send action response (its transcript) was captured',
+      ).toBe(true);
       const leaking = bodies.flatMap((b) =>
         leaksIn(b.text).map(
           (n) => `${b.url} contains ${n === canary ? 'the canary' : `an encoding of it (${n})`}`,
@@ -316,8 +348,8 @@ test.describe('a canary key', () => {
           if (t.name === 'api_requests') {
             const paths = rows.map((r) => r.path);
             expect(new Set(rows.map((r) => r.key_profile))).toEqual(new Set(['canary']));
-            expect(paths, 'api_requests holds the connection check and the send').toEqual(
-              expect.arrayContaining(['/me', '/emails/send']),
+            expect(paths, 'api_requests holds the connection check, the send and the SMTP tests').toEqual(
+              expect.arrayContaining(['/me', '/emails/send', 'SMTP']),
             );
           }
         }
@@ -326,6 +358,13 @@ test.describe('a canary key', () => {
         await handle.close();
       }
       expect(leaksIn(fs.readdirSync(server.dataDir).join('\n')), 'file names in DATA_DIR').toEqual([]);
+      // The files the console writes there itself (secrets, the SMTP certificate and its CA).
+      for (const entry of fs.readdirSync(server.dataDir, { withFileTypes: true })) {
+        if (!entry.isFile()) continue;
+        const text = fs.readFileSync(`${server.dataDir}/${entry.name}`).toString('latin1');
+        expect(leaksIn(text), `DATA_DIR/${entry.name}`).toEqual([]);
+      }
+      expect(fs.readdirSync(server.dataDir)).toEqual(expect.arrayContaining(['sandbox-smtp-ca.pem']));
       expect(leaksIn(server.log()), 'the server log').toEqual([]);
     } finally {
       if (!stopped) await server.stop();

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatEnvErrors, maskKey, parseEnv } from '@/lib/env';
 
@@ -154,6 +157,101 @@ describe('configuration', () => {
         ok({ SENDMUX_API_KEY: 'smx_mbx_x', SENDMUX_API_URL: 'https://smtp.sendmux.ai/api/v1/' })
           .sendmuxApiUrl,
       ).toBe('https://smtp.sendmux.ai/api/v1');
+    });
+  });
+
+  describe('SMTP', () => {
+    it('sandbox mode: the built-in listener on 127.0.0.1:2525, its CA trusted', () => {
+      expect(ok({}).smtp).toEqual({
+        url: 'smtp://127.0.0.1:2525',
+        host: '127.0.0.1',
+        port: 2525,
+        implicitTls: false,
+        trustSandboxCa: true,
+        caFile: undefined,
+      });
+      expect(ok({}).sandboxSmtp).toEqual({ port: 2525, bindHost: '127.0.0.1' });
+    });
+
+    it('SANDBOX_SMTP_PORT moves the listener; HOST names the interface it binds unless it means all', () => {
+      expect(ok({ SANDBOX_SMTP_PORT: '14317' }).smtp.url).toBe('smtp://127.0.0.1:14317');
+      expect(ok({ HOST: '0.0.0.0' }).sandboxSmtp.bindHost).toBe('127.0.0.1');
+      expect(ok({ HOST: '::' }).sandboxSmtp.bindHost).toBe('127.0.0.1');
+      const v6 = ok({ HOST: '::1', SANDBOX_SMTP_PORT: '2600' });
+      expect(v6.sandboxSmtp.bindHost).toBe('::1');
+      expect(v6.smtp).toMatchObject({ url: 'smtp://[::1]:2600', host: '::1', trustSandboxCa: true });
+    });
+
+    it('live mode: smtp.sendmux.ai:587 by default, SENDMUX_SMTP_URL otherwise, nothing trusted extra', () => {
+      expect(ok({ SENDMUX_API_KEY: 'smx_mbx_x' }).smtp).toEqual({
+        url: 'smtp://smtp.sendmux.ai:587',
+        host: 'smtp.sendmux.ai',
+        port: 587,
+        implicitTls: false,
+        trustSandboxCa: false,
+        caFile: undefined,
+      });
+      expect(
+        ok({ SENDMUX_API_KEY: 'smx_mbx_x', SENDMUX_SMTP_URL: 'smtp://relay.example.com:2525' }).smtp,
+      ).toMatchObject({ host: 'relay.example.com', port: 2525, implicitTls: false });
+      expect(
+        ok({ SENDMUX_API_KEY: 'smx_mbx_x', SENDMUX_SMTP_URL: 'smtps://relay.example.com' }).smtp,
+      ).toMatchObject({ url: 'smtps://relay.example.com:465', port: 465, implicitTls: true });
+    });
+
+    it('trusts the sandbox CA in live mode only when the URL is this console’s own listener', () => {
+      const own = {
+        PORT: '3917',
+        SENDMUX_API_KEY: 'smx_mbx_x',
+        SENDMUX_API_URL: 'http://127.0.0.1:3917/sandbox/api/v1',
+        SANDBOX_SMTP_PORT: '13917',
+      };
+      expect(ok({ ...own, SENDMUX_SMTP_URL: 'smtp://127.0.0.1:13917' }).smtp.trustSandboxCa).toBe(true);
+      expect(ok({ ...own, SENDMUX_SMTP_URL: 'smtp://localhost:13917' }).smtp.trustSandboxCa).toBe(true);
+      expect(ok({ ...own, SENDMUX_SMTP_URL: 'smtp://127.0.0.1:2525' }).smtp.trustSandboxCa).toBe(false);
+      expect(ok({ ...own, SENDMUX_SMTP_URL: 'smtp://mail.example.com:13917' }).smtp.trustSandboxCa).toBe(
+        false,
+      );
+      // Without the sandbox served there is no listener to trust.
+      expect(
+        ok({ SENDMUX_API_KEY: 'smx_mbx_x', SENDMUX_SMTP_URL: 'smtp://127.0.0.1:2525' }).smtp.trustSandboxCa,
+      ).toBe(false);
+    });
+
+    it.each([
+      [{ SENDMUX_SMTP_URL: 'https://smtp.sendmux.ai' }, /SENDMUX_SMTP_URL must be smtp:\/\/host:port/],
+      [{ SENDMUX_SMTP_URL: 'smtp.sendmux.ai:587' }, /SENDMUX_SMTP_URL must be smtp:\/\/host:port/],
+      [{ SENDMUX_SMTP_URL: 'smtp://smtp.sendmux.ai:587/x' }, /SENDMUX_SMTP_URL must be smtp:\/\/host:port/],
+      [
+        { SENDMUX_SMTP_URL: 'smtp://user:smx_mbx_secret@smtp.sendmux.ai:587' },
+        /SENDMUX_SMTP_URL must not hold a username or password/,
+      ],
+      [{ SANDBOX_SMTP_PORT: '0' }, /SANDBOX_SMTP_PORT must be a whole number from 1 to 65535/],
+      [{ SANDBOX_SMTP_PORT: 'smtp' }, /SANDBOX_SMTP_PORT must be a whole number/],
+      [
+        { SENDMUX_SMTP_CA_FILE: 'no-such-ca.pem' },
+        /SENDMUX_SMTP_CA_FILE: cannot read \/srv\/console\/no-such-ca\.pem \(ENOENT\)/,
+      ],
+    ])('refuses %o', (src, message) => {
+      expect(errors(src)).toMatch(message);
+    });
+
+    it('never repeats a password written into SENDMUX_SMTP_URL', () => {
+      expect(errors({ SENDMUX_SMTP_URL: 'smtp://u:smx_mbx_TOPSECRET@h:587' })).not.toContain('TOPSECRET');
+    });
+
+    it('SENDMUX_SMTP_CA_FILE must hold a PEM certificate', () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smx-env-'));
+      try {
+        const good = path.join(dir, 'ca.pem');
+        fs.writeFileSync(good, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+        const bad = path.join(dir, 'key.pem');
+        fs.writeFileSync(bad, '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n');
+        expect(ok({ SENDMUX_SMTP_CA_FILE: good }).smtp.caFile).toBe(good);
+        expect(errors({ SENDMUX_SMTP_CA_FILE: bad })).toMatch(/key\.pem holds no PEM certificate/);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 

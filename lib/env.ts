@@ -1,16 +1,35 @@
 import 'server-only';
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@/lib/schemas/auth-values';
 
 export const DEFAULT_SENDMUX_API_URL = 'https://smtp.sendmux.ai/api/v1';
 export const SANDBOX_API_PATH = '/sandbox/api/v1';
+export const DEFAULT_SENDMUX_SMTP_URL = 'smtp://smtp.sendmux.ai:587';
+export const DEFAULT_SANDBOX_SMTP_PORT = 2525;
+
+/** Where the console sends SMTP test messages. */
+export type SmtpTarget = {
+  /** smtp://host:port (STARTTLS) or smtps://host:port (TLS from the first byte). */
+  url: string;
+  host: string;
+  port: number;
+  /** True for smtps://: TLS from the first byte instead of STARTTLS. */
+  implicitTls: boolean;
+  /** The built-in sandbox listener's CA is trusted: sandbox mode, or the URL points at this console's own listener. */
+  trustSandboxCa: boolean;
+  /** SENDMUX_SMTP_CA_FILE, resolved: a PEM of extra CA certificates to trust. */
+  caFile: string | undefined;
+};
 
 export type KeyProfile = { name: string; key: string };
 
 export type Config = {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
+  /** HOST: the interface the console binds (unset: all interfaces). */
+  host: string | undefined;
   appUrl: string;
   /** APP_URL is https: cookies are Secure and __Host- prefixed, and HSTS is sent. */
   secure: boolean;
@@ -27,6 +46,9 @@ export type Config = {
   sandboxServed: boolean;
   sandboxApiKey: string | undefined;
   sandboxRateLimit: number;
+  /** The sandbox's SMTP listener: port and the address it binds (127.0.0.1 unless HOST says otherwise). */
+  sandboxSmtp: { port: number; bindHost: string };
+  smtp: SmtpTarget;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
   sessionSecret: string | undefined;
@@ -129,6 +151,47 @@ function parseKeyProfiles(src: Source, errors: string[]): KeyProfile[] {
   return profiles;
 }
 
+const LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
+const WILDCARD = ['0.0.0.0', '::'];
+const unbracket = (host: string) => host.replace(/^\[(.*)\]$/, '$1');
+const bracket = (host: string) => (host.includes(':') ? `[${host}]` : host);
+
+/** smtp://host[:port] or smtps://host[:port], nothing else: the key profile supplies the password. */
+function parseSmtpUrl(value: string): { host: string; port: number; implicitTls: boolean } | string {
+  const expected =
+    'SENDMUX_SMTP_URL must be smtp://host:port (STARTTLS, e.g. smtp://smtp.sendmux.ai:587) or smtps://host:port (TLS from the start)';
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    return expected;
+  }
+  if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') return expected;
+  if (u.username || u.password)
+    return 'SENDMUX_SMTP_URL must not hold a username or password: the key of the chosen profile is the password';
+  if ((u.pathname && u.pathname !== '/') || u.search || u.hash || !u.hostname) return expected;
+  const implicitTls = u.protocol === 'smtps:';
+  return {
+    host: unbracket(u.hostname),
+    port: u.port ? Number(u.port) : implicitTls ? 465 : 587,
+    implicitTls,
+  };
+}
+
+/** The CA file must exist and hold at least one PEM certificate: a typo would otherwise only show at the first test send. */
+function checkCaFile(file: string): string | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    return `SENDMUX_SMTP_CA_FILE: cannot read ${file} (${code}); give the path of a PEM file with the CA certificate`;
+  }
+  if (!/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(text))
+    return `SENDMUX_SMTP_CA_FILE: ${file} holds no PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)`;
+  return undefined;
+}
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
   PORT: int('PORT', 1, 65535, 3000),
@@ -169,6 +232,9 @@ const schema = z.object({
       message: 'SANDBOX_API_KEY must be at least 16 characters without spaces',
     }),
   SANDBOX_RATE_LIMIT: int('SANDBOX_RATE_LIMIT', 1, 1_000_000, 1800),
+  SANDBOX_SMTP_PORT: int('SANDBOX_SMTP_PORT', 1, 65535, DEFAULT_SANDBOX_SMTP_PORT),
+  SENDMUX_SMTP_URL: z.string().trim().optional(),
+  SENDMUX_SMTP_CA_FILE: z.string().trim().optional(),
   ADMIN_EMAIL: z
     .email({ error: 'ADMIN_EMAIL must be an email address such as admin@example.com' })
     .max(254)
@@ -218,7 +284,12 @@ export function parseEnv(src: Source, cwd = process.cwd()): EnvResult {
       'ADMIN_EMAIL and ADMIN_PASSWORD go together: set both to create the first admin, or neither to get a one-time setup link',
     );
   }
-  if (errors.length > 0 || !e) return { ok: false, errors };
+  const smtpUrl = e?.SENDMUX_SMTP_URL ? parseSmtpUrl(e.SENDMUX_SMTP_URL) : undefined;
+  if (typeof smtpUrl === 'string') errors.push(smtpUrl);
+  const caFile = e?.SENDMUX_SMTP_CA_FILE ? path.resolve(cwd, e.SENDMUX_SMTP_CA_FILE) : undefined;
+  const caProblem = caFile ? checkCaFile(caFile) : undefined;
+  if (caProblem) errors.push(caProblem);
+  if (errors.length > 0 || !e || typeof smtpUrl === 'string') return { ok: false, errors };
 
   const mode = keyProfiles.length > 0 ? 'live' : 'sandbox';
   const appUrl = (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
@@ -233,11 +304,32 @@ export function parseEnv(src: Source, cwd = process.cwd()): EnvResult {
     );
   })();
 
+  const sandboxServed = mode === 'sandbox' || pointsAtOwnSandbox;
+  // The listener binds HOST when it names one interface; on all interfaces or none, loopback is enough.
+  const host = e.HOST ? unbracket(e.HOST) : undefined;
+  const bindHost = host && !WILDCARD.includes(host) ? host : '127.0.0.1';
+  const smtpPort = e.SANDBOX_SMTP_PORT;
+  const target =
+    mode === 'sandbox'
+      ? { host: bindHost, port: smtpPort, implicitTls: false }
+      : (smtpUrl ?? parseSmtpUrlOrThrow(DEFAULT_SENDMUX_SMTP_URL));
+  const smtp: SmtpTarget = {
+    url: `${target.implicitTls ? 'smtps' : 'smtp'}://${bracket(target.host)}:${target.port}`,
+    ...target,
+    trustSandboxCa:
+      sandboxServed &&
+      !target.implicitTls &&
+      target.port === smtpPort &&
+      (LOOPBACK.includes(target.host) || target.host === bindHost),
+    caFile,
+  };
+
   return {
     ok: true,
     config: {
       nodeEnv: e.NODE_ENV,
       port: e.PORT,
+      host: e.HOST,
       appUrl,
       secure: appUrl.startsWith('https://'),
       trustProxy: e.TRUST_PROXY,
@@ -247,9 +339,11 @@ export function parseEnv(src: Source, cwd = process.cwd()): EnvResult {
       sendmuxApiUrl: mode === 'sandbox' ? ownSandbox : apiUrl,
       keyProfiles,
       mode,
-      sandboxServed: mode === 'sandbox' || pointsAtOwnSandbox,
+      sandboxServed,
       sandboxApiKey: e.SANDBOX_API_KEY,
       sandboxRateLimit: e.SANDBOX_RATE_LIMIT,
+      sandboxSmtp: { port: smtpPort, bindHost },
+      smtp,
       adminEmail: e.ADMIN_EMAIL?.toLowerCase(),
       adminPassword: e.ADMIN_PASSWORD,
       sessionSecret: e.SESSION_SECRET,
@@ -263,6 +357,12 @@ export function parseEnv(src: Source, cwd = process.cwd()): EnvResult {
       supportSeesBodies: e.SUPPORT_SEES_BODIES,
     },
   };
+}
+
+function parseSmtpUrlOrThrow(value: string) {
+  const parsed = parseSmtpUrl(value);
+  if (typeof parsed === 'string') throw new Error(parsed);
+  return parsed;
 }
 
 export function formatEnvErrors(errors: string[]): string {

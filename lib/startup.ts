@@ -7,6 +7,7 @@ import { getDbHandle } from '@/lib/db';
 import { DataDirLockedError } from '@/lib/db/data-dir-lock';
 import { getEnv } from '@/lib/env';
 import { startRequestLogPruning } from '@/lib/requests/prune';
+import { startSandboxSmtp } from '@/lib/sandbox/smtp-listener';
 
 const log = (line: string) => console.log(`[sendmux-console] ${line}`);
 
@@ -39,6 +40,7 @@ export async function startServer(): Promise<void> {
   startRequestLogPruning();
   startHousekeeping();
   startBatchRunner();
+  await startSandboxSmtp(log);
   log(
     env.mode === 'sandbox'
       ? 'Sandbox mode: no Sendmux key is configured, so email goes to the built-in sandbox and nothing leaves this machine.'

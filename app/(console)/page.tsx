@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { ArrowRight, FlaskConical, KeyRound, Layers, PenSquare, ScrollText, Users } from 'lucide-react';
+import { ArrowRight, FlaskConical, KeyRound, Layers, Mail, PenSquare, ScrollText, Users } from 'lucide-react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
@@ -45,6 +45,12 @@ export default async function HomePage() {
       icon: KeyRound,
       title: 'Check the Sendmux connection',
       text: 'See the key profiles this console holds (masked) and test each one.',
+    },
+    {
+      href: '/settings/smtp',
+      icon: Mail,
+      title: 'Connect an SMTP-only tool',
+      text: 'Copy the host, port and login for your tool, and prove them with one test send.',
     },
   ].filter((s) => !!s);
 

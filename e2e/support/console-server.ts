@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { smtpPortFor } from './constants';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -55,6 +56,9 @@ export async function startConsole(options: {
         ADMIN_PASSWORD: '',
         SANDBOX_API_KEY: '',
         SANDBOX_RATE_LIMIT: '100000',
+        SANDBOX_SMTP_PORT: String(smtpPortFor(options.port)),
+        SENDMUX_SMTP_URL: '',
+        SENDMUX_SMTP_CA_FILE: '',
         ...options.env,
       },
     },

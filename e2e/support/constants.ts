@@ -2,9 +2,13 @@
 // purpose and can be moved with E2E_PORT when something else holds them.
 const port = Number(process.env.E2E_PORT ?? 3917);
 
+/** The sandbox SMTP listener of a console on `httpPort`: its own port, so no two consoles share one. */
+export const smtpPortFor = (httpPort: number) => httpPort + 10_000;
+
 export const E2E = {
   port,
   baseUrl: `http://127.0.0.1:${port}`,
+  smtpPort: smtpPortFor(port),
   /** Per port, so that two e2e runs on one machine never share (or wipe) each other's data. */
   root: `.e2e-data/${port}`,
   dataDir: `.e2e-data/${port}/main`,

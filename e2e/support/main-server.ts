@@ -28,6 +28,9 @@ const child = spawn(
       ADMIN_PASSWORD: E2E.admin.password,
       SANDBOX_API_KEY: E2E.sandboxKey,
       SANDBOX_RATE_LIMIT: '100000',
+      SANDBOX_SMTP_PORT: String(E2E.smtpPort),
+      SENDMUX_SMTP_URL: '',
+      SENDMUX_SMTP_CA_FILE: '',
     },
   },
 );

@@ -114,8 +114,12 @@ export const apiRequests = pgTable(
     method: text('method').notNull(),
     path: text('path').notNull(),
     source: text('source', {
-      enum: ['compose', 'batch', 'manual_batch', 'settings', 'upload', 'other'],
+      enum: ['compose', 'batch', 'manual_batch', 'settings', 'upload', 'smtp_test', 'other'],
     }).notNull(),
+    /** http: a call to the Sending API; smtp: an SMTP test send (method and path 'SMTP'). */
+    transport: text('transport', { enum: ['http', 'smtp'] })
+      .notNull()
+      .default('http'),
     idempotencyKey: text('idempotency_key'),
     attempt: integer('attempt').notNull().default(1),
     /** Time the client waited before this attempt (backoff or Retry-After), for the attempt timeline. */
@@ -148,6 +152,8 @@ export const apiRequests = pgTable(
       .notNull()
       .default(sql`'{}'::text[]`),
     messageCount: integer('message_count').notNull().default(0),
+    /** An SMTP test send's conversation, redacted (the AUTH secret is ***), with a time per line. */
+    transcript: jsonb('transcript').$type<{ at: number; kind: string; text: string; note?: string }[]>(),
     jobId: text('job_id'),
     chunkNo: integer('chunk_no'),
   },

@@ -1,4 +1,5 @@
 // Client-safe on purpose (no server-only, no node imports): pages explain codes from this table.
+import { explainSmtpError, isSmtpErrorCode } from '@/lib/errors/smtp';
 
 /** Codes Sendmux documents. Branch on these, never on the message text. */
 export const UPSTREAM_ERROR_CODES = [
@@ -258,6 +259,7 @@ export function isErrorCode(code: string): code is SendmuxErrorCode {
 
 /** The catalog entry for a code; codes outside the table get a generic entry that keeps the code. */
 export function explainError(code: string, message?: string | null): ErrorExplanation {
+  if (isSmtpErrorCode(code)) return explainSmtpError(code, message);
   if (code === 'idempotency_conflict') {
     const kind = conflictKind(message);
     const base = { code, known: true, origin: 'sendmux' as const, ...UPSTREAM.idempotency_conflict };

@@ -234,5 +234,13 @@ export function prettyBody(value: unknown): string {
   return JSON.stringify(documentedOrder(value), null, 2);
 }
 
+/** An SMTP test send is logged with method and path both 'SMTP'. */
+export const SMTP_ENDPOINT = 'SMTP';
+
+/** "POST /emails/send", or "SMTP" for an SMTP test send. */
+export function endpointLabel(row: { method: string; path: string }): string {
+  return row.method === SMTP_ENDPOINT ? SMTP_ENDPOINT : `${row.method} ${row.path}`;
+}
+
 export const SEND_PATH = '/emails/send';
 export const BATCH_PATH = '/emails/send/batch';

@@ -2,6 +2,7 @@ import 'server-only';
 import { eq, sql } from 'drizzle-orm';
 import { getDb, prepared, rawPlaceholder, type Db } from '@/lib/db';
 import { apiRequests } from '@/lib/db/schema';
+import { SMTP_ENDPOINT } from '@/lib/format/request-log';
 import {
   countMessages,
   extractMessageIds,
@@ -135,4 +136,66 @@ export async function completeAttempt(id: number, c: AttemptCompletion): Promise
 export async function scheduleRetry(id: number, nextRetryAt: Date | null): Promise<void> {
   const db = await getDb();
   await db.update(apiRequests).set({ nextRetryAt }).where(eq(apiRequests.id, id));
+}
+
+/** An SMTP test send: the row says what was sent (never the key, never attachment content). */
+export type SmtpAttemptStart = {
+  keyProfile: string;
+  context: RequestContext;
+  /** The envelope and message as logged: server, username, addresses, subject, bodies, attachment names and sizes. */
+  body: Record<string, unknown>;
+  recipients: string[];
+};
+
+export type SmtpAttemptCompletion = {
+  ok: boolean;
+  /** The last reply code, e.g. 250 or 535; null when no reply came. */
+  replyCode: number | null;
+  errorCode?: string;
+  errorMessage?: string;
+  durationMs: number;
+  /** The final reply (or the refusing one) and the queued id. */
+  response: Record<string, unknown>;
+  transcript: { at: number; kind: string; text: string; note?: string }[];
+  queuedId: string | null;
+};
+
+/** The pending row, written before the connection opens, like an HTTP attempt's. */
+export async function startSmtpAttempt(a: SmtpAttemptStart): Promise<number> {
+  const db = await getDb();
+  const [row] = await db
+    .insert(apiRequests)
+    .values({
+      keyProfile: a.keyProfile,
+      method: SMTP_ENDPOINT,
+      path: SMTP_ENDPOINT,
+      transport: 'smtp',
+      source: a.context.source,
+      userId: a.context.userId ?? null,
+      userEmail: a.context.userEmail ?? null,
+      requestBody: a.body,
+      recipients: [...new Set(a.recipients.map((r) => r.trim().toLowerCase()))],
+      messageCount: 1,
+    })
+    .returning({ id: apiRequests.id });
+  if (!row) throw new Error('api_requests insert returned no row');
+  return row.id;
+}
+
+export async function completeSmtpAttempt(id: number, c: SmtpAttemptCompletion): Promise<void> {
+  const db = await getDb();
+  await db
+    .update(apiRequests)
+    .set({
+      completedAt: new Date(),
+      status: c.replyCode,
+      ok: c.ok,
+      errorCode: c.errorCode ?? null,
+      errorMessage: c.errorMessage ?? null,
+      durationMs: Math.max(0, Math.round(c.durationMs)),
+      responseBody: c.response,
+      transcript: c.transcript,
+      messageIds: c.queuedId ? [c.queuedId] : [],
+    })
+    .where(eq(apiRequests.id, id));
 }

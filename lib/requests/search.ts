@@ -71,6 +71,10 @@ export type RequestSearchResult = {
 };
 
 export type RequestDetail = RequestListItem & {
+  /** http, or smtp for an SMTP test send. */
+  transport: 'http' | 'smtp';
+  /** An SMTP test send's redacted conversation; null for HTTP. */
+  transcript: unknown;
   completedAt: string | null;
   userId: string | null;
   errorMessage: string | null;
@@ -335,6 +339,8 @@ export function filtersFromParams(p: {
 }
 
 type DetailRow = ListRow & {
+  transport: 'http' | 'smtp';
+  transcript: unknown;
   completed_iso: string | null;
   user_id: string | null;
   error_message: string | null;
@@ -352,12 +358,14 @@ export async function getRequest(id: number, viewer: { role: Role }): Promise<Re
   const [row] = await queryRows<DetailRow>(
     db,
     sql`SELECT ${LIST_COLUMNS}, ${isoOf('completed_at')} AS completed_iso, user_id, error_message, request_body, response_body,
-          rate_limit, recipients AS recipients_all, message_ids
+          rate_limit, recipients AS recipients_all, message_ids, transport, transcript
         FROM api_requests WHERE id = ${id}`,
   );
   if (!row) return null;
   return {
     ...toListItem(row),
+    transport: row.transport,
+    transcript: row.transcript,
     completedAt: row.completed_iso,
     userId: row.user_id,
     errorMessage: row.error_message,

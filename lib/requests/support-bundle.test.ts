@@ -34,6 +34,8 @@ function row(overrides: Partial<RequestDetail> = {}): RequestDetail {
     chunkNo: null,
     messageIds: [],
     rateLimit: null,
+    transport: 'http',
+    transcript: null,
     requestBody: {
       from: { email: 'team@example.com' },
       to: { email: 'fail+insufficient_credits@example.com' },
@@ -195,5 +197,45 @@ describe('scrubSecrets', () => {
     expect(scrubSecrets(`a smx_root_ABCdef_123456 b`)).toBe('a smx_root_…3456 b');
     expect(scrubSecrets('Bearer abcdefghijklmnop')).toBe('Bearer [redacted]');
     expect(scrubSecrets('Bearer $SENDMUX_API_KEY')).toBe('Bearer $SENDMUX_API_KEY');
+  });
+
+  it('an SMTP test send carries its server, reply code, queued id and the redacted transcript', () => {
+    const text = buildSupportBundle(
+      row({
+        method: 'SMTP',
+        path: 'SMTP',
+        transport: 'smtp',
+        source: 'smtp_test',
+        status: 535,
+        errorCode: 'smtp_auth_failed',
+        errorMessage: null,
+        requestId: null,
+        idempotencyKey: null,
+        requestBody: {
+          server: 'smtp://smtp.sendmux.ai:587',
+          username: 'sendmux',
+          to: { email: 'a@example.com' },
+        },
+        responseBody: { reply: '535 5.7.8 Authentication credentials invalid', queued_id: null },
+        transcript: [
+          { at: 0, kind: 'info', text: 'Connecting to smtp://smtp.sendmux.ai:587 (STARTTLS required)' },
+          { at: 20, kind: 'client', text: 'AUTH PLAIN ***' },
+          { at: 31, kind: 'server', text: '535 5.7.8 Authentication credentials invalid' },
+          // Defence in depth: a key that slipped into a stored line is masked in the bundle.
+          { at: 32, kind: 'info', text: `leaked ${CANARY}` },
+        ],
+      }),
+      [],
+    );
+    expect(text).toMatch(/^Sendmux SMTP test send — support bundle/);
+    expect(text).toMatch(/endpoint:\s+SMTP\n/);
+    expect(text).toMatch(/server:\s+smtp:\/\/smtp\.sendmux\.ai:587/);
+    expect(text).toMatch(/reply code:\s+535/);
+    expect(text).toContain('smtp_auth_failed — Key not accepted (535)');
+    expect(text).toContain('Transcript (the AUTH secret is shown as ***):');
+    expect(text).toContain('+    20 ms  C: AUTH PLAIN ***');
+    expect(text).toContain('+    31 ms  S: 535 5.7.8 Authentication credentials invalid  (11 ms)');
+    expect(text).not.toContain('request_id');
+    expect(text).not.toContain(CANARY);
   });
 });

@@ -1,7 +1,15 @@
 import 'server-only';
 import { maskKey } from '@/lib/env';
 import { explainError } from '@/lib/errors/catalog';
-import { attemptLine, batchMessages, BATCH_PATH, prettyBody, responseError } from '@/lib/format/request-log';
+import {
+  attemptLine,
+  batchMessages,
+  BATCH_PATH,
+  endpointLabel,
+  prettyBody,
+  responseError,
+} from '@/lib/format/request-log';
+import { transcriptOf, transcriptText } from '@/lib/format/smtp-transcript';
 import { redactRequestBody } from '@/lib/requests/redact';
 import type { AttemptSummary, RequestDetail } from '@/lib/requests/search';
 import { formatDuration, isoMillis } from '@/lib/format/display';
@@ -33,14 +41,24 @@ export function safeResponseBody(body: unknown): unknown {
 const label = (name: string) => `${name}:`.padEnd(18);
 
 export function buildSupportBundle(row: RequestDetail, attempts: AttemptSummary[]): string {
-  const lines: string[] = ['Sendmux request — support bundle from Sendmux Console', ''];
+  const smtp = row.transport === 'smtp';
+  const lines: string[] = [
+    smtp
+      ? 'Sendmux SMTP test send — support bundle from Sendmux Console'
+      : 'Sendmux request — support bundle from Sendmux Console',
+    '',
+  ];
   const put = (name: string, value: string | number | null | undefined) =>
     lines.push(`${label(name)}${value === null || value === undefined || value === '' ? '—' : value}`);
 
-  put('request_id', row.requestId ?? 'none (no answer from Sendmux)');
+  if (!smtp) put('request_id', row.requestId ?? 'none (no answer from Sendmux)');
   put('time (UTC)', isoMillis(row.createdAt));
-  put('endpoint', `${row.method} ${row.path}`);
-  put('HTTP status', row.ok === null ? 'no response recorded' : (row.status ?? 'no HTTP answer'));
+  put('endpoint', endpointLabel(row));
+  if (smtp) {
+    const server = (row.requestBody as { server?: unknown } | null)?.server;
+    if (typeof server === 'string') put('server', server);
+    put('reply code', row.ok === null ? 'no outcome recorded' : (row.status ?? 'no reply from the server'));
+  } else put('HTTP status', row.ok === null ? 'no response recorded' : (row.status ?? 'no HTTP answer'));
   put(
     'outcome',
     row.ok === true
@@ -60,7 +78,7 @@ export function buildSupportBundle(row: RequestDetail, attempts: AttemptSummary[
     put('what to do', e.action);
     put('retry helps', `${e.retry} — ${e.retryNote}`);
   }
-  put('idempotency key', row.idempotencyKey);
+  if (!smtp) put('idempotency key', row.idempotencyKey);
   put('key profile', row.keyProfile);
   put('user', row.userEmail);
   put('source', row.source);
@@ -69,7 +87,7 @@ export function buildSupportBundle(row: RequestDetail, attempts: AttemptSummary[
   if (row.jobId) put('batch job', `${row.jobId}${row.chunkNo !== null ? `, chunk ${row.chunkNo}` : ''}`);
   if (row.messageIds.length)
     put(
-      'message ids',
+      smtp ? 'queued as' : 'message ids',
       row.messageIds.length > 5
         ? `${row.messageIds.slice(0, 5).join(', ')} … (${row.messageIds.length} in all)`
         : row.messageIds.join(', '),
@@ -102,6 +120,12 @@ export function buildSupportBundle(row: RequestDetail, attempts: AttemptSummary[
           `  [${m.index}] ${m.to}: ${m.status}${m.error ? ` ${m.error.code} — ${m.error.message}` : ''}`,
         );
     }
+  }
+
+  if (smtp) {
+    const transcript = transcriptOf(row.transcript);
+    lines.push('', 'Transcript (the AUTH secret is shown as ***):');
+    lines.push(transcript.length ? transcriptText(transcript) : '(no transcript recorded)');
   }
 
   lines.push('', 'Request (as logged: attachment content is not stored, only name and size):');

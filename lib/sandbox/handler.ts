@@ -1,16 +1,14 @@
 import 'server-only';
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { getEnv, SANDBOX_API_PATH } from '@/lib/env';
+import { SANDBOX_API_PATH } from '@/lib/env';
+import { scopeOfKey } from '@/lib/sandbox/auth';
 import { failure, droppedConnection, sandboxError, toResponse, type Outcome } from '@/lib/sandbox/envelope';
 import { faultError, handleControl } from '@/lib/sandbox/control';
 import { takeFault, type FaultPath } from '@/lib/sandbox/faults';
 import { sleep, type RequestContext } from '@/lib/sandbox/http';
 import { newRequestId } from '@/lib/sandbox/ids';
-import { getSandboxKey } from '@/lib/sandbox/key';
 import { handleMe } from '@/lib/sandbox/me';
 import { peekRateLimit, rateLimitHeaders, takeRateLimit } from '@/lib/sandbox/rate-limit';
 import { handleSend } from '@/lib/sandbox/send';
-import { sandboxState } from '@/lib/sandbox/state';
 import { handleGetAttachment, handleUpload } from '@/lib/sandbox/upload';
 
 type Route = {
@@ -45,24 +43,10 @@ const ROUTES: Route[] = [
 /** Upload intents (a presigned PUT flow) exist upstream; the console uploads with POST /emails/attachments. */
 const NOT_EMULATED = /^\/emails\/attachment-uploads(\/[^/]+)?$/;
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest();
-
-function expectedKeyHash(): Buffer {
-  const state = sandboxState();
-  const config = getEnv();
-  if (state.key?.config !== config) {
-    const key = getSandboxKey();
-    state.key = { config, key, hash: sha256(key) };
-  }
-  return state.key.hash;
-}
-
-/** The credential's scope (hash of the key) when the bearer key is the sandbox key; compared in constant time. */
+/** The credential's scope (hash of the key) when the bearer key is the sandbox key. */
 function authenticate(request: Request): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '');
-  if (!match?.[1]) return undefined;
-  const given = sha256(match[1]);
-  return timingSafeEqual(given, expectedKeyHash()) ? given.toString('hex') : undefined;
+  return match?.[1] ? scopeOfKey(match[1]) : undefined;
 }
 
 function authError(request: Request) {

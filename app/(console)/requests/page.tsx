@@ -8,6 +8,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { requireRole } from '@/lib/auth/require-role';
 import { hasRole } from '@/lib/schemas/roles';
 import { getEnv } from '@/lib/env';
+import { endpointLabel, SMTP_ENDPOINT } from '@/lib/format/request-log';
 import {
   filtersFromParams,
   listFilterOptions,
@@ -106,9 +107,7 @@ function BestMatch({ item }: { item: RequestListItem }) {
         <div className="grid gap-1">
           <p className="text-muted-foreground text-xs font-medium tracking-wide uppercase">Exact match</p>
           <p className="flex flex-wrap items-center gap-2 font-medium">
-            <span className="font-mono">
-              {item.method} {item.path}
-            </span>
+            <span className="font-mono">{endpointLabel(item)}</span>
             <StatusBadge row={item} />
             <span className="text-muted-foreground text-sm font-normal">{formatUtc(item.createdAt)}</span>
           </p>
@@ -225,7 +224,8 @@ export default async function RequestsPage({
                   <p className="font-medium">No requests yet.</p>
                   <p className="text-muted-foreground">
                     Every call the console makes to Sendmux — sends from Compose, batch chunks, attachment
-                    uploads, connection checks — is logged here with its request_id, so it can be found again.
+                    uploads, connection checks, SMTP test sends — is logged here with its request_id, so it
+                    can be found again.
                     {hasRole(user.role, 'sender') ? (
                       <>
                         {' '}
@@ -269,7 +269,13 @@ export default async function RequestsPage({
                       </Link>
                     </TableCell>
                     <TableCell className="px-2 font-mono text-xs whitespace-nowrap first:pl-4 last:pr-4">
-                      <span className="text-muted-foreground">{item.method}</span> {item.path}
+                      {item.method === SMTP_ENDPOINT ? (
+                        SMTP_ENDPOINT
+                      ) : (
+                        <>
+                          <span className="text-muted-foreground">{item.method}</span> {item.path}
+                        </>
+                      )}
                     </TableCell>
                     <TableCell className="px-2 first:pl-4 last:pr-4">
                       <StatusBadge row={item} />

@@ -1,7 +1,9 @@
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { CopyButton } from '@/components/ui/copy-button';
+import Link from 'next/link';
 import { SCENARIO_CODES, SCENARIO_NOTES, SCENARIOS } from '@/lib/sandbox/scenarios';
+import { SMTP_REPLY_FOR } from '@/lib/sandbox/smtp-replies';
 
 /** The scenario grammar as lib/sandbox/scenarios.ts documents it: one source of truth for the parser and this page. */
 export function ScenarioGuide() {
@@ -37,6 +39,14 @@ export function ScenarioGuide() {
           {SCENARIO_NOTES.map((note) => (
             <li key={note}>{note}</li>
           ))}
+          <li>
+            Over SMTP (the sandbox’s listener, see{' '}
+            <Link href="/settings/smtp" className="text-foreground underline underline-offset-2">
+              Settings → SMTP
+            </Link>
+            ) the same addresses answer with SMTP reply codes after DATA, listed below; drop@ closes the
+            connection with 421, and an unknown scenario is refused at RCPT TO with 553.
+          </li>
         </ul>
         <details className="group rounded-md border p-4 text-sm">
           <summary className="cursor-pointer font-medium">
@@ -50,6 +60,9 @@ export function ScenarioGuide() {
                 </Badge>
                 <code className="font-mono text-xs">{c.code}</code>
                 {c.retryable ? <Badge variant="muted">retryable</Badge> : null}
+                <span className="text-muted-foreground text-xs">
+                  SMTP {SMTP_REPLY_FOR[c.code].code} {SMTP_REPLY_FOR[c.code].text.split(' ')[0]}
+                </span>
               </li>
             ))}
           </ul>

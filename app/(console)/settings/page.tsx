@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { KeyRound, ScrollText, Users } from 'lucide-react';
+import { KeyRound, Mail, ScrollText, Users } from 'lucide-react';
 import { Badge } from '@/components/ui/badge';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireRole } from '@/lib/auth/require-role';
@@ -16,6 +16,12 @@ export default async function SettingsPage() {
       icon: KeyRound,
       title: 'Sendmux keys',
       text: 'Key profiles (masked), the API URL, and a connection check.',
+    },
+    {
+      href: '/settings/smtp',
+      icon: Mail,
+      title: 'SMTP',
+      text: 'Settings for tools that only speak SMTP, and a test send with the whole conversation.',
     },
     {
       href: '/settings/users',

@@ -1,13 +1,14 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
-import { ArrowLeft, FileWarning, Layers, PenSquare } from 'lucide-react';
+import { ArrowLeft, FileWarning, Layers, Mail, PenSquare } from 'lucide-react';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { CopyButton } from '@/components/ui/copy-button';
 import { PageHeader } from '@/components/ui/page-header';
+import { SmtpTranscript } from '@/components/smtp-transcript';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
 import { requireRole } from '@/lib/auth/require-role';
 import { hasRole } from '@/lib/schemas/roles';
@@ -17,11 +18,15 @@ import {
   batchMessages,
   BATCH_PATH,
   documentedOrder,
+  endpointLabel,
   prettyBody,
   redactedAttachments,
   responseError,
   SEND_PATH,
 } from '@/lib/format/request-log';
+import { curlSmtpCommand } from '@/lib/format/smtp-snippets';
+import { transcriptOf, transcriptText } from '@/lib/format/smtp-transcript';
+import { readSandboxCa } from '@/lib/sandbox/smtp-cert';
 import { findByRequestId, getAttempts, getRequest, type RequestDetail } from '@/lib/requests/search';
 import { buildSupportBundle, safeRequestBody, safeResponseBody } from '@/lib/requests/support-bundle';
 import { AttemptTimeline } from './attempt-timeline';
@@ -39,6 +44,7 @@ const SOURCE_LABEL: Record<RequestDetail['source'], string> = {
   manual_batch: 'Manual batch',
   settings: 'Settings → Sendmux keys',
   upload: 'Attachment upload',
+  smtp_test: 'Settings → SMTP test send',
   other: 'Other',
 };
 
@@ -60,6 +66,25 @@ function safeDecode(value: string): string {
   } catch {
     return value;
   }
+}
+
+type Json = Record<string, unknown>;
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+const addressOf = (v: unknown) => str((v as Json | null)?.email);
+
+/** The logged SMTP test as a curl command; the sandbox CA when the test went to this console's listener. */
+function smtpCurl(body: unknown, sandboxCaFile: string | undefined): string {
+  const b = (body ?? {}) as Json;
+  return curlSmtpCommand({
+    server: str(b.server) || 'smtp://smtp.sendmux.ai:587',
+    username: str(b.username) || 'sendmux',
+    from: addressOf(b.from),
+    to: addressOf(b.to),
+    subject: str(b.subject),
+    text: str(b.text_body) || undefined,
+    html: str(b.html_body) || undefined,
+    caFile: sandboxCaFile,
+  });
 }
 
 function snippetFor(row: RequestDetail, apiUrl: string, body: unknown): SnippetInput {
@@ -102,6 +127,14 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
   const batchRows = isBatch ? batchMessages(row.requestBody, row.responseBody, row.ok) : [];
   const snippet = snippetFor(row, env.sendmuxApiUrl, documentedOrder(requestBody));
   const responseIsText = typeof row.responseBody === 'string';
+  const isSmtp = row.transport === 'smtp';
+  const transcript = isSmtp ? transcriptOf(row.transcript) : [];
+  const smtpServer = isSmtp ? str((requestBody as Json | null)?.server) : '';
+  const sandboxCaFile =
+    isSmtp && env.smtp.trustSandboxCa && smtpServer === env.smtp.url && readSandboxCa(env.dataDir)
+      ? `${env.dataDir}/sandbox-smtp-ca.pem`
+      : undefined;
+  const curl = isSmtp ? smtpCurl(requestBody, sandboxCaFile) : curlCommand(snippet);
 
   return (
     <>
@@ -113,7 +146,7 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
         </Button>
       </div>
       <PageHeader
-        title={`${row.method} ${row.path}`}
+        title={isSmtp ? 'SMTP test send' : endpointLabel(row)}
         description={
           <span className="flex flex-wrap items-center gap-2">
             <StatusBadge row={row} />
@@ -132,10 +165,7 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
             >
               Copy for support
             </CopyButton>
-            <CopyButton
-              value={curlCommand(snippet)}
-              label="Copy as curl (the key is read from $SENDMUX_API_KEY)"
-            >
+            <CopyButton value={curl} label="Copy as curl (the key is read from $SENDMUX_API_KEY)">
               Copy as curl
             </CopyButton>
             {canSend && isSend ? (
@@ -156,7 +186,7 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
               <div className="grid gap-0.5">
                 <dt className="text-muted-foreground text-xs">Endpoint</dt>
                 <dd className="font-mono text-xs">
-                  {row.method} {row.path}
+                  {isSmtp ? `SMTP to ${smtpServer || 'the SMTP server'}` : endpointLabel(row)}
                 </dd>
               </div>
               <div className="grid gap-0.5">
@@ -168,12 +198,14 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
                 <dd>{row.ok === null ? 'no response recorded' : formatDuration(row.durationMs)}</dd>
               </div>
               <div className="grid gap-0.5">
-                <dt className="text-muted-foreground text-xs">HTTP status</dt>
+                <dt className="text-muted-foreground text-xs">{isSmtp ? 'Reply code' : 'HTTP status'}</dt>
                 <dd>
                   {row.ok === null
                     ? 'no response recorded'
                     : row.status === null
-                      ? 'no HTTP answer (connection failed or timed out)'
+                      ? isSmtp
+                        ? 'no reply (the conversation stopped before the server answered)'
+                        : 'no HTTP answer (connection failed or timed out)'
                       : row.status}
                 </dd>
               </div>
@@ -187,33 +219,49 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
                   {row.userEmail ?? <span className="text-muted-foreground">— (the console itself)</span>}
                 </dd>
               </div>
-              <div className="grid min-w-0 gap-0.5">
-                <dt className="text-muted-foreground text-xs">request_id</dt>
-                <dd>
-                  <IdValue value={row.requestId} name="request_id" />
-                </dd>
-              </div>
-              <div className="grid min-w-0 gap-0.5">
-                <dt className="text-muted-foreground text-xs">Idempotency key</dt>
-                <dd>
-                  <IdValue value={row.idempotencyKey} name="idempotency key" />
-                </dd>
-              </div>
-              <div className="grid gap-0.5">
-                <dt className="text-muted-foreground text-xs">Attempt</dt>
-                <dd>
-                  {row.attempt}
-                  {row.waitMs > 0 ? (
-                    <span className="text-muted-foreground">
-                      {' '}
-                      · after waiting {formatDuration(row.waitMs)}
-                    </span>
-                  ) : null}
-                  {row.nextRetryAt ? (
-                    <span className="text-muted-foreground"> · retried at {formatUtc(row.nextRetryAt)}</span>
-                  ) : null}
-                </dd>
-              </div>
+              {isSmtp ? (
+                <div className="grid min-w-0 gap-0.5">
+                  <dt className="text-muted-foreground text-xs">Queued as</dt>
+                  <dd>
+                    <IdValue value={row.messageIds[0] ?? null} name="queued id" />
+                  </dd>
+                </div>
+              ) : (
+                <>
+                  <div className="grid min-w-0 gap-0.5">
+                    <dt className="text-muted-foreground text-xs">request_id</dt>
+                    <dd>
+                      <IdValue value={row.requestId} name="request_id" />
+                    </dd>
+                  </div>
+                  <div className="grid min-w-0 gap-0.5">
+                    <dt className="text-muted-foreground text-xs">Idempotency key</dt>
+                    <dd>
+                      <IdValue value={row.idempotencyKey} name="idempotency key" />
+                    </dd>
+                  </div>
+                </>
+              )}
+              {isSmtp ? null : (
+                <div className="grid gap-0.5">
+                  <dt className="text-muted-foreground text-xs">Attempt</dt>
+                  <dd>
+                    {row.attempt}
+                    {row.waitMs > 0 ? (
+                      <span className="text-muted-foreground">
+                        {' '}
+                        · after waiting {formatDuration(row.waitMs)}
+                      </span>
+                    ) : null}
+                    {row.nextRetryAt ? (
+                      <span className="text-muted-foreground">
+                        {' '}
+                        · retried at {formatUtc(row.nextRetryAt)}
+                      </span>
+                    ) : null}
+                  </dd>
+                </div>
+              )}
               {isSend && row.messageIds[0] ? (
                 <div className="grid min-w-0 gap-0.5">
                   <dt className="text-muted-foreground text-xs">message_id</dt>
@@ -261,6 +309,10 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
                     <Link className="text-primary underline-offset-2 hover:underline" href="/settings/keys">
                       Settings → Sendmux keys
                     </Link>
+                  ) : row.source === 'smtp_test' ? (
+                    <Link className="text-primary underline-offset-2 hover:underline" href="/settings/smtp">
+                      Settings → SMTP test send
+                    </Link>
                   ) : (
                     <span>{SOURCE_LABEL[row.source]}</span>
                   )}
@@ -305,6 +357,34 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
             docUrl={upstream?.docUrl}
             fields={upstream?.fields ?? []}
           />
+        ) : null}
+
+        {isSmtp ? (
+          <Card>
+            <CardHeader className="flex flex-row flex-wrap items-start justify-between gap-2">
+              <div className="grid gap-1.5">
+                <CardTitle className="flex items-center gap-2">
+                  <Mail className="text-primary size-4" aria-hidden /> Transcript
+                </CardTitle>
+                <CardDescription>
+                  The conversation as it happened, with the time of each step. The AUTH secret is shown as
+                  ***; the key was never stored.
+                </CardDescription>
+              </div>
+              {transcript.length ? (
+                <CopyButton value={transcriptText(transcript)} label="Copy the transcript as text">
+                  Copy transcript
+                </CopyButton>
+              ) : null}
+            </CardHeader>
+            <CardContent>
+              {transcript.length ? (
+                <SmtpTranscript lines={transcript} />
+              ) : (
+                <p className="text-muted-foreground text-sm">No transcript was recorded for this test.</p>
+              )}
+            </CardContent>
+          </Card>
         ) : null}
 
         {attempts.length > 0 ? (
@@ -383,9 +463,11 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
               <CardDescription>
                 {row.ok === null
                   ? 'No response was recorded for this attempt.'
-                  : responseIsText
-                    ? 'The answer was not JSON; shown as received.'
-                    : 'The JSON Sendmux answered.'}
+                  : isSmtp
+                    ? 'The server’s last reply and the id it queued the message under.'
+                    : responseIsText
+                      ? 'The answer was not JSON; shown as received.'
+                      : 'The JSON Sendmux answered.'}
               </CardDescription>
             </CardHeader>
             <CardContent>
@@ -393,7 +475,11 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
                 responseBody === undefined ||
                 responseBody === '' ? (
                 <p className="text-muted-foreground text-sm">
-                  {row.status === null ? 'No HTTP answer arrived.' : 'The response had no body.'}
+                  {row.status === null
+                    ? isSmtp
+                      ? 'No reply arrived.'
+                      : 'No HTTP answer arrived.'
+                    : 'The response had no body.'}
                 </p>
               ) : (
                 <JsonBlock label="Response body" text={prettyBody(responseBody)} />
@@ -408,6 +494,9 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
             <CardDescription>
               The key is read from <code className="font-mono text-xs">SENDMUX_API_KEY</code> in your
               environment; it is never part of the command.
+              {isSmtp
+                ? ' curl speaks SMTP too: the same message, over the same server, with STARTTLS required.'
+                : ''}
               {row.idempotencyKey
                 ? ' It keeps the original Idempotency-Key: within 24 hours Sendmux replays the original answer instead of sending again. Delete that line to send anew.'
                 : ''}
@@ -416,32 +505,44 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
           <CardContent className="grid gap-3">
             {redacted.length && !snippet.file ? (
               <p className="border-warning/40 bg-warning/5 rounded-md border p-3 text-sm">
-                Attachment content was not stored, so this command sends each attachment as its name and size
-                only: Sendmux will reject it until you put the base64 content back.
+                {isSmtp
+                  ? 'Attachment content was not stored, so this command sends the message without its attachment.'
+                  : 'Attachment content was not stored, so this command sends each attachment as its name and size only: Sendmux will reject it until you put the base64 content back.'}
               </p>
             ) : null}
-            <Tabs defaultValue="curl">
-              <TabsList aria-label="Snippet language">
-                <TabsTrigger value="curl">curl</TabsTrigger>
-                <TabsTrigger value="fetch">fetch</TabsTrigger>
-              </TabsList>
-              <TabsContent value="curl" className="grid gap-2">
-                <JsonBlock label="curl command" text={curlCommand(snippet)} />
+            {isSmtp ? (
+              <div className="grid gap-2">
+                <JsonBlock label="curl command" text={curl} />
                 <div>
-                  <CopyButton value={curlCommand(snippet)} label="Copy the curl command">
+                  <CopyButton value={curl} label="Copy the curl command">
                     Copy curl
                   </CopyButton>
                 </div>
-              </TabsContent>
-              <TabsContent value="fetch" className="grid gap-2">
-                <JsonBlock label="fetch snippet" text={fetchSnippet(snippet)} />
-                <div>
-                  <CopyButton value={fetchSnippet(snippet)} label="Copy as fetch">
-                    Copy as fetch
-                  </CopyButton>
-                </div>
-              </TabsContent>
-            </Tabs>
+              </div>
+            ) : (
+              <Tabs defaultValue="curl">
+                <TabsList aria-label="Snippet language">
+                  <TabsTrigger value="curl">curl</TabsTrigger>
+                  <TabsTrigger value="fetch">fetch</TabsTrigger>
+                </TabsList>
+                <TabsContent value="curl" className="grid gap-2">
+                  <JsonBlock label="curl command" text={curlCommand(snippet)} />
+                  <div>
+                    <CopyButton value={curlCommand(snippet)} label="Copy the curl command">
+                      Copy curl
+                    </CopyButton>
+                  </div>
+                </TabsContent>
+                <TabsContent value="fetch" className="grid gap-2">
+                  <JsonBlock label="fetch snippet" text={fetchSnippet(snippet)} />
+                  <div>
+                    <CopyButton value={fetchSnippet(snippet)} label="Copy as fetch">
+                      Copy as fetch
+                    </CopyButton>
+                  </div>
+                </TabsContent>
+              </Tabs>
+            )}
           </CardContent>
         </Card>
       </div>

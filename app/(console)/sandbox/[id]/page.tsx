@@ -60,14 +60,18 @@ export default async function SandboxMessagePage({ params }: { params: Promise<{
         description={
           <>
             Accepted by the sandbox {formatUtc(message.createdAt.toISOString())} through{' '}
-            <code className="font-mono text-xs">POST {message.endpoint}</code>
+            <code className="font-mono text-xs">
+              {message.endpoint === 'SMTP' ? 'SMTP' : `POST ${message.endpoint}`}
+            </code>
             {message.batchIndex !== null ? ` (batch item ${message.batchIndex})` : ''}. Not delivered: this is
             what Sendmux would have received.
           </>
         }
         actions={
           <Button asChild variant="outline" size="sm">
-            <Link href={`/requests?q=${encodeURIComponent(message.requestId)}`}>
+            <Link
+              href={`/requests?q=${encodeURIComponent(message.endpoint === 'SMTP' ? message.id : message.requestId)}`}
+            >
               <ScrollText aria-hidden /> Find in the request log
             </Link>
           </Button>
@@ -89,7 +93,7 @@ export default async function SandboxMessagePage({ params }: { params: Promise<{
             <CardTitle id="body-title">Body</CardTitle>
           </CardHeader>
           <CardContent>
-            <Tabs defaultValue="html">
+            <Tabs defaultValue={html || !text ? 'html' : 'text'}>
               <TabsList aria-label="Body views">
                 <TabsTrigger value="html">HTML</TabsTrigger>
                 <TabsTrigger value="text">Text</TabsTrigger>
@@ -146,13 +150,26 @@ function IdValue({ label, value }: { label: string; value: string | null }) {
   );
 }
 
+/** Over SMTP there is no request_id or idempotency key, but an envelope: MAIL FROM and RCPT TO. */
+function smtpOrHttpRows(message: OutboxMessage): [string, React.ReactNode][] {
+  const smtp = message.message.smtp as { mail_from?: unknown; rcpt_to?: unknown } | undefined;
+  if (message.endpoint === 'SMTP' && smtp)
+    return [
+      ['MAIL FROM', typeof smtp.mail_from === 'string' ? smtp.mail_from : null],
+      ['RCPT TO', Array.isArray(smtp.rcpt_to) ? smtp.rcpt_to.join(', ') : null],
+    ];
+  return [
+    ['request_id', <IdValue key="req" label="request_id" value={message.requestId} />],
+    ['Idempotency key', <IdValue key="idem" label="idempotency key" value={message.idempotencyKey} />],
+  ];
+}
+
 function Envelope({ message }: { message: OutboxMessage }) {
   const m = message.message;
   const headers = customHeadersOf(m);
   const rows: [string, React.ReactNode][] = [
     ['Message id', <IdValue key="id" label="message id" value={message.id} />],
-    ['request_id', <IdValue key="req" label="request_id" value={message.requestId} />],
-    ['Idempotency key', <IdValue key="idem" label="idempotency key" value={message.idempotencyKey} />],
+    ...smtpOrHttpRows(message),
     ['From', formatAddress(m.from)],
     ['To', formatAddress(m.to)],
     ['Cc', formatAddressList(m.cc).join(', ') || null],

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { checkAttachmentType } from '@/lib/schemas/file-types';
+import { formDataInput } from '@/lib/schemas/form-data';
+import { MAX_SUBJECT } from '@/lib/schemas/limits';
+import { emailField, recipientSchema } from '@/lib/schemas/message';
+
+// Settings → SMTP: the test send. The form validates the fields; the action also takes the file.
+
+export const SMTP_AUTH_METHODS = ['PLAIN', 'LOGIN'] as const;
+export type SmtpAuthMethodInput = (typeof SMTP_AUTH_METHODS)[number];
+
+/** Sendmux takes any SMTP username; the key is the password. */
+export const DEFAULT_SMTP_USERNAME = 'sendmux';
+
+/** One attachment, enough to prove attachments arrive; larger files belong in Compose. */
+export const SMTP_TEST_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+/** Each body; a test message has no business being larger. */
+export const SMTP_TEST_BODY_CHARS = 1_000_000;
+
+const fields = z.object({
+  profile: z.string().min(1, 'Choose a key profile'),
+  authMethod: z.enum(SMTP_AUTH_METHODS, { error: 'Choose AUTH PLAIN or LOGIN' }),
+  fromEmail: emailField('the sender’s email address'),
+  fromName: recipientSchema.shape.name,
+  toEmail: emailField('the recipient’s email address'),
+  subject: z
+    .string()
+    .min(1, 'Enter a subject')
+    .max(MAX_SUBJECT, `Subjects are at most ${MAX_SUBJECT} characters`)
+    .refine((v) => !/[\r\n\0]/.test(v), "Subjects can't contain line breaks"),
+  text: z.string().max(SMTP_TEST_BODY_CHARS, 'The text body is too long for a test'),
+  html: z.string().max(SMTP_TEST_BODY_CHARS, 'The HTML body is too long for a test'),
+});
+
+const needsBody = (v: { text: string; html: string }) => v.text.trim() !== '' || v.html.trim() !== '';
+const bodyRule = { path: ['text'], message: 'Write a text body, an HTML body, or both' };
+
+export const smtpTestFormSchema = fields.refine(needsBody, bodyRule);
+export type SmtpTestFormInput = z.input<typeof smtpTestFormSchema>;
+
+export const smtpAttachmentSchema = z
+  .instanceof(File, { message: 'Choose a file' })
+  .refine((f) => f.size > 0, 'The file is empty')
+  .refine((f) => f.size <= SMTP_TEST_ATTACHMENT_BYTES, 'A test attachment is at most 10 MB')
+  .superRefine((f, ctx) => {
+    const type = checkAttachmentType(f.name);
+    if (!type.ok) ctx.addIssue({ code: 'custom', message: type.reason });
+  });
+
+/** What the action receives: the form's fields as FormData, and the file when one was chosen. */
+export const smtpTestInputSchema = formDataInput(
+  fields.extend({ attachment: smtpAttachmentSchema.optional() }).refine(needsBody, bodyRule),
+);
