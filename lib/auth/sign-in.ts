@@ -10,6 +10,7 @@ import { hmac } from '@/lib/auth/secret';
 import { createSession, type SessionUser } from '@/lib/auth/session';
 import { throttleDecision } from '@/lib/auth/throttle';
 import { findUserByEmail } from '@/lib/auth/users';
+import { recordSignInFailure } from '@/lib/metrics/registry';
 
 const DEVICE_COOKIE = 'smx_device';
 const HOUR = 3_600_000;
@@ -98,6 +99,7 @@ export async function signIn(input: { email: string; password: string }): Promis
   const decision = throttleDecision({ now: Date.now(), ...history, deviceTrusted: deviceId !== null });
 
   if (!decision.allowed) {
+    recordSignInFailure('throttled');
     await recordAudit({
       action: 'sign_in.failure',
       target: email,
@@ -118,6 +120,7 @@ export async function signIn(input: { email: string; password: string }): Promis
     ? await verifyPassword(input.password, user.passwordHash)
     : (await burnPasswordCheck(input.password), false);
   if (!user || !passwordOk) {
+    recordSignInFailure(user ? 'bad_password' : 'unknown_account');
     await recordAudit({
       action: 'sign_in.failure',
       target: email,
@@ -134,6 +137,7 @@ export async function signIn(input: { email: string; password: string }): Promis
     };
   }
   if (user.disabledAt) {
+    recordSignInFailure('disabled');
     await recordAudit({
       action: 'sign_in.failure',
       target: email,

@@ -44,8 +44,8 @@ afterAll(() => {
   delete process.env.SANDBOX_RATE_LIMIT;
   resetEnvForTests();
 });
-afterEach(() => {
-  resetSandboxRateLimit();
+afterEach(async () => {
+  await resetSandboxRateLimit();
   clearFaults();
 });
 

@@ -6,7 +6,6 @@ export type FaultPath = (typeof FAULT_PATHS)[number];
 export type QueuedFault = { path: FaultPath; code?: ErrorCode | 'drop'; delayMs: number; remaining: number };
 
 type SandboxState = {
-  rateWindows: Map<string, { start: number; count: number }>;
   faults: QueuedFault[];
   /** Attempt counters for flaky+ and drop+once, keyed by credential, endpoint and key (or body hash). */
   attempts: Map<string, { count: number; at: number }>;
@@ -21,7 +20,6 @@ const globalForSandbox = globalThis as typeof globalThis & { __sendmuxSandbox?: 
 
 export function sandboxState(): SandboxState {
   globalForSandbox.__sendmuxSandbox ??= {
-    rateWindows: new Map(),
     faults: [],
     attempts: new Map(),
     prepared: new WeakMap(),

@@ -1,5 +1,6 @@
 import 'server-only';
 import { sendmuxRequest, type RequestContext, type Transport } from '@/lib/sendmux/client';
+import type { SlotClass } from '@/lib/sendmux/budget';
 import { parseErrorDetail } from '@/lib/sendmux/envelope';
 import type { SendmuxError, SendmuxResult } from '@/lib/sendmux/types';
 import type { EmailSendRequest } from '@/lib/sendmux/wire';
@@ -12,6 +13,8 @@ export type CallOptions = Transport & {
   deadlineMs?: number;
   timeoutMs?: number;
   signal?: AbortSignal;
+  rateClass?: SlotClass;
+  firstSlotTaken?: boolean;
 };
 
 export type SendOptions = CallOptions & { context: RequestContext };
@@ -59,6 +62,8 @@ function transportOf(o: CallOptions) {
     deferLogWrite: o.deferLogWrite,
     now: o.now,
     random: o.random,
+    rateClass: o.rateClass,
+    firstSlotTaken: o.firstSlotTaken,
   };
 }
 
