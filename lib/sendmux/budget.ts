@@ -175,8 +175,10 @@ export async function takeSlot(profile: string, cls: SlotClass, options: SlotOpt
   const sleep = options.sleep ?? realSleep;
   const t0 = performance.now();
   const waited = () => performance.now() - t0;
+  // Waiting starts with the first "not yet": a slot granted at once cost a query, not a wait.
+  let denied = false;
   const finish = (granted: boolean): Slot => {
-    const slot = { granted, waitedMs: waited() };
+    const slot = { granted, waitedMs: denied ? waited() : 0 };
     recordBudgetWait(profile, cls, slot.waitedMs);
     return slot;
   };
@@ -190,6 +192,7 @@ export async function takeSlot(profile: string, cls: SlotClass, options: SlotOpt
       if (cls === 'batch') blocked().delete(profile);
       return finish(true);
     }
+    denied = true;
     const waitMs = r.retryAt - r.now;
     if (cls === 'batch') blocked().set(profile, Date.now() + waitMs);
     if (options.maxWaitMs !== undefined && waited() + waitMs > options.maxWaitMs) return finish(false);
@@ -212,10 +215,7 @@ export function takeBatchSlot(profile: string, signal?: AbortSignal) {
 export async function observeRateLimit(profile: string, o: Observation): Promise<void> {
   const info = o.rateLimit;
   const says =
-    info.limit !== undefined ||
-    info.remaining !== undefined ||
-    o.status === 429 ||
-    o.status === 503;
+    info.limit !== undefined || info.remaining !== undefined || o.status === 429 || o.status === 503;
   if (!says) return;
   const policy = budgetPolicy();
   await withBudget(profile, (state, now) => ({ state: observe(state, now, o, policy), result: undefined }));
@@ -253,4 +253,3 @@ export async function budgetViews(exec?: Exec): Promise<BudgetView[]> {
     };
   });
 }
-

@@ -49,7 +49,7 @@ describe('takeSlot', () => {
     expect(granted).toBe(30);
     expect(denied).toMatchObject({ reason: 'window', retryAt: T0 + 60_000 });
     // The window turns over at its end: a whole new one.
-    expect(takeAll(denied.state, T0 + 60_000, 'batch', p).granted).toBe(30);
+    expect(takeAll(denied!.state, T0 + 60_000, 'batch', p).granted).toBe(30);
   });
 
   it('holds the interactive reserve back from batches while people send, and interactive sends get it', () => {
@@ -135,18 +135,39 @@ describe('observe', () => {
 
   it('ignores a Reset already past and never trusts one more than a window ahead', () => {
     let s: BudgetState = takeAll(initialBudget(30), T0, 'batch', p, 3).state;
-    s = observe(s, T0 + 10, { rateLimit: { remaining: 0, reset: Math.floor(T0 / 1000) - 5 }, status: 200 }, p);
+    s = observe(
+      s,
+      T0 + 10,
+      { rateLimit: { remaining: 0, reset: Math.floor(T0 / 1000) - 5 }, status: 200 },
+      p,
+    );
     expect(s.taken).toBe(3);
-    s = observe(s, T0 + 10, { rateLimit: { remaining: 20, reset: Math.floor(T0 / 1000) + 3600 }, status: 200 }, p);
+    s = observe(
+      s,
+      T0 + 10,
+      { rateLimit: { remaining: 20, reset: Math.floor(T0 / 1000) + 3600 }, status: 200 },
+      p,
+    );
     expect(s.windowEndsAt).toBe(T0 + 10 + 60_000);
   });
 
-  it('pauses everyone for a 429 rate_limit_exceeded (Retry-After, at most a minute) and counts the window as spent', () => {
+  it('pauses everyone for a 429 rate_limit_exceeded or a 503 (Retry-After, at most a minute)', () => {
     let s: BudgetState = takeAll(initialBudget(30), T0, 'batch', p, 3).state;
-    s = observe(s, T0 + 10, { rateLimit: {}, status: 429, code: 'rate_limit_exceeded', retryAfterMs: 7_000 }, p);
+    s = observe(
+      s,
+      T0 + 10,
+      { rateLimit: {}, status: 429, code: 'rate_limit_exceeded', retryAfterMs: 7_000 },
+      p,
+    );
     expect(s.pausedUntil).toBe(T0 + 7_010);
-    expect(s.taken).toBe(30);
-    s = observe(s, T0 + 20, { rateLimit: {}, status: 503, code: 'service_unavailable', retryAfterMs: 3_600_000 }, p);
+    expect(takeSlot(s, T0 + 7_009, 'interactive', p).granted).toBe(false);
+    expect(takeSlot(s, T0 + 7_010, 'interactive', p).granted).toBe(true);
+    s = observe(
+      s,
+      T0 + 20,
+      { rateLimit: {}, status: 503, code: 'service_unavailable', retryAfterMs: 3_600_000 },
+      p,
+    );
     expect(s.pausedUntil).toBe(T0 + 20 + 60_000);
   });
 
@@ -193,7 +214,12 @@ function simulate(options: {
     const reset = Math.ceil((upstream.start + 60_000) / 1000);
     if (upstream.count >= limit) {
       rejected++;
-      return { ok: false, remaining: 0, reset, retryAfterMs: Math.ceil((upstream.start + 60_000 - time) / 1000) * 1000 };
+      return {
+        ok: false,
+        remaining: 0,
+        reset,
+        retryAfterMs: Math.ceil((upstream.start + 60_000 - time) / 1000) * 1000,
+      };
     }
     upstream.count++;
     return { ok: true, remaining: limit - upstream.count, reset };

@@ -131,8 +131,7 @@ export function takeSlot(state: BudgetState, now: number, cls: SlotClass, policy
       ...s,
       taken: s.taken + 1,
       batchTaken: s.batchTaken + 1,
-      nextBatchAt:
-        max === undefined ? null : Math.max(now, s.nextBatchAt ?? now) + policy.windowMs / max,
+      nextBatchAt: max === undefined ? null : Math.max(now, s.nextBatchAt ?? now) + policy.windowMs / max,
     },
   };
 }
@@ -152,7 +151,7 @@ const PAUSING_CODES = new Set(['rate_limit_exceeded', 'service_unavailable']);
  * Feeds back what a response said. The upstream is the authority on its window: its Reset moves
  * ours, and its count (Limit − Remaining) raises ours (never lowers it: answers arrive out of
  * order, and starts still in flight are not in its count yet). A 429 or 503 with Retry-After
- * pauses every sender of the key.
+ * pauses every sender of the key for that long.
  */
 export function observe(state: BudgetState, now: number, o: Observation, policy: BudgetPolicy): BudgetState {
   let s = { ...state };
@@ -170,13 +169,11 @@ export function observe(state: BudgetState, now: number, o: Observation, policy:
       s.taken = Math.max(s.taken, s.limit - Math.max(0, info.remaining));
     }
   }
-  const pausing = o.status === 429 || o.status === 503 ? PAUSING_CODES.has(o.code ?? '') : false;
-  if (pausing) {
-    const wait = o.retryAfterMs ?? (info.retryAfter !== undefined ? info.retryAfter * 1000 : 1000);
-    const until = now + Math.min(Math.max(wait, 0), policy.maxPauseMs);
+  const wait = o.retryAfterMs ?? (info.retryAfter !== undefined ? info.retryAfter * 1000 : undefined);
+  const pausing = (o.status === 429 || o.status === 503) && PAUSING_CODES.has(o.code ?? '');
+  if (pausing && wait !== undefined && wait > 0) {
+    const until = now + Math.min(wait, policy.maxPauseMs);
     if (until > (s.pausedUntil ?? 0)) s.pausedUntil = until;
-    // A 429 means the window is spent, whatever our count says.
-    if (o.status === 429 && s.windowEndsAt !== null && now < s.windowEndsAt) s.taken = Math.max(s.taken, s.limit);
   }
   return s;
 }
