@@ -200,7 +200,8 @@ const schema = z.object({
     .trim()
     .optional()
     .refine((v) => !v || (v.length >= 16 && /^[\x21-\x7e]+$/.test(v)), {
-      message: 'METRICS_TOKEN must be at least 16 printable characters without spaces (try: openssl rand -hex 24)',
+      message:
+        'METRICS_TOKEN must be at least 16 printable characters without spaces (try: openssl rand -hex 24)',
     }),
   NEXT_MANUAL_SIG_HANDLE: z.string().optional(),
 });
