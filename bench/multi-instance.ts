@@ -26,8 +26,11 @@ import { resetEnvForTests } from '@/lib/env';
 import { createJob } from '@/lib/batch/create-job';
 import { fixtureRows } from '@/lib/batch/testing/fixtures';
 import { createThrowawayDatabase } from '@/lib/testing/throwaway-database';
-// @ts-expect-error -- a plain ES module shared with scripts/test-all.mjs
-import { startThrowawayPostgres } from '../scripts/throwaway-postgres.mjs';
+// @ts-expect-error -- a plain ES module (no types) shared with scripts/test-all.mjs
+import { startThrowawayPostgres as startCluster } from '../scripts/throwaway-postgres.mjs';
+
+type Cluster = { url?: string; error?: string; stop?: () => void };
+const startThrowawayPostgres = startCluster as unknown as () => Cluster;
 
 const ROWS = 6_000;
 const RATE_LIMIT = 30;
@@ -268,12 +271,13 @@ async function scrapeLines(c: Console, pattern: RegExp): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
-  let cluster: { url?: string; error?: string; stop?: () => void } | null = null;
+  let cluster: Cluster | null = null;
   let adminUrl = process.env.BENCH_DATABASE_URL;
   if (!adminUrl) {
-    cluster = startThrowawayPostgres() as typeof cluster;
-    if (!cluster?.url) throw new Error(cluster?.error ?? 'no PostgreSQL');
-    adminUrl = cluster.url;
+    const started = startThrowawayPostgres();
+    if (!started.url) throw new Error(started.error ?? 'no PostgreSQL');
+    cluster = started;
+    adminUrl = started.url;
   }
   const database = await createThrowawayDatabase(adminUrl, 'smx_bench_mi');
   process.env.DATABASE_URL = database.url;

@@ -67,4 +67,6 @@ const child = spawn(process.execPath, args, {
   stdio: 'inherit',
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(signal ? 128 + (os.constants.signals[signal] ?? 0) : (code ?? 0)));
+child.on('exit', (code, signal) =>
+  process.exit(signal ? 128 + (os.constants.signals[signal] ?? 0) : (code ?? 0)),
+);
