@@ -159,7 +159,9 @@ export class BatchRunner {
         justWorked = false;
         // A key whose window is spent frees up at a known time: look again then, not a poll later.
         const { until } = batchBlockedProfiles();
-        await this.idle(until === null ? this.pollMs : Math.max(5, Math.min(this.pollMs, until - Date.now())));
+        await this.idle(
+          until === null ? this.pollMs : Math.max(5, Math.min(this.pollMs, until - Date.now())),
+        );
         continue;
       }
       justWorked = true;

@@ -71,7 +71,8 @@ export function exitOnSignals(options: DrainOptions): void {
     }
     first = now;
     void drain(options).then((finished) => {
-      if (!finished) console.error('[sendmux-console] Draining took too long: exiting with requests still out');
+      if (!finished)
+        console.error('[sendmux-console] Draining took too long: exiting with requests still out');
       else (options.log ?? defaultLog)('Drained: exiting');
       process.exit(finished ? 0 : 1);
     });

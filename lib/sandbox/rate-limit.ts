@@ -70,7 +70,8 @@ export async function peekRateLimit(scope: string): Promise<RateLimitState> {
     sql`SELECT window_start, count, allowed, ${NOW_MS} AS now FROM sandbox_rate_windows WHERE scope = ${scope}`,
   );
   const now = row ? Number(row.now) : Date.now();
-  if (!row || Number(row.window_start) + RATE_WINDOW_MS <= now) return describeWindow(limit, now, 0, now, true);
+  if (!row || Number(row.window_start) + RATE_WINDOW_MS <= now)
+    return describeWindow(limit, now, 0, now, true);
   return describeWindow(limit, Number(row.window_start), Number(row.count), now, true);
 }
 
