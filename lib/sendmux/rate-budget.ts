@@ -165,6 +165,10 @@ export function observe(state: BudgetState, now: number, o: Observation, policy:
     const resetAt = Math.min(info.reset * 1000, now + policy.windowMs);
     if (resetAt > now) {
       s = rollover(s, now, policy);
+      // An answer from the upstream's NEXT window (a start in our window's last second opened it,
+      // its Reset rounded up): the upstream has turned over, so do we, rather than stretch ours.
+      if (resetAt > s.windowEndsAt! + policy.windowMs / 2)
+        s = { ...s, taken: s.late, batchTaken: 0, late: 0, nextBatchAt: null };
       s.windowEndsAt = resetAt;
       s.taken = Math.max(s.taken, s.limit - Math.max(0, info.remaining));
     }
