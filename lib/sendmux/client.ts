@@ -346,16 +346,20 @@ async function request_<T>(options: SendmuxRequestOptions<T>): Promise<SendmuxRe
     );
     const retryAfterMs =
       result.outcome?.kind === 'response' ? parseRetryAfter(result.outcome.retryAfter, now()) : undefined;
-    const observation = observeRateLimit(options.profile, {
-      rateLimit: result.rateLimit,
-      status: result.status,
-      code: result.error?.code,
-      retryAfterMs,
-    }).catch((err: unknown) =>
-      console.error('sendmux: could not update the rate budget:', err instanceof Error ? err.message : err),
-    );
-    // Someone waiting for the answer does not wait for the bookkeeping; a worker does, so its next start sees it.
-    if (rateClass === 'batch' || !result.ok) await observation;
+    const observation = () =>
+      observeRateLimit(options.profile, {
+        rateLimit: result.rateLimit,
+        status: result.status,
+        code: result.error?.code,
+        retryAfterMs,
+      }).catch((err: unknown) =>
+        console.error('sendmux: could not update the rate budget:', err instanceof Error ? err.message : err),
+      );
+    // Someone waiting for a success does not wait for the bookkeeping (it runs once the answer is on
+    // its way); a worker does, and so does a failure, so that the next start sees what it said.
+    if (!result.ok || rateClass === 'batch') await observation();
+    else if (options.deferLogWrite) options.deferLogWrite(observation);
+    else void observation();
     const completion: AttemptCompletion = {
       status: result.status,
       ok: result.ok,
