@@ -355,10 +355,9 @@ async function request_<T>(options: SendmuxRequestOptions<T>): Promise<SendmuxRe
       }).catch((err: unknown) =>
         console.error('sendmux: could not update the rate budget:', err instanceof Error ? err.message : err),
       );
-    // Someone waiting for a success does not wait for the bookkeeping (it runs once the answer is on
-    // its way); a worker does, and so does a failure, so that the next start sees what it said.
+    // Someone waiting for a success does not wait for the bookkeeping; a worker does, and so does
+    // a failure, so that the next start sees what it said.
     if (!result.ok || rateClass === 'batch') await observation();
-    else if (options.deferLogWrite) options.deferLogWrite(observation);
     else void observation();
     const completion: AttemptCompletion = {
       status: result.status,
