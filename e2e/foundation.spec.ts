@@ -187,6 +187,36 @@ test('health answers without auth and without secrets', async ({ request }) => {
   expect(await res.json()).toEqual({ ok: true, mode: 'sandbox', db: 'pglite' });
 });
 
+test('readiness at /api/health/ready; /api/metrics is 404 without METRICS_TOKEN', async ({ request }) => {
+  const ready = await request.get('/api/health/ready');
+  expect(ready.status()).toBe(200);
+  expect(await ready.json()).toEqual({ ready: true, draining: false, db: 'ok', migrations: 'applied' });
+  expect((await request.get('/api/metrics')).status()).toBe(404);
+});
+
+test('metrics need the bearer token; SIGTERM drains and exits 0', async ({}, testInfo) => {
+  const token = 'e2e-metrics-token-0123456789';
+  const server = await startConsole({
+    port: E2E.extraPortBase + 50 + testInfo.workerIndex,
+    env: { METRICS_TOKEN: token, NEXT_MANUAL_SIG_HANDLE: 'true' },
+  });
+  try {
+    const get = (authorization?: string) =>
+      fetch(`${server.url}/api/metrics`, { headers: authorization ? { authorization } : {} });
+    expect((await get()).status).toBe(401);
+    expect((await get('Bearer not-the-token-at-all-000')).status).toBe(401);
+    const res = await get(`Bearer ${token}`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toContain('# TYPE sendmux_console_upstream_requests_total counter');
+    expect(text).toContain('sendmux_console_draining 0');
+  } finally {
+    await server.stop('SIGTERM');
+  }
+  expect(await server.exited).toBe(0);
+  expect(server.log()).toContain('Drained: exiting');
+});
+
 test('a second console on the same PGlite directory refuses to start', async ({}, testInfo) => {
   const second = await startConsole({
     port: E2E.extraPortBase + 10 + testInfo.workerIndex,

@@ -255,6 +255,33 @@ describe('configuration', () => {
     });
   });
 
+  it('reads the rate budget, metrics and drain settings', () => {
+    expect(ok({})).toMatchObject({
+      batchMaxRate: undefined,
+      interactiveReserve: {},
+      metricsToken: undefined,
+      drainOnSignal: false,
+    });
+    expect(
+      ok({
+        BATCH_MAX_RATE: '600',
+        INTERACTIVE_RESERVE: '12',
+        METRICS_TOKEN: 'a-token-of-24-characters',
+        NEXT_MANUAL_SIG_HANDLE: 'true',
+      }),
+    ).toMatchObject({
+      batchMaxRate: 600,
+      interactiveReserve: { count: 12 },
+      metricsToken: 'a-token-of-24-characters',
+      drainOnSignal: true,
+    });
+    expect(ok({ INTERACTIVE_RESERVE: '5%' }).interactiveReserve).toEqual({ percent: 5 });
+    expect(errors({ INTERACTIVE_RESERVE: 'lots' })).toContain('INTERACTIVE_RESERVE must be a number');
+    expect(errors({ INTERACTIVE_RESERVE: '150%' })).toContain('INTERACTIVE_RESERVE');
+    expect(errors({ BATCH_MAX_RATE: '0' })).toContain('BATCH_MAX_RATE must be a whole number from 1');
+    expect(errors({ METRICS_TOKEN: 'short' })).toContain('METRICS_TOKEN must be at least 16');
+  });
+
   it('masks keys as prefix + last four', () => {
     expect(maskKey('smx_mbx_abcdefgh1234')).toBe('smx_mbx_…1234');
     expect(maskKey('smx_agent_zzzzzzzz9876')).toBe('smx_agent_…9876');

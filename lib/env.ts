@@ -61,6 +61,14 @@ export type Config = {
   batchLeaseSeconds: number;
   /** Support sees message bodies, custom header values and attachment names (else only metadata). */
   supportSeesBodies: boolean;
+  /** Batch requests per minute per key; undefined: as many as the key's window allows. */
+  batchMaxRate: number | undefined;
+  /** Requests per window kept for interactive sends: a count, a percentage of the limit, or the default. */
+  interactiveReserve: { count?: number; percent?: number };
+  /** Bearer token for /api/metrics; undefined: the endpoint answers 404. */
+  metricsToken: string | undefined;
+  /** NEXT_MANUAL_SIG_HANDLE: Next leaves SIGTERM to the console, which drains before exiting. */
+  drainOnSignal: boolean;
 };
 
 type Source = Record<string, string | undefined>;
@@ -260,6 +268,33 @@ const schema = z.object({
   BATCH_WORKERS: int('BATCH_WORKERS', 1, 64, 4),
   BATCH_LEASE_SECONDS: int('BATCH_LEASE_SECONDS', 5, 3600, 60),
   SUPPORT_SEES_BODIES: bool('SUPPORT_SEES_BODIES', true),
+  BATCH_MAX_RATE: int('BATCH_MAX_RATE', 1, 1_000_000, 0),
+  INTERACTIVE_RESERVE: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return {};
+      const m = /^(\d+)(%?)$/.exec(value);
+      const n = m ? Number(m[1]) : NaN;
+      if (!m || (m[2] === '%' && n > 100) || n > 1_000_000) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `INTERACTIVE_RESERVE must be a number of requests per window such as 20, or a share of the key's limit such as 5% (got "${value}")`,
+        });
+        return z.NEVER;
+      }
+      return m[2] === '%' ? { percent: n } : { count: n };
+    }),
+  METRICS_TOKEN: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => !v || (v.length >= 16 && /^[\x21-\x7e]+$/.test(v)), {
+      message:
+        'METRICS_TOKEN must be at least 16 printable characters without spaces (try: openssl rand -hex 24)',
+    }),
+  NEXT_MANUAL_SIG_HANDLE: z.string().optional(),
 });
 
 export type EnvResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -355,6 +390,10 @@ export function parseEnv(src: Source, cwd = process.cwd()): EnvResult {
       batchWorkers: e.BATCH_WORKERS,
       batchLeaseSeconds: e.BATCH_LEASE_SECONDS,
       supportSeesBodies: e.SUPPORT_SEES_BODIES,
+      batchMaxRate: e.BATCH_MAX_RATE === 0 ? undefined : e.BATCH_MAX_RATE,
+      interactiveReserve: e.INTERACTIVE_RESERVE,
+      metricsToken: e.METRICS_TOKEN,
+      drainOnSignal: e.NEXT_MANUAL_SIG_HANDLE === 'true' || e.NEXT_MANUAL_SIG_HANDLE === '1',
     },
   };
 }

@@ -8,7 +8,18 @@ const root = path.resolve(import.meta.dirname, '..');
 /** Runs in the browser too: no server-only, no Node modules, no value imports from server folders. */
 const CLIENT_SAFE = ['schemas', 'mail-merge', 'compose', 'forms', 'errors', 'format', 'cn.ts', 'ids.ts'];
 /** Server-only: every module starts with `import 'server-only'`. */
-const SERVER_ONLY = ['sendmux', 'requests', 'batch', 'auth', 'db', 'sandbox', 'templates', 'http'];
+const SERVER_ONLY = [
+  'sendmux',
+  'requests',
+  'batch',
+  'auth',
+  'db',
+  'sandbox',
+  'templates',
+  'http',
+  'metrics',
+  'lifecycle',
+];
 /** Server code that also runs outside Next (scripts, benches) or only in tests. */
 const SERVER_TOOLING = ['env.ts', 'data-dir.ts', 'startup.ts', 'testing'];
 /** Server modules without the marker because they also load outside Next, where `server-only` throws. */
@@ -25,6 +36,7 @@ const NODE_ONLY_PACKAGES = [
   '@electric-sql/pglite',
   'nodemailer',
   'html-to-text',
+  'prom-client',
 ];
 
 const isTest = (file: string) => /\.test\.tsx?$/.test(file);

@@ -6,6 +6,7 @@ import { startBatchRunner } from '@/lib/batch/runner';
 import { getDbHandle } from '@/lib/db';
 import { DataDirLockedError } from '@/lib/db/data-dir-lock';
 import { getEnv } from '@/lib/env';
+import { exitOnSignals } from '@/lib/lifecycle/drain';
 import { startRequestLogPruning } from '@/lib/requests/prune';
 import { startSandboxSmtp } from '@/lib/sandbox/smtp-listener';
 
@@ -39,7 +40,18 @@ export async function startServer(): Promise<void> {
   await ensureFirstAdmin(log);
   startRequestLogPruning();
   startHousekeeping();
-  startBatchRunner();
+  const runner = startBatchRunner();
+  if (env.drainOnSignal) {
+    exitOnSignals({
+      runner,
+      // A request in flight gets the client's own timeout, plus time to record its answer.
+      boundMs: env.sendmuxTimeoutMs + 10_000,
+      close: async () => (await getDbHandle()).close(),
+      log,
+    });
+  } else {
+    log('NEXT_MANUAL_SIG_HANDLE is not set: SIGTERM stops the server without draining (npm start sets it).');
+  }
   await startSandboxSmtp(log);
   log(
     env.mode === 'sandbox'

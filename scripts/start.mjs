@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -56,6 +57,16 @@ if (!built || process.argv.includes('--rebuild')) {
 const args = [nextBin, 'start'];
 if (env.PORT) args.push('-p', env.PORT);
 if (env.HOST) args.push('-H', env.HOST);
-const child = spawn(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
+// The console drains on SIGTERM itself (finishes what is in flight, gives back its batch chunks,
+// exits 0); Next leaves the signal to it only with NEXT_MANUAL_SIG_HANDLE set. Signals sent to
+// this wrapper are passed on, a second one too (the console then exits at once), and the
+// console's exit code becomes ours.
+const child = spawn(process.execPath, args, {
+  cwd: root,
+  env: { ...env, NEXT_MANUAL_SIG_HANDLE: 'true' },
+  stdio: 'inherit',
+});
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)));
+child.on('exit', (code, signal) =>
+  process.exit(signal ? 128 + (os.constants.signals[signal] ?? 0) : (code ?? 0)),
+);

@@ -16,6 +16,7 @@ import {
   type ThrottleKey,
 } from '@/lib/auth/throttle';
 import { findUserByEmail } from '@/lib/auth/users';
+import { recordSignInFailure } from '@/lib/metrics/registry';
 
 export type SignInError = {
   code: 'invalid_credentials' | 'throttled' | 'disabled' | 'busy';
@@ -78,6 +79,7 @@ export async function checkCredentials(input: {
   }
 
   const fail = async (reason: string, error: SignInError): Promise<CredentialCheck> => {
+    recordSignInFailure(reason);
     await recordAudit({ action: 'sign_in.failure', target: email, ip, detail: { reason, trustedDevice } });
     return { ok: false, error };
   };

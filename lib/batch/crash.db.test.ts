@@ -203,6 +203,62 @@ describe(`batch runner processes (${engine})`, () => {
     },
   );
 
+  it(
+    'SIGTERM mid-job drains (in-flight chunks finish, the rest are given back, exit 0); a restart finishes the job: nothing lost, nothing sent twice',
+    { timeout: 180_000 },
+    async () => {
+      const tag = 'drain';
+      const total = 1200;
+      const { jobId } = await createJob({
+        name: tag,
+        profile: PROFILE,
+        user: null,
+        columns: ['email', 'name'],
+        rows: crashRows(tag, total),
+        spec: {},
+      });
+      await releaseDatabase();
+
+      const first = await startChild();
+      await first.settled(3);
+      first.process.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+      // Every chunk the drained process claimed is recorded or back to pending: none is left
+      // 'sending' under its lease for another instance to wait out.
+      await retakeDatabase();
+      const afterDrain = await queryRows<{ status: string; n: number; owned: number }>(
+        database.db,
+        sql`SELECT status, count(*)::int AS n, count(*) FILTER (WHERE lease_expires_at IS NOT NULL)::int AS owned
+            FROM batch_chunks WHERE job_id = ${jobId} GROUP BY status`,
+      );
+      expect(afterDrain.find((r) => r.status === 'sending')).toBeUndefined();
+      expect(afterDrain.every((r) => r.owned === 0)).toBe(true);
+      const doneAtDrain = afterDrain.find((r) => r.status === 'done')?.n ?? 0;
+      expect(doneAtDrain).toBeGreaterThanOrEqual(3);
+      expect(doneAtDrain).toBeLessThan(12);
+      await releaseDatabase();
+
+      const last = await startChild({ exitWhenDone: jobId });
+      await waitForDone(jobId, last);
+      if (engine === 'postgres') await kill(last);
+      await retakeDatabase();
+
+      await expectExactlyOnce(jobId, tag, total);
+      // The drain sent nothing twice: no chunk needed a second send, not even a replay.
+      const chunks = await queryRows<{ status: string; sends: number }>(
+        database.db,
+        sql`SELECT status, sends FROM batch_chunks WHERE job_id = ${jobId}`,
+      );
+      expect(chunks).toHaveLength(12);
+      expect(chunks.every((c) => c.status === 'done' && c.sends === 1)).toBe(true);
+      const attempts = await queryRows<{ n: number }>(
+        database.db,
+        sql`SELECT count(*)::int AS n FROM api_requests WHERE job_id = ${jobId}`,
+      );
+      expect(attempts[0]!.n).toBe(12);
+    },
+  );
+
   it.skipIf(engine === 'pglite')(
     'two console processes share one job on PostgreSQL: all chunks done, none sent by both',
     { timeout: 180_000 },

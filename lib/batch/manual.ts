@@ -6,7 +6,6 @@ import type { SendmuxFieldError } from '@/lib/sendmux/types';
 import type { EmailSendRequest } from '@/lib/sendmux/wire';
 import type { JobActor } from '@/lib/batch/job-types';
 import { rowsFromWholeFailure } from '@/lib/batch/outcome';
-import { pacerFor } from '@/lib/batch/pacer';
 
 export type ManualItemResult =
   | { index: number; ok: true; messageId: string }
@@ -28,7 +27,8 @@ export type ManualBatchResult = ActionResult<ManualBatchData, { results: ManualI
 /**
  * The manual batch tab: up to 100 messages in ONE request under the caller's Idempotency-Key
  * (the form keeps it across retries, so a repeated click replays instead of sending twice).
- * The request takes a slot from the profile's pacer, like the batch runner's chunks.
+ * The request takes an interactive start from the key's rate budget (the client does), so a
+ * running job never makes it wait.
  */
 export async function sendManualBatch(input: {
   profile: string;
@@ -40,13 +40,10 @@ export async function sendManualBatch(input: {
   if (messages.length < 1 || messages.length > MAX_BATCH_MESSAGES) {
     throw new RangeError(`A manual batch holds 1 to ${MAX_BATCH_MESSAGES} messages (got ${messages.length})`);
   }
-  const pacer = pacerFor(input.profile);
-  await pacer.acquire();
   const result = await sendBatch(input.profile, messages, {
     idempotencyKey: input.idempotencyKey,
     context: { source: 'manual_batch', userId: input.user?.id ?? null, userEmail: input.user?.email ?? null },
   });
-  pacer.observe(result.rateLimit, result.ok ? undefined : result.retryAfterMs);
 
   if (result.ok) {
     const results = result.data.results.map((r): ManualItemResult => {

@@ -20,7 +20,6 @@ import {
   listJobs,
 } from '@/lib/batch/job-queries';
 import { sendManualBatch } from '@/lib/batch/manual';
-import { resetPacersForTests } from '@/lib/batch/pacer';
 import { BatchRunner, type ChunkEvent } from '@/lib/batch/runner';
 import { fixtureMessage, fixtureRows } from '@/lib/batch/testing/fixtures';
 import { attemptsOf, outboxBySubject, storedRows, waitForJob } from '@/lib/batch/testing/harness';
@@ -42,14 +41,13 @@ beforeAll(async () => {
   process.env.SENDMUX_API_URL = sandbox.apiUrl;
   process.env.SANDBOX_RATE_LIMIT = '60000';
   resetEnvForTests();
-  resetPacersForTests();
 });
 
 afterEach(async () => {
   await runner?.stop();
   runner = undefined;
   clearFaults();
-  resetSandboxRateLimit();
+  await resetSandboxRateLimit();
 });
 
 afterAll(async () => {

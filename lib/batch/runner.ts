@@ -3,6 +3,8 @@ import os from 'node:os';
 import { getDbHandle } from '@/lib/db';
 import { getEnv } from '@/lib/env';
 import { randomId } from '@/lib/ids';
+import { recordChunkRetry } from '@/lib/metrics/registry';
+import { batchBlockedProfiles, takeBatchSlot } from '@/lib/sendmux/budget';
 import { sendBatch } from '@/lib/sendmux/operations';
 import { UnknownProfileError } from '@/lib/sendmux/profiles';
 import type { SendmuxResult } from '@/lib/sendmux/types';
@@ -20,7 +22,6 @@ import {
 } from '@/lib/batch/chunk-store';
 import { cancelPendingChunks, finishIdleJobs } from '@/lib/batch/job-controls';
 import { decideWholeFailure, rowsFromBatch, rowsFromWholeFailure } from '@/lib/batch/outcome';
-import { blockedProfiles, pacerFor } from '@/lib/batch/pacer';
 import { onBatchWake } from '@/lib/batch/wake';
 
 export type ChunkEvent = ChunkRef & {
@@ -63,8 +64,8 @@ const unrefSleep = (ms: number, signal?: AbortSignal) =>
   });
 
 /**
- * Claims chunks of running jobs and sends them, `workers` at a time, each through its key
- * profile's pacer. Safe to run in several processes on one PostgreSQL: claims skip locked rows
+ * Claims chunks of running jobs and sends them, `workers` at a time, each start taken from its
+ * key's shared rate budget (lib/sendmux/budget.ts). Safe to run in several processes on one PostgreSQL: claims skip locked rows
  * and never take a live lease; a chunk whose worker died is re-sent under its SAME key.
  */
 export class BatchRunner {
@@ -131,7 +132,7 @@ export class BatchRunner {
    */
   private async claim(): Promise<ClaimedChunk | null> {
     const { db } = await getDbHandle();
-    const skip = blockedProfiles();
+    const skip = batchBlockedProfiles().profiles;
     const now = Date.now();
     if (now - this.lastExpiredCheck >= Math.min(this.leaseSeconds * 1000, 5_000)) {
       this.lastExpiredCheck = now;
@@ -156,7 +157,11 @@ export class BatchRunner {
         // Right after the last chunk, so the job turns done at once rather than at the next poll.
         await this.housekeep(justWorked).catch((err: unknown) => log('housekeeping failed', err));
         justWorked = false;
-        await this.idle(this.pollMs);
+        // A key whose window is spent frees up at a known time: look again then, not a poll later.
+        const { until } = batchBlockedProfiles();
+        await this.idle(
+          until === null ? this.pollMs : Math.max(5, Math.min(this.pollMs, until - Date.now())),
+        );
         continue;
       }
       justWorked = true;
@@ -209,10 +214,10 @@ export class BatchRunner {
     );
     renewal.unref?.();
     try {
-      const pacer = pacerFor(chunk.profile);
-      await pacer.acquire(this.stopController.signal);
+      const slot = await takeBatchSlot(chunk.profile, this.stopController.signal);
       if (lost) return this.emit(chunk, 'lost');
-      if (this.stopping) {
+      if (!slot.granted || this.stopping) {
+        // The start (if taken) goes unused: one request less than the budget allows, never one more.
         await releaseUnsent(db, chunk, this.workerId);
         return this.emit(chunk, 'released');
       }
@@ -228,13 +233,14 @@ export class BatchRunner {
             jobId: chunk.jobId,
             chunkNo: chunk.chunkNo,
           },
-          // Whole-request retries are the runner's: they go back through the pacer and count towards the chunk's cap.
+          // Whole-request retries are the runner's: they go back through the budget and count towards the chunk's cap.
           maxAttempts: 1,
+          rateClass: 'batch',
+          firstSlotTaken: true,
         });
       } catch (err) {
         result = thrownResult(err);
       }
-      pacer.observe(result.rateLimit, result.ok ? undefined : result.retryAfterMs);
 
       if (result.ok) {
         const outcomes = rowsFromBatch(chunk.rowNos, result.data, result.requestId);
@@ -257,6 +263,7 @@ export class BatchRunner {
         });
       }
       const jobStatus = await releaseForRetry(db, chunk, this.workerId, decision.delayMs, last);
+      if (jobStatus !== null) recordChunkRetry(chunk.profile, result.error.code);
       if (jobStatus === 'cancelled') await cancelPendingChunks(db, chunk.jobId);
       this.emit(chunk, jobStatus === null ? 'lost' : 'retry', { errorCode: result.error.code });
     } finally {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   customType,
@@ -272,6 +273,35 @@ export const batchChunks = pgTable(
 );
 
 // ---------------------------------------------------------------------------------------------
+// One rate budget per Sendmux key, shared by every console instance (lib/sendmux/budget.ts)
+// ---------------------------------------------------------------------------------------------
+
+export const rateBudgets = pgTable('rate_budgets', {
+  /** A fingerprint of the key (never the key): profiles holding the same key share one budget. */
+  scope: text('scope').primaryKey(),
+  /** The profile name that last used it, for metrics and logs. */
+  profile: text('profile').notNull(),
+  /** X-RateLimit-Limit as last announced (requests per window). */
+  limit: integer('limit').notNull(),
+  /** Times are epoch milliseconds on the database's clock, the one clock every instance shares. */
+  windowEndsAt: bigint('window_ends_at', { mode: 'number' }),
+  /** Requests started in the current window, every instance and class together. */
+  taken: integer('taken').notNull().default(0),
+  batchTaken: integer('batch_taken').notNull().default(0),
+  /** Interactive starts in the window's last second: they may land in the next upstream window. */
+  late: integer('late').notNull().default(0),
+  /** BATCH_MAX_RATE spacing: the earliest next batch start. */
+  nextBatchAt: bigint('next_batch_at', { mode: 'number' }),
+  /** Retry-After or a 429: nobody starts before this. */
+  pausedUntil: bigint('paused_until', { mode: 'number' }),
+  /** Last interactive start: while recent, the interactive reserve is held back from batches. */
+  lastInteractiveAt: bigint('last_interactive_at', { mode: 'number' }),
+  /** X-RateLimit-Remaining as last announced, for metrics. */
+  upstreamRemaining: integer('upstream_remaining'),
+  updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+});
+
+// ---------------------------------------------------------------------------------------------
 // The built-in Sendmux sandbox. Its own tables: it shares the database, not the console's code.
 // ---------------------------------------------------------------------------------------------
 
@@ -323,3 +353,13 @@ export const sandboxIdempotency = pgTable(
     index('sandbox_idempotency_created_idx').on(t.createdAt),
   ],
 );
+
+/** The sandbox's fixed 60-second window per key, in the database so every instance shares it like Sendmux does. */
+export const sandboxRateWindows = pgTable('sandbox_rate_windows', {
+  scope: text('scope').primaryKey(),
+  /** Epoch milliseconds on the database's clock. */
+  windowStart: bigint('window_start', { mode: 'number' }).notNull(),
+  count: integer('count').notNull(),
+  /** Whether the request that last touched the row was let through. */
+  allowed: boolean('allowed').notNull(),
+});

@@ -104,7 +104,7 @@ export async function handleControl(ctx: RequestContext, path: string): Promise<
     case 'DELETE /outbox':
       return success(ctx.requestId, { deleted: await clearOutbox() });
     case 'POST /rate-limit/reset':
-      resetSandboxRateLimit();
+      await resetSandboxRateLimit();
       return success(ctx.requestId, { reset: true });
     default:
       return failure(

@@ -43,8 +43,8 @@ afterAll(() => {
   vi.unstubAllEnvs();
   resetEnvForTests();
 });
-afterEach(() => {
-  resetSandboxRateLimit();
+afterEach(async () => {
+  await resetSandboxRateLimit();
   clearFaults();
 });
 

@@ -7,7 +7,7 @@ import { takeFault, type FaultPath } from '@/lib/sandbox/faults';
 import { sleep, type RequestContext } from '@/lib/sandbox/http';
 import { newRequestId } from '@/lib/sandbox/ids';
 import { handleMe } from '@/lib/sandbox/me';
-import { peekRateLimit, rateLimitHeaders, takeRateLimit } from '@/lib/sandbox/rate-limit';
+import { freshWindow, peekRateLimit, rateLimitHeaders, takeRateLimit } from '@/lib/sandbox/rate-limit';
 import { handleSend } from '@/lib/sandbox/send';
 import { handleGetAttachment, handleUpload } from '@/lib/sandbox/upload';
 
@@ -93,7 +93,7 @@ function describeError(err: unknown): string {
 /** Serves the sandbox Sending API: everything under /sandbox/api/v1. */
 export async function handleSandboxRequest(request: Request): Promise<Response> {
   const requestId = newRequestId();
-  let rate = peekRateLimit('anonymous');
+  let rate = freshWindow();
   try {
     const url = new URL(request.url);
     const apiPath = url.pathname.startsWith(SANDBOX_API_PATH)
@@ -101,14 +101,14 @@ export async function handleSandboxRequest(request: Request): Promise<Response> 
       : url.pathname;
     const scope = authenticate(request);
     if (!scope) return toResponse(failure(requestId, authError(request)), rateLimitHeaders(rate));
-    rate = peekRateLimit(scope);
+    rate = await peekRateLimit(scope);
     const ctx: RequestContext = { request, url, apiPath, requestId, scope };
     if (apiPath.startsWith('/_sandbox/'))
       return toResponse(await handleControl(ctx, apiPath.slice('/_sandbox'.length)), rateLimitHeaders(rate));
 
     const found = findRoute(request.method, apiPath, requestId);
     if ('outcome' in found) return toResponse(found.outcome, rateLimitHeaders(rate));
-    rate = takeRateLimit(scope);
+    rate = await takeRateLimit(scope);
     if (!rate.allowed) {
       const error = sandboxError(
         'rate_limit_exceeded',

@@ -115,18 +115,23 @@ function createServer(tls: { key: string; cert: string }): SMTPServer {
       callback(null, { user: scope });
     },
     onMailFrom(address, session: Session, callback) {
-      const rate = takeRateLimit(session.user ?? '');
-      if (!rate.allowed)
-        return callback(
-          reject(
-            451,
-            `4.7.1 Rate limit exceeded: at most ${rate.limit} requests per 60 seconds per key, SMTP and HTTP together; retry in ${rate.retryAfterSeconds} s`,
-          ),
-        );
-      if (!address.address) return callback(reject(550, '5.1.7 A sender address is required'));
-      if (!isEmailAddress(address.address))
-        return callback(reject(553, `5.1.7 "${address.address}" is not a valid sender address`));
-      callback();
+      // The window is in the database, shared with the HTTP sandbox and every instance.
+      takeRateLimit(session.user ?? '').then(
+        (rate) => {
+          if (!rate.allowed)
+            return callback(
+              reject(
+                451,
+                `4.7.1 Rate limit exceeded: at most ${rate.limit} requests per 60 seconds per key, SMTP and HTTP together; retry in ${rate.retryAfterSeconds} s`,
+              ),
+            );
+          if (!address.address) return callback(reject(550, '5.1.7 A sender address is required'));
+          if (!isEmailAddress(address.address))
+            return callback(reject(553, `5.1.7 "${address.address}" is not a valid sender address`));
+          callback();
+        },
+        () => callback(reject(451, '4.3.0 Temporary server error: try again later')),
+      );
     },
     onRcptTo(address, session, callback) {
       if (session.envelope.rcptTo.length >= LIMITS.recipients)

@@ -13,7 +13,6 @@ export type SmtpListenerStatus =
   | { state: 'failed'; host: string; port: number; reason: string };
 
 type SandboxState = {
-  rateWindows: Map<string, { start: number; count: number }>;
   faults: QueuedFault[];
   /** Attempt counters for flaky+ and drop+once, keyed by credential, endpoint and key (or body hash). */
   attempts: Map<string, { count: number; at: number }>;
@@ -29,7 +28,6 @@ const globalForSandbox = globalThis as typeof globalThis & { __sendmuxSandbox?: 
 
 export function sandboxState(): SandboxState {
   globalForSandbox.__sendmuxSandbox ??= {
-    rateWindows: new Map(),
     faults: [],
     attempts: new Map(),
     prepared: new WeakMap(),

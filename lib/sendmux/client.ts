@@ -8,9 +8,17 @@ import {
   type AttemptCompletion,
   type RequestContext,
 } from '@/lib/requests/record';
+import { recordUpstream } from '@/lib/metrics/registry';
+import { observeRateLimit, takeSlot, INTERACTIVE_MAX_WAIT_MS, type SlotClass } from '@/lib/sendmux/budget';
 import { parseEnvelope, type EnvelopeResult } from '@/lib/sendmux/envelope';
+import { trackInFlight } from '@/lib/sendmux/in-flight';
 import { resolveProfileKey, UnknownProfileError } from '@/lib/sendmux/profiles';
-import { decideRetry, RETRY_DEFAULTS, type AttemptOutcome } from '@/lib/sendmux/retry-policy';
+import {
+  decideRetry,
+  parseRetryAfter,
+  RETRY_DEFAULTS,
+  type AttemptOutcome,
+} from '@/lib/sendmux/retry-policy';
 import type { RateLimitInfo, SendmuxError, SendmuxResult } from '@/lib/sendmux/types';
 
 export type { RequestContext, RequestSource } from '@/lib/requests/record';
@@ -44,6 +52,13 @@ export type SendmuxRequestOptions<T> = Transport & {
   deadlineMs?: number;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * Which share of the key's rate budget each attempt draws from (default interactive: someone is
+   * waiting for the answer). Batch workers take their first attempt's start themselves
+   * (`firstSlotTaken`), so they can give a chunk back instead of waiting when they stop.
+   */
+  rateClass?: SlotClass;
+  firstSlotTaken?: boolean;
   /**
    * Checks and converts `data` of a success. Returning undefined turns the answer into an
    * invalid_response failure (recorded as such), so callers never see a half-shaped success.
@@ -254,9 +269,11 @@ async function complete(
  * after); failures come back as values, never as throws. Throws only for programming errors: an
  * unknown profile, a malformed Idempotency-Key, or a request log that cannot be written.
  */
-export async function sendmuxRequest<T = unknown>(
-  options: SendmuxRequestOptions<T>,
-): Promise<SendmuxResult<T>> {
+export function sendmuxRequest<T = unknown>(options: SendmuxRequestOptions<T>): Promise<SendmuxResult<T>> {
+  return trackInFlight(() => request_<T>(options));
+}
+
+async function request_<T>(options: SendmuxRequestOptions<T>): Promise<SendmuxResult<T>> {
   const env = getEnv();
   const key = resolveProfileKey(options.profile);
   if (!key) throw new UnknownProfileError(options.profile);
@@ -295,8 +312,17 @@ export async function sendmuxRequest<T = unknown>(
   const startedAt = now();
   let attempt = 0;
   let waitMs = 0;
+  const rateClass = options.rateClass ?? 'interactive';
   for (;;) {
     attempt += 1;
+    if (!(attempt === 1 && options.firstSlotTaken)) {
+      const slot = await takeSlot(options.profile, rateClass, {
+        signal,
+        maxWaitMs: rateClass === 'interactive' ? INTERACTIVE_MAX_WAIT_MS : undefined,
+      });
+      // Not granted within the wait: go ahead and let Sendmux decide (it may answer 429).
+      waitMs += slot.waitedMs;
+    }
     const logId = await startAttempt({
       keyProfile: options.profile,
       method,
@@ -312,6 +338,27 @@ export async function sendmuxRequest<T = unknown>(
     const raw = await performAttempt(url, { method, headers, body }, timeoutMs, signal);
     const durationMs = performance.now() - t0;
     const result = scrub(evaluate(raw, timeoutMs, now(), options.parseData), key);
+    recordUpstream(
+      options.profile,
+      path,
+      raw.kind === 'response' ? String(raw.status) : raw.kind === 'timeout' ? 'timeout' : 'network_error',
+      durationMs / 1000,
+    );
+    const retryAfterMs =
+      result.outcome?.kind === 'response' ? parseRetryAfter(result.outcome.retryAfter, now()) : undefined;
+    const observation = () =>
+      observeRateLimit(options.profile, {
+        rateLimit: result.rateLimit,
+        status: result.status,
+        code: result.error?.code,
+        retryAfterMs,
+      }).catch((err: unknown) =>
+        console.error('sendmux: could not update the rate budget:', err instanceof Error ? err.message : err),
+      );
+    // Someone waiting for a success does not wait for the bookkeeping; a worker does, and so does
+    // a failure, so that the next start sees what it said.
+    if (!result.ok || rateClass === 'batch') await observation();
+    else void observation();
     const completion: AttemptCompletion = {
       status: result.status,
       ok: result.ok,

@@ -2,6 +2,7 @@ import 'server-only';
 import { recordAudit } from '@/lib/auth/audit';
 import { currentClientAddress } from '@/lib/auth/request-info';
 import { sendmuxRequest, type RequestContext, type Transport } from '@/lib/sendmux/client';
+import type { SlotClass } from '@/lib/sendmux/budget';
 import { parseErrorDetail } from '@/lib/sendmux/envelope';
 import type { SendmuxError, SendmuxResult } from '@/lib/sendmux/types';
 import type { EmailSendRequest } from '@/lib/sendmux/wire';
@@ -14,6 +15,8 @@ export type CallOptions = Transport & {
   deadlineMs?: number;
   timeoutMs?: number;
   signal?: AbortSignal;
+  rateClass?: SlotClass;
+  firstSlotTaken?: boolean;
 };
 
 export type SendOptions = CallOptions & { context: RequestContext };
@@ -61,6 +64,8 @@ function transportOf(o: CallOptions) {
     deferLogWrite: o.deferLogWrite,
     now: o.now,
     random: o.random,
+    rateClass: o.rateClass,
+    firstSlotTaken: o.firstSlotTaken,
   };
 }
 

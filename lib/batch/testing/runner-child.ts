@@ -4,11 +4,13 @@
 // SENDMUX_API_URL, BATCH_LEASE_SECONDS, …). --sandbox-port serves the sandbox on that port;
 // --run-batch runs the batch runner; --exit-when-done <jobId> stops it and closes the database
 // cleanly once that job is done (so a parent may open the PGlite directory next). It prints one JSON object per line: {"ready":{port,worker,pid}}
-// once started, then {"chunk":{…}} for every chunk it settles.
+// once started, then {"chunk":{…}} for every chunk it settles. With --run-batch, SIGTERM drains
+// like the console does (lib/lifecycle/drain.ts) and exits 0.
 import { sql } from 'drizzle-orm';
 import { getDbHandle, queryRows } from '@/lib/db';
 import { BatchRunner } from '@/lib/batch/runner';
 import { serveSandbox } from '@/lib/batch/testing/sandbox-server';
+import { exitOnSignals } from '@/lib/lifecycle/drain';
 
 const say = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 const argv = process.argv.slice(2);
@@ -21,6 +23,12 @@ async function main(): Promise<void> {
   if (argv.includes('--run-batch')) {
     runner = new BatchRunner({ pollMs: 100, onChunk: (chunk) => say({ chunk }) });
     await runner.start();
+    exitOnSignals({
+      runner,
+      boundMs: 40_000,
+      close: () => handle.close(),
+      log: (line) => say({ log: line }),
+    });
   }
   say({ ready: { port, worker: runner?.workerId ?? null, pid: process.pid } });
   const doneArg = argv.indexOf('--exit-when-done');
@@ -41,7 +49,7 @@ async function main(): Promise<void> {
   }
   // Runs until killed; SIGINT exits normally so that --cpu-prof can write its profile.
   setInterval(() => {}, 1 << 30);
-  process.once('SIGINT', () => process.exit(0));
+  if (!runner) process.once('SIGINT', () => process.exit(0));
 }
 
 main().catch((err: unknown) => {
