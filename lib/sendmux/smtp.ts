@@ -16,6 +16,7 @@ import {
 } from '@/lib/format/smtp-transcript';
 import { DEFAULT_SMTP_USERNAME } from '@/lib/schemas/smtp';
 import { completeSmtpAttempt, startSmtpAttempt, type RequestContext } from '@/lib/requests/record';
+import { takeInteractiveSlot } from '@/lib/sendmux/budget';
 import { readSandboxCa } from '@/lib/sandbox/smtp-cert';
 import { resolveProfileKey, UnknownProfileError } from '@/lib/sendmux/profiles';
 import { decodePrompt, redactCommand, scrubSecret, secretForms } from '@/lib/sendmux/smtp-redact';
@@ -262,6 +263,11 @@ export async function sendSmtpTest(options: SmtpTestOptions): Promise<SmtpTestOu
     });
 
   let outcome: Omit<SmtpTestOutcome, 'durationMs' | 'logId'>;
+  // SMTP and HTTP share the key's rate limit, so a test send draws from the same budget as
+  // Compose (the interactive share: it does not wait behind a running job).
+  const slot = await takeInteractiveSlot(options.profile);
+  if (slot.waitedMs >= 1)
+    push('info', `Waited ${Math.round(slot.waitedMs)} ms for room in the key's rate budget`);
   push(
     'info',
     `Connecting to ${target.url} (${target.implicitTls ? 'TLS from the start' : 'STARTTLS required'})`,
