@@ -15,11 +15,7 @@ import {
   signInSchema,
 } from '../lib/schemas/auth';
 import { jobControlSchema, manualBatchInputSchema, startBatchInputSchema } from '../lib/schemas/batch';
-import {
-  htmlToTextInputSchema,
-  profileInputSchema,
-  uploadAttachmentInputSchema,
-} from '../lib/schemas/compose';
+import { htmlToTextInputSchema, profileInputSchema } from '../lib/schemas/compose';
 import { formDataInput } from '../lib/schemas/form-data';
 import { sendEmailInputSchema } from '../lib/schemas/message';
 import { clearOutboxInputSchema } from '../lib/schemas/sandbox';
@@ -105,16 +101,6 @@ const PROBES: Record<string, { input: () => unknown[]; schema?: ZodType; publicC
   sendEmailAction: {
     input: () => [{ profile: 'sandbox', idempotencyKey: `probe-${run}`, message }],
     schema: sendEmailInputSchema,
-  },
-  uploadAttachmentAction: {
-    input: () => [
-      formData({
-        profile: 'sandbox',
-        idempotencyKey: `probe-upload-${run}`,
-        file: new File(['probe'], 'probe.txt', { type: 'text/plain' }),
-      }),
-    ],
-    schema: formDataInput(uploadAttachmentInputSchema),
   },
   loadMailboxesAction: { input: () => [{ profile: 'sandbox' }], schema: profileInputSchema },
   htmlToTextAction: { input: () => [{ html: '<p>probe</p>' }], schema: htmlToTextInputSchema },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MESSAGE_LIMIT_BYTES, UPLOAD_LIMIT_BYTES } from '@/lib/schemas/limits';
+import { MESSAGE_LIMIT_BYTES } from '@/lib/schemas/limits';
 import { filenameSchema, idempotencyKeySchema } from '@/lib/schemas/message';
 
 // Inputs of the Compose page's smaller actions (the send itself uses sendEmailInputSchema).
@@ -11,15 +11,6 @@ export const uploadAttachmentQuerySchema = z.object({
   profile: z.string().min(1, 'Choose a key profile'),
   idempotencyKey: idempotencyKeySchema,
   filename: filenameSchema,
-});
-
-export const uploadAttachmentInputSchema = z.object({
-  profile: z.string().min(1, 'Choose a key profile'),
-  idempotencyKey: idempotencyKeySchema,
-  file: z
-    .instanceof(File, { message: 'Choose a file' })
-    .refine((f) => f.size > 0, 'The file is empty')
-    .refine((f) => f.size <= UPLOAD_LIMIT_BYTES, 'Sendmux accepts uploads up to 18 MB'),
 });
 
 export const htmlToTextInputSchema = z.object({ html: z.string().max(MESSAGE_LIMIT_BYTES) });

@@ -18,13 +18,17 @@ export const MESSAGE_LIMIT_BYTES = 26_214_400;
 /** POST /emails/attachments accepts up to 18 MiB. */
 export const UPLOAD_LIMIT_BYTES = 18 * 1024 * 1024;
 /**
- * Files above this travel through the upload endpoint and are sent as attachment_id refs; smaller
- * ones go inline as base64. 1 MiB keeps the JSON body (and every retry of it) small: ten inline
- * files add at most ~13.4 MiB, under the console's 19 MB server-action limit.
+ * The console's server actions take at most 1 MiB (next.config.ts bodySizeLimit): a form is small,
+ * and a large body is buffered before the action can check who sent it. Files go through route
+ * handlers that check the session first (/api/attachments), so an inline attachment must be small.
  */
-export const INLINE_THRESHOLD_BYTES = 1024 * 1024;
-/** The largest JSON body the browser may hand the send action (next.config.ts bodySizeLimit is 19 MB). */
-export const ACTION_PAYLOAD_LIMIT_BYTES = 18 * 1024 * 1024;
+export const ACTION_BODY_LIMIT_BYTES = 1024 * 1024;
+/** The largest JSON the browser may hand an action: the limit less room for the action's own framing. */
+export const ACTION_PAYLOAD_LIMIT_BYTES = ACTION_BODY_LIMIT_BYTES - 64 * 1024;
+/** A file up to this size goes inline as base64 (if the inline total allows); larger ones are uploaded and sent by attachment_id. */
+export const INLINE_THRESHOLD_BYTES = 256 * 1024;
+/** Raw bytes of all inline files together: base64 of 512 KiB is 683 KiB, leaving room for the bodies. */
+export const INLINE_TOTAL_BYTES = 512 * 1024;
 
 /** Length of the base64 text for n raw bytes (with padding). */
 export function base64Length(rawBytes: number): number {

@@ -212,7 +212,8 @@ export const sendEmailInputSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['message', 'attachments'],
-        message: 'This message is too large to send from the browser; use fewer or smaller attachments',
+        message:
+          'This message is over the 1 MB a browser may send in one go: remove an inline attachment (attach it again and it is uploaded apart) or shorten the HTML or text body',
       });
     v.message.attachments.forEach((a, i) => {
       if (a.kind === 'uploaded' && a.profile !== v.profile)

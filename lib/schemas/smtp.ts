@@ -13,9 +13,9 @@ export type SmtpAuthMethodInput = (typeof SMTP_AUTH_METHODS)[number];
 export const DEFAULT_SMTP_USERNAME = 'sendmux';
 
 /** One attachment, enough to prove attachments arrive; larger files belong in Compose. */
-export const SMTP_TEST_ATTACHMENT_BYTES = 10 * 1024 * 1024;
-/** Each body; a test message has no business being larger. */
-export const SMTP_TEST_BODY_CHARS = 1_000_000;
+export const SMTP_TEST_ATTACHMENT_BYTES = 256 * 1024;
+/** Each body; a test message has no business being larger, and the whole form stays under the 1 MiB action limit. */
+export const SMTP_TEST_BODY_CHARS = 100_000;
 
 const fields = z.object({
   profile: z.string().min(1, 'Choose a key profile'),
@@ -41,7 +41,10 @@ export type SmtpTestFormInput = z.input<typeof smtpTestFormSchema>;
 export const smtpAttachmentSchema = z
   .instanceof(File, { message: 'Choose a file' })
   .refine((f) => f.size > 0, 'The file is empty')
-  .refine((f) => f.size <= SMTP_TEST_ATTACHMENT_BYTES, 'A test attachment is at most 10 MB')
+  .refine(
+    (f) => f.size <= SMTP_TEST_ATTACHMENT_BYTES,
+    'A test attachment is at most 256 KB: the test checks the SMTP conversation, not large files',
+  )
   .superRefine((f, ctx) => {
     const type = checkAttachmentType(f.name);
     if (!type.ok) ctx.addIssue({ code: 'custom', message: type.reason });

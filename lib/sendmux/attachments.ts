@@ -1,18 +1,10 @@
 import 'server-only';
 import type { SessionUser } from '@/lib/auth/session';
 import type { ActionResult } from '@/lib/schemas/action-result';
+import type { UploadedFile } from '@/lib/compose/upload';
 import { checkAttachmentType } from '@/lib/schemas/file-types';
 import { upstreamError } from '@/lib/sendmux/action-error';
 import { uploadAttachment } from '@/lib/sendmux/operations';
-
-export type UploadedFile = {
-  attachmentId: string;
-  filename: string;
-  contentType: string;
-  size: number;
-  expiresAt: string;
-  profile: string;
-};
 
 /** A file a user attaches, uploaded once to POST /emails/attachments and sent later by attachment_id. */
 export async function uploadUserFile(input: {

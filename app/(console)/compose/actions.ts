@@ -5,17 +5,11 @@ import { after } from 'next/server';
 import { requireProfile, roleAction } from '@/lib/auth/action';
 import { toSendPayload } from '@/lib/compose/payload';
 import type { ActionResult } from '@/lib/schemas/action-result';
-import {
-  htmlToTextInputSchema,
-  profileInputSchema,
-  uploadAttachmentInputSchema,
-} from '@/lib/schemas/compose';
-import { formDataInput } from '@/lib/schemas/form-data';
+import { htmlToTextInputSchema, profileInputSchema } from '@/lib/schemas/compose';
 import { sendEmailInputSchema } from '@/lib/schemas/message';
 import { deleteTemplateSchema, saveTemplateSchema } from '@/lib/schemas/template';
 import { upstreamError } from '@/lib/sendmux/action-error';
 import { mailboxesFor } from '@/lib/sendmux/mailboxes';
-import { uploadUserFile, type UploadedFile } from '@/lib/sendmux/attachments';
 import { sendEmail } from '@/lib/sendmux/operations';
 import { htmlToText } from '@/lib/templates/html-text';
 import { deleteTemplate, saveTemplate } from '@/lib/templates/store';
@@ -48,21 +42,6 @@ export const sendEmailAction = roleAction(
       },
     };
   },
-);
-
-export type UploadResult = ActionResult<UploadedFile>;
-
-export const uploadAttachmentAction = roleAction(
-  'sender',
-  formDataInput(uploadAttachmentInputSchema),
-  async ({ profile, idempotencyKey, file }, { user }): Promise<UploadResult> =>
-    uploadUserFile({
-      profile: requireProfile(profile),
-      idempotencyKey,
-      filename: file.name,
-      bytes: new Uint8Array(await file.arrayBuffer()),
-      user,
-    }),
 );
 
 export const loadMailboxesAction = roleAction(

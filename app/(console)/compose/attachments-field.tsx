@@ -9,17 +9,18 @@ import { forgetAttachmentContent, storeAttachmentContent } from '@/lib/compose/d
 import { cn } from '@/lib/cn';
 import { randomId } from '@/lib/ids';
 import { admitAttachments, uploadFailureReason, type RefusedFile } from '@/lib/compose/file-admission';
+import { uploadAttachment } from '@/lib/compose/upload';
 import { ACCEPT_ATTRIBUTE } from '@/lib/schemas/file-types';
 import {
   base64Length,
   INLINE_THRESHOLD_BYTES,
+  INLINE_TOTAL_BYTES,
   MAX_ATTACHMENTS,
   MESSAGE_LIMIT_BYTES,
   UPLOAD_LIMIT_BYTES,
 } from '@/lib/schemas/limits';
 import { type MessageInput } from '@/lib/schemas/message';
 import { estimatedMessageBytes } from '@/lib/schemas/message-values';
-import { uploadAttachmentAction } from './actions';
 import { fieldId } from './fields';
 import { FileIntakeStatus } from '@/components/file-intake-status';
 import { FileDropZone, FilePickerInput } from '@/components/file-picker';
@@ -92,20 +93,23 @@ export function AttachmentsField({
     const names = accepted.map((a) => a.file.name);
     setBusy((b) => [...b, ...names]);
     onBusyChange(true);
+    // Small files go inline while the inline total stays under what an action may carry.
+    let inlineBytes = attachments.reduce((n, a) => n + (a.kind === 'inline' ? a.size : 0), 0);
     try {
       for (const { file, contentType } of accepted) {
         const id = randomId();
         void sniffType(file).then((mime) => mime && setSniffed((s) => ({ ...s, [id]: mime })));
-        if (file.size <= INLINE_THRESHOLD_BYTES) {
+        if (file.size <= INLINE_THRESHOLD_BYTES && inlineBytes + file.size <= INLINE_TOTAL_BYTES) {
+          inlineBytes += file.size;
           const content = await readAsBase64(file);
           await storeAttachmentContent(userId, id, content).catch(() => undefined);
           append({ id, kind: 'inline', filename: file.name, contentType, size: file.size, content });
         } else {
-          const form = new FormData();
-          form.set('profile', profile);
-          form.set('idempotencyKey', `${draftKey}:upload:${id}`);
-          form.set('file', file);
-          const result = await uploadAttachmentAction(form);
+          const result = await uploadAttachment({
+            profile,
+            idempotencyKey: `${draftKey}:upload:${id}`,
+            file,
+          });
           if (!result.ok) {
             setRefused((r) => [...r, { name: file.name, reason: uploadFailureReason(result.error) }]);
             continue;
@@ -156,8 +160,9 @@ export function AttachmentsField({
         </Button>
         <p className="text-xs">
           Up to {MAX_ATTACHMENTS} files: images, documents, spreadsheets, presentations, text, calendar and
-          contact files. Files up to {formatBytes(INLINE_THRESHOLD_BYTES)} are sent inline; larger ones (up to{' '}
-          {formatBytes(UPLOAD_LIMIT_BYTES)}) are uploaded to Sendmux first and sent by attachment_id.
+          contact files. Files up to {formatBytes(INLINE_THRESHOLD_BYTES)} are sent inline (up to{' '}
+          {formatBytes(INLINE_TOTAL_BYTES)} together); larger ones (up to {formatBytes(UPLOAD_LIMIT_BYTES)})
+          are uploaded to Sendmux first and sent by attachment_id.
         </p>
       </FileDropZone>
 

@@ -8,12 +8,12 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { admitAttachments, uploadFailureReason, type RefusedFile } from '@/lib/compose/file-admission';
+import { uploadAttachment } from '@/lib/compose/upload';
 import { formatBytes } from '@/lib/format/display';
 import { randomId } from '@/lib/ids';
 import type { BatchAttachment, BatchSpec } from '@/lib/mail-merge/mapping';
 import { ACCEPT_ATTRIBUTE } from '@/lib/schemas/file-types';
 import { MAX_ATTACHMENTS, UPLOAD_LIMIT_BYTES } from '@/lib/schemas/limits';
-import { uploadAttachmentAction } from '../../compose/actions';
 import type { UpdateSpec } from './wizard-types';
 
 /** Files attached to every message: uploaded to Sendmux once, each message refers to it by id. */
@@ -38,12 +38,12 @@ export function BatchAttachments({
     setRefused(refusals);
     for (const { file } of accepted) {
       setBusy((b) => [...b, file.name]);
-      const form = new FormData();
-      form.set('profile', profile);
-      form.set('idempotencyKey', `batch-upload-${randomId(20)}`);
-      form.set('file', file);
       try {
-        const result = await uploadAttachmentAction(form);
+        const result = await uploadAttachment({
+          profile,
+          idempotencyKey: `batch-upload-${randomId(20)}`,
+          file,
+        });
         if (!result.ok) {
           setRefused((r) => [...r, { name: file.name, reason: uploadFailureReason(result.error) }]);
           continue;

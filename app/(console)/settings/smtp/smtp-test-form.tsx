@@ -215,7 +215,9 @@ export function SmtpTestForm({
         <div className="grid gap-1.5">
           <span className="text-sm font-medium" id="smtp-attachment-label">
             Attachment{' '}
-            <span className="text-muted-foreground text-xs font-normal">Optional, up to 10 MB</span>
+            <span className="text-muted-foreground text-xs font-normal">
+              Optional, up to {formatBytes(SMTP_TEST_ATTACHMENT_BYTES)}
+            </span>
           </span>
           <div className="flex flex-wrap items-center gap-2">
             <input
