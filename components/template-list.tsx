@@ -26,8 +26,8 @@ export function TemplateList({
           <span className="min-w-0 flex-1">
             <span className="block truncate font-medium">{t.name}</span>
             <span className="text-muted-foreground block truncate text-xs">
-              {t.message.subject || '(no subject)'} · {t.createdBy ?? 'unknown'} ·{' '}
-              {formatLocalTime(t.updatedAt)}
+              {t.message.subject || '(no subject)'} · by {t.createdBy ?? 'unknown'}
+              {t.updatedBy ? ` · changed by ${t.updatedBy}` : ''} · {formatLocalTime(t.updatedAt)}
             </span>
           </span>
           <Button type="button" size="sm" variant="outline" onClick={() => onLoad(t)}>

@@ -1,7 +1,7 @@
 import 'server-only';
 import { sql, type SQL } from 'drizzle-orm';
 import { currentClientAddress } from '@/lib/auth/request-info';
-import { getDb, getDbHandle, queryRows, tables } from '@/lib/db';
+import { getDb, getDbHandle, queryRows, tables, type Exec } from '@/lib/db';
 import { decodeCursor, encodeCursor } from '@/lib/requests/search';
 import type { AuditAction } from '@/lib/schemas/audit';
 
@@ -11,15 +11,19 @@ export type { AuditAction } from '@/lib/schemas/audit';
  * One row in the audit log. `ip` left out means the address of the request being served, if any
  * (null from workers and start-up).
  */
-export async function recordAudit(event: {
-  action: AuditAction;
-  actor?: { id: string; email: string } | null;
-  target?: string | null;
-  ip?: string | null;
-  detail?: Record<string, unknown>;
-}): Promise<void> {
+export async function recordAudit(
+  event: {
+    action: AuditAction;
+    actor?: { id: string; email: string } | null;
+    target?: string | null;
+    ip?: string | null;
+    detail?: Record<string, unknown>;
+  },
+  /** The transaction of the change being audited, so the entry commits (or not) with it. */
+  exec?: Exec,
+): Promise<void> {
   const ip = event.ip !== undefined ? event.ip : await currentClientAddress();
-  const db = await getDb();
+  const db = exec ?? (await getDb());
   await db.insert(tables.auditEvents).values({
     action: event.action,
     actorId: event.actor?.id ?? null,

@@ -179,7 +179,9 @@ export const templates = pgTable(
     name: text('name').notNull(),
     /** The message as the compose form holds it, without attachment content. */
     message: jsonb('message').notNull().$type<Record<string, unknown>>(),
+    /** Emails, not user ids: the owner stays readable after the user is gone. */
     createdBy: text('created_by'),
+    updatedBy: text('updated_by'),
     createdAt: createdAt(),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },

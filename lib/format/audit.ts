@@ -55,6 +55,16 @@ export function describeAuditDetail(action: string, detail: Detail): string {
       return join([plural(d.rows, 'row'), str(d.profile) && `profile ${str(d.profile)}`]);
     case 'batch.retry_failed':
       return join([str(d.try) && `try ${str(d.try)}`, plural(d.rows, 'row')]);
+    case 'template.changed':
+      return Array.isArray(d.changes)
+        ? d.changes.length
+          ? d.changes.filter((c): c is string => typeof c === 'string').join('; ')
+          : 'saved unchanged'
+        : '';
+    case 'template.created':
+      return Array.isArray(d.recipients)
+        ? d.recipients.filter((c): c is string => typeof c === 'string').join(', ')
+        : '';
     case 'sandbox.outbox_cleared':
       return plural(d.deleted, 'message') ? `${plural(d.deleted, 'message')} deleted` : '';
     default:
