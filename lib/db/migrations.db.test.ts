@@ -70,7 +70,7 @@ describe(`migrations (${testEngine()})`, () => {
     } finally {
       if (first.kind === 'postgres') await first.close();
     }
-  });
+  }, 180_000); // PGlite initialises two data directories on disk: slow on a loaded 2-core machine.
 
   it.runIf(testEngine() === 'postgres')(
     'four processes migrating one fresh PostgreSQL database at once all succeed',
