@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { queryRows, type DbHandle } from '@/lib/db';
 import { openDatabase } from '@/lib/db/connection';
 import { resetEnvForTests } from '@/lib/env';
@@ -21,8 +21,6 @@ import { serveSandbox, type SandboxServer } from '@/lib/batch/testing/sandbox-se
 
 const engine = testEngine();
 const PROFILE = 'batch';
-const ENV = ['SANDBOX_API_KEY', 'SENDMUX_KEYS', 'SENDMUX_API_URL', 'SANDBOX_RATE_LIMIT'] as const;
-const saved = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
 const globalForDb = globalThis as typeof globalThis & { __sendmuxDb?: Promise<DbHandle> };
 
 let database: TestDatabase;
@@ -39,10 +37,10 @@ beforeAll(async () => {
   } else database = await createTestDatabase();
   globalForDb.__sendmuxDb = Promise.resolve(database);
   sandboxPort = engine === 'postgres' ? (sandbox = await serveSandbox()).port : await freePort();
-  process.env.SANDBOX_API_KEY = TEST_SANDBOX_KEY;
-  process.env.SENDMUX_KEYS = `${PROFILE}=${TEST_SANDBOX_KEY}`;
-  process.env.SENDMUX_API_URL = `http://127.0.0.1:${sandboxPort}/sandbox/api/v1`;
-  process.env.SANDBOX_RATE_LIMIT = '60000';
+  vi.stubEnv('SANDBOX_API_KEY', TEST_SANDBOX_KEY);
+  vi.stubEnv('SENDMUX_KEYS', `${PROFILE}=${TEST_SANDBOX_KEY}`);
+  vi.stubEnv('SENDMUX_API_URL', `http://127.0.0.1:${sandboxPort}/sandbox/api/v1`);
+  vi.stubEnv('SANDBOX_RATE_LIMIT', '60000');
   resetEnvForTests();
 });
 
@@ -52,10 +50,7 @@ afterAll(async () => {
   globalForDb.__sendmuxDb = undefined;
   await database.close().catch(() => {});
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  for (const k of ENV) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
+  vi.unstubAllEnvs();
   resetEnvForTests();
 });
 

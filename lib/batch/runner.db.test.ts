@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { queryRows } from '@/lib/db';
 import { resetEnvForTests } from '@/lib/env';
 import { clearFaults } from '@/lib/sandbox/faults';
@@ -26,8 +26,6 @@ import { attemptsOf, outboxBySubject, storedRows, waitForJob } from '@/lib/batch
 import { serveSandbox, type SandboxServer } from '@/lib/batch/testing/sandbox-server';
 
 const getDatabase = useTestDatabase();
-const ENV = ['SANDBOX_API_KEY', 'SENDMUX_KEYS', 'SENDMUX_API_URL', 'SANDBOX_RATE_LIMIT'] as const;
-const saved = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
 const PROFILE = 'batch';
 const user = { id: 'usr_test', email: 'operator@example.com' };
 let sandbox: SandboxServer;
@@ -36,10 +34,10 @@ const events: ChunkEvent[] = [];
 
 beforeAll(async () => {
   sandbox = await serveSandbox();
-  process.env.SANDBOX_API_KEY = TEST_SANDBOX_KEY;
-  process.env.SENDMUX_KEYS = `${PROFILE}=${TEST_SANDBOX_KEY}`;
-  process.env.SENDMUX_API_URL = sandbox.apiUrl;
-  process.env.SANDBOX_RATE_LIMIT = '60000';
+  vi.stubEnv('SANDBOX_API_KEY', TEST_SANDBOX_KEY);
+  vi.stubEnv('SENDMUX_KEYS', `${PROFILE}=${TEST_SANDBOX_KEY}`);
+  vi.stubEnv('SENDMUX_API_URL', sandbox.apiUrl);
+  vi.stubEnv('SANDBOX_RATE_LIMIT', '60000');
   resetEnvForTests();
 });
 
@@ -52,10 +50,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   await sandbox.close();
-  for (const k of ENV) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
+  vi.unstubAllEnvs();
   resetEnvForTests();
 });
 
