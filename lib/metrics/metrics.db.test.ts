@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GET as metricsRoute } from '@/app/api/metrics/route';
 import { GET as readyRoute } from '@/app/api/health/ready/route';
 import { createJob } from '@/lib/batch/create-job';
@@ -12,23 +12,18 @@ import { testEngine, useTestDatabase } from '@/lib/testing/test-db';
 const engine = testEngine();
 useTestDatabase();
 const TOKEN = 'metrics-token-for-tests-0123456789';
-const ENV = ['METRICS_TOKEN', 'SENDMUX_KEYS', 'SENDMUX_API_URL'] as const;
-const saved = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
 
 beforeAll(() => {
-  process.env.SENDMUX_KEYS = 'metered=smx_mbx_metrics_test_key_0123456789';
-  process.env.SENDMUX_API_URL = 'http://127.0.0.1:9/api/v1';
+  vi.stubEnv('SENDMUX_KEYS', 'metered=smx_mbx_metrics_test_key_0123456789');
+  vi.stubEnv('SENDMUX_API_URL', 'http://127.0.0.1:9/api/v1');
   resetEnvForTests();
 });
 afterAll(() => {
-  for (const k of ENV) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
+  vi.unstubAllEnvs();
   resetEnvForTests();
 });
 afterEach(() => {
-  delete process.env.METRICS_TOKEN;
+  vi.stubEnv('METRICS_TOKEN', undefined);
   resetEnvForTests();
   resetDrainForTests();
 });
@@ -47,7 +42,7 @@ describe(`GET /api/metrics (${engine})`, () => {
   });
 
   it('refuses without the token, with a wrong one or another scheme (401), and says nothing', async () => {
-    process.env.METRICS_TOKEN = TOKEN;
+    vi.stubEnv('METRICS_TOKEN', TOKEN);
     resetEnvForTests();
     for (const header of [
       undefined,
@@ -65,7 +60,7 @@ describe(`GET /api/metrics (${engine})`, () => {
   });
 
   it('with the token: Prometheus text with the budget, job rows and sign-in failures as they are', async () => {
-    process.env.METRICS_TOKEN = TOKEN;
+    vi.stubEnv('METRICS_TOKEN', TOKEN);
     resetEnvForTests();
     await createJob({
       name: 'metrics',

@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resetEnvForTests } from '@/lib/env';
 import { testEngine, useTestDatabase } from '@/lib/testing/test-db';
 import { clearFaults } from '@/lib/sandbox/faults';
@@ -19,8 +19,6 @@ import { sandboxClient, TEST_SANDBOX_KEY } from '@/lib/sandbox/test-client';
 
 useTestDatabase();
 const { call } = sandboxClient();
-const ENV = ['SANDBOX_API_KEY', 'SANDBOX_SMTP_PORT', 'DATA_DIR', 'SANDBOX_RATE_LIMIT'] as const;
-const saved = Object.fromEntries(ENV.map((v) => [v, process.env[v]]));
 let dataDir: string;
 let port: number;
 let ca: string;
@@ -60,9 +58,9 @@ async function refusal(send: Promise<unknown>): Promise<string> {
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smx-smtp-'));
   port = await freePort();
-  process.env.SANDBOX_API_KEY = TEST_SANDBOX_KEY;
-  process.env.SANDBOX_SMTP_PORT = String(port);
-  process.env.DATA_DIR = dataDir;
+  vi.stubEnv('SANDBOX_API_KEY', TEST_SANDBOX_KEY);
+  vi.stubEnv('SANDBOX_SMTP_PORT', String(port));
+  vi.stubEnv('DATA_DIR', dataDir);
   resetEnvForTests();
   const logged: string[] = [];
   const status = await startSandboxSmtp((line) => logged.push(line));
@@ -73,10 +71,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopSandboxSmtp();
-  for (const v of ENV) {
-    if (saved[v] === undefined) delete process.env[v];
-    else process.env[v] = saved[v];
-  }
+  vi.unstubAllEnvs();
   resetEnvForTests();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
@@ -84,7 +79,7 @@ afterAll(async () => {
 afterEach(() => {
   resetSandboxRateLimit();
   clearFaults();
-  delete process.env.SANDBOX_RATE_LIMIT;
+  vi.stubEnv('SANDBOX_RATE_LIMIT', undefined);
   resetEnvForTests();
 });
 
@@ -230,7 +225,7 @@ describe(`sandbox SMTP listener (${testEngine()})`, () => {
   });
 
   it('counts against the same rate-limit window as HTTP calls with the key', async () => {
-    process.env.SANDBOX_RATE_LIMIT = '3';
+    vi.stubEnv('SANDBOX_RATE_LIMIT', '3');
     resetEnvForTests();
     const http = await call('POST', '/emails/send', {
       json: {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import readline from 'node:readline';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { queryRows } from '@/lib/db';
 import { resetEnvForTests } from '@/lib/env';
 import { testEngine, useTestDatabase } from '@/lib/testing/test-db';
@@ -15,20 +15,15 @@ const engine = testEngine();
 const getDb = useTestDatabase();
 const KEY = 'smx_mbx_budget_test_key_0123456789abcdef';
 const PROFILE = 'budget';
-const ENV = ['SENDMUX_KEYS', 'SENDMUX_API_URL', 'INTERACTIVE_RESERVE', 'BATCH_MAX_RATE'] as const;
-const saved = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
 
 beforeAll(() => {
-  process.env.SENDMUX_KEYS = `${PROFILE}=${KEY},alias=${KEY},other=smx_mbx_budget_test_other_key_000000`;
-  process.env.SENDMUX_API_URL = 'http://127.0.0.1:9/api/v1';
+  vi.stubEnv('SENDMUX_KEYS', `${PROFILE}=${KEY},alias=${KEY},other=smx_mbx_budget_test_other_key_000000`);
+  vi.stubEnv('SENDMUX_API_URL', 'http://127.0.0.1:9/api/v1');
   resetEnvForTests();
 });
 
 afterAll(() => {
-  for (const k of ENV) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
+  vi.unstubAllEnvs();
   resetEnvForTests();
 });
 
@@ -80,7 +75,7 @@ describe(`rate budget (${engine})`, () => {
   });
 
   it('holds the interactive reserve back from batch takers once someone has sent', async () => {
-    process.env.INTERACTIVE_RESERVE = '4';
+    vi.stubEnv('INTERACTIVE_RESERVE', '4');
     resetEnvForTests();
     try {
       await announce(PROFILE, 20);
@@ -88,7 +83,7 @@ describe(`rate budget (${engine})`, () => {
       expect(await noWait(PROFILE, 30, 'batch')).toBe(15);
       expect(await noWait(PROFILE, 30, 'interactive')).toBe(4);
     } finally {
-      delete process.env.INTERACTIVE_RESERVE;
+      vi.stubEnv('INTERACTIVE_RESERVE', undefined);
       resetEnvForTests();
     }
   });

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/lib/db';
 import { apiRequests } from '@/lib/db/schema';
 import { resetEnvForTests } from '@/lib/env';
@@ -26,17 +26,6 @@ useTestDatabase();
 const KEY = `smx_mbx_smtpkey${randomBytes(12).toString('hex')}`;
 const WRONG = `smx_mbx_wrongkey${randomBytes(12).toString('hex')}`;
 const FORMS = [...secretForms(KEY), ...secretForms(WRONG)];
-const ENV = [
-  'PORT',
-  'DATA_DIR',
-  'SANDBOX_API_KEY',
-  'SANDBOX_SMTP_PORT',
-  'SENDMUX_KEYS',
-  'SENDMUX_API_URL',
-  'SENDMUX_SMTP_URL',
-  'SENDMUX_SMTP_CA_FILE',
-] as const;
-const saved = Object.fromEntries(ENV.map((v) => [v, process.env[v]]));
 const dirs: string[] = [];
 let sandboxPort: number;
 
@@ -55,9 +44,9 @@ function tempDir() {
 }
 
 function useSmtpUrl(url: string, caFile?: string) {
-  process.env.SENDMUX_SMTP_URL = url;
-  if (caFile) process.env.SENDMUX_SMTP_CA_FILE = caFile;
-  else delete process.env.SENDMUX_SMTP_CA_FILE;
+  vi.stubEnv('SENDMUX_SMTP_URL', url);
+  if (caFile) vi.stubEnv('SENDMUX_SMTP_CA_FILE', caFile);
+  else vi.stubEnv('SENDMUX_SMTP_CA_FILE', undefined);
   resetEnvForTests();
 }
 
@@ -128,25 +117,20 @@ async function plainServer(ehlo: string[], onStartTls = '454 4.7.0 TLS not avail
 
 beforeAll(async () => {
   sandboxPort = await freePort();
-  Object.assign(process.env, {
-    PORT: '3999',
-    DATA_DIR: tempDir(),
-    SANDBOX_API_KEY: KEY,
-    SANDBOX_SMTP_PORT: String(sandboxPort),
-    SENDMUX_KEYS: `good=${KEY},wrong=${WRONG}`,
-    // Live mode against this console's own sandbox, as the e2e tests run it: both profiles are real keys to the client.
-    SENDMUX_API_URL: 'http://127.0.0.1:3999/sandbox/api/v1',
-  });
+  vi.stubEnv('PORT', '3999');
+  vi.stubEnv('DATA_DIR', tempDir());
+  vi.stubEnv('SANDBOX_API_KEY', KEY);
+  vi.stubEnv('SANDBOX_SMTP_PORT', String(sandboxPort));
+  vi.stubEnv('SENDMUX_KEYS', `good=${KEY},wrong=${WRONG}`);
+  // Live mode against this console's own sandbox, as the e2e tests run it: both profiles are real keys to the client.
+  vi.stubEnv('SENDMUX_API_URL', 'http://127.0.0.1:3999/sandbox/api/v1');
   useSmtpUrl(`smtp://127.0.0.1:${sandboxPort}`);
   expect((await startSandboxSmtp(() => {})).state).toBe('listening');
 });
 
 afterAll(async () => {
   await stopSandboxSmtp();
-  for (const v of ENV) {
-    if (saved[v] === undefined) delete process.env[v];
-    else process.env[v] = saved[v];
-  }
+  vi.unstubAllEnvs();
   resetEnvForTests();
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });

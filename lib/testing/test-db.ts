@@ -49,10 +49,11 @@ const globalForDb = globalThis as typeof globalThis & { __sendmuxDb?: Promise<Db
  */
 export function useTestDatabase(): () => TestDatabase {
   let db: TestDatabase | undefined;
+  // Opening and migrating a PGlite database is CPU-bound WASM: minutes, not seconds, on a busy machine.
   beforeAll(async () => {
     db = await createTestDatabase();
     globalForDb.__sendmuxDb = Promise.resolve(db);
-  });
+  }, 180_000);
   afterAll(async () => {
     globalForDb.__sendmuxDb = undefined;
     await db?.close();
