@@ -1,4 +1,6 @@
 import 'server-only';
+// Why one long file: every variable the console reads is validated here, in one schema, so that
+// lint can keep process.env out of every other module and start-up can list all problems at once.
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';

@@ -1,3 +1,4 @@
+// Why one long file: the job runner end to end against one sandbox server and database set up once.
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { queryRows } from '@/lib/db';

@@ -1,3 +1,6 @@
+// Why one long file: preflight is one pass over the rows (merge, check, size, duplicates,
+// exclusions) whose counters and per-row results are built together; the pieces it uses (merge,
+// row-check, recipients, template) already live in their own modules.
 import { toSendPayload } from '@/lib/compose/payload';
 import { formatBytes } from '@/lib/format/display';
 import { MAX_BATCH, MESSAGE_LIMIT_BYTES, utf8Length } from '@/lib/schemas/limits';

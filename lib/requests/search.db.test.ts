@@ -1,3 +1,4 @@
+// Why one long file: one seeded request log (set up once, it is slow to build) that every search is checked against.
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '@/lib/db';

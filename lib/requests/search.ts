@@ -1,4 +1,6 @@
 import 'server-only';
+// Why one long file: the request log's read side — filters, keyset cursors and the queries that
+// use them — shares one notion of a row and a cursor; recording and pruning live elsewhere.
 import { sql, type SQL } from 'drizzle-orm';
 import { getDb, queryRows, type Db } from '@/lib/db';
 import { CURSOR_PATTERN, parseUtcInput, type Outcome } from '@/lib/schemas/request-log';

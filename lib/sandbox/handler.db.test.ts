@@ -1,3 +1,4 @@
+// Why one long file: the sandbox's HTTP surface, endpoint by endpoint, against one server and database set up once.
 import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';

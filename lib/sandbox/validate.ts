@@ -1,4 +1,7 @@
 import 'server-only';
+// Why one long file: it is the sandbox's copy of Sendmux's request validation, kept in the
+// order of the OpenAPI schema it mirrors (message, recipients, attachments, batch), independent of
+// the console's zod schemas on purpose so that each checks the other.
 import type { Issue } from '@/lib/sandbox/envelope';
 import { attachmentFilenameProblem } from '@/lib/sandbox/file-types';
 import { LIMITS } from '@/lib/sandbox/limits';

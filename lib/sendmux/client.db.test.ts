@@ -1,3 +1,5 @@
+// Why one long file: the client's behaviour under every fault the sandbox can inject (timeouts,
+// resets, 429/5xx, replays) against one sandbox server and one database, set up once.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';

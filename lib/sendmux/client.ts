@@ -1,4 +1,7 @@
 import 'server-only';
+// Why one long file: it is the one request loop to Sendmux (budget slot, attempt log row, timeout,
+// evaluation, retry decision) and reads top to bottom as one attempt does; split, the order of
+// those steps — which is what keeps sends exactly-once — would be spread over files.
 import { request } from 'undici';
 import { getEnv, maskKey } from '@/lib/env';
 import {

@@ -1,4 +1,6 @@
 import 'server-only';
+// Why one long file: one SMTP conversation (connect, STARTTLS, AUTH, MAIL, RCPT, DATA, QUIT) with
+// its transcript and redaction; the steps share the connection's state and read in protocol order.
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import tls from 'node:tls';
