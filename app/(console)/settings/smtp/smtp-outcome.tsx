@@ -1,21 +1,9 @@
-import { AlertTriangle, CheckCircle2, ExternalLink, Inbox } from 'lucide-react';
+import { CheckCircle2, Inbox } from 'lucide-react';
 import Link from 'next/link';
-import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
-import { Badge } from '@/components/ui/badge';
+import { ExplainedFailure, RequestLogLink } from '@/components/error-explanation';
 import { CopyButton } from '@/components/ui/copy-button';
-import { explainError } from '@/lib/errors/catalog';
 import { formatDuration } from '@/lib/format/display';
 import type { SmtpTestOutcome } from '@/lib/format/smtp-transcript';
-
-const RETRY_LABEL = { yes: 'A retry can help', later: 'Retry later', no: 'A retry will not help' } as const;
-
-function LogLink({ logId }: { logId: number }) {
-  return (
-    <Link href={`/requests/${logId}`} className="inline-flex items-center gap-1 underline underline-offset-2">
-      Open in the request log <ExternalLink className="size-3" aria-hidden />
-    </Link>
-  );
-}
 
 /** The end of an SMTP test: the queued id, or what the failure means and what to do. */
 export function SmtpOutcome({ outcome, sandbox }: { outcome: SmtpTestOutcome; sandbox: boolean }) {
@@ -38,7 +26,7 @@ export function SmtpOutcome({ outcome, sandbox }: { outcome: SmtpTestOutcome; sa
               <CopyButton value={outcome.queuedId} label="Copy the queued id" />
             </span>
           ) : null}
-          <LogLink logId={outcome.logId} />
+          <RequestLogLink logId={outcome.logId} />
           {sandbox && outcome.queuedId?.startsWith('eml_') ? (
             <Link
               href={`/sandbox/${outcome.queuedId}`}
@@ -51,40 +39,27 @@ export function SmtpOutcome({ outcome, sandbox }: { outcome: SmtpTestOutcome; sa
       </div>
     );
   }
-  const e = explainError(outcome.errorCode ?? 'smtp_error', outcome.message);
+  const code = outcome.errorCode ?? 'smtp_error';
   return (
-    <Alert variant="destructive">
-      <AlertTriangle aria-hidden />
-      <AlertTitle className="flex flex-wrap items-center gap-2">
-        <span>{e.title}</span>
-        <Badge variant="destructive" className="bg-card font-mono">
-          {outcome.replyCode ? `${outcome.replyCode} ` : ''}
-          {e.code}
-        </Badge>
-        <Badge variant="muted">{RETRY_LABEL[e.retry]}</Badge>
-      </AlertTitle>
-      <AlertDescription className="grid gap-2">
-        <p>
-          <strong>What it means:</strong> {e.meaning}
-        </p>
-        <p>
-          <strong>What to do:</strong> {e.action}
-        </p>
-        {outcome.reply ? (
-          <p className="text-muted-foreground">
-            The server said: <q className="font-mono text-xs">{outcome.reply}</q>
-          </p>
-        ) : null}
-        {outcome.message && !outcome.reply && e.code !== 'smtp_error' ? (
-          <p className="text-muted-foreground">
-            The console’s client said: <q className="font-mono text-xs">{outcome.message}</q>
-          </p>
-        ) : null}
-        <p className="text-muted-foreground">{e.retryNote}</p>
-        <div className="text-xs">
-          <LogLink logId={outcome.logId} />
-        </div>
-      </AlertDescription>
-    </Alert>
+    <ExplainedFailure
+      code={code}
+      message={outcome.message}
+      status={outcome.replyCode}
+      said={
+        <>
+          {outcome.reply ? (
+            <p className="text-muted-foreground">
+              The server said: <q className="font-mono text-xs">{outcome.reply}</q>
+            </p>
+          ) : null}
+          {outcome.message && !outcome.reply && code !== 'smtp_error' ? (
+            <p className="text-muted-foreground">
+              The console’s client said: <q className="font-mono text-xs">{outcome.message}</q>
+            </p>
+          ) : null}
+        </>
+      }
+      footer={<RequestLogLink logId={outcome.logId} />}
+    />
   );
 }
