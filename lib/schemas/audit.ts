@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CURSOR_PATTERN } from '@/lib/schemas/request-log';
+import { CURSOR_PATTERN, LOCAL_TIME, urlText } from '@/lib/schemas/url-params';
 
 /**
  * Every action the audit log records, with the label people read. An action missing here (one a
@@ -38,31 +38,13 @@ export function auditActionLabel(action: string): string {
   return words ? words[0]!.toUpperCase() + words.slice(1) : action;
 }
 
-/** What a datetime-local input sends; the log reads it as UTC. */
-const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?)?$/;
-
-const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
-// A malformed value is dropped rather than failing the page: a shared link should still open.
-const text = (max: number, pattern?: RegExp) =>
-  z.preprocess(
-    first,
-    z
-      .string()
-      .trim()
-      .max(max)
-      .refine((v) => !pattern || v === '' || pattern.test(v))
-      .transform((v) => (v === '' ? undefined : v))
-      .optional()
-      .catch(undefined),
-  );
-
 /** The audit page's filters as they live in the URL (/settings/audit?action=user.role_changed). */
 export const auditSearchSchema = z.object({
-  actor: text(254),
-  action: text(64, /^[a-z0-9_.]+$/),
-  from: text(19, LOCAL_TIME),
-  to: text(19, LOCAL_TIME),
-  before: text(60, CURSOR_PATTERN),
+  actor: urlText(254),
+  action: urlText(64, /^[a-z0-9_.]+$/),
+  from: urlText(19, LOCAL_TIME),
+  to: urlText(19, LOCAL_TIME),
+  before: urlText(60, CURSOR_PATTERN),
 });
 
 export type AuditSearchParams = z.infer<typeof auditSearchSchema>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { CURSOR_PATTERN, firstValue, LOCAL_TIME, urlText } from '@/lib/schemas/url-params';
 
 // The request log's search state as it lives in the URL (/requests?q=req_…&outcome=failed).
-// A malformed value is dropped rather than failing the page: a shared link should still open.
 
 export const OUTCOMES = ['ok', 'failed', 'pending'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -12,35 +12,18 @@ export const OUTCOME_LABELS: Record<Outcome, string> = {
   pending: 'No response recorded',
 };
 
-/** `<created_at, basic ISO UTC with microseconds>_<id>` of the last row of the page before; no characters a URL must escape. */
-export const CURSOR_PATTERN = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\.\d{1,6})?Z_(\d{1,18})$/;
-/** What a datetime-local input sends; the log reads it as UTC. */
-const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?)?$/;
-
-const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
-const text = (max: number, pattern?: RegExp) =>
-  z.preprocess(
-    first,
-    z
-      .string()
-      .trim()
-      .max(max)
-      .refine((v) => !pattern || pattern.test(v))
-      .transform((v) => (v === '' ? undefined : v))
-      .optional()
-      .catch(undefined),
-  );
+export { CURSOR_PATTERN } from '@/lib/schemas/url-params';
 
 export const requestSearchSchema = z.object({
-  q: text(320),
-  outcome: z.preprocess(first, z.enum(OUTCOMES).optional().catch(undefined)),
-  code: text(64, /^[A-Za-z0-9_.-]*$/),
-  endpoint: text(200, /^(\/[^\s]*)?$/),
-  profile: text(64),
-  user: text(254),
-  from: text(19, new RegExp(`^$|${LOCAL_TIME.source}`)),
-  to: text(19, new RegExp(`^$|${LOCAL_TIME.source}`)),
-  before: text(60, new RegExp(`^$|${CURSOR_PATTERN.source}`)),
+  q: urlText(320),
+  outcome: z.preprocess(firstValue, z.enum(OUTCOMES).optional().catch(undefined)),
+  code: urlText(64, /^[A-Za-z0-9_.-]*$/),
+  endpoint: urlText(200, /^(\/[^\s]*)?$/),
+  profile: urlText(64),
+  user: urlText(254),
+  from: urlText(19, LOCAL_TIME),
+  to: urlText(19, LOCAL_TIME),
+  before: urlText(60, CURSOR_PATTERN),
 });
 
 export type RequestSearchParams = z.infer<typeof requestSearchSchema>;

@@ -162,7 +162,8 @@ export type SlotOptions = {
 
 export type Slot = { granted: boolean; waitedMs: number };
 
-const realSleep = (ms: number, signal?: AbortSignal) =>
+/** Resolves after `ms`, or at once when `signal` aborts; `unref`: the wait alone does not keep the process alive. */
+export const abortableSleep = (ms: number, signal?: AbortSignal, unref = false) =>
   new Promise<void>((resolve) => {
     if (signal?.aborted) return resolve();
     const done = () => {
@@ -171,14 +172,14 @@ const realSleep = (ms: number, signal?: AbortSignal) =>
       resolve();
     };
     const timer = setTimeout(done, ms);
-    timer.unref?.();
+    if (unref) timer.unref?.();
     signal?.addEventListener('abort', done, { once: true });
   });
 
 /** Waits for one request start of `cls` on the profile's key; every sender goes through here. */
 export async function takeSlot(profile: string, cls: SlotClass, options: SlotOptions = {}): Promise<Slot> {
   const policy = budgetPolicy();
-  const sleep = options.sleep ?? realSleep;
+  const sleep = options.sleep ?? ((ms: number, signal?: AbortSignal) => abortableSleep(ms, signal, true));
   const t0 = performance.now();
   const waited = () => performance.now() - t0;
   // Waiting starts with the first "not yet": a slot granted at once cost a query, not a wait.

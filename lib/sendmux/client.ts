@@ -12,7 +12,13 @@ import {
   type RequestContext,
 } from '@/lib/requests/record';
 import { recordUpstream } from '@/lib/metrics/registry';
-import { observeRateLimit, takeSlot, INTERACTIVE_MAX_WAIT_MS, type SlotClass } from '@/lib/sendmux/budget';
+import {
+  abortableSleep,
+  observeRateLimit,
+  takeSlot,
+  INTERACTIVE_MAX_WAIT_MS,
+  type SlotClass,
+} from '@/lib/sendmux/budget';
 import { parseEnvelope, type EnvelopeResult } from '@/lib/sendmux/envelope';
 import { trackInFlight } from '@/lib/sendmux/in-flight';
 import { resolveProfileKey, UnknownProfileError } from '@/lib/sendmux/profiles';
@@ -122,17 +128,7 @@ function describeNetworkError(err: unknown, origin: string): string {
 }
 
 function defaultSleep(signal?: AbortSignal) {
-  return (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (signal?.aborted) return resolve();
-      const done = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal?.addEventListener('abort', done, { once: true });
-    });
+  return (ms: number) => abortableSleep(ms, signal);
 }
 
 /**
