@@ -51,6 +51,19 @@ test('a signed-out or support caller is refused before the body is read', async 
   expect(await headOnly(query('a.pdf'), { ...huge, Cookie: cookieOf('sender') })).toMatch(/^HTTP\/1\.1 413/);
 });
 
+test('a browser on another site is refused, even with the session cookie', async ({ request }) => {
+  const res = await request.post(query('a.pdf'), {
+    headers: {
+      Cookie: cookieOf('sender'),
+      Origin: 'https://evil.example',
+      'Content-Type': 'application/octet-stream',
+    },
+    data: Buffer.from('%PDF-1.4'),
+  });
+  expect(res.status()).toBe(403);
+  expect(await res.json()).toMatchObject({ ok: false, error: { code: 'cross_origin' } });
+});
+
 test('an upload over 18 MiB is refused with 413', async ({ request }) => {
   const res = await request.post(query('big.pdf'), {
     headers: { Cookie: cookieOf('sender'), 'Content-Type': 'application/octet-stream' },

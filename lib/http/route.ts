@@ -1,5 +1,6 @@
 import 'server-only';
 import { getSessionUser, type SessionUser } from '@/lib/auth/session';
+import { getEnv } from '@/lib/env';
 import type { ActionFailure } from '@/lib/schemas/action-result';
 import { hasRole, type Role } from '@/lib/schemas/roles';
 
@@ -7,6 +8,25 @@ import { hasRole, type Role } from '@/lib/schemas/roles';
 export function failure(status: number, code: string, message: string, extra: Partial<ActionFailure> = {}) {
   const body: ActionFailure = { ok: false, error: { code, message }, ...extra };
   return Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } });
+}
+
+/**
+ * A browser that sends an Origin must send this console's: the session cookie is SameSite=Lax,
+ * and this is the second line, as Next.js checks it for server actions. Clients without a browser
+ * send no Origin and still need the session cookie.
+ */
+function sameOrigin(request: Request): boolean {
+  if (request.method === 'GET' || request.method === 'HEAD') return true;
+  const origin = request.headers.get('origin');
+  if (origin === null) return true;
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    return false;
+  }
+  const hosts = [new URL(getEnv().appUrl).host, request.headers.get('host')];
+  return hosts.includes(host);
 }
 
 /**
@@ -18,6 +38,12 @@ export function roleRoute<P = Record<string, never>>(
   handler: (request: Request, ctx: { user: SessionUser; params: P }) => Promise<Response>,
 ) {
   return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
+    if (!sameOrigin(request))
+      return failure(
+        403,
+        'cross_origin',
+        'This request came from another site; open the console and try there.',
+      );
     const user = await getSessionUser();
     if (!user) return failure(401, 'signed_out', 'Your session has ended: sign in again, then retry.');
     if (!hasRole(user.role, role)) return failure(403, 'forbidden', `This needs the ${role} role.`);
