@@ -43,6 +43,7 @@ export type StartBatchOptions = {
 };
 
 const PROBLEMS_SHOWN = 50;
+const FIRST_BATCH_ROWS = 10 * MAX_BATCH;
 // Rows parsed before they are merged and checked together: preflight has a fixed cost per call.
 const CHECK_ROWS = 2_000;
 
@@ -96,8 +97,14 @@ export async function startBatchFromStream(
       job = await openJob({ name: input.name, profile, user, columns: parser.columns ?? [], spec });
     }
     const open = job;
-    while (held.length >= batchRows || (final && held.length > 0)) {
-      const n = held.length >= batchRows ? batchRows : held.length;
+    for (;;) {
+      // The first batch is small, so the first chunk can go out while the next ones are stored.
+      const first = open.stored === 0;
+      const size = first ? FIRST_BATCH_ROWS : batchRows;
+      let n = Math.min(size, held.length);
+      // Until the file ends only whole chunks are stored, and after the first batch only full batches.
+      if (!final) n = first ? n - (n % MAX_BATCH) : n === size ? n : 0;
+      if (n === 0) break;
       await appendJobRows(open, held.slice(0, n));
       held = held.slice(n);
     }
