@@ -163,7 +163,12 @@ export async function startBatchFromStream(
     const piece = parser.push(text, final);
     for (const row of piece.rows) toCheck.rows.push(row);
     for (const p of piece.problems) toCheck.problems.push(p);
-    if (final || toCheck.rows.length >= CHECK_ROWS) await check(final);
+    if (final || toCheck.rows.length >= CHECK_ROWS) {
+      await check(final);
+      // A body already buffered, or a generated one, arrives in microtasks: without a turn of the
+      // event loop here, the runner's requests (and every other user) would wait for the whole file.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   };
 
   try {
