@@ -1,11 +1,14 @@
-// Batch throughput: 100,000 rows through the sandbox at its default rate limit (1,800 requests/min).
+// Batch throughput: a CSV of 100,000 rows (or --rows N) uploaded as a stream, through the sandbox at
+// its default rate limit (1,800 requests/min), from "Send now" to the last result stored.
 //
-//   node --conditions=react-server --import tsx bench/batch-throughput.ts [--rows 100000]
+//   node --conditions=react-server --import tsx bench/batch-throughput.ts [--rows 1000000]
 //   TEST_DB=postgres TEST_DATABASE_URL=postgres://postgres@127.0.0.1:54329/postgres node … (PostgreSQL)
 //
 // The sandbox runs in a child process (its own PGlite, or the same PostgreSQL database); this
-// process is the console: it creates the job and runs the batch runner with the default settings
+// process is the console: it reads the upload as POST /api/batches does (lib/batch/start-batch.ts,
+// storing rows while the runner already sends) and runs the batch runner with the default settings
 // (BATCH_WORKERS, BATCH_LEASE_SECONDS). Prints figures; asserts nothing.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,12 +17,12 @@ import { sql } from 'drizzle-orm';
 import { queryRows } from '@/lib/db';
 import type { DbHandle } from '@/lib/db/connection';
 import { resetEnvForTests } from '@/lib/env';
-import { createJob } from '@/lib/batch/create-job';
 import { getJobProgress } from '@/lib/batch/job-queries';
 import { BatchRunner } from '@/lib/batch/runner';
 import { freePort, startConsoleChild } from '@/lib/batch/testing/child-process';
-import { fixtureRows } from '@/lib/batch/testing/fixtures';
-import { createTestDatabase } from '@/lib/testing/test-db';
+import { startBatchFromStream } from '@/lib/batch/start-batch';
+import { createTestDatabase, testEngine, type TestDatabase } from '@/lib/testing/test-db';
+import { openDatabase } from '@/lib/db/connection';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
@@ -27,6 +30,22 @@ const arg = (name: string) => {
 };
 const ROWS = Number(arg('--rows') ?? 100_000);
 const RATE_LIMIT = 1800;
+
+let csvBytes = 0;
+/** The bench's CSV file as the upload hands it over: 64 KB pieces, made as they are read. */
+async function* generatedCsv(rows: number): AsyncGenerator<Uint8Array> {
+  const encoder = new TextEncoder();
+  let text = 'email,name,n\n';
+  for (let i = 1; i <= rows; i++) {
+    text += `row-${i}+bench@example.com,Row ${i},${i}\n`;
+    if (text.length >= 65_536 || i === rows) {
+      const bytes = encoder.encode(text);
+      csvBytes += bytes.byteLength;
+      yield bytes;
+      text = '';
+    }
+  }
+}
 
 /** utime + stime of a process in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
 function cpuMs(pid: number): number {
@@ -45,8 +64,31 @@ function peakRssMb(pid: number): number | null {
 }
 
 async function main(): Promise<void> {
+  const initOnly = arg('--init-only');
+  if (initOnly) {
+    await (await openDatabase({ kind: 'pglite', dataDir: initOnly })).close();
+    return;
+  }
   const key = `smx_mbx_bench_${randomBytes(12).toString('hex')}`;
-  const database = await createTestDatabase();
+  // PGlite: the data directory is made (initdb, migrations) by a child process first, as a console
+  // finds it after its first start: initdb alone peaks at ~800 MB, once per install, and this
+  // bench measures the console sending, not installing.
+  let database: TestDatabase;
+  if (testEngine() === 'pglite') {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smx-bench-db-'));
+    execFileSync(process.execPath, [...process.execArgv, process.argv[1]!, '--init-only', dataDir], {
+      stdio: 'inherit',
+    });
+    const handle = await openDatabase({ kind: 'pglite', dataDir });
+    database = {
+      ...handle,
+      dataDir,
+      close: async () => {
+        await handle.close();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } else database = await createTestDatabase();
   (globalThis as { __sendmuxDb?: Promise<DbHandle> }).__sendmuxDb = Promise.resolve(database);
   const sandboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smx-bench-sandbox-'));
   const sandboxEnv: NodeJS.ProcessEnv = {
@@ -66,38 +108,62 @@ async function main(): Promise<void> {
   resetEnvForTests();
 
   try {
-    const rows = fixtureRows('bench', ROWS);
-    const createCpu0 = cpuMs(process.pid);
-    const t0 = performance.now();
-    const { jobId, chunkCount } = await createJob({
-      name: 'bench',
-      profile: 'bench',
-      user: null,
-      columns: ['email', 'name'],
-      rows,
-      spec: {},
-    });
-    const createMs = performance.now() - t0;
-    const createCpuMs = cpuMs(process.pid) - createCpu0;
-
+    const chunkCount = Math.ceil(ROWS / 100);
     let settled = 0;
     let retries = 0;
+    let firstChunkAt = 0;
     let allSettled!: () => void;
     const finished = new Promise<void>((resolve) => (allSettled = resolve));
     const runner = new BatchRunner({
       onChunk: (e) => {
         if (e.outcome === 'retry') retries++;
-        if (e.outcome === 'done' || e.outcome === 'failed') settled++;
+        if (e.outcome === 'done' || e.outcome === 'failed') {
+          settled++;
+          firstChunkAt ||= performance.now();
+        }
         if (settled === chunkCount) allSettled();
       },
     });
+    await runner.start();
+    // RSS sampled through the run: VmHWM also counts the moments between samples.
+    let rssMax = 0;
+    const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage.rss())), 250);
     const load = os.loadavg()[0]!;
     const cpu0 = { console: cpuMs(process.pid), sandbox: cpuMs(child.pid) };
-    const t1 = performance.now();
-    await runner.start();
+    // "Send now": the upload starts; the file is made as it is read, never held.
+    const t0 = performance.now();
+    const result = await startBatchFromStream(
+      {
+        name: 'bench',
+        profile: 'bench',
+        delimiter: ',',
+        encoding: 'utf-8',
+        user: { id: 'usr_bench', email: 'bench@example.com' },
+        spec: {
+          fields: {
+            toEmail: { kind: 'column', column: 'email' },
+            toName: { kind: 'column', column: 'name' },
+            fromEmail: { kind: 'fixed', value: 'sandbox@sendmux.test' },
+            fromName: { kind: 'fixed', value: 'Batch test' },
+          },
+          headers: [],
+          subject: 'bench row {{n}}',
+          htmlBody: '<p>Hello {{name}}, this is bench.</p>',
+          textBody: 'Hello {{name}}, this is bench.',
+          attachments: [],
+          excludedLines: [],
+        },
+      },
+      generatedCsv(ROWS),
+    );
+    const storedMs = performance.now() - t0;
+    if (!result.ok) throw new Error(`the upload was refused: ${JSON.stringify(result)}`);
+    const { jobId } = result.data;
+    const storedCpuMs = cpuMs(process.pid) - cpu0.console;
     await finished;
-    const sendMs = performance.now() - t1;
+    const wallMs = performance.now() - t0;
     const cpu1 = { console: cpuMs(process.pid), sandbox: cpuMs(child.pid) };
+    clearInterval(sampler);
     let progress = await getJobProgress(jobId);
     // The last worker to go idle marks the job done.
     for (let i = 0; i < 100 && progress?.job.status === 'running'; i++) {
@@ -115,18 +181,20 @@ async function main(): Promise<void> {
     const floorMs = (chunkCount / (RATE_LIMIT / 60)) * 1000;
     const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
     console.log(
-      `batch-throughput (${database.kind}, ${os.cpus().length} CPUs, load average ${load.toFixed(1)} at start, BATCH_WORKERS default)`,
+      `batch-throughput (${database.kind}, ${os.cpus().length} CPUs, load average ${load.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end, BATCH_WORKERS default)`,
     );
     console.log(
-      `  rows                       ${ROWS.toLocaleString('en')} in ${chunkCount} requests of ≤100`,
+      `  rows                       ${ROWS.toLocaleString('en')} (${(csvBytes / 1e6).toFixed(1)} MB CSV) in ${chunkCount} requests of ≤100`,
     );
-    console.log(`  create job (1 transaction) ${s(createMs)}  (CPU ${s(createCpuMs)})`);
-    console.log(`  send wall time             ${s(sendMs)}`);
+    console.log(`  first chunk sent after     ${s(firstChunkAt - t0)}  (target ≤ 2 s from "Send now")`);
+    console.log(
+      `  upload read and stored     ${s(storedMs)}  (console CPU ${s(storedCpuMs)} until then, sending included)`,
+    );
+    console.log(`  send wall time incl. job creation ${s(wallMs)}`);
     console.log(
       `  floor at ${RATE_LIMIT}/min         ${s(floorMs)}  (${chunkCount} requests ÷ ${RATE_LIMIT / 60} per second)`,
     );
-    console.log(`  ratio                      ${(sendMs / floorMs).toFixed(3)}×  (target ≤ 1.05×)`);
-    console.log(`  ratio incl. job creation   ${((sendMs + createMs) / floorMs).toFixed(3)}×`);
+    console.log(`  ratio incl. job creation   ${(wallMs / floorMs).toFixed(3)}×  (target ≤ 1.05×)`);
     console.log(
       `  rows persisted             queued ${persisted?.queued}, failed ${persisted?.failed}, with message_id ${persisted?.with_id}; job ${progress?.job.status}`,
     );
@@ -137,7 +205,7 @@ async function main(): Promise<void> {
         `  (each must stay under ${(60_000 / RATE_LIMIT).toFixed(1)} ms of one core to keep pace)`,
     );
     console.log(
-      `  peak RSS (VmHWM)           console ${peakRssMb(process.pid)} MB, sandbox ${peakRssMb(child.pid)} MB`,
+      `  peak RSS (VmHWM)           console ${peakRssMb(process.pid)} MB (sampled max ${Math.round(rssMax / 2 ** 20)} MB), sandbox ${peakRssMb(child.pid)} MB`,
     );
   } finally {
     child.process.kill(nodeArgs.length > 0 ? 'SIGINT' : 'SIGKILL');

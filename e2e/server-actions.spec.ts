@@ -14,7 +14,7 @@ import {
   setupSchema,
   signInSchema,
 } from '../lib/schemas/auth';
-import { jobControlSchema, manualBatchInputSchema, startBatchInputSchema } from '../lib/schemas/batch';
+import { jobControlSchema, manualBatchInputSchema } from '../lib/schemas/batch';
 import { htmlToTextInputSchema, profileInputSchema } from '../lib/schemas/compose';
 import { formDataInput } from '../lib/schemas/form-data';
 import { sendEmailInputSchema } from '../lib/schemas/message';
@@ -72,7 +72,6 @@ const message = {
   attachments: [],
 };
 const { attachments: _attachments, ...templateMessage } = message;
-const csv = () => new File([`email\nprobe-${run}@example.com\n`], 'probe.csv', { type: 'text/csv' });
 
 /**
  * Input each action accepts, shape-wise (`schema` is checked below), so a forgotten session check
@@ -119,30 +118,6 @@ const PROBES: Record<string, { input: () => unknown[]; schema?: ZodType; publicC
     schema: setDisabledSchema,
   },
   checkConnectionAction: { input: () => [{ profile: 'sandbox' }], schema: profileInputSchema },
-  startBatchAction: {
-    input: () => [
-      formData({
-        name: `probe ${run}`,
-        profile: 'sandbox',
-        delimiter: ',',
-        excludedLines: [],
-        file: csv(),
-        spec: {
-          fields: {
-            toEmail: { kind: 'column', column: 'email' },
-            fromEmail: { kind: 'fixed', value: 'sandbox@sendmux.test' },
-          },
-          headers: [],
-          subject: 'Should never be sent',
-          htmlBody: '<p>probe</p>',
-          textBody: '',
-          attachments: [],
-          excludedLines: [],
-        },
-      }),
-    ],
-    schema: formDataInput(startBatchInputSchema),
-  },
   findResultsJobAction: { input: () => [{ jobId: 'probe' }], schema: jobControlSchema },
   sendManualBatchAction: {
     // The manual batch takes messages as Sendmux's wire format (snake_case), not the Compose form's.

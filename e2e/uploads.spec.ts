@@ -115,3 +115,55 @@ test('bad input is refused with field errors, a good file is uploaded and can be
   expect(sent.status()).toBe(200);
   expect(await outboxFor(request, to)).toHaveLength(1);
 });
+
+// A CSV mail merge starts from POST /api/batches: one line of JSON, then the file as a stream.
+const batchMeta = (name: string) =>
+  JSON.stringify({
+    name,
+    profile: 'sandbox',
+    delimiter: ',',
+    encoding: 'utf-8',
+    spec: {
+      fields: {
+        toEmail: { kind: 'column', column: 'email' },
+        fromEmail: { kind: 'fixed', value: 'sandbox@sendmux.test' },
+      },
+      headers: [],
+      subject: 'Upload {{name}}',
+      htmlBody: '<p>Hi {{name}}</p>',
+      textBody: '',
+      attachments: [],
+      excludedLines: [],
+    },
+  });
+
+test('a CSV upload is refused before its body is read unless a sender sends it', async () => {
+  const huge = { 'Content-Type': 'application/octet-stream', 'Content-Length': '300000000' };
+  expect(await headOnly('/api/batches', huge)).toMatch(/^HTTP\/1\.1 401/);
+  expect(await headOnly('/api/batches', { ...huge, Cookie: cookieOf('support') })).toMatch(/^HTTP\/1\.1 403/);
+  // Over the 250 MB file cap by its declared length: refused without reading.
+  expect(await headOnly('/api/batches', { ...huge, Cookie: cookieOf('sender') })).toMatch(/^HTTP\/1\.1 413/);
+});
+
+test('a CSV upload with a bad description is refused with field errors; a good one starts a job', async ({
+  request,
+}) => {
+  const bad = await request.post('/api/batches', {
+    headers: { Cookie: cookieOf('sender'), 'Content-Type': 'application/octet-stream' },
+    data: Buffer.from(
+      `${batchMeta('').replace('"profile":"sandbox"', '"profile":""')}\nemail\na@example.com\n`,
+    ),
+  });
+  expect(bad.status()).toBe(400);
+  const refused = (await bad.json()) as { fieldErrors: Record<string, string[]> };
+  expect(Object.keys(refused.fieldErrors).sort()).toEqual(['name', 'profile']);
+
+  const to = `csv-upload-${Date.now().toString(36)}@example.com`;
+  const ok = await request.post('/api/batches', {
+    headers: { Cookie: cookieOf('sender'), 'Content-Type': 'application/octet-stream' },
+    data: Buffer.from(`${batchMeta(`E2E upload ${Date.now()}`)}\nemail,name\n${to},Ada\n`),
+  });
+  expect(ok.status()).toBe(201);
+  expect(await ok.json()).toMatchObject({ ok: true, data: { rows: 1 } });
+  await expect.poll(async () => (await outboxFor(request, to)).length, { timeout: 30_000 }).toBe(1);
+});

@@ -121,13 +121,17 @@ export async function cancelPendingChunks(exec: Exec, jobId: string): Promise<vo
     WHERE r.job_id = ${jobId} AND r.chunk_no = c.chunk_no AND r.try = c.try AND r.status = 'pending'`);
 }
 
-/** Marks running jobs (all of them, or one) done when none of their chunks is pending or sending. */
+/**
+ * Marks running jobs (all of them, or one) done when none of their chunks is pending or sending
+ * and no upload is still storing their rows.
+ */
 export async function finishIdleJobs(exec: Exec, jobId?: string): Promise<string[]> {
   const only = jobId === undefined ? sql`` : sql`AND j.id = ${jobId}`;
   const rows = await queryRows<{ id: string }>(
     exec,
     sql`UPDATE batch_jobs j SET status = 'done', finished_at = now()
         WHERE j.status = 'running' ${only}
+          AND (j.loading_until IS NULL OR j.loading_until < now())
           AND NOT EXISTS (SELECT 1 FROM batch_chunks c WHERE c.job_id = j.id AND c.status IN ('pending', 'sending'))
         RETURNING j.id`,
   );

@@ -65,13 +65,17 @@ if (!preparedQueryProto.__sendmuxRedacted) {
   preparedQueryProto.__sendmuxRedacted = true;
 }
 
+const PGLITE_CONF = 'shared_buffers = 32MB\n';
+
 export async function openDatabase(target: DbTarget): Promise<DbHandle> {
   if (target.kind === 'pglite') {
     const release = acquireDataDirLock(target.dataDir);
     const dir = path.join(target.dataDir, 'pglite');
     fs.mkdirSync(dir, { recursive: true });
     try {
-      const client = installDrizzleParsers(await PGlite.create(dir));
+      // shared_buffers at PostgreSQL's 128 MB default is resident in this process for good once a
+      // big job has been read through it; the files stay in the OS page cache either way.
+      const client = installDrizzleParsers(await PGlite.create(dir, { postgresqlconf: PGLITE_CONF }));
       const db = drizzlePglite({ client, schema });
       await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
       try {

@@ -210,6 +210,11 @@ export const batchJobs = pgTable(
     /** Mapping and templates the rows were merged with, for display and re-use. */
     spec: jsonb('spec').notNull().$type<Record<string, unknown>>(),
     currentTry: integer('current_try').notNull().default(1),
+    /**
+     * Set while the upload is still being stored (renewed with every batch of rows): the job is not
+     * done while it lies ahead, and a job whose upload died just ends with the rows it got.
+     */
+    loadingUntil: tstz('loading_until'),
   },
   (t) => [index('batch_jobs_created_idx').on(t.createdAt.desc())],
 );

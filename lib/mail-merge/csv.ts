@@ -78,12 +78,7 @@ export function parseCsv(input: string, options: ParseCsvOptions = {}): ParsedCs
   });
   const firstHeader = head.data.find((cells) => !isBlank(cells));
   if (firstHeader && firstHeader.length > MAX_CSV_COLUMNS) {
-    problems.push({
-      line: 1,
-      kind: 'too_many_columns',
-      severity: 'error',
-      message: `The header has ${firstHeader.length.toLocaleString('en-US')} columns; a mail merge reads at most ${MAX_CSV_COLUMNS}. Check the delimiter, or remove the columns you do not need`,
-    });
+    problems.push(tooManyColumns(firstHeader.length, 1));
     return done();
   }
 
@@ -130,76 +125,19 @@ export function parseCsv(input: string, options: ParseCsvOptions = {}): ParsedCs
   }
   const headerLine = recordLines[headerIndex]!;
   if (header.length > MAX_CSV_COLUMNS) {
-    problems.push({
-      line: headerLine,
-      kind: 'too_many_columns',
-      severity: 'error',
-      message: `The header has ${header.length.toLocaleString('en-US')} columns; a mail merge reads at most ${MAX_CSV_COLUMNS}. Check the delimiter, or remove the columns you do not need`,
-    });
+    problems.push(tooManyColumns(header.length, headerLine));
     return done();
   }
-  const columns = uniqueColumns(header, headerLine, problems);
-  const width = columns.length;
-
+  const builder = new CsvRowBuilder(header, headerLine, delimiter, problems);
   const rows: CsvRow[] = [];
-  // Every row copies one prepared object: one shape for all rows, and JSON.parse lays its
-  // properties out inline (one allocation a row). It also makes a column named __proto__ a plain key.
-  const shape = JSON.parse(JSON.stringify(Object.fromEntries(columns.map((c) => [c, ''])))) as Record<
-    string,
-    string
-  >;
-  // Ragged rows share one message per field count: a file of short rows costs no string per row.
-  const shortMessages = new Map<number, string>();
-  const longMessages = new Map<number, string>();
   for (let i = headerIndex + 1; i < records.length; i++) {
     const cells = records[i]!;
     if (isBlank(cells) && !quoteErrors.has(i)) continue;
     if (rows.length === maxRows) {
-      problems.push({
-        line: recordLines[i]!,
-        kind: 'too_many_rows',
-        severity: 'error',
-        message: `The file has more than ${maxRows.toLocaleString('en-US')} rows; a batch job holds at most ${maxRows.toLocaleString('en-US')}. Split the file into parts and send each as its own job`,
-      });
+      problems.push(tooManyRows(maxRows, recordLines[i]!));
       break;
     }
-    const rowLine = recordLines[i]!;
-    const values = { ...shape };
-    let tooLong = false;
-    for (let c = 0; c < width && c < cells.length; c++) {
-      const cell = cells[c]!;
-      if (cell.length > MAX_CSV_FIELD_CHARS) tooLong = true;
-      else values[columns[c]!] = cell;
-    }
-    rows.push({ line: rowLine, values });
-    if (tooLong)
-      problems.push({
-        line: rowLine,
-        kind: 'field_too_long',
-        severity: 'error',
-        message: FIELD_TOO_LONG,
-      });
-    const quote = quoteErrors.get(i);
-    if (quote) problems.push({ line: rowLine, kind: 'quotes', severity: 'error', message: quote });
-    if (cells.length > width) {
-      // Trailing empty cells ("a,b,,") are what spreadsheets export; only real data is lost.
-      if (hasValueFrom(cells, width)) {
-        let message = longMessages.get(cells.length);
-        if (message === undefined) {
-          message = `This line has ${cells.length} fields but the header has ${width}: the extra values would be lost (a ${DELIMITER_LABELS[delimiter]} inside a value needs quotes)`;
-          longMessages.set(cells.length, message);
-        }
-        problems.push({ line: rowLine, kind: 'too_many_fields', severity: 'error', message });
-      }
-    } else if (cells.length < width) {
-      let message = shortMessages.get(cells.length);
-      if (message === undefined) {
-        const missing = columns.slice(cells.length);
-        message = `This line has ${cells.length} of ${width} fields: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''} treated as empty`;
-        shortMessages.set(cells.length, message);
-      }
-      problems.push({ line: rowLine, kind: 'too_few_fields', severity: 'warning', message });
-    }
+    rows.push(builder.row(cells, recordLines[i]!, quoteErrors.get(i), problems));
   }
   if (rows.length === 0)
     problems.push({
@@ -208,7 +146,88 @@ export function parseCsv(input: string, options: ParseCsvOptions = {}): ParsedCs
       severity: 'error',
       message: 'The file has a header line but no rows',
     });
-  return done(columns, rows);
+  return done(builder.columns, rows);
+}
+
+export function tooManyColumns(count: number, line: number): CsvProblem {
+  return {
+    line,
+    kind: 'too_many_columns',
+    severity: 'error',
+    message: `The header has ${count.toLocaleString('en-US')} columns; a mail merge reads at most ${MAX_CSV_COLUMNS}. Check the delimiter, or remove the columns you do not need`,
+  };
+}
+
+export function tooManyRows(maxRows: number, line: number): CsvProblem {
+  return {
+    line,
+    kind: 'too_many_rows',
+    severity: 'error',
+    message: `The file has more than ${maxRows.toLocaleString('en-US')} rows; a batch job holds at most ${maxRows.toLocaleString('en-US')}. Split the file into parts and send each as its own job`,
+  };
+}
+
+/**
+ * Header and records to rows, one record at a time: parseCsv runs it over a whole text, the server
+ * over a stream (lib/mail-merge/csv-stream.ts), so both give the same rows and the same messages.
+ */
+export class CsvRowBuilder {
+  readonly columns: string[];
+  private readonly width: number;
+  private readonly shape: Record<string, string>;
+  // Ragged rows share one message per field count: a file of short rows costs no string per row.
+  private readonly shortMessages = new Map<number, string>();
+  private readonly longMessages = new Map<number, string>();
+
+  constructor(
+    header: string[],
+    headerLine: number,
+    private readonly delimiter: CsvDelimiter,
+    problems: CsvProblem[],
+  ) {
+    this.columns = uniqueColumns(header, headerLine, problems);
+    this.width = this.columns.length;
+    // Every row copies one prepared object: one shape for all rows, and JSON.parse lays its
+    // properties out inline (one allocation a row). It also makes a column named __proto__ a plain key.
+    this.shape = JSON.parse(JSON.stringify(Object.fromEntries(this.columns.map((c) => [c, ''])))) as Record<
+      string,
+      string
+    >;
+  }
+
+  /** The row of a non-blank record starting on `line`; its problems are pushed onto `problems`. */
+  row(cells: string[], line: number, quote: string | undefined, problems: CsvProblem[]): CsvRow {
+    const { width, columns } = this;
+    const values = { ...this.shape };
+    let tooLong = false;
+    for (let c = 0; c < width && c < cells.length; c++) {
+      const cell = cells[c]!;
+      if (cell.length > MAX_CSV_FIELD_CHARS) tooLong = true;
+      else values[columns[c]!] = cell;
+    }
+    if (tooLong) problems.push({ line, kind: 'field_too_long', severity: 'error', message: FIELD_TOO_LONG });
+    if (quote) problems.push({ line, kind: 'quotes', severity: 'error', message: quote });
+    if (cells.length > width) {
+      // Trailing empty cells ("a,b,,") are what spreadsheets export; only real data is lost.
+      if (hasValueFrom(cells, width)) {
+        let message = this.longMessages.get(cells.length);
+        if (message === undefined) {
+          message = `This line has ${cells.length} fields but the header has ${width}: the extra values would be lost (a ${DELIMITER_LABELS[this.delimiter]} inside a value needs quotes)`;
+          this.longMessages.set(cells.length, message);
+        }
+        problems.push({ line, kind: 'too_many_fields', severity: 'error', message });
+      }
+    } else if (cells.length < width) {
+      let message = this.shortMessages.get(cells.length);
+      if (message === undefined) {
+        const missing = columns.slice(cells.length);
+        message = `This line has ${cells.length} of ${width} fields: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''} treated as empty`;
+        this.shortMessages.set(cells.length, message);
+      }
+      problems.push({ line, kind: 'too_few_fields', severity: 'warning', message });
+    }
+    return { line, values };
+  }
 }
 
 const HEADER_SEARCH_RECORDS = 50;
@@ -301,7 +320,7 @@ function uniqueColumns(header: string[], line: number, problems: CsvProblem[]): 
   return columns;
 }
 
-function isBlank(cells: string[]): boolean {
+export function isBlank(cells: string[]): boolean {
   const first = cells[0];
   if (first && first.charCodeAt(0) > 32) return false;
   for (const c of cells) if (c.trim() !== '') return false;
@@ -317,7 +336,7 @@ function lineBreaksInText(text: string): number {
 }
 
 /** Line breaks inside a record's fields, counting CRLF once, as an editor shows them. */
-function lineBreaksIn(cells: string[]): number {
+export function lineBreaksIn(cells: string[]): number {
   let n = 0;
   for (const c of cells) {
     if (c.indexOf('\n') === -1 && c.indexOf('\r') === -1) continue;
@@ -333,7 +352,7 @@ function lineBreaksIn(cells: string[]): number {
   return n;
 }
 
-function quoteMessage(code: string): string {
+export function quoteMessage(code: string): string {
   return code === 'MissingQuotes'
     ? 'A quoted value is never closed: everything after its opening quote was read as one value. Check for a missing closing quote (")'
     : 'A quote (") appears in the middle of a quoted value; write it as two quotes ("") or remove it';

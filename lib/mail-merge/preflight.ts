@@ -304,16 +304,41 @@ function run(
   plan.requests = Math.ceil(plan.valid / MAX_BATCH);
 
   if (plan.largestRequestBytes > MESSAGE_LIMIT_BYTES)
-    problems.push({
-      kind: 'request_too_large',
-      severity: 'error',
-      message: `A request of ${MAX_BATCH} messages would be ${formatBytes(plan.largestRequestBytes)}; Sendmux accepts at most ${formatBytes(MESSAGE_LIMIT_BYTES)} per request. Shorten the bodies or send attachments as uploads`,
-    });
+    problems.push(requestTooLarge(plan.largestRequestBytes));
   if (plan.valid === 0 && parsed.rows.length > 0)
     problems.push({ kind: 'nothing_to_send', severity: 'error', message: 'No row is ready to send' });
 
   const ready = plan.valid > 0 && plan.invalid === 0 && !problems.some((p) => p.severity === 'error');
   return { columns: parsed.columns, rows, plan, problems, ready };
+}
+
+export function requestTooLarge(bytes: number): SpecProblem {
+  return {
+    kind: 'request_too_large',
+    severity: 'error',
+    message: `A request of ${MAX_BATCH} messages would be ${formatBytes(bytes)}; Sendmux accepts at most ${formatBytes(MESSAGE_LIMIT_BYTES)} per request. Shorten the bodies or send attachments as uploads`,
+  };
+}
+
+/** Adds valid rows' wire sizes up into requests of MAX_BATCH, as preflight does, for a file read in parts. */
+export class RequestSizer {
+  largest = 0;
+  private bytes = 0;
+  private inRequest = 0;
+
+  add(wireBytes: number): void {
+    if (this.inRequest === MAX_BATCH) {
+      this.largest = Math.max(this.largest, this.bytes);
+      this.bytes = 0;
+      this.inRequest = 0;
+    }
+    this.bytes += wireBytes + (this.inRequest === 0 ? BATCH_ENVELOPE_BYTES : 1);
+    this.inRequest++;
+  }
+
+  get largestRequestBytes(): number {
+    return Math.max(this.largest, this.bytes);
+  }
 }
 
 const UPPER_OR_SPACE = /[A-Z\s]|[^\x00-\x7f]/;

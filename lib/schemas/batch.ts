@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { checkManualMessages } from '@/lib/mail-merge/manual-input';
 import { batchSpecSchema } from '@/lib/schemas/batch-spec';
-import { jsonField } from '@/lib/schemas/form-data';
 import {
   CSV_DELIMITERS,
-  MAX_CSV_BYTES,
+  CSV_ENCODINGS,
   MAX_JOB_NAME,
   MAX_JOB_ROWS,
   ROW_STATUSES,
@@ -17,7 +16,11 @@ import { idempotencyKeySchema } from '@/lib/schemas/message';
 
 export const jobIdSchema = z.string().regex(/^[a-z0-9]{1,40}$/, 'Not a batch job id');
 
-export const startBatchInputSchema = z.object({
+/**
+ * What POST /api/batches reads before the file: the first line of its body, as JSON (the CSV
+ * follows it as a stream; its size is checked as it arrives).
+ */
+export const startBatchRequestSchema = z.object({
   name: z
     .string()
     .trim()
@@ -25,16 +28,15 @@ export const startBatchInputSchema = z.object({
     .max(MAX_JOB_NAME, `Job names are at most ${MAX_JOB_NAME} characters`),
   profile: z.string().min(1, 'Choose a key profile'),
   delimiter: z.enum(CSV_DELIMITERS, 'Choose a delimiter'),
-  excludedLines: jsonField(z.array(z.number().int().positive()).max(MAX_JOB_ROWS)),
-  spec: jsonField(batchSpecSchema),
-  file: z
-    .instanceof(File, { message: 'Choose a CSV file' })
-    .refine((f) => f.size > 0, 'The file is empty')
-    .refine(
-      (f) => f.size <= MAX_CSV_BYTES,
-      `Files up to ${MAX_CSV_BYTES / 1_000_000} MB are accepted; split a bigger file into parts`,
-    ),
+  /** How the browser read the file: the server reads it the same way. */
+  encoding: z.enum(CSV_ENCODINGS).default('utf-8'),
+  spec: batchSpecSchema.extend({
+    excludedLines: z
+      .array(z.number().int().positive())
+      .max(MAX_JOB_ROWS, `At most ${MAX_JOB_ROWS.toLocaleString('en-US')} lines can be excluded`),
+  }),
 });
+export type StartBatchRequest = z.infer<typeof startBatchRequestSchema>;
 
 /** Each message is checked with Compose's rules; problems come back as `messages.<i>.<field>` errors. */
 export const manualBatchInputSchema = z.object({

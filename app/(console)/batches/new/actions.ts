@@ -1,30 +1,12 @@
 'use server';
 
-import { revalidatePath } from 'next/cache';
 import { requireProfile, roleAction } from '@/lib/auth/action';
 import { getJobProgress } from '@/lib/batch/job-queries';
 import { sendManualBatch, type ManualBatchResult } from '@/lib/batch/manual';
-import { startBatchFromCsv, type StartBatchResult } from '@/lib/batch/start-batch';
 import type { ActionResult } from '@/lib/schemas/action-result';
-import { jobControlSchema, manualBatchInputSchema, startBatchInputSchema } from '@/lib/schemas/batch';
-import { formDataInput } from '@/lib/schemas/form-data';
+import { jobControlSchema, manualBatchInputSchema } from '@/lib/schemas/batch';
 
-export type { StartProblem } from '@/lib/batch/start-batch';
-
-export const startBatchAction = roleAction(
-  'sender',
-  formDataInput(startBatchInputSchema),
-  async ({ file, profile, ...fields }, { user }): Promise<StartBatchResult> => {
-    const result = await startBatchFromCsv({
-      ...fields,
-      profile: requireProfile(profile),
-      bytes: new Uint8Array(await file.arrayBuffer()),
-      user: { id: user.id, email: user.email },
-    });
-    if (result.ok) revalidatePath('/batches');
-    return result;
-  },
-);
+export type { StartBatchResult, StartProblem } from '@/lib/batch/start-batch';
 
 export type ResultsJob = {
   id: string;

@@ -1,6 +1,7 @@
 'use client';
 
 import { ArrowLeft, CircleAlert, Loader2, Send } from 'lucide-react';
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { toast } from 'sonner';
@@ -22,7 +23,8 @@ import type { BatchSpec } from '@/lib/mail-merge/mapping';
 import type { PreflightResult } from '@/lib/mail-merge/preflight';
 import type { KeyProfileSummary } from '@/lib/sendmux/profiles';
 import { MAX_JOB_NAME } from '@/lib/schemas/batch-values';
-import { startBatchAction, type StartProblem } from './actions';
+import type { StartBatchResult, StartProblem } from './actions';
+import type { StartBatchRequest } from '@/lib/schemas/batch';
 import type { LoadedCsv, StepId } from './wizard-types';
 import { formatBytes, formatCount } from '@/lib/format/display';
 
@@ -52,7 +54,11 @@ export function SendStep({
   const [confirming, setConfirming] = useState(false);
   const [sending, setSending] = useState(false);
   const [nameError, setNameError] = useState<string | null>(null);
-  const [failure, setFailure] = useState<{ message: string; problems: StartProblem[] } | null>(null);
+  const [failure, setFailure] = useState<{
+    message: string;
+    problems: StartProblem[];
+    jobId?: string;
+  } | null>(null);
   const { plan } = result;
   const profileLabel = profiles.find((p) => p.name === profile);
 
@@ -81,15 +87,22 @@ export function SendStep({
     setConfirming(false);
     setSending(true);
     setFailure(null);
-    const form = new FormData();
-    form.set('file', loaded.file);
-    form.set('name', jobName.trim());
-    form.set('profile', profile);
-    form.set('delimiter', loaded.parsed.delimiter);
-    form.set('excludedLines', JSON.stringify(spec.excludedLines));
-    form.set('spec', JSON.stringify(spec));
+    const meta: StartBatchRequest = {
+      name: jobName.trim(),
+      profile,
+      delimiter: loaded.parsed.delimiter,
+      encoding: loaded.encoding,
+      spec,
+    };
     try {
-      const response = await startBatchAction(form);
+      // The file goes as it is on disk after one line of JSON: the browser streams it from the
+      // disk, and the server reads, checks and stores it as it arrives (app/api/batches/route.ts).
+      const answer = await fetch('/api/batches', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/octet-stream' },
+        body: new Blob([JSON.stringify(meta), '\n', loaded.file]),
+      });
+      const response = (await answer.json()) as StartBatchResult & { fieldErrors?: Record<string, string[]> };
       if (response.ok) {
         toast.success(`Job started: ${formatCount(response.data.rows)} messages are being sent`);
         router.push(`/batches/${response.data.jobId}`);
@@ -102,6 +115,7 @@ export function SendStep({
       setFailure({
         message: response.error.message,
         problems: [...(response.problems ?? []), ...fieldProblems],
+        jobId: response.jobId,
       });
       setSending(false);
     } catch {
@@ -188,9 +202,16 @@ export function SendStep({
           {failure ? (
             <Alert variant="destructive">
               <CircleAlert aria-hidden />
-              <AlertTitle>Nothing was sent</AlertTitle>
+              <AlertTitle>{failure.jobId ? 'The job was stopped' : 'Nothing was sent'}</AlertTitle>
               <AlertDescription className="grid gap-2">
                 <p>{failure.message}</p>
+                {failure.jobId ? (
+                  <p>
+                    <Link className="underline" href={`/batches/${failure.jobId}`}>
+                      See what was sent
+                    </Link>
+                  </p>
+                ) : null}
                 {failure.problems.length ? (
                   <ul className="list-disc pl-4">
                     {failure.problems.map((p, i) => (

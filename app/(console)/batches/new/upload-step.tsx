@@ -15,6 +15,7 @@ import {
   CSV_DELIMITERS,
   DELIMITER_LABELS,
   MAX_CSV_BYTES,
+  MAX_JOB_ROWS,
   type CsvDelimiter,
 } from '@/lib/schemas/batch-values';
 import { retryFailedRowsAction } from '../[id]/actions';
@@ -70,9 +71,10 @@ export function UploadStep({
         <CardHeader>
           <CardTitle id="upload-heading">1. Upload the recipients</CardTitle>
           <CardDescription>
-            A .csv, .tsv or .txt file with a header line, up to {MAX_CSV_BYTES / 1_000_000} MB. Comma,
-            semicolon, tab or pipe delimited; UTF-8 with or without BOM (Windows-1252 is read too). It is
-            parsed in your browser to preview it; the server reads the file again when you send.
+            A .csv, .tsv or .txt file with a header line and up to {MAX_JOB_ROWS.toLocaleString('en-US')}{' '}
+            rows, at most {MAX_CSV_BYTES / 1_000_000} MB. Comma, semicolon, tab or pipe delimited; UTF-8 with
+            or without BOM (Windows-1252 is read too). It is parsed in your browser to preview it; the server
+            reads the file again when you send.
           </CardDescription>
         </CardHeader>
         <CardContent className="grid gap-4">

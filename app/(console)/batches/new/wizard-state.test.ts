@@ -35,7 +35,7 @@ describe('csvFileProblem', () => {
     );
     expect(csvFileProblem({ name: 'people.csv', size: 0 })).toBe('people.csv is empty');
     expect(csvFileProblem({ name: 'big.csv', size: MAX_CSV_BYTES + 1 })).toMatch(
-      /^big\.csv is 17\.2 MB; files up to 18 MB are accepted/,
+      /^big\.csv is 238\.4 MB; files up to 250 MB are accepted/,
     );
   });
 });

@@ -1,0 +1,1 @@
+ALTER TABLE "batch_jobs" ADD COLUMN "loading_until" timestamp with time zone;

@@ -1,0 +1,269 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '@/lib/db';
+import { resetEnvForTests } from '@/lib/env';
+import { resetSandboxRateLimit } from '@/lib/sandbox/rate-limit';
+import { TEST_SANDBOX_KEY } from '@/lib/sandbox/test-client';
+import { testEngine, useTestDatabase } from '@/lib/testing/test-db';
+import { BatchRunner } from '@/lib/batch/runner';
+import { startBatchFromStream, type StartBatchOptions } from '@/lib/batch/start-batch';
+import { waitForJob } from '@/lib/batch/testing/harness';
+import { serveSandbox, type SandboxServer } from '@/lib/batch/testing/sandbox-server';
+import type { StartBatchRequest } from '@/lib/schemas/batch';
+
+// A CSV upload read as a stream (what POST /api/batches hands lib/batch/start-batch.ts): every row
+// stored, sending started while the rest is read, and refusals before anything is stored.
+
+const getDatabase = useTestDatabase();
+const ENV = ['SANDBOX_API_KEY', 'SENDMUX_KEYS', 'SENDMUX_API_URL', 'SANDBOX_RATE_LIMIT'] as const;
+const saved = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
+const PROFILE = 'batch';
+const user = { id: 'usr_test', email: 'operator@example.com' };
+let sandbox: SandboxServer;
+let runner: BatchRunner | undefined;
+
+beforeAll(async () => {
+  sandbox = await serveSandbox();
+  process.env.SANDBOX_API_KEY = TEST_SANDBOX_KEY;
+  process.env.SENDMUX_KEYS = `${PROFILE}=${TEST_SANDBOX_KEY}`;
+  process.env.SENDMUX_API_URL = sandbox.apiUrl;
+  process.env.SANDBOX_RATE_LIMIT = '600000';
+  resetEnvForTests();
+});
+
+afterEach(async () => {
+  await runner?.stop();
+  runner = undefined;
+  await resetSandboxRateLimit();
+});
+
+afterAll(async () => {
+  await sandbox.close();
+  for (const k of ENV) {
+    if (saved[k] === undefined) delete process.env[k];
+    else process.env[k] = saved[k];
+  }
+  resetEnvForTests();
+});
+
+const db = () => getDatabase().db;
+
+function request(name: string, excludedLines: number[] = []): StartBatchRequest & { user: typeof user } {
+  return {
+    name,
+    profile: PROFILE,
+    delimiter: ',',
+    encoding: 'utf-8',
+    user,
+    spec: {
+      fields: {
+        toEmail: { kind: 'column', column: 'email' },
+        fromEmail: { kind: 'fixed', value: 'sandbox@sendmux.test' },
+      },
+      headers: [],
+      subject: '{{tag}} row {{n}}',
+      htmlBody: '<p>Hello {{name}}</p>',
+      textBody: '',
+      attachments: [],
+      excludedLines,
+    },
+  };
+}
+
+/** Row i (1-based) of a generated file; its CSV line is i + 1. A few names are not ASCII. */
+const line = (tag: string, i: number, email = `row-${i}+${tag}@example.com`) =>
+  `${email},Zoë ${i},${tag},${i}\n`;
+
+/**
+ * The file as a stream of byte pieces of an odd size (pieces end inside multi-byte characters
+ * and inside lines), made as it is read; `pause` runs before the piece holding row `pauseAt`.
+ */
+async function* csvBytes(
+  tag: string,
+  rows: number,
+  opts: { bad?: Record<number, string>; pauseAt?: number; pause?: () => Promise<void> } = {},
+): AsyncGenerator<Uint8Array> {
+  const encoder = new TextEncoder();
+  const PIECE = 65_537;
+  let buffered = encoder.encode('email,name,tag,n\n');
+  let paused = false;
+  for (let i = 1; i <= rows; i++) {
+    const text = line(tag, i, opts.bad?.[i]);
+    const bytes = encoder.encode(text);
+    const joined = new Uint8Array(buffered.length + bytes.length);
+    joined.set(buffered);
+    joined.set(bytes, buffered.length);
+    buffered = joined;
+    if (!paused && opts.pauseAt !== undefined && i >= opts.pauseAt) {
+      paused = true;
+      yield buffered;
+      buffered = new Uint8Array(0);
+      await opts.pause?.();
+    }
+    while (buffered.length >= PIECE) {
+      yield buffered.subarray(0, PIECE);
+      buffered = buffered.slice(PIECE);
+    }
+  }
+  if (buffered.length) yield buffered;
+}
+
+async function jobsNamed(name: string): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    db(),
+    sql`SELECT count(*)::int AS n FROM batch_jobs WHERE name = ${name}`,
+  );
+  return Number(row!.n);
+}
+
+async function rowsOf(jobId: string) {
+  return queryRows<{ row_no: number; csv_line: number; to_email: string; chunk_no: number; name: string }>(
+    db(),
+    sql`SELECT row_no, csv_line, to_email, chunk_no, input->>'name' AS name FROM batch_rows
+        WHERE job_id = ${jobId} ORDER BY row_no`,
+  );
+}
+
+describe(`streamed CSV upload (${testEngine()})`, () => {
+  it('stores every row of a large file in order, in chunks of 100, while the runner sends the first ones', async () => {
+    const tag = 'big';
+    const ROWS = 20_000;
+    const excluded = [5, 1_001, 19_999];
+    runner = new BatchRunner({ workers: 4, leaseSeconds: 5, pollMs: 50 });
+    await runner.start();
+    let sentWhileLoading = 0;
+    let jobDuringPause: { status: string; loading: boolean } | undefined;
+    const options: StartBatchOptions = { holdRows: 2_000, batchRows: 2_000 };
+    const result = await startBatchFromStream(
+      request('stream big', excluded),
+      csvBytes(tag, ROWS, {
+        pauseAt: 8_000,
+        // Halfway through the file, wait until what is stored has gone out: the job must not be
+        // finished while its upload is still being read.
+        pause: async () => {
+          const deadline = Date.now() + 30_000;
+          for (;;) {
+            const [state] = await queryRows<{ status: string; loading: boolean; open: number; sent: number }>(
+              db(),
+              sql`SELECT j.status, j.loading_until IS NOT NULL AS loading,
+                    (SELECT count(*)::int FROM batch_chunks c WHERE c.job_id = j.id AND c.status IN ('pending', 'sending')) AS open,
+                    (SELECT count(*)::int FROM batch_rows r WHERE r.job_id = j.id AND r.status = 'queued') AS sent
+                  FROM batch_jobs j WHERE j.name = 'stream big'`,
+            );
+            if (state && Number(state.open) === 0 && Number(state.sent) > 0) {
+              sentWhileLoading = Number(state.sent);
+              await new Promise((r) => setTimeout(r, 300));
+              const [again] = await queryRows<{ status: string; loading: boolean }>(
+                db(),
+                sql`SELECT status, loading_until IS NOT NULL AS loading FROM batch_jobs WHERE name = 'stream big'`,
+              );
+              jobDuringPause = again;
+              return;
+            }
+            if (Date.now() > deadline)
+              throw new Error(`nothing was sent while loading: ${JSON.stringify(state)}`);
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        },
+      }),
+      options,
+    );
+    expect(result).toMatchObject({ ok: true, data: { rows: ROWS - excluded.length } });
+    if (!result.ok) return;
+    expect(sentWhileLoading).toBeGreaterThan(0);
+    expect(jobDuringPause).toEqual({ status: 'running', loading: true });
+
+    const rows = await rowsOf(result.data.jobId);
+    expect(rows).toHaveLength(ROWS - excluded.length);
+    const expectedRows = Array.from({ length: ROWS }, (_, k) => k + 1).filter(
+      (i) => !excluded.includes(i + 1),
+    );
+    rows.forEach((r, k) => {
+      const i = expectedRows[k]!;
+      expect(Number(r.row_no)).toBe(k + 1);
+      expect(Number(r.csv_line)).toBe(i + 1);
+      expect(r.to_email).toBe(`row-${i}+${tag}@example.com`);
+      expect(r.name).toBe(`Zoë ${i}`);
+      expect(Number(r.chunk_no)).toBe(Math.floor(k / 100));
+    });
+    const [chunks] = await queryRows<{ n: number; rows: number }>(
+      db(),
+      sql`SELECT count(*)::int AS n, sum(cardinality(row_nos))::int AS rows FROM batch_chunks WHERE job_id = ${result.data.jobId}`,
+    );
+    expect(chunks).toEqual({ n: Math.ceil((ROWS - excluded.length) / 100), rows: ROWS - excluded.length });
+
+    const progress = await waitForJob(result.data.jobId, undefined, 120_000);
+    expect(progress.job).toMatchObject({ status: 'done', totalRows: ROWS - excluded.length });
+    expect(progress.rows).toMatchObject({ queued: ROWS - excluded.length, failed: 0, pending: 0 });
+  }, 240_000);
+
+  it('refuses a file over the row cap with a clear message before anything is stored', async () => {
+    const result = await startBatchFromStream(request('over rows'), csvBytes('cap', 1_001), {
+      maxRows: 1_000,
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        code: 'too_many_rows',
+        message:
+          'The file has more than 1,000 rows; a batch job holds at most 1,000. Split the file into parts and send each as its own job',
+      },
+    });
+    expect(result.ok || result.jobId).toBeFalsy();
+    expect(await jobsNamed('over rows')).toBe(0);
+  });
+
+  it('refuses a file over the size cap as it arrives, before anything is stored', async () => {
+    const result = await startBatchFromStream(request('over bytes'), csvBytes('bytes', 5_000), {
+      maxBytes: 100_000,
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        code: 'payload_too_large',
+        message: 'Files up to 0.1 MB are accepted; split a bigger file into parts',
+      },
+    });
+    expect(await jobsNamed('over bytes')).toBe(0);
+  });
+
+  it('refuses a file with a row the server finds invalid, naming its line; nothing is stored', async () => {
+    const result = await startBatchFromStream(
+      request('invalid small'),
+      csvBytes('inv', 500, { bad: { 250: 'not-an-address' } }),
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        code: 'preflight_failed',
+        message: "The server's check found 1 row that cannot be sent; exclude or fix it, then send again.",
+      },
+      problems: [{ line: 251, message: expect.stringContaining('to.email') }],
+    });
+    expect(await jobsNamed('invalid small')).toBe(0);
+  });
+
+  it('stops a job that started sending when a later row fails the check: the rest is cancelled', async () => {
+    const result = await startBatchFromStream(
+      request('invalid late'),
+      csvBytes('late', 8_000, { bad: { 7_500: 'nope' } }),
+      { holdRows: 1_000, batchRows: 1_000 },
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'preflight_failed' },
+      jobId: expect.any(String),
+    });
+    if (result.ok) return;
+    expect(result.error.message).toMatch(
+      /1 row that cannot be sent.*it was stopped after [\d,]+ stored rows/,
+    );
+    const [job] = await queryRows<{ status: string; loading: boolean; pending: number }>(
+      db(),
+      sql`SELECT status, loading_until IS NOT NULL AS loading,
+            (SELECT count(*)::int FROM batch_rows r WHERE r.job_id = j.id AND r.status = 'pending') AS pending
+          FROM batch_jobs j WHERE id = ${result.jobId!}`,
+    );
+    expect(job).toEqual({ status: 'cancelled', loading: false, pending: 0 });
+  });
+});
