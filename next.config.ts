@@ -15,10 +15,10 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ['@electric-sql/pglite', 'nodemailer', 'smtp-server', 'mailparser', 'selfsigned'],
   experimental: {
     serverActions: {
-      // The largest action body is an attachment upload: Sendmux's 18 MiB upload cap sent as
-      // multipart/form-data, plus room for the multipart framing. Inline attachments are capped
-      // well below it (see lib/schemas/message.ts), so nothing else needs more.
-      bodySizeLimit: '19mb',
+      // Forms are small, and a body is read before an action can check who sent it. Files go to
+      // route handlers that check the session first (/api/attachments, /api/batches). Keep in step
+      // with ACTION_BODY_LIMIT_BYTES in lib/schemas/limits.ts.
+      bodySizeLimit: '1mb',
     },
   },
   async headers() {

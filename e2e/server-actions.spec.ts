@@ -16,9 +16,9 @@ import {
 } from '../lib/schemas/auth';
 import { jobControlSchema, manualBatchInputSchema } from '../lib/schemas/batch';
 import { htmlToTextInputSchema, profileInputSchema } from '../lib/schemas/compose';
-import { formDataInput } from '../lib/schemas/form-data';
 import { sendEmailInputSchema } from '../lib/schemas/message';
 import { clearOutboxInputSchema } from '../lib/schemas/sandbox';
+import { smtpTestInputSchema } from '../lib/schemas/smtp';
 import { deleteTemplateSchema, saveTemplateSchema } from '../lib/schemas/template';
 import { E2E } from './support/constants';
 
@@ -136,6 +136,22 @@ const PROBES: Record<string, { input: () => unknown[]; schema?: ZodType; publicC
       },
     ],
     schema: manualBatchInputSchema,
+  },
+  smtpTestSendAction: {
+    input: () => [
+      formData({
+        profile: 'sandbox',
+        authMethod: 'PLAIN',
+        fromEmail: 'sandbox@sendmux.test',
+        fromName: '',
+        toEmail: `probe-smtp-${run}@example.com`,
+        subject: 'Should never be sent',
+        text: 'probe',
+        html: '',
+        attachment: new File(['probe'], 'probe.txt', { type: 'text/plain' }),
+      }),
+    ],
+    schema: smtpTestInputSchema,
   },
   pauseJobAction: { input: () => [{ jobId: 'probe' }], schema: jobControlSchema },
   resumeJobAction: { input: () => [{ jobId: 'probe' }], schema: jobControlSchema },

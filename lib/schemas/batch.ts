@@ -8,7 +8,7 @@ import {
   MAX_JOB_ROWS,
   ROW_STATUSES,
 } from '@/lib/schemas/batch-values';
-import { MAX_BATCH } from '@/lib/schemas/limits';
+import { ACTION_PAYLOAD_LIMIT_BYTES, MAX_BATCH, utf8Length } from '@/lib/schemas/limits';
 import { idempotencyKeySchema } from '@/lib/schemas/message';
 
 // Inputs of the batch pages: starting a job, the manual batch, job controls and the results
@@ -46,6 +46,10 @@ export const manualBatchInputSchema = z.object({
     .array(z.unknown())
     .min(1, 'Add at least one message')
     .max(MAX_BATCH, `A manual batch holds at most ${MAX_BATCH} messages; use a CSV mail merge for more`)
+    .refine((values) => utf8Length(JSON.stringify(values)) <= ACTION_PAYLOAD_LIMIT_BYTES, {
+      message:
+        'These messages are over the 1 MB the browser may send in one go; send them as a CSV mail merge',
+    })
     .transform((values, ctx) => {
       const checked = checkManualMessages(values);
       if (checked.ok) return checked.messages;

@@ -6,7 +6,7 @@ import {
   parseManualJson,
   type ManualProblem,
 } from '@/lib/mail-merge/manual-input';
-import { MAX_BATCH } from '@/lib/schemas/limits';
+import { ACTION_PAYLOAD_LIMIT_BYTES, MAX_BATCH, utf8Length } from '@/lib/schemas/limits';
 import { idempotencyKeySchema } from '@/lib/schemas/message';
 
 // The manual batch form, written row by row or as JSON. Its output is the send action's input
@@ -34,6 +34,9 @@ export function manualProblemPath(p: ManualProblem, mode: ManualMode): (string |
   return ['rows', p.index, ...(row ? [row.key] : [])];
 }
 
+const TOO_BIG =
+  'These messages are over the 1 MB the browser may send in one go: shorten the bodies, or send them as a CSV mail merge';
+
 export const manualBatchFormSchema = z
   .object({
     idempotencyKey: idempotencyKeySchema,
@@ -58,6 +61,10 @@ export const manualBatchFormSchema = z
     if (!checked.ok) {
       for (const p of checked.problems)
         ctx.addIssue({ code: 'custom', path: manualProblemPath(p, form.mode), message: p.message });
+      return z.NEVER;
+    }
+    if (utf8Length(JSON.stringify(checked.messages)) > ACTION_PAYLOAD_LIMIT_BYTES) {
+      ctx.addIssue({ code: 'custom', path: [form.mode === 'rows' ? 'rows' : 'json'], message: TOO_BIG });
       return z.NEVER;
     }
     return { profile: form.profile, idempotencyKey: form.idempotencyKey, messages: checked.messages };
