@@ -42,7 +42,7 @@ type Props = {
   apiUrl: string;
   templates: TemplateSummary[];
   presets: ScenarioPreset[];
-  fromRequest: { message: MessageInput; profile: string; notes: string[]; requestLabel: string } | null;
+  fromRequest: { message: MessageInput; profile: string; notes: string[]; source: string } | null;
 };
 
 const newKey = () => `compose-${randomId(20)}`;
@@ -82,7 +82,7 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
         if (profiles.some((p) => p.name === fromRequest.profile)) setProfile(fromRequest.profile);
         setIdempotencyKey(newKey());
         setNotice({
-          title: `Loaded from the request log (${fromRequest.requestLabel}) with a new idempotency key`,
+          title: `Loaded from ${fromRequest.source} with a new idempotency key`,
           lines: fromRequest.notes,
           tone: fromRequest.notes.length ? 'warning' : 'default',
         });
