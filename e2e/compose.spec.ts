@@ -61,6 +61,7 @@ test('every field reaches the sandbox exactly, attachments byte for byte', async
   await page.getByRole('button', { name: 'Add header' }).click();
   await field(page, 'Header 2 name').fill('X-Ref');
   await field(page, 'Header 2 value').fill('order 42');
+  await field(page, 'Delivery group').fill('dgrp_main, dgrp_eu-2');
   await page.locator('#attachment-input').setInputFiles([
     { name: 'pixel.png', mimeType: 'image/png', buffer: PNG },
     { name: 'invoice.pdf', mimeType: 'application/pdf', buffer: PDF },
@@ -92,6 +93,7 @@ test('every field reaches the sandbox exactly, attachments byte for byte', async
       { filename: 'pixel.png', content: PNG.toString('base64'), type: 'image/png' },
       { filename: 'invoice.pdf', content: PDF.toString('base64'), type: 'application/pdf' },
     ],
+    delivery_group: ['dgrp_main', 'dgrp_eu-2'],
   });
   await expectAccessible(page, 'compose after a successful send');
 });
@@ -128,6 +130,43 @@ test('a 422 from Sendmux lands on the field it names', async ({ page }) => {
   await expect(page.locator('#field-to-email-error')).toContainText('Sendmux:');
   // Nothing typed is lost.
   await expect(field(page, 'Subject')).toHaveValue('Hello from the e2e suite');
+});
+
+test('a delivery group that is not a dgrp_ id is refused on its field; one id goes as a string', async ({
+  page,
+  request,
+}) => {
+  const to = uniqueAddress('dgrp');
+  await fillRequired(page, to);
+  await field(page, 'Delivery group').fill('dgrp_main, Main');
+  await send(page);
+  await expect(field(page, 'Delivery group')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#field-deliveryGroup-error')).toHaveText(
+    '“Main” is not a delivery group id: ids look like dgrp_main (dgrp_ then lowercase letters, digits, _ or -)',
+  );
+  const summary = page.getByRole('alert').filter({ hasText: 'before sending' });
+  await expect(summary.getByRole('link', { name: /Delivery group/ })).toBeVisible();
+  await expectAccessible(page, 'compose with a bad delivery group');
+  expect(await outboxFor(request, to)).toHaveLength(0);
+
+  await field(page, 'Delivery group').fill('dgrp_main');
+  await send(page);
+  await expect(result(page)).toContainText('Sent: queued');
+  const [entry] = await outboxFor(request, to);
+  expect(entry!.message.delivery_group).toBe('dgrp_main');
+});
+
+test('the Queued preset sends to an address the sandbox accepts', async ({ page, request }) => {
+  await fillRequired(page, 'placeholder@example.com', `Queued preset ${Date.now()}`);
+  const presets = page.getByRole('group', { name: 'Sandbox scenarios' });
+  await expect(presets.getByRole('button').first()).toHaveText('Queued');
+  await presets.getByRole('button', { name: 'Queued' }).click();
+  await expect(field(page, 'To email')).toHaveValue('queued@example.com');
+  const key = await idempotencyKey(page);
+  await send(page);
+  await expect(result(page)).toContainText('Sent: queued');
+  const delivered = (await outboxFor(request, 'queued@example.com')).filter((m) => m.idempotency_key === key);
+  expect(delivered).toHaveLength(1);
 });
 
 test('503 then success: one delivery, both attempts under the same key', async ({ page, request }) => {

@@ -20,6 +20,8 @@ describe('upstream field paths onto the form', () => {
     ['html_body', 'htmlBody'],
     ['text_body', 'textBody'],
     ['return_path', 'returnPath'],
+    ['delivery_group', 'deliveryGroup'],
+    ['delivery_group[1]', 'deliveryGroup'],
     ['reply_to.email', 'replyTo.email'],
     ['subject', 'subject'],
     ['custom_headers.x-campaign', 'headers.1.name'],

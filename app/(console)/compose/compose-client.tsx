@@ -28,6 +28,7 @@ import { ContentCard, SenderCard } from './message-cards';
 import { ScenarioPresets, type ScenarioPreset } from './scenario-presets';
 import { fieldId, fieldLabel } from './fields';
 import { HeadersField } from './headers-field';
+import { DeliveryGroupField } from './delivery-group-field';
 import { PreviewPanel } from './preview-panel';
 import type { SendOutcome } from './result-panel';
 import { TemplatesDialog } from './templates-dialog';
@@ -312,6 +313,7 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
           <Card>
             <CardContent className="grid gap-6 pt-5">
               <HeadersField />
+              <DeliveryGroupField />
               {idempotencyKey ? (
                 <AttachmentsField
                   userId={userId}

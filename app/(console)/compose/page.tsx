@@ -13,6 +13,12 @@ export const metadata: Metadata = { title: 'Compose' };
 
 const SANDBOX_PRESETS: ScenarioPreset[] = [
   {
+    label: 'Queued',
+    to: 'queued@example.com',
+    description:
+      'The sandbox accepts the message: status queued with a message_id, and it lands in the outbox',
+  },
+  {
     label: 'Simulate 422',
     to: 'fail+validation_error@example.com',
     description: 'Sendmux rejects the message: 422 validation_error on to.email',
