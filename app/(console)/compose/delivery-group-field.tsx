@@ -13,7 +13,7 @@ export function DeliveryGroupField() {
     <FormField
       id={fieldId('deliveryGroup')}
       label="Delivery group"
-      hint="Optional, advanced: dgrp_… ids, several separated by commas"
+      hint="Optional · dgrp_… ids, comma-separated"
       error={formState.errors.deliveryGroup?.message}
     >
       <Input
