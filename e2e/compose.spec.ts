@@ -169,6 +169,51 @@ test('the Queued preset sends to an address the sandbox accepts', async ({ page,
   expect(delivered).toHaveLength(1);
 });
 
+test('preview: the Mobile frame is 375 px wide; Source numbers the HTML lines; Headers shows what Sendmux builds', async ({
+  page,
+}) => {
+  await fillRequired(page, 'ada@example.com', 'Spring, finally');
+  await field(page, 'From name').fill('Shop, Inc.');
+  await field(page, 'HTML body').fill('<h1>Hello</h1>\n<p>Second line</p>');
+  await field(page, 'Text body').fill('Hello');
+  await page.getByRole('button', { name: 'Add header' }).click();
+  await field(page, 'Header 1 name').fill('X-Campaign');
+  await field(page, 'Header 1 value').fill('spring');
+  await page
+    .locator('#attachment-input')
+    .setInputFiles({ name: 'pixel.png', mimeType: 'image/png', buffer: PNG });
+  await expect(page.getByRole('list', { name: 'Attached files' }).getByRole('listitem')).toHaveCount(1);
+
+  const preview = page.getByRole('tablist', { name: 'Preview' });
+  await preview.getByRole('tab', { name: 'Mobile' }).click();
+  const mobile = page.locator('iframe[title="HTML preview at mobile width (375 px)"]');
+  await expect(mobile).toBeVisible();
+  expect((await mobile.boundingBox())?.width).toBe(375);
+
+  await preview.getByRole('tab', { name: 'Source' }).click();
+  const source = page.getByRole('region', { name: 'HTML source' });
+  await expect(source.getByRole('listitem')).toHaveCount(2);
+  await expect(source.getByRole('listitem').nth(0)).toHaveText('1<h1>Hello</h1>');
+  await expect(source.getByRole('listitem').nth(1)).toHaveText('2<p>Second line</p>');
+  await expectAccessible(page, 'compose preview, Source tab');
+
+  await preview.getByRole('tab', { name: 'Headers' }).click();
+  const headers = page.getByRole('table', { name: 'Message headers' });
+  const row = (name: string) =>
+    headers.getByRole('row').filter({ has: page.getByRole('rowheader', { name: `${name}:` }) });
+  await expect(row('From')).toContainText('"Shop, Inc." <sandbox@sendmux.test>');
+  await expect(row('To')).toContainText('ada@example.com');
+  await expect(row('Subject')).toContainText('Spring, finally');
+  await expect(row('X-Campaign')).toContainText('spring');
+  await expect(row('Content-Type')).toContainText('multipart/mixed');
+  const mime = page.getByRole('list', { name: 'MIME structure' }).getByRole('listitem');
+  await expect(mime).toHaveCount(5);
+  await expect(mime.nth(1)).toContainText('multipart/alternative');
+  await expect(mime.nth(4)).toContainText('image/png');
+  await expect(mime.nth(4)).toContainText('Attachment “pixel.png”');
+  await expectAccessible(page, 'compose preview, Headers tab');
+});
+
 test('503 then success: one delivery, both attempts under the same key', async ({ page, request }) => {
   await fillRequired(page, 'placeholder@example.com');
   await page.getByRole('button', { name: '503 then success' }).click();
