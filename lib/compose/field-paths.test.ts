@@ -33,7 +33,6 @@ describe('upstream field paths onto the form', () => {
   });
 
   it('returns null for paths the form has no field for', () => {
-    expect(formPathForUpstreamField('delivery_group', message)).toBeNull();
     expect(formPathForUpstreamField('messages.4.to.email', message)).toBeNull();
   });
 });
