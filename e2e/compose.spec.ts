@@ -61,6 +61,7 @@ test('every field reaches the sandbox exactly, attachments byte for byte', async
   await page.getByRole('button', { name: 'Add header' }).click();
   await field(page, 'Header 2 name').fill('X-Ref');
   await field(page, 'Header 2 value').fill('order 42');
+  await field(page, 'Delivery group').fill('dgrp_main, dgrp_eu-2');
   await page.locator('#attachment-input').setInputFiles([
     { name: 'pixel.png', mimeType: 'image/png', buffer: PNG },
     { name: 'invoice.pdf', mimeType: 'application/pdf', buffer: PDF },
@@ -92,6 +93,7 @@ test('every field reaches the sandbox exactly, attachments byte for byte', async
       { filename: 'pixel.png', content: PNG.toString('base64'), type: 'image/png' },
       { filename: 'invoice.pdf', content: PDF.toString('base64'), type: 'application/pdf' },
     ],
+    delivery_group: ['dgrp_main', 'dgrp_eu-2'],
   });
   await expectAccessible(page, 'compose after a successful send');
 });
@@ -128,6 +130,88 @@ test('a 422 from Sendmux lands on the field it names', async ({ page }) => {
   await expect(page.locator('#field-to-email-error')).toContainText('Sendmux:');
   // Nothing typed is lost.
   await expect(field(page, 'Subject')).toHaveValue('Hello from the e2e suite');
+});
+
+test('a delivery group that is not a dgrp_ id is refused on its field; one id goes as a string', async ({
+  page,
+  request,
+}) => {
+  const to = uniqueAddress('dgrp');
+  await fillRequired(page, to);
+  await field(page, 'Delivery group').fill('dgrp_main, Main');
+  await send(page);
+  await expect(field(page, 'Delivery group')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#field-deliveryGroup-error')).toHaveText(
+    '“Main” is not a delivery group id: ids look like dgrp_main (dgrp_ then lowercase letters, digits, _ or -)',
+  );
+  const summary = page.getByRole('alert').filter({ hasText: 'before sending' });
+  await expect(summary.getByRole('link', { name: /Delivery group/ })).toBeVisible();
+  await expectAccessible(page, 'compose with a bad delivery group');
+  expect(await outboxFor(request, to)).toHaveLength(0);
+
+  await field(page, 'Delivery group').fill('dgrp_main');
+  await send(page);
+  await expect(result(page)).toContainText('Sent: queued');
+  const [entry] = await outboxFor(request, to);
+  expect(entry!.message.delivery_group).toBe('dgrp_main');
+});
+
+test('the Queued preset sends to an address the sandbox accepts', async ({ page, request }) => {
+  await fillRequired(page, 'placeholder@example.com', `Queued preset ${Date.now()}`);
+  const presets = page.getByRole('group', { name: 'Sandbox scenarios' });
+  await expect(presets.getByRole('button').first()).toHaveText('Queued');
+  await presets.getByRole('button', { name: 'Queued' }).click();
+  await expect(field(page, 'To email')).toHaveValue('queued@example.com');
+  const key = await idempotencyKey(page);
+  await send(page);
+  await expect(result(page)).toContainText('Sent: queued');
+  const delivered = (await outboxFor(request, 'queued@example.com')).filter((m) => m.idempotency_key === key);
+  expect(delivered).toHaveLength(1);
+});
+
+test('preview: the Mobile frame is 375 px wide; Source numbers the HTML lines; Headers shows what Sendmux builds', async ({
+  page,
+}) => {
+  await fillRequired(page, 'ada@example.com', 'Spring, finally');
+  await field(page, 'From name').fill('Shop, Inc.');
+  await field(page, 'HTML body').fill('<h1>Hello</h1>\n<p>Second line</p>');
+  await field(page, 'Text body').fill('Hello');
+  await page.getByRole('button', { name: 'Add header' }).click();
+  await field(page, 'Header 1 name').fill('X-Campaign');
+  await field(page, 'Header 1 value').fill('spring');
+  await page
+    .locator('#attachment-input')
+    .setInputFiles({ name: 'pixel.png', mimeType: 'image/png', buffer: PNG });
+  await expect(page.getByRole('list', { name: 'Attached files' }).getByRole('listitem')).toHaveCount(1);
+
+  const preview = page.getByRole('tablist', { name: 'Preview' });
+  await preview.getByRole('tab', { name: 'Mobile' }).click();
+  const mobile = page.locator('iframe[title="HTML preview at mobile width (375 px)"]');
+  await expect(mobile).toBeVisible();
+  expect((await mobile.boundingBox())?.width).toBe(375);
+
+  await preview.getByRole('tab', { name: 'Source' }).click();
+  const source = page.getByRole('region', { name: 'HTML source' });
+  await expect(source.getByRole('listitem')).toHaveCount(2);
+  await expect(source.getByRole('listitem').nth(0)).toHaveText('1<h1>Hello</h1>');
+  await expect(source.getByRole('listitem').nth(1)).toHaveText('2<p>Second line</p>');
+  await expectAccessible(page, 'compose preview, Source tab');
+
+  await preview.getByRole('tab', { name: 'Headers' }).click();
+  const headers = page.getByRole('table', { name: 'Message headers' });
+  const row = (name: string) =>
+    headers.getByRole('row').filter({ has: page.getByRole('rowheader', { name: `${name}:` }) });
+  await expect(row('From')).toContainText('"Shop, Inc." <sandbox@sendmux.test>');
+  await expect(row('To')).toContainText('ada@example.com');
+  await expect(row('Subject')).toContainText('Spring, finally');
+  await expect(row('X-Campaign')).toContainText('spring');
+  await expect(row('Content-Type')).toContainText('multipart/mixed');
+  const mime = page.getByRole('list', { name: 'MIME structure' }).getByRole('listitem');
+  await expect(mime).toHaveCount(5);
+  await expect(mime.nth(1)).toContainText('multipart/alternative');
+  await expect(mime.nth(4)).toContainText('image/png');
+  await expect(mime.nth(4)).toContainText('Attachment “pixel.png”');
+  await expectAccessible(page, 'compose preview, Headers tab');
 });
 
 test('503 then success: one delivery, both attempts under the same key', async ({ page, request }) => {

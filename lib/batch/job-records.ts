@@ -101,3 +101,29 @@ export const UNKNOWN_OUTCOME_SQL = sql.join(
   UNKNOWN_OUTCOME_CODES.map((c) => sql`${c}`),
   sql`, `,
 );
+
+/** The merged message one row sends (wire format), with its job's name and key profile. */
+export async function getJobRowMessage(
+  jobId: string,
+  rowNo: number,
+): Promise<{
+  message: Record<string, unknown>;
+  jobName: string;
+  keyProfile: string;
+  csvLine: number;
+} | null> {
+  const db = await getDb();
+  const [row] = await queryRows<{
+    message: Record<string, unknown>;
+    name: string;
+    key_profile: string;
+    csv_line: number;
+  }>(
+    db,
+    sql`SELECT r.message, j.name, j.key_profile, r.csv_line FROM batch_rows r JOIN batch_jobs j ON j.id = r.job_id
+        WHERE r.job_id = ${jobId} AND r.row_no = ${rowNo}`,
+  );
+  return row
+    ? { message: row.message, jobName: row.name, keyProfile: row.key_profile, csvLine: Number(row.csv_line) }
+    : null;
+}

@@ -1,5 +1,6 @@
 import { createStore, del, get, set } from 'idb-keyval';
 import type { AttachmentInput, MessageInput } from '@/lib/schemas/message';
+import { emptyMessage } from '@/lib/schemas/message-values';
 
 // Browser-only persistence of the compose draft, so nothing typed or attached is lost to a
 // reload, a failed send or a sign-out/sign-in in the same browser. The form lives in
@@ -83,5 +84,6 @@ export async function loadDraft(userId: string): Promise<{ draft: Draft; missing
     if (typeof content === 'string' && content.length > 0) attachments.push({ ...a, content });
     else missing.push(a.filename);
   }
-  return { draft: { ...draft, message: { ...draft.message, attachments } }, missing };
+  // A draft saved before a field existed gets that field's empty value.
+  return { draft: { ...draft, message: { ...emptyMessage(), ...draft.message, attachments } }, missing };
 }

@@ -20,6 +20,8 @@ describe('upstream field paths onto the form', () => {
     ['html_body', 'htmlBody'],
     ['text_body', 'textBody'],
     ['return_path', 'returnPath'],
+    ['delivery_group', 'deliveryGroup'],
+    ['delivery_group[1]', 'deliveryGroup'],
     ['reply_to.email', 'replyTo.email'],
     ['subject', 'subject'],
     ['custom_headers.x-campaign', 'headers.1.name'],
@@ -31,7 +33,6 @@ describe('upstream field paths onto the form', () => {
   });
 
   it('returns null for paths the form has no field for', () => {
-    expect(formPathForUpstreamField('delivery_group', message)).toBeNull();
     expect(formPathForUpstreamField('messages.4.to.email', message)).toBeNull();
   });
 });

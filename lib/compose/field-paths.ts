@@ -14,6 +14,7 @@ const DIRECT: Record<string, string> = {
   bcc: 'bcc',
   attachments: 'attachments',
   custom_headers: 'headers',
+  delivery_group: 'deliveryGroup',
 };
 
 /**
@@ -32,6 +33,7 @@ export function formPathForUpstreamField(field: string, message: MessageInput): 
     const i = message.headers.findIndex((h) => h.name.trim().toLowerCase() === header[1]!.toLowerCase());
     return i >= 0 ? `headers.${i}.name` : 'headers';
   }
+  if (/^delivery_group\.\d+$/.test(path)) return 'deliveryGroup';
   const attachment = /^attachments\.(\d+)/.exec(path);
   if (attachment) return `attachments.${attachment[1]}`;
   return null;

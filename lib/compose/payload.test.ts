@@ -45,6 +45,7 @@ const full: MessageInput = {
       profile: 'default',
     },
   ],
+  deliveryGroup: 'dgrp_main, dgrp_backup-1',
 };
 
 describe('payload ↔ form', () => {
@@ -64,7 +65,9 @@ describe('payload ↔ form', () => {
         { filename: 'notes.txt', content: 'aGVsbG8gd29ybGQ=', type: 'text/plain' },
         { attachment_id: 'att_abc123' },
       ],
+      delivery_group: ['dgrp_main', 'dgrp_backup-1'],
     });
+    expect(toSendPayload({ ...full, deliveryGroup: ' dgrp_main ' }).delivery_group).toBe('dgrp_main');
     const minimal = toSendPayload({
       ...emptyMessage(),
       from: { email: 'a@b.co', name: '' },
@@ -98,6 +101,15 @@ describe('payload ↔ form', () => {
     const back = fromSendPayload(edited, full);
     expect(back.ok && back.message.subject).toBe('Edited');
     expect(back.ok && back.message.to).toEqual({ email: 'zoe@example.com', name: 'Zoe' });
+  });
+
+  it('reads delivery_group as one id or a list', () => {
+    const one = fromSendPayload({ ...toSendPayload(full), delivery_group: 'dgrp_eu' }, full);
+    expect(one.ok && one.message.deliveryGroup).toBe('dgrp_eu');
+    const bad = fromSendPayload({ ...toSendPayload(full), delivery_group: 7 }, full);
+    expect(bad.ok).toBe(false);
+    if (!bad.ok)
+      expect(bad.problems).toEqual(['delivery_group must be one id ("dgrp_main") or a list of ids']);
   });
 
   it('explains what cannot be applied', () => {

@@ -2,7 +2,7 @@ import type { EmailSendRequest } from '@/lib/sendmux/wire';
 import { checkAttachmentType } from '@/lib/schemas/file-types';
 import { decodedLength } from '@/lib/schemas/limits';
 import type { AttachmentInput, MessageInput } from '@/lib/schemas/message';
-import { emptyMessage } from '@/lib/schemas/message-values';
+import { deliveryGroupIds, emptyMessage } from '@/lib/schemas/message-values';
 import { randomId } from '@/lib/ids';
 import { formatCount } from '@/lib/format/display';
 
@@ -29,6 +29,9 @@ export function toSendPayload(m: MessageInput): EmailSendRequest {
   if (m.returnPath.trim()) payload.return_path = m.returnPath.trim();
   if (m.headers.length)
     payload.custom_headers = Object.fromEntries(m.headers.map((h) => [h.name.trim(), h.value]));
+  const groups = deliveryGroupIds(m.deliveryGroup);
+  // One id goes as a string, several as a list: both are the spec's forms.
+  if (groups.length) payload.delivery_group = groups.length === 1 ? groups[0] : groups;
   if (m.attachments.length) {
     payload.attachments = m.attachments.map((a) =>
       a.kind === 'inline'
@@ -100,8 +103,13 @@ export function fromSendPayload(value: unknown, previous?: MessageInput): Payloa
     else if (!KNOWN_FIELDS.has(key))
       problems.push(`Unknown field "${key}": Sendmux rejects fields it does not know`);
   }
-  if (value.delivery_group !== undefined)
-    notes.push('delivery_group is not editable in the form and was left out');
+  const groups = value.delivery_group;
+  if (
+    groups !== undefined &&
+    typeof groups !== 'string' &&
+    !(Array.isArray(groups) && groups.every((g) => typeof g === 'string'))
+  )
+    problems.push('delivery_group must be one id ("dgrp_main") or a list of ids');
   const headers = value.custom_headers;
   if (
     headers !== undefined &&
@@ -122,6 +130,7 @@ export function fromSendPayload(value: unknown, previous?: MessageInput): Payloa
   message.subject = str(value.subject);
   message.htmlBody = str(value.html_body);
   message.textBody = str(value.text_body);
+  message.deliveryGroup = Array.isArray(groups) ? groups.join(', ') : str(groups);
   message.headers = isObject(headers)
     ? Object.entries(headers).map(([name, v]) => ({ name, value: str(v) }))
     : [];

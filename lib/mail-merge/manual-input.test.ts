@@ -70,14 +70,22 @@ describe('checkManualMessages', () => {
     ]);
   });
 
-  it('keeps uploaded attachment refs and delivery_group, refuses malformed refs and unknown fields', () => {
+  it('keeps uploaded attachment refs and delivery_group, refuses malformed refs, groups and unknown fields', () => {
     const good = checkManualMessages([
-      { ...ok('a@example.com'), attachments: [{ attachment_id: 'att_abc123' }], delivery_group: ['promo'] },
+      {
+        ...ok('a@example.com'),
+        attachments: [{ attachment_id: 'att_abc123' }],
+        delivery_group: ['dgrp_promo', 'dgrp_eu'],
+      },
     ]);
     expect(good).toMatchObject({
       ok: true,
-      messages: [{ attachments: [{ attachment_id: 'att_abc123' }], delivery_group: ['promo'] }],
+      messages: [
+        { attachments: [{ attachment_id: 'att_abc123' }], delivery_group: ['dgrp_promo', 'dgrp_eu'] },
+      ],
     });
+    const group = checkManualMessages([{ ...ok('a@example.com'), delivery_group: ['promo'] }]);
+    expect(group).toMatchObject({ ok: false, problems: [{ index: 0, field: 'deliveryGroup' }] });
     const bad = checkManualMessages([
       { ...ok('a@example.com'), attachments: [{ attachment_id: 'nope' }], colour: 'red' },
     ]);

@@ -100,9 +100,6 @@ export function checkManualMessages(values: readonly unknown[]): ManualCheck {
     }
     const wire = toSendPayload(parsed.data);
     if (refs.length) wire.attachments = [...(wire.attachments ?? []), ...refs];
-    const group = value.delivery_group;
-    if (typeof group === 'string' || (Array.isArray(group) && group.every((g) => typeof g === 'string')))
-      wire.delivery_group = group as string | string[];
     messages.push(wire);
   });
   return problems.length ? { ok: false, problems } : { ok: true, messages };

@@ -65,6 +65,7 @@ describe('mergeRow', () => {
       bcc: [],
       replyTo: { email: 'help@example.com', name: '' },
       returnPath: '',
+      deliveryGroup: '',
       subject: 'Invoice for Ada <3',
       htmlBody: '<p>Ada &lt;3 owes 12 € in Paris</p>',
       textBody: 'Ada <3 owes 12 €',

@@ -108,6 +108,7 @@ export function mergeCompiled(
     bcc: recipients(src.bcc, c.fixedBcc, values, 'bcc', issues),
     replyTo: { email: readSource(src.replyToEmail, values), name: readSource(src.replyToName, values) },
     returnPath: readSource(src.returnPath, values),
+    deliveryGroup: '',
     subject: render(c.subject, 'subject', values, issues),
     htmlBody: render(c.htmlBody, 'htmlBody', values, issues),
     textBody: render(c.textBody, 'textBody', values, issues),

@@ -1,4 +1,5 @@
 import 'server-only';
+import { getJobRowMessage } from '@/lib/batch/job-records';
 import { fromSendPayload } from '@/lib/compose/payload';
 import type { MessageInput } from '@/lib/schemas/message';
 import { BATCH_PATH, messagesOf, SEND_PATH } from '@/lib/format/request-log';
@@ -36,6 +37,20 @@ export async function loadComposeDraftFromRequest(id: number, index?: number): P
     if (!Number.isInteger(i) || i < 0) return null;
     payload = messagesOf(row.requestBody)[i];
   } else return null;
+  return draftFromPayload(payload, row.keyProfile);
+}
+
+/** A batch row's merged message, for "Open in Compose" on the job page; `source` names the job and CSV line. */
+export async function loadComposeDraftFromJobRow(
+  jobId: string,
+  rowNo: number,
+): Promise<(ComposeDraft & { source: string }) | null> {
+  const row = await getJobRowMessage(jobId, rowNo);
+  const draft = row ? draftFromPayload(row.message, row.keyProfile) : null;
+  return row && draft ? { ...draft, source: `batch “${row.jobName}”, CSV line ${row.csvLine}` } : null;
+}
+
+function draftFromPayload(payload: unknown, profile: string): ComposeDraft | null {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return null;
 
   const notes: string[] = [];
@@ -57,5 +72,5 @@ export async function loadComposeDraftFromRequest(id: number, index?: number): P
         .map((k) => `The field “${k}” cannot be edited in the form and was left out.`),
     );
   }
-  return { message: parsed.message, profile: row.keyProfile, notes: [...notes, ...parsed.notes] };
+  return { message: parsed.message, profile, notes: [...notes, ...parsed.notes] };
 }

@@ -56,6 +56,7 @@ export const SCENARIOS: readonly ScenarioDoc[] = [
 ];
 
 export const SCENARIO_NOTES: readonly string[] = [
+  'Any other address is accepted as Sendmux would: status queued with a message_id, and the message lands in the outbox (e.g. queued@example.com).',
   'Scenarios are read from the to, cc and bcc addresses, case-insensitively; the domain can be anything.',
   'Extra +tags after a scenario are ignored, so addresses can be made unique: fail+503+row-7@example.com.',
   'An unknown scenario such as fail+teapot@example.com is rejected with 422, so a typo does not pass silently.',

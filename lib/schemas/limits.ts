@@ -10,6 +10,8 @@ export const MAX_HEADER_VALUE = 500;
 export const MAX_CUSTOM_HEADERS = 50;
 export const MAX_CUSTOM_HEADER_CHARS = 10_000;
 export const MAX_ATTACHMENTS = 10;
+/** delivery_group: one id or a list of up to 50 (the October spec). */
+export const MAX_DELIVERY_GROUPS = 50;
 export const MAX_FILENAME = 255;
 export const MAX_IDEMPOTENCY_KEY = 255;
 export const MAX_BATCH = 100;

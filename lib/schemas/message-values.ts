@@ -16,7 +16,11 @@ export const emptyMessage = (): MessageInput => ({
   textBody: '',
   headers: [],
   attachments: [],
+  deliveryGroup: '',
 });
+
+/** The delivery group ids typed in Compose's one field, separated by commas, spaces or new lines. */
+export const deliveryGroupIds = (value: string): string[] => value.split(/[\s,]+/).filter(Boolean);
 
 /** The final message's size: bodies plus every attachment base64-encoded, as it goes on the wire. */
 export function estimatedMessageBytes(

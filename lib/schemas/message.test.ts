@@ -135,6 +135,24 @@ describe('the shared message schema', () => {
     expect(errorsFor(inline({ filename: '../../etc/passwd.pdf' }))['attachments.0.filename']).toBeDefined();
   });
 
+  it('takes delivery groups as dgrp_ ids (the OpenAPI pattern), up to 50, each once', () => {
+    const groups = (deliveryGroup: string) => errorsFor({ ...valid(), deliveryGroup }).deliveryGroup;
+    expect(groups('')).toBeUndefined();
+    expect(groups('dgrp_main')).toBeUndefined();
+    expect(groups('dgrp_main, dgrp_backup-1\ndgrp_eu_2')).toBeUndefined();
+    expect(groups(`dgrp_${'a'.repeat(123)}`)).toBeUndefined();
+    expect(groups(`dgrp_${'a'.repeat(124)}`)?.[0]).toMatch(/is not a delivery group id/);
+    expect(groups('main')).toEqual([
+      '“main” is not a delivery group id: ids look like dgrp_main (dgrp_ then lowercase letters, digits, _ or -)',
+    ]);
+    expect(groups('dgrp_ok DGRP_B dgrp_-x')?.[0]).toMatch(/^“DGRP_B”, “dgrp_-x” are not delivery group ids/);
+    expect(groups(Array.from({ length: 51 }, (_, i) => `dgrp_${i}`).join(','))).toEqual([
+      'At most 50 delivery groups (this has 51)',
+    ]);
+    expect(groups(Array.from({ length: 50 }, (_, i) => `dgrp_${i}`).join(','))).toBeUndefined();
+    expect(groups('dgrp_a, dgrp_a')).toEqual(['Each delivery group once: remove the repeated id']);
+  });
+
   it('limits names to 100 characters', () => {
     expect(
       errorsFor({ ...valid(), to: { email: 'a@example.com', name: 'n'.repeat(100) } })['to.name'],

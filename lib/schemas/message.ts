@@ -7,6 +7,7 @@ import {
   MAX_CC,
   MAX_CUSTOM_HEADER_CHARS,
   MAX_CUSTOM_HEADERS,
+  MAX_DELIVERY_GROUPS,
   MAX_EMAIL,
   MAX_FILENAME,
   MAX_HEADER_VALUE,
@@ -18,7 +19,7 @@ import {
   UPLOAD_LIMIT_BYTES,
 } from '@/lib/schemas/limits';
 import { formatBytes } from '@/lib/format/display';
-import { actionPayloadBytes, estimatedMessageBytes } from '@/lib/schemas/message-values';
+import { actionPayloadBytes, deliveryGroupIds, estimatedMessageBytes } from '@/lib/schemas/message-values';
 
 // The one schema for a message, used by the compose form (zodResolver), the send action
 // (safeParse), manual batches and every row of a CSV mail merge.
@@ -33,6 +34,8 @@ const MIME_TYPE =
 const EMAIL_PATTERN = z.regexes.html5Email;
 const HEADER_NAME = /^X-[A-Za-z0-9][A-Za-z0-9-]*$/i;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** A delivery group's public id, as the Sending API's OpenAPI pattern has it. */
+export const DELIVERY_GROUP_ID = /^dgrp_[a-z0-9][a-z0-9_-]{0,122}$/;
 
 const noControl = (what: string) => (v: string) =>
   !HEADER_CONTROL.test(v) || { message: `${what} can't contain line breaks or other control characters` };
@@ -87,6 +90,20 @@ export const headerSchema = z.object({
     ),
 });
 export type HeaderInput = z.infer<typeof headerSchema>;
+
+/** Empty (Sendmux picks the team's routing) or delivery group ids separated by commas or spaces. */
+export const deliveryGroupSchema = z.string().check((ctx) => {
+  const ids = deliveryGroupIds(ctx.value);
+  const issue = (message: string) => ctx.issues.push({ code: 'custom', message, input: ctx.value });
+  const bad = ids.filter((id) => !DELIVERY_GROUP_ID.test(id));
+  if (bad.length)
+    issue(
+      `${bad.map((id) => `“${id.slice(0, 40)}”`).join(', ')} ${bad.length === 1 ? 'is not a delivery group id' : 'are not delivery group ids'}: ids look like dgrp_main (dgrp_ then lowercase letters, digits, _ or -)`,
+    );
+  else if (ids.length > MAX_DELIVERY_GROUPS)
+    issue(`At most ${MAX_DELIVERY_GROUPS} delivery groups (this has ${ids.length})`);
+  else if (new Set(ids).size !== ids.length) issue('Each delivery group once: remove the repeated id');
+});
 
 export const filenameSchema = z
   .string()
@@ -162,6 +179,7 @@ export const messageSchema = z
         `Custom headers are at most ${MAX_CUSTOM_HEADER_CHARS.toLocaleString('en-US')} characters in all`,
       ),
     attachments: z.array(attachmentSchema).max(MAX_ATTACHMENTS, `At most ${MAX_ATTACHMENTS} attachments`),
+    deliveryGroup: deliveryGroupSchema,
   })
   .superRefine((m, ctx) => {
     const total = 1 + m.cc.length + m.bcc.length;

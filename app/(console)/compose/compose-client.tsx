@@ -28,6 +28,7 @@ import { ContentCard, SenderCard } from './message-cards';
 import { ScenarioPresets, type ScenarioPreset } from './scenario-presets';
 import { fieldId, fieldLabel } from './fields';
 import { HeadersField } from './headers-field';
+import { DeliveryGroupField } from './delivery-group-field';
 import { PreviewPanel } from './preview-panel';
 import type { SendOutcome } from './result-panel';
 import { TemplatesDialog } from './templates-dialog';
@@ -42,7 +43,7 @@ type Props = {
   apiUrl: string;
   templates: TemplateSummary[];
   presets: ScenarioPreset[];
-  fromRequest: { message: MessageInput; profile: string; notes: string[]; requestLabel: string } | null;
+  fromRequest: { message: MessageInput; profile: string; notes: string[]; source: string } | null;
 };
 
 const newKey = () => `compose-${randomId(20)}`;
@@ -82,7 +83,7 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
         if (profiles.some((p) => p.name === fromRequest.profile)) setProfile(fromRequest.profile);
         setIdempotencyKey(newKey());
         setNotice({
-          title: `Loaded from the request log (${fromRequest.requestLabel}) with a new idempotency key`,
+          title: `Loaded from ${fromRequest.source} with a new idempotency key`,
           lines: fromRequest.notes,
           tone: fromRequest.notes.length ? 'warning' : 'default',
         });
@@ -312,6 +313,7 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
           <Card>
             <CardContent className="grid gap-6 pt-5">
               <HeadersField />
+              <DeliveryGroupField />
               {idempotencyKey ? (
                 <AttachmentsField
                   userId={userId}

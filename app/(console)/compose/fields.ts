@@ -24,6 +24,7 @@ const LABELS: Record<string, string> = {
   textBody: 'Text body',
   headers: 'Custom headers',
   attachments: 'Attachments',
+  deliveryGroup: 'Delivery group',
   profile: 'Key profile',
   idempotencyKey: 'Idempotency key',
 };

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { requireRole } from '@/lib/auth/require-role';
 import { listTemplates } from '@/lib/templates/store';
 import { getEnv } from '@/lib/env';
-import { loadComposeDraftFromRequest } from '@/lib/requests/open-in-compose';
+import { loadComposeDraftFromJobRow, loadComposeDraftFromRequest } from '@/lib/requests/open-in-compose';
+import { jobIdSchema } from '@/lib/schemas/batch';
 import { listKeyProfiles } from '@/lib/sendmux/profiles';
 import { ComposeClient } from './compose-client';
 import type { ScenarioPreset } from './scenario-presets';
@@ -11,6 +12,12 @@ import type { ScenarioPreset } from './scenario-presets';
 export const metadata: Metadata = { title: 'Compose' };
 
 const SANDBOX_PRESETS: ScenarioPreset[] = [
+  {
+    label: 'Queued',
+    to: 'queued@example.com',
+    description:
+      'The sandbox accepts the message: status queued with a message_id, and it lands in the outbox',
+  },
   {
     label: 'Simulate 422',
     to: 'fail+validation_error@example.com',
@@ -42,7 +49,19 @@ const SANDBOX_PRESETS: ScenarioPreset[] = [
 const searchSchema = z.object({
   from: z.coerce.number().int().positive().optional(),
   index: z.coerce.number().int().nonnegative().optional(),
+  job: jobIdSchema.optional(),
+  row: z.coerce.number().int().positive().optional(),
 });
+
+/** "Open in Compose" from a logged request (?from=<entry>&index=<i>) or a batch job's row (?job=<id>&row=<n>). */
+async function loadSource(search: z.infer<typeof searchSchema>) {
+  if (search.from) {
+    const draft = await loadComposeDraftFromRequest(search.from, search.index);
+    return draft ? { ...draft, source: `the request log (request #${search.from})` } : null;
+  }
+  if (search.job && search.row) return loadComposeDraftFromJobRow(search.job, search.row);
+  return null;
+}
 
 export default async function ComposePage({
   searchParams,
@@ -52,10 +71,7 @@ export default async function ComposePage({
   const user = await requireRole('sender');
   const env = getEnv();
   const search = searchSchema.safeParse(await searchParams);
-  const from =
-    search.success && search.data.from
-      ? await loadComposeDraftFromRequest(search.data.from, search.data.index)
-      : null;
+  const from = search.success ? await loadSource(search.data) : null;
   return (
     <ComposeClient
       userId={user.id}
@@ -63,7 +79,7 @@ export default async function ComposePage({
       apiUrl={env.sendmuxApiUrl}
       templates={await listTemplates()}
       presets={env.sandboxServed ? SANDBOX_PRESETS : []}
-      fromRequest={from ? { ...from, requestLabel: `request #${search.data?.from}` } : null}
+      fromRequest={from}
     />
   );
 }

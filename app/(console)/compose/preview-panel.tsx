@@ -3,6 +3,7 @@
 import { Monitor, Smartphone } from 'lucide-react';
 import { useDeferredValue, useMemo, useState } from 'react';
 import { EmailFrame } from '@/components/email-frame';
+import { HtmlSource, MessageHeaders } from '@/components/message-source';
 import { Alert, AlertDescription } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
@@ -14,6 +15,7 @@ import {
   restoreAttachmentContent,
   toSendPayload,
 } from '@/lib/compose/payload';
+import { messageHeaders, mimeParts } from '@/lib/compose/message-structure';
 import { curlCommand, fetchSnippet } from '@/lib/compose/snippets';
 import { formatCount } from '@/lib/format/display';
 import type { MessageInput } from '@/lib/schemas/message';
@@ -37,7 +39,7 @@ export function PreviewPanel({
   const payload = useMemo(() => toSendPayload(deferred), [deferred]);
   return (
     <Tabs defaultValue="desktop" className="min-w-0">
-      <TabsList aria-label="Preview" className="flex w-full flex-wrap justify-start">
+      <TabsList aria-label="Preview" className="flex h-auto w-full flex-wrap justify-start">
         <TabsTrigger value="desktop">
           <Monitor className="size-3.5" aria-hidden /> Desktop
         </TabsTrigger>
@@ -45,6 +47,8 @@ export function PreviewPanel({
           <Smartphone className="size-3.5" aria-hidden /> Mobile
         </TabsTrigger>
         <TabsTrigger value="text">Text</TabsTrigger>
+        <TabsTrigger value="source">Source</TabsTrigger>
+        <TabsTrigger value="headers">Headers</TabsTrigger>
         <TabsTrigger value="payload">Payload</TabsTrigger>
         <TabsTrigger value="code">Code</TabsTrigger>
       </TabsList>
@@ -53,7 +57,7 @@ export function PreviewPanel({
       </TabsContent>
       <TabsContent value="mobile">
         <div className="bg-muted/40 flex justify-center rounded-lg border py-4">
-          <div className="border-foreground/80 w-[375px] max-w-full overflow-hidden rounded-[1.5rem] border-4 shadow-lg">
+          <div className="border-foreground/80 box-content w-[375px] max-w-[calc(100%-8px)] overflow-hidden rounded-[1.5rem] border-4 shadow-lg">
             <HtmlFrame
               html={deferred.htmlBody}
               title="HTML preview at mobile width (375 px)"
@@ -82,6 +86,18 @@ export function PreviewPanel({
             </Button>
           </div>
         )}
+      </TabsContent>
+      <TabsContent value="source">
+        {deferred.htmlBody ? (
+          <HtmlSource html={deferred.htmlBody} />
+        ) : (
+          <div className="text-muted-foreground flex h-40 items-center justify-center rounded-lg border border-dashed text-sm">
+            The HTML source will appear here.
+          </div>
+        )}
+      </TabsContent>
+      <TabsContent value="headers">
+        <MessageHeaders headers={messageHeaders(deferred)} parts={mimeParts(deferred)} />
       </TabsContent>
       <TabsContent value="payload">
         <PayloadEditor message={message} onApply={onApplyPayload} />

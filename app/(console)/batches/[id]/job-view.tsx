@@ -169,6 +169,7 @@ export function JobView({
         totalRows={job.totalRows}
         errorCodes={snapshot.errorCodes}
         filters={filters}
+        canCompose={canControl}
         onFiltersChange={setFilters}
       />
     </>

@@ -3,6 +3,7 @@
 import { useInfiniteQuery, useQueries } from '@tanstack/react-query';
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { PenSquare } from 'lucide-react';
 import Link from 'next/link';
 import { useEffect, useMemo, useRef } from 'react';
 import { Badge } from '@/components/ui/badge';
@@ -52,7 +53,7 @@ async function fetchPage(
 
 const column = createColumnHelper<JobRowDto>();
 
-const COLUMNS = [
+const BASE_COLUMNS = [
   column.accessor('csvLine', {
     header: 'Line',
     cell: (c) => <span className="tabular-nums">{c.getValue()}</span>,
@@ -126,22 +127,52 @@ const COLUMNS = [
   }),
 ];
 
-const WIDTHS = ['w-16', 'w-[22%]', 'w-28', 'w-[21%]', 'w-[27%]', 'w-[20%]'];
+const BASE_WIDTHS = ['w-16', 'w-[22%]', 'w-28', 'w-[21%]', 'w-[27%]', 'w-[20%]'];
+
+/** A failed row's own merged message, straight into Compose (senders only: Compose is theirs). */
+const composeColumn = (jobId: string) =>
+  column.display({
+    id: 'compose',
+    header: () => <span className="sr-only">Actions</span>,
+    cell: (c) => {
+      const r = c.row.original;
+      if (r.status !== 'failed') return null;
+      return (
+        <Link
+          href={`/compose?job=${jobId}&row=${r.rowNo}`}
+          aria-label={`Open in Compose (CSV line ${r.csvLine})`}
+          title="Open this row's message in Compose"
+          className="text-primary hover:bg-muted focus-visible:ring-ring inline-flex size-8 items-center justify-center rounded-md focus-visible:ring-2 focus-visible:outline-none"
+        >
+          <PenSquare className="size-4" aria-hidden />
+        </Link>
+      );
+    },
+  });
 
 export function JobRowsTable({
   jobId,
   totalRows,
   errorCodes,
   filters,
+  canCompose,
   onFiltersChange: setFilters,
 }: {
   jobId: string;
   totalRows: number;
+  canCompose: boolean;
   errorCodes: ErrorCodeCount[];
   filters: Filters;
   onFiltersChange: (update: (f: Filters) => Filters) => void;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const columns = useMemo(
+    () => (canCompose ? [...BASE_COLUMNS, composeColumn(jobId)] : BASE_COLUMNS),
+    [canCompose, jobId],
+  );
+  const widths = canCompose
+    ? ['w-16', 'w-[21%]', 'w-28', 'w-[20%]', 'w-[26%]', 'w-[19%]', 'w-12']
+    : BASE_WIDTHS;
   const filtered = Boolean(filters.status || filters.code || filters.q);
 
   useEffect(() => {
@@ -201,7 +232,7 @@ export function JobRowsTable({
   // default auto-reset, each new array queues a state update and the table re-renders forever.
   const table = useReactTable({
     data,
-    columns: COLUMNS,
+    columns,
     getCoreRowModel: getCoreRowModel(),
     getRowId: (r) => String(r.rowNo),
     autoResetAll: false,
@@ -241,9 +272,12 @@ export function JobRowsTable({
           aria-label="Rows of this job (scrollable)"
           className="focus-visible:ring-ring max-h-[min(600px,70vh)] overflow-auto rounded-md border focus-visible:ring-2 focus-visible:outline-none"
         >
-          <table className="w-full min-w-[900px] table-fixed text-sm" aria-rowcount={count + 1}>
+          <table
+            className={`w-full table-fixed text-sm ${canCompose ? 'min-w-[940px]' : 'min-w-[900px]'}`}
+            aria-rowcount={count + 1}
+          >
             <colgroup>
-              {WIDTHS.map((w, i) => (
+              {widths.map((w, i) => (
                 <col key={i} className={w} />
               ))}
             </colgroup>
@@ -265,7 +299,7 @@ export function JobRowsTable({
             <tbody>
               {paddingTop > 0 ? (
                 <tr aria-hidden style={{ height: paddingTop }}>
-                  <td colSpan={COLUMNS.length} />
+                  <td colSpan={columns.length} />
                 </tr>
               ) : null}
               {visible.map((v) => {
@@ -278,7 +312,7 @@ export function JobRowsTable({
                       style={{ height: ROW_HEIGHT }}
                       className="border-b"
                     >
-                      <td colSpan={COLUMNS.length} className="px-3">
+                      <td colSpan={columns.length} className="px-3">
                         <span className="sr-only">Loading row {v.index + 1}</span>
                         <span aria-hidden className="bg-muted block h-3 w-2/3 animate-pulse rounded" />
                       </td>
@@ -301,7 +335,7 @@ export function JobRowsTable({
               })}
               {paddingBottom > 0 ? (
                 <tr aria-hidden style={{ height: paddingBottom }}>
-                  <td colSpan={COLUMNS.length} />
+                  <td colSpan={columns.length} />
                 </tr>
               ) : null}
             </tbody>

@@ -1,6 +1,14 @@
 'use client';
 
-import { ArrowRight, CloudUpload, FileSpreadsheet, Loader2, RotateCw, TriangleAlert } from 'lucide-react';
+import {
+  ArrowRight,
+  CloudUpload,
+  Download,
+  FileSpreadsheet,
+  Loader2,
+  RotateCw,
+  TriangleAlert,
+} from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { useRef, useTransition } from 'react';
 import { toast } from 'sonner';
@@ -74,7 +82,16 @@ export function UploadStep({
             A .csv, .tsv or .txt file with a header line and up to {MAX_JOB_ROWS.toLocaleString('en-US')}{' '}
             rows, at most {MAX_CSV_BYTES / 1_000_000} MB. Comma, semicolon, tab or pipe delimited; UTF-8 with
             or without BOM (Windows-1252 is read too). It is parsed in your browser to preview it; the server
-            reads the file again when you send.
+            reads the file again when you send.{' '}
+            <a
+              href="/sample-recipients.csv"
+              download
+              className="text-primary inline-flex items-center gap-1 underline underline-offset-2"
+            >
+              <Download className="size-3.5" aria-hidden />
+              Download a sample CSV
+            </a>{' '}
+            with every column the mapping step reads and {'{{variable}}'} columns to start from.
           </CardDescription>
         </CardHeader>
         <CardContent className="grid gap-4">

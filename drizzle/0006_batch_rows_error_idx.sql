@@ -1,0 +1,1 @@
+CREATE INDEX "batch_rows_error_idx" ON "batch_rows" USING btree ("job_id","error_code","row_no") WHERE "batch_rows"."error_code" IS NOT NULL;
