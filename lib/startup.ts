@@ -4,6 +4,7 @@ import { startHousekeeping } from '@/lib/auth/housekeeping';
 import { ensureFirstAdmin } from '@/lib/auth/setup';
 import { startBatchRunner } from '@/lib/batch/runner';
 import { getDbHandle } from '@/lib/db';
+import { startDeliveryCorrelation } from '@/lib/delivery/correlate';
 import { DataDirLockedError } from '@/lib/db/data-dir-lock';
 import { getEnv } from '@/lib/env';
 import { exitOnSignals } from '@/lib/lifecycle/drain';
@@ -40,6 +41,7 @@ export async function startServer(): Promise<void> {
   await ensureFirstAdmin(log);
   startRequestLogPruning();
   startHousekeeping();
+  startDeliveryCorrelation();
   const runner = startBatchRunner();
   if (env.drainOnSignal) {
     exitOnSignals({
