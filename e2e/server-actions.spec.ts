@@ -22,7 +22,7 @@ import {
 } from '../lib/schemas/compose';
 import { formDataInput } from '../lib/schemas/form-data';
 import { sendEmailInputSchema } from '../lib/schemas/message';
-import { clearOutboxInputSchema } from '../lib/schemas/sandbox';
+import { clearOutboxInputSchema, sendTestEventInputSchema } from '../lib/schemas/sandbox';
 import { deleteTemplateSchema, saveTemplateSchema } from '../lib/schemas/template';
 import { E2E } from './support/constants';
 
@@ -102,6 +102,7 @@ const PROBES: Record<string, { input: () => unknown[]; schema?: ZodType; publicC
   },
   signOutAction: { input: () => [] },
   clearOutboxAction: { input: () => [{ confirm: true }], schema: clearOutboxInputSchema },
+  sendTestEventAction: { input: () => [{ confirm: true }], schema: sendTestEventInputSchema },
   sendEmailAction: {
     input: () => [{ profile: 'sandbox', idempotencyKey: `probe-${run}`, message }],
     schema: sendEmailInputSchema,

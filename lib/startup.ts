@@ -10,6 +10,7 @@ import { getEnv } from '@/lib/env';
 import { exitOnSignals } from '@/lib/lifecycle/drain';
 import { startRequestLogPruning } from '@/lib/requests/prune';
 import { startSandboxSmtp } from '@/lib/sandbox/smtp-listener';
+import { startWebhookDispatcher } from '@/lib/sandbox/webhooks';
 
 const log = (line: string) => console.log(`[sendmux-console] ${line}`);
 
@@ -55,6 +56,7 @@ export async function startServer(): Promise<void> {
     log('NEXT_MANUAL_SIG_HANDLE is not set: SIGTERM stops the server without draining (npm start sets it).');
   }
   await startSandboxSmtp(log);
+  if (env.sandboxServed) startWebhookDispatcher();
   log(
     env.mode === 'sandbox'
       ? 'Sandbox mode: no Sendmux key is configured, so email goes to the built-in sandbox and nothing leaves this machine.'
