@@ -12,6 +12,7 @@ import type { JobRowsSearch as Filters } from '@/lib/schemas/batch';
 import type { RowStatusFilter } from '@/lib/schemas/batch-values';
 import type { JobRowDto, JobRowsPage } from '@/lib/batch/dto';
 import { formatCount } from '@/lib/format/display';
+import { RowDelivery } from './delivery-filter';
 import { filterParams, RowsFilters, STATUS_LABELS } from './rows-filters';
 
 // Rows come from the rows route a page at a time as they scroll into view. Unfiltered, row
@@ -70,9 +71,12 @@ const COLUMNS = [
     cell: (c) => {
       const r = c.row.original;
       return (
-        <span className="flex items-center gap-1">
-          <Badge variant={STATUS_VARIANT[r.status]}>{STATUS_LABELS[r.status]}</Badge>
-          {r.try > 1 ? <span className="text-muted-foreground text-xs">try {r.try}</span> : null}
+        <span className="grid justify-items-start gap-0.5">
+          <span className="flex items-center gap-1">
+            <Badge variant={STATUS_VARIANT[r.status]}>{STATUS_LABELS[r.status]}</Badge>
+            {r.try > 1 ? <span className="text-muted-foreground text-xs">try {r.try}</span> : null}
+          </span>
+          <RowDelivery row={r} />
         </span>
       );
     },
@@ -142,14 +146,22 @@ export function JobRowsTable({
   onFiltersChange: (update: (f: Filters) => Filters) => void;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const filtered = Boolean(filters.status || filters.code || filters.q);
+  const filtered = Boolean(filters.status || filters.code || filters.q || filters.delivery);
 
   useEffect(() => {
     scrollRef.current?.scrollTo({ top: 0 });
   }, [filters]);
 
   const sparse = useInfiniteQuery({
-    queryKey: ['batch-rows', jobId, 'filtered', filters.status ?? '', filters.code ?? '', filters.q ?? ''],
+    queryKey: [
+      'batch-rows',
+      jobId,
+      'filtered',
+      filters.status ?? '',
+      filters.code ?? '',
+      filters.q ?? '',
+      filters.delivery ?? '',
+    ],
     queryFn: ({ pageParam }) => fetchPage(jobId, filters, pageParam, FILTERED_PAGE),
     initialPageParam: 0,
     getNextPageParam: (last) => last.nextCursor ?? undefined,

@@ -30,6 +30,8 @@ import { readSandboxCa } from '@/lib/sandbox/smtp-cert';
 import { findByRequestId, getAttempts, getRequest, type RequestDetail } from '@/lib/requests/search';
 import { buildSupportBundle, safeRequestBody, safeResponseBody } from '@/lib/requests/support-bundle';
 import { AttemptTimeline } from './attempt-timeline';
+import { DeliveryTimelines, type DeliveryMessage } from './delivery-timeline';
+import { deliveryStatuses, deliveryTimelines } from '@/lib/delivery/queries';
 import { BatchMessages } from './batch-messages';
 import { ErrorExplained } from './error-explained';
 import { JsonBlock } from './json-block';
@@ -135,6 +137,18 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
       ? `${env.dataDir}/sandbox-smtp-ca.pem`
       : undefined;
   const curl = isSmtp ? smtpCurl(requestBody, sandboxCaFile) : curlCommand(snippet);
+  const deliveryMessages: DeliveryMessage[] = isBatch
+    ? batchRows.flatMap((m) =>
+        m.messageId && m.status === 'queued' ? [{ messageId: m.messageId, to: m.to, index: m.index }] : [],
+      )
+    : isSend && row.ok && row.messageIds[0]
+      ? [{ messageId: row.messageIds[0], to: row.recipients[0] ?? '', index: null }]
+      : [];
+  const deliveryIds = deliveryMessages.map((m) => m.messageId);
+  const [statuses, timelines] = await Promise.all([
+    deliveryStatuses(deliveryIds),
+    deliveryTimelines(deliveryIds),
+  ]);
 
   return (
     <>
@@ -356,6 +370,15 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
             retryable={upstream?.retryable}
             docUrl={upstream?.docUrl}
             fields={upstream?.fields ?? []}
+          />
+        ) : null}
+
+        {deliveryMessages.length > 0 ? (
+          <DeliveryTimelines
+            messages={deliveryMessages}
+            statuses={statuses}
+            timelines={timelines}
+            acceptedAt={row.completedAt}
           />
         ) : null}
 
