@@ -1,6 +1,9 @@
+import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import Papa from 'papaparse';
 import { E2E } from './support/constants';
 import { expectAccessible } from './support/fixtures';
+import { csvPanel, mapBasics, startJob, stat, uploadCsv, waitUntilDone } from './support/wizard';
 
 test.use({ storageState: E2E.storageState('sender') });
 
@@ -35,6 +38,17 @@ test('a Permanent bounce shows live in Compose, as a timeline in the request log
   await expect(delivery).toContainText('Permanent bounce (General)');
   await expect(delivery).toContainText('message.bounced');
   await expectAccessible(page, 'request detail with delivery timeline');
+
+  // The next message to that address is flagged (a warning, not a block), with the event linked.
+  await composeTo(page, to);
+  const warning = page.getByRole('status', { name: 'This recipient bounced or complained before' });
+  await expect(warning).toContainText(to);
+  await expect(warning).toContainText('Permanent bounce (General)');
+  await expect(page.getByRole('button', { name: 'Send', exact: true })).toBeEnabled();
+  await expectAccessible(page, 'compose with a bounce warning');
+  await warning.getByRole('link', { name: 'see the event' }).click();
+  await expect(page).toHaveURL(/\/requests/);
+  await expect(page.locator('#delivery')).toContainText('Permanent bounce (General)');
 });
 
 test('the receiver refuses a bad signature (401), a huge body (413) and a signed non-event (400); nothing changes', async ({
@@ -63,4 +77,68 @@ test('the receiver refuses a bad signature (401), a huge body (413) and a signed
   expect(huge.status()).toBe(413);
   const status = await request.get(`${E2E.baseUrl}/api/delivery/status?id=${messageId}`);
   expect(await status.json()).toEqual({ statuses: {} });
+});
+
+test('a batch shows delivery counts beside the send counts, filters rows by outcome, and its results CSV carries them', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  const t = tag();
+  const people = {
+    delivered: `ada.${t}@example.com`,
+    bounced: `bounce+${t}@example.com`,
+    complained: `complaint+${t}@example.com`,
+    softbounce: `softbounce+${t}@example.com`,
+  };
+  const csv = `email,name\n${Object.values(people)
+    .map((e, i) => `${e},Person ${i}`)
+    .join('\n')}\n`;
+  await startJob(page, csv, `Delivery ${t}`);
+  await waitUntilDone(page);
+  const counts = page.getByRole('list', { name: 'Delivery counts' });
+  // softbounce: delayed first, delivered two seconds later; complaint: delivered, then complained.
+  await expect(counts.getByTestId('delivery-count-delivered')).toHaveText('2', { timeout: 20_000 });
+  await expect(counts.getByTestId('delivery-count-bounced')).toHaveText('1');
+  await expect(counts.getByTestId('delivery-count-complained')).toHaveText('1');
+  await expect(counts.getByTestId('delivery-count-none')).toHaveText('0');
+  await expectAccessible(page, 'batch job page with delivery counts');
+
+  await counts.getByRole('button', { name: /^Bounced: 1/ }).click();
+  const rows = page.getByRole('region', { name: /Rows of this job/ });
+  await expect(page.getByLabel('Delivery')).toHaveValue('bounced');
+  await expect(rows.getByRole('row').filter({ hasText: people.bounced })).toBeVisible();
+  await expect(rows.getByRole('row').filter({ hasText: people.delivered })).toHaveCount(0);
+  await page.getByLabel('Delivery').selectOption('delivered');
+  await expect(rows.getByRole('row').filter({ hasText: people.softbounce })).toBeVisible();
+  await expect(rows.getByRole('row').filter({ hasText: people.delivered })).toBeVisible();
+  await expect(rows.getByRole('row').filter({ hasText: people.bounced })).toHaveCount(0);
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download results CSV' }).click(),
+  ]);
+  const raw = fs.readFileSync((await download.path())!, 'utf8');
+  const [header, ...lines] = Papa.parse<string[]>(raw.slice(1), { skipEmptyLines: true }).data;
+  expect(header!.slice(-3)).toEqual(['delivery_status', 'delivery_detail', 'delivery_at']);
+  const byEmail = new Map(lines.map((r) => [r[0], r.slice(-3)]));
+  expect(byEmail.get(people.bounced)!.slice(0, 2)).toEqual(['bounced', 'Permanent bounce (General)']);
+  expect(byEmail.get(people.complained)![0]).toBe('complained');
+  expect(byEmail.get(people.softbounce)![0]).toBe('delivered');
+  expect(byEmail.get(people.delivered)![2]).toMatch(/^\d{4}-\d\d-\d\dT/);
+
+  // The same file again: preflight warns about the bounced and complained rows and excludes them in one click.
+  await page.goto('/batches/new');
+  await uploadCsv(page, 'again.csv', csv);
+  const panel = csvPanel(page);
+  await panel.getByRole('button', { name: 'Next: map the columns' }).click();
+  await mapBasics(page);
+  await panel.getByRole('button', { name: 'Next: preview and check every row' }).click();
+  const history = panel.getByRole('status', {
+    name: /2 rows go to addresses that bounced or complained before/,
+  });
+  await expect(history).toContainText(people.bounced);
+  await expect(history).toContainText(people.complained);
+  await expectAccessible(page, 'preflight with delivery history warnings');
+  await history.getByRole('button', { name: 'Exclude the 2 previously bounced/complained rows' }).click();
+  await expect(stat(panel, 'Excluded')).toHaveText('2');
 });

@@ -112,3 +112,41 @@ export function deriveStatus(events: readonly DeliveryEventFacts[]): DerivedStat
 export function isSuppressionWorthy(e: Pick<DeliveryEventFacts, 'type' | 'bounceType'>): boolean {
   return e.type === 'message.complained' || (e.type === 'message.bounced' && e.bounceType === 'Permanent');
 }
+
+/** An address with a Permanent bounce or a complaint on record: Compose and preflight warn before sending to it. */
+export type AddressWarning = {
+  address: string;
+  kind: 'bounced' | 'complained';
+  detail: string;
+  /** ISO 8601: when it happened. */
+  occurredAt: string;
+  eventId: string;
+};
+
+/** Where a warning's "see the event" link goes: the request log search finds the message by its evt_ id. */
+export const eventHref = (eventId: string) => `/requests?q=${encodeURIComponent(eventId)}`;
+
+const WARNINGS_SLICE = 1000;
+
+/**
+ * The warnings for these addresses, asked of the console a slice at a time (so a 100,000-row CSV
+ * never sends the whole list at once, and the console never sends the whole history back).
+ */
+export async function fetchAddressWarnings(
+  addresses: readonly string[],
+  signal?: AbortSignal,
+): Promise<AddressWarning[]> {
+  const unique = [...new Set(addresses.map((a) => a.trim().toLowerCase()).filter((a) => a.includes('@')))];
+  const out: AddressWarning[] = [];
+  for (let i = 0; i < unique.length; i += WARNINGS_SLICE) {
+    const res = await fetch('/api/delivery/warnings', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ addresses: unique.slice(i, i + WARNINGS_SLICE) }),
+      signal,
+    });
+    if (!res.ok) throw new Error(`The console answered ${res.status}`);
+    out.push(...((await res.json()) as { warnings: AddressWarning[] }).warnings);
+  }
+  return out;
+}

@@ -2,7 +2,12 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import { getDb, queryRows } from '@/lib/db';
 import { factsOf, OCCURRED_ISO } from '@/lib/delivery/correlate';
-import { inOccurrenceOrder, eventDetail, type DeliveryStatus } from '@/lib/delivery-status/status';
+import {
+  eventDetail,
+  inOccurrenceOrder,
+  type AddressWarning,
+  type DeliveryStatus,
+} from '@/lib/delivery-status/status';
 
 export type MessageDelivery = {
   messageId: string;
@@ -95,14 +100,6 @@ export async function deliveryTimelines(messageIds: string[]): Promise<Map<strin
   for (const [id, list] of out) out.set(id, inOccurrenceOrder(list));
   return out;
 }
-
-export type AddressWarning = {
-  address: string;
-  kind: 'bounced' | 'complained';
-  detail: string;
-  occurredAt: string;
-  eventId: string;
-};
 
 /**
  * The latest Permanent bounce or complaint for each of these addresses (others are left out), for
