@@ -6,6 +6,8 @@ import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@/lib/schemas/auth-val
 
 export const DEFAULT_SENDMUX_API_URL = 'https://smtp.sendmux.ai/api/v1';
 export const SANDBOX_API_PATH = '/sandbox/api/v1';
+/** The sandbox's management API (delivery logs), standing in for https://app.sendmux.ai/api/v1. */
+export const SANDBOX_MANAGEMENT_PATH = '/sandbox/management/v1';
 export const DEFAULT_SENDMUX_SMTP_URL = 'smtp://smtp.sendmux.ai:587';
 export const DEFAULT_SANDBOX_SMTP_PORT = 2525;
 export const DEFAULT_SENDMUX_MANAGEMENT_API_URL = 'https://app.sendmux.ai/api/v1';

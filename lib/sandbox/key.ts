@@ -20,3 +20,14 @@ export function getSandboxWebhookSecret(): string {
     () => `whsec_sbx${randomBytes(24).toString('hex')}`,
   );
 }
+
+/**
+ * The management key (smx_root_…) the sandbox's delivery-logs API accepts: generated on first use
+ * and kept in DATA_DIR. Sending with it is refused, as Sendmux refuses root keys on the Sending API.
+ */
+export function getSandboxManagementKey(): string {
+  return readOrCreateSecretFile(
+    'sandbox-management-key',
+    () => `smx_root_sbx${randomBytes(18).toString('hex')}`,
+  );
+}

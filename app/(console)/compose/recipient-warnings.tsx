@@ -4,11 +4,20 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useFormContext, useWatch } from 'react-hook-form';
 import { AddressWarnings } from '@/components/address-warnings';
+import { QueryProvider } from '@/components/query-provider';
 import { fetchAddressWarnings } from '@/lib/delivery-status/status';
 import type { MessageInput } from '@/lib/schemas/message';
 
 /** Flags To/Cc/Bcc addresses with a Permanent bounce or complaint on record, as they are typed. */
 export function RecipientWarnings() {
+  return (
+    <QueryProvider>
+      <Warnings />
+    </QueryProvider>
+  );
+}
+
+function Warnings() {
   const { control } = useFormContext<MessageInput>();
   const [to, cc, bcc] = useWatch({ control, name: ['to.email', 'cc', 'bcc'] });
   const list = [to ?? '', ...(cc ?? []).map((r) => r.email), ...(bcc ?? []).map((r) => r.email)]

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Ban } from 'lucide-react';
 import { useMemo } from 'react';
 import { AddressWarnings } from '@/components/address-warnings';
+import { QueryProvider } from '@/components/query-provider';
 import { Button } from '@/components/ui/button';
 import { fetchAddressWarnings } from '@/lib/delivery-status/status';
 import type { PreflightResult } from '@/lib/mail-merge/preflight';
@@ -12,7 +13,18 @@ import type { PreflightResult } from '@/lib/mail-merge/preflight';
  * Rows whose To address bounced permanently or complained before, found by asking the console
  * about this file's addresses (a slice at a time). A warning with a one-click exclude, never a block.
  */
-export function DeliveryHistory({
+export function DeliveryHistory(props: {
+  result: PreflightResult;
+  onExclude: (lines: readonly number[]) => void;
+}) {
+  return (
+    <QueryProvider>
+      <History {...props} />
+    </QueryProvider>
+  );
+}
+
+function History({
   result,
   onExclude,
 }: {
