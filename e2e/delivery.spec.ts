@@ -105,10 +105,12 @@ test('a batch shows delivery counts beside the send counts, filters rows by outc
 
   await counts.getByRole('button', { name: /^Bounced: 1/ }).click();
   const rows = page.getByRole('region', { name: /Rows of this job/ });
-  await expect(page.getByLabel('Delivery')).toHaveValue('bounced');
+  await expect(page.getByRole('search', { name: 'Filter rows' }).getByLabel('Delivery')).toHaveValue(
+    'bounced',
+  );
   await expect(rows.getByRole('row').filter({ hasText: people.bounced })).toBeVisible();
   await expect(rows.getByRole('row').filter({ hasText: people.delivered })).toHaveCount(0);
-  await page.getByLabel('Delivery').selectOption('delivered');
+  await page.getByRole('search', { name: 'Filter rows' }).getByLabel('Delivery').selectOption('delivered');
   await expect(rows.getByRole('row').filter({ hasText: people.softbounce })).toBeVisible();
   await expect(rows.getByRole('row').filter({ hasText: people.delivered })).toBeVisible();
   await expect(rows.getByRole('row').filter({ hasText: people.bounced })).toHaveCount(0);

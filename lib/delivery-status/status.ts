@@ -123,8 +123,8 @@ export type AddressWarning = {
   eventId: string;
 };
 
-/** Where a warning's "see the event" link goes: the request log search finds the message by its evt_ id. */
-export const eventHref = (eventId: string) => `/requests?q=${encodeURIComponent(eventId)}`;
+/** Where a warning's "see the event" link goes: the request entry of the message, at the event. */
+export const eventHref = (eventId: string) => `/requests/${encodeURIComponent(eventId)}`;
 
 const WARNINGS_SLICE = 1000;
 

@@ -147,7 +147,9 @@ export default async function RequestsPage({
   const filters = describeFilters(params);
   const searching = query.kind !== 'none' || filters.length > 0;
   const exact =
-    !params.before && items.length === 1 && (query.kind === 'request_id' || query.kind === 'message_id')
+    !params.before &&
+    items.length === 1 &&
+    (query.kind === 'request_id' || query.kind === 'message_id' || query.kind === 'event')
       ? items[0]
       : undefined;
 

@@ -27,7 +27,13 @@ import {
 import { curlSmtpCommand } from '@/lib/format/smtp-snippets';
 import { transcriptOf, transcriptText } from '@/lib/format/smtp-transcript';
 import { readSandboxCa } from '@/lib/sandbox/smtp-cert';
-import { findByRequestId, getAttempts, getRequest, type RequestDetail } from '@/lib/requests/search';
+import {
+  findByRequestId,
+  getAttempts,
+  getRequest,
+  searchRequests,
+  type RequestDetail,
+} from '@/lib/requests/search';
 import { buildSupportBundle, safeRequestBody, safeResponseBody } from '@/lib/requests/support-bundle';
 import { AttemptTimeline } from './attempt-timeline';
 import { DeliveryTimelines, type DeliveryMessage } from './delivery-timeline';
@@ -112,6 +118,12 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
     if (ids.length === 1) redirect(`/requests/${ids[0]}`);
     if (ids.length > 1) redirect(`/requests?q=${encodeURIComponent(idParam)}`);
     notFound();
+  }
+  if (/^evt_[A-Za-z0-9]+$/.test(idParam)) {
+    // A delivery event's link: the entry of the message it is about, scrolled to the event.
+    const { items } = await searchRequests({ q: idParam, limit: 2 });
+    if (items.length === 1) redirect(`/requests/${items[0]!.id}#${idParam}`);
+    redirect(`/requests?q=${encodeURIComponent(idParam)}`);
   }
   if (!/^\d{1,15}$/.test(idParam)) notFound();
   const row = await getRequest(Number(idParam), user);
