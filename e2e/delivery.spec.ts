@@ -23,6 +23,9 @@ async function composeTo(page: Page, to: string) {
 test('a Permanent bounce shows live in Compose, as a timeline in the request log, and warns the next send', async ({
   page,
 }) => {
+  test.setTimeout(150_000);
+  // Leaving a Compose draft asks for confirmation; accept it as a user would.
+  page.on('dialog', (d) => void d.accept());
   const to = `bounce+${tag()}@example.com`;
   await composeTo(page, to);
   await page.getByRole('button', { name: 'Send', exact: true }).click();
@@ -86,9 +89,10 @@ test('a batch shows delivery counts beside the send counts, filters rows by outc
   const t = tag();
   const people = {
     delivered: `ada.${t}@example.com`,
-    bounced: `bounce+${t}@example.com`,
-    complained: `complaint+${t}@example.com`,
-    softbounce: `softbounce+${t}@example.com`,
+    // Distinct tags: softbounce+… must not contain the bounce+… address as a substring.
+    bounced: `bounce+b${t}@example.com`,
+    complained: `complaint+c${t}@example.com`,
+    softbounce: `softbounce+s${t}@example.com`,
   };
   const csv = `email,name\n${Object.values(people)
     .map((e, i) => `${e},Person ${i}`)
@@ -143,4 +147,60 @@ test('a batch shows delivery counts beside the send counts, filters rows by outc
   await expectAccessible(page, 'preflight with delivery history warnings');
   await history.getByRole('button', { name: 'Exclude the 2 previously bounced/complained rows' }).click();
   await expect(stat(panel, 'Excluded')).toHaveText('2');
+});
+
+test.describe('admin and support', () => {
+  test.use({ storageState: E2E.storageState('admin') });
+
+  test('"Send test event" posts sendmux.test, recorded on the Sandbox page and shown in Settings → Webhooks', async ({
+    page,
+  }) => {
+    await page.goto('/sandbox');
+    const card = page.getByRole('region', { name: 'Delivery events' });
+    await card.getByRole('button', { name: 'Send test event' }).click();
+    await expect(card.getByRole('table', { name: 'Webhook posts' })).toContainText('sendmux.test', {
+      timeout: 15_000,
+    });
+    await expect(card.getByRole('row').filter({ hasText: 'sendmux.test' }).first()).toContainText('HTTP 200');
+    await expectAccessible(page, '/sandbox with delivery events');
+
+    await page.goto('/settings/webhooks');
+    await expect(page.getByTestId('webhook-url')).toHaveText(
+      `http://localhost:${E2E.port}/api/webhooks/sendmux`,
+    );
+    await expect(page.getByTestId('webhook-last-event')).toContainText(/message\.|sendmux\.test/);
+    await expect(page.getByTestId('webhook-rejected')).not.toHaveText('0');
+    await expectAccessible(page, '/settings/webhooks');
+  });
+});
+
+test.describe('support', () => {
+  test.use({ storageState: E2E.storageState('support') });
+
+  test('support sees a message’s delivery timeline but no controls', async ({ page, browser }) => {
+    // A sender sends; support looks it up by address.
+    const sender = await browser.newContext({ storageState: E2E.storageState('sender') });
+    const senderPage = await sender.newPage();
+    const to = `complaint+${tag()}@example.com`;
+    await composeTo(senderPage, to);
+    await senderPage.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect(result(senderPage).getByRole('status', { name: 'Delivery status' })).toContainText(
+      'Complained',
+      {
+        timeout: 15_000,
+      },
+    );
+    await sender.close();
+
+    await page.goto(`/requests?q=${encodeURIComponent(to)}`);
+    await page.getByRole('table').first().locator('tbody tr').first().getByRole('link').first().click();
+    const delivery = page.locator('#delivery');
+    await expect(delivery).toContainText('Complaint: abuse');
+    await expect(delivery).toContainText('Delivered to the receiving server');
+    await expect(page.getByRole('link', { name: 'Open in Compose' })).toHaveCount(0);
+    await expect(delivery.getByRole('button')).toHaveCount(0);
+    await expectAccessible(page, 'request detail as support');
+    await page.goto('/settings/webhooks');
+    await expect(page.getByRole('heading', { level: 1, name: 'Webhooks' })).toBeVisible();
+  });
 });

@@ -6,6 +6,7 @@ import { deriveStatus, STATUS_OF_TYPE, type DeliveryEventFacts } from '@/lib/del
 /** Serialises status rewrites across console processes (one PostgreSQL, several instances). */
 const CORRELATE_LOCK_ID = 726_354_011;
 const BATCH = 500;
+const GATHER_MS = 200;
 /** An event with no eml_ id is matched to a send to that address from up to this long before it. */
 const ADDRESS_WINDOW_MS = 3 * 86_400_000;
 /** …or slightly after, for clocks that disagree. */
@@ -212,7 +213,9 @@ export function scheduleCorrelation(): void {
     try {
       do {
         r.again = false;
-        await new Promise((resolve) => setImmediate(resolve));
+        // A short pause gathers the events of a burst into one batch: fewer, larger
+        // transactions, so correlation takes less of the database from the receiver's inserts.
+        await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
         await correlatePending();
       } while (r.again);
     } catch (err) {
