@@ -155,6 +155,7 @@ test.describe('admin and support', () => {
   test('"Send test event" posts sendmux.test, recorded on the Sandbox page and shown in Settings → Webhooks', async ({
     page,
   }) => {
+    test.setTimeout(150_000);
     await page.goto('/sandbox');
     const card = page.getByRole('region', { name: 'Delivery events' });
     await card.getByRole('button', { name: 'Send test event' }).click();
@@ -178,6 +179,7 @@ test.describe('support', () => {
   test.use({ storageState: E2E.storageState('support') });
 
   test('support sees a message’s delivery timeline but no controls', async ({ page, browser }) => {
+    test.setTimeout(150_000);
     // A sender sends; support looks it up by address.
     const sender = await browser.newContext({ storageState: E2E.storageState('sender') });
     const senderPage = await sender.newPage();

@@ -1,9 +1,9 @@
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { CopyButton } from '@/components/ui/copy-button';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { formatUtc } from '@/lib/format/display';
 import { DELIVERY_SCENARIOS, MAX_ATTEMPTS, type WebhookDeliveryRow } from '@/lib/sandbox/webhooks';
+import { ScenarioList } from './scenario-guide';
 import { SendTestEventButton } from './send-test-event-button';
 
 const STATE_VARIANT = { delivered: 'success', failed: 'destructive', pending: 'muted' } as const;
@@ -88,29 +88,12 @@ export function WebhookEvents({
           </Table>
         )}
         <div className="grid gap-2">
-          <h3 className="text-sm font-semibold">Delivery scenarios</h3>
+          <h3 className="text-base font-semibold">Delivery scenarios</h3>
           <p className="text-muted-foreground text-sm">
             Chosen by the first matching To, Cc or Bcc address; they combine with the failure scenarios above
             only in that a message that fails is never delivered.
           </p>
-          <ul className="grid gap-3 lg:grid-cols-2">
-            {DELIVERY_SCENARIOS.map((s) => (
-              <li key={s.name} className="bg-background/60 grid content-start gap-1.5 rounded-md border p-3">
-                <p className="flex flex-wrap items-center gap-2 text-sm font-semibold">
-                  {s.name}
-                  <code className="bg-muted rounded px-1.5 py-0.5 font-mono text-xs font-normal">
-                    {s.pattern}
-                  </code>
-                </p>
-                <p className="text-muted-foreground text-sm">{s.effect}</p>
-                <p className="flex items-center gap-1 text-sm">
-                  <span className="text-muted-foreground">Example</span>
-                  <code className="font-mono text-xs">{s.example}</code>
-                  <CopyButton value={s.example} label={`Copy example ${s.example}`} />
-                </p>
-              </li>
-            ))}
-          </ul>
+          <ScenarioList scenarios={DELIVERY_SCENARIOS} />
         </div>
       </CardContent>
     </Card>
