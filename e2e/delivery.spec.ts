@@ -165,6 +165,12 @@ test.describe('admin and support', () => {
     await expect(card.getByRole('row').filter({ hasText: 'sendmux.test' }).first()).toContainText('HTTP 200');
     await expectAccessible(page, '/sandbox with delivery events');
 
+    // A forged post, so the rejected-signature count has something to show.
+    const forged = await page.request.post(`${E2E.baseUrl}/api/webhooks/sendmux`, {
+      data: '{"id":"evt_forged"}',
+      headers: { 'content-type': 'application/json', 'x-sendmux-signature': `sha256=${'1'.repeat(64)}` },
+    });
+    expect(forged.status()).toBe(401);
     await page.goto('/settings/webhooks');
     await expect(page.getByTestId('webhook-url')).toHaveText(
       `http://localhost:${E2E.port}/api/webhooks/sendmux`,
