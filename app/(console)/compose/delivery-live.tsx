@@ -48,7 +48,8 @@ export function DeliveryLive({ messageId, logId }: { messageId: string; logId: n
         <span className="text-muted-foreground">delivery</span>
         {data ? (
           <>
-            <DeliveryBadge status={data.status} />
+            {/* On the panel's green tint the badge's own tint is too faint for its text: a card background keeps the contrast. */}
+            <DeliveryBadge status={data.status} className="bg-card border-current/30" />
             <span>{data.detail}</span>
             <span className="text-muted-foreground text-xs">{formatUtc(data.at, true)}</span>
           </>
