@@ -62,7 +62,7 @@ export const config = {
   matcher: [
     {
       source:
-        '/((?!_next/|api/|sandbox/api/|favicon\\.ico|.*\\.(?:png|svg|ico|webp|woff2|txt|css|js|map)$).*)',
+        '/((?!_next/|api/|sandbox/api/|sandbox/management/|favicon\\.ico|.*\\.(?:png|svg|ico|webp|woff2|txt|css|js|map)$).*)',
       missing: [{ type: 'header', key: 'next-action' }],
     },
   ],

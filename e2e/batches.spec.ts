@@ -199,6 +199,9 @@ test('CSV mail merge: BOM, ; and a multi-line field → exclude two invalid rows
     'error_message',
     'request_id',
     'idempotency_key',
+    'delivery_status',
+    'delivery_detail',
+    'delivery_at',
   ]);
   expect(rows).toHaveLength(5);
   const byEmail = new Map(rows.map((r) => [r[0], r]));

@@ -136,3 +136,19 @@ test('smtp transcript', async ({ page }) => {
   await card.scrollIntoViewIfNeeded();
   await card.screenshot({ path: 'docs/screenshots/smtp-transcript.png', animations: 'disabled' });
 });
+
+test('webhooks', async ({ page }) => {
+  // An event to show as the last one received: a send whose delivery event the sandbox posts.
+  await page.goto('/compose');
+  await field(page, 'From email').fill(FROM);
+  await field(page, 'To email').fill('bounce+ada@example.com');
+  await field(page, 'Subject').fill('Your invoice for November');
+  await field(page, 'HTML body').fill('<p>Your invoice is attached.</p>');
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(page.getByRole('status', { name: 'Delivery status' })).toContainText('Bounced', {
+    timeout: 20_000,
+  });
+  await page.goto('/settings/webhooks');
+  await expect(page.getByTestId('webhook-last-event')).toContainText('message.bounced');
+  await shot(page, 'webhooks');
+});

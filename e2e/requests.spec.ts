@@ -436,7 +436,7 @@ test.describe('request log as support on the main console', () => {
     await expect(page.getByText(/Entries are kept for 30 days/)).toBeVisible();
     const box = page.getByLabel('Search requests');
     await expect(box).toBeVisible();
-    await expect(box).toHaveAttribute('placeholder', /req_… · eml_… · idempotency key · .+@/);
+    await expect(box).toHaveAttribute('placeholder', /req_… · eml_… · evt_… · idempotency key · .+@/);
     await box.fill('req_nosuchrequest00000000000');
     await box.press('Enter');
     await expect(page).toHaveURL(/\/requests\?q=req_nosuchrequest00000000000$/);

@@ -17,7 +17,7 @@ import {
 import { jobControlSchema, manualBatchInputSchema } from '../lib/schemas/batch';
 import { htmlToTextInputSchema, profileInputSchema } from '../lib/schemas/compose';
 import { sendEmailInputSchema } from '../lib/schemas/message';
-import { clearOutboxInputSchema } from '../lib/schemas/sandbox';
+import { clearOutboxInputSchema, sendTestEventInputSchema } from '../lib/schemas/sandbox';
 import { smtpTestInputSchema } from '../lib/schemas/smtp';
 import { deleteTemplateSchema, saveTemplateSchema } from '../lib/schemas/template';
 import { E2E } from './support/constants';
@@ -97,6 +97,7 @@ const PROBES: Record<string, { input: () => unknown[]; schema?: ZodType; publicC
   },
   signOutAction: { input: () => [] },
   clearOutboxAction: { input: () => [{ confirm: true }], schema: clearOutboxInputSchema },
+  sendTestEventAction: { input: () => [{ confirm: true }], schema: sendTestEventInputSchema },
   sendEmailAction: {
     input: () => [{ profile: 'sandbox', idempotencyKey: `probe-${run}`, message }],
     schema: sendEmailInputSchema,

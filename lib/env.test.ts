@@ -133,6 +133,28 @@ describe('configuration', () => {
       expect(errors(src)).toMatch(message);
     });
 
+    it('reads webhook secrets (comma-separated, for rotation) and the management key, masked in errors', () => {
+      const c = ok({
+        SENDMUX_WEBHOOK_SECRETS: ' whsec_old_0123456789ab , whsec_new_0123456789ab ',
+        SENDMUX_MANAGEMENT_KEY: 'smx_root_logsreader_1234',
+      });
+      expect(c.webhookSecrets).toEqual(['whsec_old_0123456789ab', 'whsec_new_0123456789ab']);
+      expect(c.managementKey).toBe('smx_root_logsreader_1234');
+      expect(c.managementApiUrl).toBe('https://app.sendmux.ai/api/v1');
+      expect(ok({}).webhookSecrets).toEqual([]);
+      expect(errors({ SENDMUX_WEBHOOK_SECRETS: 'short' })).toMatch(/SENDMUX_WEBHOOK_SECRETS: secret 1/);
+      const notRoot = errors({ SENDMUX_MANAGEMENT_KEY: 'smx_mbx_SENDINGSECRET_9999' });
+      expect(notRoot).toMatch(/SENDMUX_MANAGEMENT_KEY must be a management key \(smx_root_…\)/);
+      expect(notRoot).not.toContain('SENDINGSECRET');
+      // A root key is refused as a sending profile whatever else is configured.
+      const asProfile = errors({
+        SENDMUX_MANAGEMENT_KEY: 'smx_root_TOPSECRET_value9999',
+        SENDMUX_KEYS: 'logs=smx_root_TOPSECRET_value9999',
+      });
+      expect(asProfile).toMatch(/root key/);
+      expect(asProfile).not.toContain('TOPSECRET');
+    });
+
     it('never prints a key in an error message', () => {
       const text = errors({ SENDMUX_KEYS: 'ops=smx_root_TOPSECRET_value9999' });
       expect(text).not.toContain('TOPSECRET');

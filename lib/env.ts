@@ -8,8 +8,13 @@ import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@/lib/schemas/auth-val
 
 export const DEFAULT_SENDMUX_API_URL = 'https://smtp.sendmux.ai/api/v1';
 export const SANDBOX_API_PATH = '/sandbox/api/v1';
+/** The sandbox's management API (delivery logs), standing in for https://app.sendmux.ai/api/v1. */
+export const SANDBOX_MANAGEMENT_PATH = '/sandbox/management/v1';
 export const DEFAULT_SENDMUX_SMTP_URL = 'smtp://smtp.sendmux.ai:587';
 export const DEFAULT_SANDBOX_SMTP_PORT = 2525;
+export const DEFAULT_SENDMUX_MANAGEMENT_API_URL = 'https://app.sendmux.ai/api/v1';
+/** Where Sendmux (or the sandbox) posts delivery events; APP_URL + this is the URL to register. */
+export const WEBHOOK_PATH = '/api/webhooks/sendmux';
 
 /** Where the console sends SMTP test messages. */
 export type SmtpTarget = {
@@ -71,6 +76,11 @@ export type Config = {
   metricsToken: string | undefined;
   /** NEXT_MANUAL_SIG_HANDLE: Next leaves SIGTERM to the console, which drains before exiting. */
   drainOnSignal: boolean;
+  /** SENDMUX_WEBHOOK_SECRETS: every secret a webhook signature may be made with (old and new while rotating). */
+  webhookSecrets: string[];
+  /** SENDMUX_MANAGEMENT_KEY (smx_root_…, logs.read): reads delivery logs, never sends. */
+  managementKey: string | undefined;
+  managementApiUrl: string;
 };
 
 type Source = Record<string, string | undefined>;
@@ -297,7 +307,38 @@ const schema = z.object({
         'METRICS_TOKEN must be at least 16 printable characters without spaces (try: openssl rand -hex 24)',
     }),
   NEXT_MANUAL_SIG_HANDLE: z.string().optional(),
+  SENDMUX_WEBHOOK_SECRETS: z.string().optional(),
+  SENDMUX_MANAGEMENT_KEY: z.string().trim().optional(),
+  SENDMUX_MANAGEMENT_API_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: 'SENDMUX_MANAGEMENT_API_URL must be an http(s) URL such as https://app.sendmux.ai/api/v1',
+    })
+    .optional(),
 });
+
+function parseWebhookSecrets(value: string | undefined, errors: string[]): string[] {
+  const secrets = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  secrets.forEach((secret, i) => {
+    if (secret.length < 16 || /\s/.test(secret))
+      errors.push(
+        `SENDMUX_WEBHOOK_SECRETS: secret ${i + 1} is shorter than 16 characters or contains whitespace; paste the signing secret Sendmux showed when the webhook was created (several: comma-separated, old and new while rotating)`,
+      );
+  });
+  return secrets;
+}
+
+function checkManagementKey(key: string | undefined, profiles: KeyProfile[]): string | undefined {
+  if (!key) return undefined;
+  if (!key.startsWith('smx_root_') || /\s/.test(key))
+    return `SENDMUX_MANAGEMENT_KEY must be a management key (smx_root_…) with the logs.read permission (got ${maskKey(key)})`;
+  if (profiles.some((p) => p.key === key))
+    return `SENDMUX_MANAGEMENT_KEY (${maskKey(key)}) is also configured as a sending key profile; it only reads delivery logs and can never send`;
+  return undefined;
+}
 
 export type EnvResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
@@ -315,6 +356,9 @@ export function parseEnv(src: Source, cwd = process.cwd()): EnvResult {
     }
   }
   const keyProfiles = parseKeyProfiles(cleaned, errors);
+  const webhookSecrets = parseWebhookSecrets(cleaned.SENDMUX_WEBHOOK_SECRETS, errors);
+  const managementProblem = checkManagementKey(cleaned.SENDMUX_MANAGEMENT_KEY?.trim(), keyProfiles);
+  if (managementProblem) errors.push(managementProblem);
   const e = parsed.data;
   if (e && !!e.ADMIN_EMAIL !== !!e.ADMIN_PASSWORD) {
     errors.push(
@@ -396,6 +440,12 @@ export function parseEnv(src: Source, cwd = process.cwd()): EnvResult {
       interactiveReserve: e.INTERACTIVE_RESERVE,
       metricsToken: e.METRICS_TOKEN,
       drainOnSignal: e.NEXT_MANUAL_SIG_HANDLE === 'true' || e.NEXT_MANUAL_SIG_HANDLE === '1',
+      webhookSecrets,
+      managementKey: e.SENDMUX_MANAGEMENT_KEY,
+      managementApiUrl: (e.SENDMUX_MANAGEMENT_API_URL ?? DEFAULT_SENDMUX_MANAGEMENT_API_URL).replace(
+        /\/$/,
+        '',
+      ),
     },
   };
 }

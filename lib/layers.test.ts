@@ -6,7 +6,17 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(import.meta.dirname, '..');
 
 /** Runs in the browser too: no server-only, no Node modules, no value imports from server folders. */
-const CLIENT_SAFE = ['schemas', 'mail-merge', 'compose', 'forms', 'errors', 'format', 'cn.ts', 'ids.ts'];
+const CLIENT_SAFE = [
+  'schemas',
+  'mail-merge',
+  'compose',
+  'forms',
+  'errors',
+  'format',
+  'delivery-status',
+  'cn.ts',
+  'ids.ts',
+];
 /** Server-only: every module starts with `import 'server-only'`. */
 const SERVER_ONLY = [
   'sendmux',
@@ -19,6 +29,7 @@ const SERVER_ONLY = [
   'http',
   'metrics',
   'lifecycle',
+  'delivery',
 ];
 /** Server code that also runs outside Next (scripts, benches) or only in tests. */
 const SERVER_TOOLING = ['env.ts', 'data-dir.ts', 'startup.ts', 'testing'];

@@ -4,11 +4,13 @@ import { startHousekeeping } from '@/lib/auth/housekeeping';
 import { ensureFirstAdmin } from '@/lib/auth/setup';
 import { startBatchRunner } from '@/lib/batch/runner';
 import { getDbHandle } from '@/lib/db';
+import { startDeliveryCorrelation } from '@/lib/delivery/correlate';
 import { DataDirLockedError } from '@/lib/db/data-dir-lock';
 import { getEnv } from '@/lib/env';
 import { exitOnSignals } from '@/lib/lifecycle/drain';
 import { startRequestLogPruning } from '@/lib/requests/prune';
 import { startSandboxSmtp } from '@/lib/sandbox/smtp-listener';
+import { startWebhookDispatcher } from '@/lib/sandbox/webhooks';
 
 const log = (line: string) => console.log(`[sendmux-console] ${line}`);
 
@@ -40,6 +42,7 @@ export async function startServer(): Promise<void> {
   await ensureFirstAdmin(log);
   startRequestLogPruning();
   startHousekeeping();
+  startDeliveryCorrelation();
   const runner = startBatchRunner();
   if (env.drainOnSignal) {
     exitOnSignals({
@@ -53,6 +56,7 @@ export async function startServer(): Promise<void> {
     log('NEXT_MANUAL_SIG_HANDLE is not set: SIGTERM stops the server without draining (npm start sets it).');
   }
   await startSandboxSmtp(log);
+  if (env.sandboxServed) startWebhookDispatcher();
   log(
     env.mode === 'sandbox'
       ? 'Sandbox mode: no Sendmux key is configured, so email goes to the built-in sandbox and nothing leaves this machine.'

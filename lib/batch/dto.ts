@@ -1,4 +1,5 @@
 import 'server-only';
+import type { DeliveryStatus } from '@/lib/delivery-status/status';
 import type {
   ChunkCounts,
   ErrorCodeCount,
@@ -50,6 +51,8 @@ export type JobRowDto = {
   requestId: string | null;
   idempotencyKey: string | null;
   try: number;
+  /** What the message's delivery events say; null: no event (yet), or not queued. */
+  delivery: { status: DeliveryStatus; detail: string; at: string } | null;
 };
 
 export type JobRowsPage = { rows: JobRowDto[]; nextCursor: number | null; total?: number };

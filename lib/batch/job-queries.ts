@@ -22,6 +22,7 @@ import type {
 } from '@/lib/batch/job-types';
 import { changeAdvice, needsChange } from '@/lib/batch/outcome';
 import { getDb, queryRows, type Exec } from '@/lib/db';
+import { deliveryCondition } from '@/lib/delivery/batch';
 import { explainError } from '@/lib/errors/catalog';
 
 export { getJob } from '@/lib/batch/job-records';
@@ -149,6 +150,7 @@ function rowFilter(jobId: string, f: RowFilter): SQL {
   if (f.errorCode) parts.push(sql`error_code = ${f.errorCode}`);
   const q = f.q?.trim();
   if (q) parts.push(sql`to_email ILIKE ${likePattern(q)}`);
+  if (f.delivery) parts.push(deliveryCondition(f.delivery));
   return sql.join(parts, sql` AND `);
 }
 

@@ -1,4 +1,5 @@
 import 'server-only';
+import type { DeliveryOutcome } from '@/lib/delivery-status/status';
 import type { tables } from '@/lib/db';
 import type { SendmuxFieldError } from '@/lib/sendmux/types';
 import type { EmailSendRequest } from '@/lib/sendmux/wire';
@@ -92,7 +93,7 @@ export type ControlResult<T = JobSummary> =
 
 export type JobListItem = JobSummary & { rows: JobCounts };
 
-export type RowFilter = { status?: RowStatus; errorCode?: string; q?: string };
+export type RowFilter = { status?: RowStatus; errorCode?: string; q?: string; delivery?: DeliveryOutcome };
 
 export type ErrorCodeCount = { code: string; count: number; title: string; needsChange: boolean };
 

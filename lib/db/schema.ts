@@ -251,6 +251,8 @@ export const batchRows = pgTable(
     index('batch_rows_error_idx')
       .on(t.jobId, t.errorCode, t.rowNo)
       .where(sql`${t.errorCode} IS NOT NULL`),
+    // Delivery events find their batch row by eml_ id.
+    index('batch_rows_message_idx').on(t.messageId),
   ],
 );
 
@@ -283,6 +285,78 @@ export const batchChunks = pgTable(
     index('batch_chunks_claim_idx').on(t.status, t.notBefore),
   ],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Delivery status: signed webhook events, stored once each (lib/delivery)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * One row per webhook event, keyed by its evt_ id so a retried post changes nothing. A plain table
+ * with time indexes so it can be partitioned by time later, like the request log.
+ */
+export const deliveryEvents = pgTable(
+  'delivery_events',
+  {
+    eventId: text('event_id').primaryKey(),
+    type: text('type').notNull(),
+    occurredAt: tstz('occurred_at').notNull(),
+    receivedAt: tstz('received_at').notNull().defaultNow(),
+    /** X-Sendmux-Delivery-Attempt of the post that was stored (the first that got through). */
+    deliveryAttempt: integer('delivery_attempt'),
+    teamPublicId: text('team_public_id'),
+    /** data.sendmux_message_id: the eml_ id, when Sendmux knows it. */
+    sendmuxMessageId: text('sendmux_message_id'),
+    /** data.message_id: the provider's (or RFC 5322) message id. */
+    providerMessageId: text('provider_message_id'),
+    messageIdKind: text('message_id_kind'),
+    sender: text('sender'),
+    /** Lower-cased data.recipients. */
+    recipients: text('recipients')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    bounceType: text('bounce_type'),
+    bounceSubtype: text('bounce_subtype'),
+    complaintType: text('complaint_type'),
+    complaintSubtype: text('complaint_subtype'),
+    rejectReason: text('reject_reason'),
+    delayType: text('delay_type'),
+    delayExpiresAt: text('delay_expires_at'),
+    /** The body exactly as posted (parsed). */
+    payload: jsonb('payload').notNull().$type<Record<string, unknown>>(),
+    /** The eml_ id the event was linked to: its own, or one found by recipient, sender and time. */
+    messageId: text('message_id'),
+    match: text('match', { enum: ['id', 'address', 'none'] }),
+    correlatedAt: tstz('correlated_at'),
+  },
+  (t) => [
+    index('delivery_events_occurred_idx').on(t.occurredAt),
+    index('delivery_events_received_idx').on(t.receivedAt),
+    index('delivery_events_sendmux_message_idx').on(t.sendmuxMessageId),
+    index('delivery_events_message_idx').on(t.messageId, t.occurredAt),
+    index('delivery_events_provider_message_idx').on(t.providerMessageId),
+    index('delivery_events_recipients_idx').using('gin', t.recipients),
+    index('delivery_events_pending_idx')
+      .on(t.receivedAt)
+      .where(sql`correlated_at IS NULL`),
+  ],
+);
+
+/** Each message's current delivery status, derived from its events in occurred_at order. */
+export const deliveryStatus = pgTable('delivery_status', {
+  /** The eml_ id. */
+  messageId: text('message_id').primaryKey(),
+  status: text('status', {
+    enum: ['delivered', 'bounced', 'complained', 'rejected', 'delayed'],
+  }).notNull(),
+  detail: text('detail').notNull().default(''),
+  /** occurred_at of the event that set the status. */
+  statusAt: tstz('status_at').notNull(),
+  eventId: text('event_id').notNull(),
+  match: text('match', { enum: ['id', 'address'] }).notNull(),
+  eventCount: integer('event_count').notNull(),
+  updatedAt: tstz('updated_at').notNull().defaultNow(),
+});
 
 // ---------------------------------------------------------------------------------------------
 // One rate budget per Sendmux key, shared by every console instance (lib/sendmux/budget.ts)
@@ -363,6 +437,33 @@ export const sandboxIdempotency = pgTable(
   (t) => [
     primaryKey({ columns: [t.scope, t.endpoint, t.key] }),
     index('sandbox_idempotency_created_idx').on(t.createdAt),
+  ],
+);
+
+/** Events the sandbox posts to the console's webhook receiver, with every attempt's outcome. */
+export const sandboxWebhookDeliveries = pgTable(
+  'sandbox_webhook_deliveries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    eventId: text('event_id').notNull(),
+    type: text('type').notNull(),
+    /** The sandbox message the event is about (null for sendmux.test). */
+    messageId: text('message_id'),
+    /** The exact bytes posted, so every retry signs and sends the same body. */
+    body: text('body').notNull(),
+    state: text('state', { enum: ['pending', 'delivered', 'failed'] }).notNull(),
+    dueAt: tstz('due_at').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    lastLatencyMs: integer('last_latency_ms'),
+    lastAttemptAt: tstz('last_attempt_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('sandbox_webhook_due_idx').on(t.state, t.dueAt),
+    index('sandbox_webhook_message_idx').on(t.messageId),
+    index('sandbox_webhook_created_idx').on(t.createdAt.desc()),
   ],
 );
 

@@ -6,6 +6,7 @@ import {
   neutraliseCell,
   parseResultsCsv,
   restoreCell,
+  DELIVERY_COLUMNS,
   RESULT_COLUMNS,
   resultsCsv,
   resultsJobId,
@@ -86,6 +87,9 @@ describe('resultsCsv', () => {
       'error_message',
       'request_id',
       'idempotency_key',
+      'delivery_status',
+      'delivery_detail',
+      'delivery_at',
     ]);
     expect(parsed.rows[1]?.values).toMatchObject({
       name: "'-Bob\nline two",
@@ -129,6 +133,37 @@ describe('hasResultColumns and resultsJobId', () => {
     expect(hasResultColumns([...RESULT_COLUMNS])).toBe(true);
     expect(hasResultColumns(['email', ...RESULT_COLUMNS.slice(1)])).toBe(false);
     expect(hasResultColumns(['email', 'name'])).toBe(false);
+    expect(hasResultColumns(['email', ...RESULT_COLUMNS, ...DELIVERY_COLUMNS])).toBe(true);
+    expect(hasResultColumns(['email', ...RESULT_COLUMNS, 'delivery_status'])).toBe(false);
+  });
+
+  it('read results CSVs with and without the delivery columns', () => {
+    const withDelivery = resultsCsv(
+      ['email'],
+      [
+        {
+          values: { email: 'a@example.com' },
+          status: 'queued',
+          idempotencyKey: chunkIdempotencyKey('job9', 0, 1),
+          deliveryStatus: 'bounced',
+          deliveryDetail: 'Permanent bounce (General)',
+          deliveryAt: '2026-05-21T09:00:00.000Z',
+        },
+        { values: { email: 'b@example.com' }, status: 'failed', errorCode: 'validation_error' },
+      ],
+    );
+    const parsedNew = parseResultsCsv(withDelivery);
+    if (!parsedNew.ok) throw new Error(parsedNew.message);
+    expect(parsedNew.columns).toEqual(['email']);
+    expect(parsedNew.failed.rows.map((r) => r.values)).toEqual([{ email: 'b@example.com' }]);
+    expect(resultsJobId(parseCsv(withDelivery))).toBe('job9');
+    const old =
+      ['email', ...RESULT_COLUMNS].join(',') +
+      '\r\nc@example.com,failed,,bad_request,,,job:old:chunk:0:try:1\r\n';
+    const parsedOld = parseResultsCsv(old);
+    if (!parsedOld.ok) throw new Error(parsedOld.message);
+    expect(parsedOld.failed.rows.map((r) => r.values)).toEqual([{ email: 'c@example.com' }]);
+    expect(resultsJobId(parseCsv(old))).toBe('old');
   });
 
   it('find the job from the first row carrying a chunk key', () => {

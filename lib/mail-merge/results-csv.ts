@@ -13,6 +13,9 @@ export const RESULT_COLUMNS = [
   'idempotency_key',
 ] as const;
 
+/** After RESULT_COLUMNS: what Sendmux's delivery events said (results CSVs from before have none). */
+export const DELIVERY_COLUMNS = ['delivery_status', 'delivery_detail', 'delivery_at'] as const;
+
 export type ResultRow = {
   values: Readonly<Record<string, string>>;
   status: string;
@@ -21,6 +24,10 @@ export type ResultRow = {
   errorMessage?: string | null;
   requestId?: string | null;
   idempotencyKey?: string | null;
+  /** Delivered, bounced…, or empty when no event arrived (or the row was not queued). */
+  deliveryStatus?: string | null;
+  deliveryDetail?: string | null;
+  deliveryAt?: string | null;
 };
 
 // OWASP CSV injection: a leading = + - @ tab or CR makes spreadsheets run the cell as a formula.
@@ -62,7 +69,7 @@ export function toCsv(
 }
 
 export function resultsCsvHeader(columns: readonly string[]): string[] {
-  return [...columns, ...RESULT_COLUMNS];
+  return [...columns, ...RESULT_COLUMNS, ...DELIVERY_COLUMNS];
 }
 
 export function resultsCsvCells(columns: readonly string[], row: ResultRow): string[] {
@@ -74,6 +81,9 @@ export function resultsCsvCells(columns: readonly string[], row: ResultRow): str
     row.errorMessage ?? '',
     row.requestId ?? '',
     row.idempotencyKey ?? '',
+    row.deliveryStatus ?? '',
+    row.deliveryDetail ?? '',
+    row.deliveryAt ?? '',
   );
   return cells;
 }
@@ -102,16 +112,27 @@ export type ParsedResultsCsv =
     }
   | { ok: false; message: string };
 
-/** Whether the columns end with RESULT_COLUMNS, as a results CSV's do. */
+// parseCsv renames a repeated name (an input column called `status` makes ours `status_2`).
+const endsWith = (columns: readonly string[], names: readonly string[]) => {
+  const n = columns.length - names.length;
+  return n >= 0 && names.every((name, i) => new RegExp(`^${name}(_\\d+)?$`).test(columns[n + i]!));
+};
+
+/** Where RESULT_COLUMNS start (the input columns come before), or -1 when this is no results CSV. */
+function resultStart(columns: readonly string[]): number {
+  if (endsWith(columns, [...RESULT_COLUMNS, ...DELIVERY_COLUMNS]))
+    return columns.length - RESULT_COLUMNS.length - DELIVERY_COLUMNS.length;
+  return endsWith(columns, RESULT_COLUMNS) ? columns.length - RESULT_COLUMNS.length : -1;
+}
+
+/** Whether the columns end with RESULT_COLUMNS (and, in newer files, DELIVERY_COLUMNS), as a results CSV's do. */
 export function hasResultColumns(columns: readonly string[]): boolean {
-  const n = columns.length - RESULT_COLUMNS.length;
-  // parseCsv renames a repeated name (an input column called `status` makes ours `status_2`).
-  return n >= 0 && RESULT_COLUMNS.every((name, i) => new RegExp(`^${name}(_\\d+)?$`).test(columns[n + i]!));
+  return resultStart(columns) >= 0;
 }
 
 /** The job a results CSV came from, read from its rows' idempotency keys (job:<id>:chunk:…). */
 export function resultsJobId(parsed: ParsedCsv): string | null {
-  const keyColumn = parsed.columns[parsed.columns.length - 1]!;
+  const keyColumn = parsed.columns[resultStart(parsed.columns) + RESULT_COLUMNS.length - 1]!;
   for (const row of parsed.rows) {
     const key = parseChunkIdempotencyKey((row.values[keyColumn] ?? '').trim());
     if (key) return key.jobId;
@@ -122,8 +143,8 @@ export function resultsJobId(parsed: ParsedCsv): string | null {
 /** Recognises a results CSV (input columns + RESULT_COLUMNS at the end) and finds its failed rows. */
 export function parseResultsCsv(text: string): ParsedResultsCsv {
   const parsed = parseCsv(text, { delimiter: ',' });
-  const n = parsed.columns.length - RESULT_COLUMNS.length;
-  if (!hasResultColumns(parsed.columns))
+  const n = resultStart(parsed.columns);
+  if (n < 0)
     return {
       ok: false,
       message: `Not a results CSV: its last columns should be ${RESULT_COLUMNS.join(', ')}`,

@@ -1,6 +1,7 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import { getDbHandle, queryRows } from '@/lib/db';
+import { pruneDeliveryEvents } from '@/lib/delivery/prune';
 import { getEnv } from '@/lib/env';
 
 const DAY_MS = 86_400_000;
@@ -41,6 +42,7 @@ async function maintainEmbedded(): Promise<void> {
   const handle = await getDbHandle();
   if (handle.kind !== 'pglite') return;
   await handle.db.execute(sql`VACUUM (ANALYZE) api_requests`);
+  await handle.db.execute(sql`VACUUM (ANALYZE) delivery_events`);
 }
 
 const globalForPrune = globalThis as typeof globalThis & {
@@ -50,6 +52,8 @@ const globalForPrune = globalThis as typeof globalThis & {
 /** One scheduled run: prune, then (PGlite only) vacuum and refresh the planner's statistics. */
 export async function pruneAndMaintain(options: PruneOptions = {}): Promise<number> {
   const deleted = await pruneRequestLog(options);
+  // Delivery events follow the request log's retention: they explain its entries.
+  await pruneDeliveryEvents(options.retentionDays ?? getEnv().requestLogRetentionDays, options.now);
   await maintainEmbedded();
   return deleted;
 }

@@ -18,6 +18,8 @@ export type ClassifiedQuery =
   | { kind: 'none' }
   | { kind: 'request_id'; value: string }
   | { kind: 'message_id'; value: string }
+  /** A delivery event (evt_…) or a provider message id: the requests of the message it is about. */
+  | { kind: 'event'; value: string }
   | { kind: 'address'; value: string }
   | { kind: 'job'; jobId: string; chunkNo?: number; value: string }
   /** A bare value: an idempotency key, a batch job id, or a request_id without the req_ prefix. */
@@ -118,6 +120,7 @@ export function classifyQuery(input: string | undefined): ClassifiedQuery {
   if (q === '') return { kind: 'none' };
   if (/^req_\S+$/.test(q)) return { kind: 'request_id', value: q };
   if (/^eml_\S+$/.test(q)) return { kind: 'message_id', value: q };
+  if (/^evt_\S+$/.test(q)) return { kind: 'event', value: q };
   if (q.includes('@')) return { kind: 'address', value: q.toLowerCase() };
   // job:<id> and job:<id>:chunk:<n> name a job (or one chunk of it); the full chunk key
   // job:<id>:chunk:<n>:try:<k> is an Idempotency-Key and is looked up as one.
@@ -244,11 +247,14 @@ function exactMatches(query: ClassifiedQuery): SQL | null {
       return rows(sql`request_id = ${query.value}`);
     case 'message_id':
       return rows(sql`message_ids @> ARRAY[${query.value}]::text[]`);
+    case 'event':
+      return rows(sql`message_ids && ARRAY(${eventMessageIds(query.value)})`);
     case 'key':
       // A bare id may also name a batch job: every row a job sent carries its job_id.
       return sql`${rows(sql`idempotency_key = ${query.value}`)}
         UNION ${rows(sql`request_id = ${query.value}`)}
-        UNION ${rows(sql`job_id = ${query.value}`)}`;
+        UNION ${rows(sql`job_id = ${query.value}`)}
+        UNION ${rows(sql`message_ids && ARRAY(${eventMessageIds(query.value)})`)}`;
     case 'job':
       return query.chunkNo === undefined
         ? rows(sql`job_id = ${query.jobId}`)
@@ -256,6 +262,19 @@ function exactMatches(query: ClassifiedQuery): SQL | null {
     default:
       return null;
   }
+}
+
+/** The eml_ ids a delivery event id or a provider message id is about. */
+const eventMessageIds = (value: string) =>
+  sql`SELECT message_id FROM delivery_events WHERE (event_id = ${value} OR provider_message_id = ${value}) AND message_id IS NOT NULL`;
+
+/** Provider message ids can look like addresses (ME3P…@example.com): one indexed look-up tells. */
+async function isProviderMessageId(db: Db, value: string): Promise<boolean> {
+  const rows = await queryRows<{ one: number }>(
+    db,
+    sql`SELECT 1 AS one FROM delivery_events WHERE provider_message_id = ${value} LIMIT 1`,
+  );
+  return rows.length > 0;
 }
 
 // Whether the planner has statistics for api_requests.recipients. Without them it guesses an
@@ -286,6 +305,8 @@ const where = (conds: SQL[]) => (conds.length ? sql`WHERE ${sql.join(conds, sql`
 export async function searchRequests(filters: RequestFilters): Promise<RequestSearchResult> {
   const db = await getDb();
   let query = classifyQuery(filters.q);
+  const raw = filters.q?.trim() ?? '';
+  if (query.kind === 'address' && (await isProviderMessageId(db, raw))) query = { kind: 'event', value: raw };
   const limit = Math.min(Math.max(filters.limit ?? PAGE_SIZE, 1), 500);
   const conds = filterConditions(filters);
   const exact = exactMatches(query);

@@ -12,3 +12,22 @@ export function getSandboxKey(): string {
   if (configured) return configured;
   return readOrCreateSecretFile('sandbox-api-key', () => `smx_mbx_sbx${randomBytes(18).toString('hex')}`);
 }
+
+/** The secret the sandbox signs its webhook posts with: generated on first use and kept in DATA_DIR. */
+export function getSandboxWebhookSecret(): string {
+  return readOrCreateSecretFile(
+    'sandbox-webhook-secret',
+    () => `whsec_sbx${randomBytes(24).toString('hex')}`,
+  );
+}
+
+/**
+ * The management key (smx_root_…) the sandbox's delivery-logs API accepts: generated on first use
+ * and kept in DATA_DIR. Sending with it is refused, as Sendmux refuses root keys on the Sending API.
+ */
+export function getSandboxManagementKey(): string {
+  return readOrCreateSecretFile(
+    'sandbox-management-key',
+    () => `smx_root_sbx${randomBytes(18).toString('hex')}`,
+  );
+}

@@ -6,6 +6,7 @@ import { findAttachments, getAttachmentBytes } from '@/lib/sandbox/attachments';
 import { contentTypeFor } from '@/lib/sandbox/file-types';
 import { sandboxDb, type Executor } from '@/lib/sandbox/store';
 import { base64Size, isObject } from '@/lib/sandbox/validate';
+import { queueMessageEvents, type AcceptedMessage } from '@/lib/sandbox/webhooks';
 
 export type OutboxInsert = typeof messages.$inferInsert;
 
@@ -58,9 +59,14 @@ const summaryColumns = {
   ),
 };
 
-/** One multi-row INSERT for a whole batch. */
+/** One multi-row INSERT for a whole batch, with the delivery events each accepted message will post. */
 export async function insertOutboxMessages(db: Executor, rows: OutboxInsert[]): Promise<void> {
-  if (rows.length > 0) await db.insert(messages).values(rows);
+  if (rows.length === 0) return;
+  await db.insert(messages).values(rows);
+  await queueMessageEvents(
+    db,
+    rows.map((r) => ({ ...(r.message as unknown as Omit<AcceptedMessage, 'id'>), id: r.id })),
+  );
 }
 
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

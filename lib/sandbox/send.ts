@@ -19,6 +19,7 @@ import { IDEMPOTENCY_LEASE_MS, LIMITS } from '@/lib/sandbox/limits';
 import { insertOutboxMessages, type OutboxInsert } from '@/lib/sandbox/outbox';
 import { scenariosOf, type MessageScenarios } from '@/lib/sandbox/scenarios';
 import { sandboxDb, type Db } from '@/lib/sandbox/store';
+import { wakeWebhookDispatcher } from '@/lib/sandbox/webhooks';
 import {
   base64Size,
   isObject,
@@ -90,6 +91,7 @@ export async function handleSend(ctx: RequestContext, mode: Mode): Promise<Outco
     const answer = await guard.finish(outcome, {
       write: rows.length > 0 ? (tx) => insertOutboxMessages(tx, rows) : undefined,
     });
+    if (rows.length > 0) wakeWebhookDispatcher();
     return dropAnswer ? droppedConnection() : answer;
   } catch (err) {
     await guard.abandon().catch(() => {});

@@ -8,6 +8,7 @@ import { hashJson } from '@/lib/sandbox/idempotency';
 import { newMessageId, newRequestId } from '@/lib/sandbox/ids';
 import { LIMITS } from '@/lib/sandbox/limits';
 import { insertOutboxMessages } from '@/lib/sandbox/outbox';
+import { wakeWebhookDispatcher } from '@/lib/sandbox/webhooks';
 import { takeRateLimit } from '@/lib/sandbox/rate-limit';
 import { parseScenarioAddress, scenariosOf } from '@/lib/sandbox/scenarios';
 import { ensureSandboxCertificate } from '@/lib/sandbox/smtp-cert';
@@ -81,6 +82,7 @@ async function deliver(raw: Buffer, session: Session): Promise<Answer> {
       message: message as unknown as Record<string, unknown>,
     },
   ]);
+  wakeWebhookDispatcher();
   if (dropAnswer)
     return {
       error: reject(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deliveryOutcomeSchema } from '@/lib/schemas/delivery';
 import { checkManualMessages } from '@/lib/mail-merge/manual-input';
 import { batchSpecSchema } from '@/lib/schemas/batch-spec';
 import {
@@ -70,6 +71,7 @@ const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 /** The results table's filters as they live in the URL (?status=failed&code=…&q=…); bad values are dropped. */
 export const jobRowsSearchSchema = z.object({
   status: z.preprocess(first, z.enum(ROW_STATUSES).optional().catch(undefined)),
+  delivery: z.preprocess(first, deliveryOutcomeSchema.optional().catch(undefined)),
   code: z.preprocess(
     first,
     z

@@ -5,6 +5,11 @@ import addFormats from 'ajv-formats';
 
 /** The vendor's document lives beside the repo; it is read in place, never copied in. */
 export const OPENAPI_PATH = path.resolve(process.cwd(), '../shared/sendmux/openapi-sending.json');
+/** The management API cut to delivery logs and webhooks (WebhookEventPayload, DeliveryLogItem…). */
+export const MANAGEMENT_OPENAPI_PATH = path.resolve(
+  process.cwd(),
+  '../shared/sendmux/openapi-management-subset.json',
+);
 
 type Operation = {
   requestBody?: { content?: Record<string, { schema?: object }> };
@@ -20,12 +25,14 @@ export type OpenApiValidator = {
   response(method: string, apiPath: string, status: number, body: unknown): string[];
   /** Validates a JSON request body against the operation's request schema. */
   request(method: string, apiPath: string, body: unknown): string[];
+  /** Validates a value against one of components.schemas, e.g. WebhookEventPayload. */
+  component(name: string, value: unknown): string[];
 };
 
 /** Null (with the reason) when the vendor's document is absent, so contract tests can skip and say why. */
-export function loadOpenApi(): { validator: OpenApiValidator } | { skip: string } {
-  if (!fs.existsSync(OPENAPI_PATH)) return { skip: `contract tests skipped: ${OPENAPI_PATH} is absent` };
-  const doc = JSON.parse(fs.readFileSync(OPENAPI_PATH, 'utf8')) as OpenApiDoc;
+export function loadOpenApi(file = OPENAPI_PATH): { validator: OpenApiValidator } | { skip: string } {
+  if (!fs.existsSync(file)) return { skip: `contract tests skipped: ${file} is absent` };
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as OpenApiDoc;
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats.default(ajv);
   ajv.addFormat('int64', true);
@@ -79,6 +86,10 @@ export function loadOpenApi(): { validator: OpenApiValidator } | { skip: string 
         const schema = op.requestBody?.content?.['application/json']?.schema;
         if (!schema) return [`${method} ${template} takes no JSON body`];
         return errorsOf(compile(`req ${method} ${template}`, schema), body);
+      },
+      component(name, value) {
+        if (!doc.components.schemas[name]) return [`No schema ${name} in the OpenAPI document`];
+        return errorsOf(compile(`component ${name}`, { $ref: `#/components/schemas/${name}` }), value);
       },
     },
   };

@@ -11,6 +11,7 @@ import { MAX_SUBJECT } from '@/lib/schemas/limits';
 import type { MessageInput } from '@/lib/schemas/message';
 import { fieldId } from './fields';
 import { RecipientListField } from './recipient-list-field';
+import { RecipientWarnings } from './recipient-warnings';
 
 /** From, To, Cc, Bcc, Reply-To and Return-Path, with the key's mailboxes offered for From. */
 export function SenderCard({ mailboxes }: { mailboxes: string[] }) {
@@ -48,6 +49,7 @@ export function SenderCard({ mailboxes }: { mailboxes: string[] }) {
           <RecipientListField name="cc" label="Cc" />
           <RecipientListField name="bcc" label="Bcc" />
         </div>
+        <RecipientWarnings />
         <FormField
           id={fieldId('replyTo.email')}
           label="Reply-To email"

@@ -9,6 +9,7 @@ import { CopyButton } from '@/components/ui/copy-button';
 import type { ActionError } from '@/lib/schemas/action-result';
 import { conflictKind } from '@/lib/errors/catalog';
 import { SendResultActions } from '@/components/send-intent-fields';
+import { DeliveryLive } from './delivery-live';
 
 export type SendOutcome =
   | {
@@ -78,6 +79,7 @@ export function ResultPanel({
           <dt className="text-muted-foreground">attempts</dt>
           <dd>{outcome.attempts}</dd>
         </dl>
+        <DeliveryLive messageId={outcome.messageId} logId={outcome.logId} />
         <SendResultActions logId={outcome.logId} onNewKey={onNewKey} />
       </section>
     );

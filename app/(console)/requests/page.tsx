@@ -41,6 +41,8 @@ function describeQuery(q: ClassifiedQuery): string {
       return q.chunkNo === undefined ? `batch job ${q.jobId}` : `chunk ${q.chunkNo} of batch job ${q.jobId}`;
     case 'key':
       return `idempotency key (or request_id) “${q.value}”`;
+    case 'event':
+      return `the message of delivery event “${q.value}”`;
     default:
       return 'every request';
   }
@@ -74,6 +76,8 @@ function hints(q: ClassifiedQuery, retentionDays: number): string[] {
     out.push(
       'Idempotency keys match exactly, upper and lower case included. A request_id starts with req_ and a message id with eml_.',
     );
+  if (q.kind === 'event')
+    out.push('An event that was never matched to a send (see Settings → Webhooks) has no requests here.');
   if (q.kind === 'job') out.push('A job whose chunks have not been sent yet has no requests in the log.');
   out.push(
     `Entries older than ${retentionDays} days have been pruned, and calls made by another console or directly against the API are not in this log.`,
@@ -143,7 +147,9 @@ export default async function RequestsPage({
   const filters = describeFilters(params);
   const searching = query.kind !== 'none' || filters.length > 0;
   const exact =
-    !params.before && items.length === 1 && (query.kind === 'request_id' || query.kind === 'message_id')
+    !params.before &&
+    items.length === 1 &&
+    (query.kind === 'request_id' || query.kind === 'message_id' || query.kind === 'event')
       ? items[0]
       : undefined;
 

@@ -76,7 +76,7 @@ export function RequestSearchForm({
             name="q"
             type="search"
             defaultValue={params.q ?? ''}
-            placeholder="req_… · eml_… · idempotency key · ada@example.com · batch job id"
+            placeholder="req_… · eml_… · evt_… · idempotency key · ada@example.com · batch job id"
             className="font-mono"
             autoComplete="off"
             spellCheck={false}

@@ -7,7 +7,8 @@ import { requestInfo } from '@/lib/auth/request-info';
 import { getEnv } from '@/lib/env';
 import { clearOutbox } from '@/lib/sandbox/outbox';
 import type { ActionResult } from '@/lib/schemas/action-result';
-import { clearOutboxInputSchema } from '@/lib/schemas/sandbox';
+import { clearOutboxInputSchema, sendTestEventInputSchema } from '@/lib/schemas/sandbox';
+import { queueTestEvent } from '@/lib/sandbox/webhooks';
 
 export const clearOutboxAction = roleAction(
   'admin',
@@ -31,5 +32,21 @@ export const clearOutboxAction = roleAction(
     });
     revalidatePath('/sandbox');
     return { ok: true, data: { deleted } };
+  },
+);
+
+/** Posts a synthetic sendmux.test event to the console's receiver, as Sendmux's "Send test" does. */
+export const sendTestEventAction = roleAction(
+  'admin',
+  sendTestEventInputSchema,
+  async (): Promise<ActionResult<{ eventId: string }>> => {
+    if (!getEnv().sandboxServed)
+      return {
+        ok: false,
+        error: { code: 'sandbox_not_served', message: 'This console does not run the sandbox.' },
+      };
+    const eventId = await queueTestEvent();
+    revalidatePath('/sandbox');
+    return { ok: true, data: { eventId } };
   },
 );

@@ -17,6 +17,8 @@ import { listOutbox, outboxCount, type OutboxSummary } from '@/lib/sandbox/outbo
 import { ClearOutboxButton } from './clear-outbox-button';
 import { OUTBOX_PAGE_SIZE } from './outbox-display';
 import { ScenarioGuide } from './scenario-guide';
+import { WebhookEvents } from './webhook-events';
+import { listWebhookDeliveries, receiverUrl } from '@/lib/sandbox/webhooks';
 import { TestAuthorGuide } from './test-author-guide';
 import { formatCount, formatUtc } from '@/lib/format/display';
 
@@ -45,9 +47,10 @@ export default async function SandboxPage({
   const q = qSchema.parse(params.q ?? '');
   const before = beforeSchema.parse(params.before);
 
-  const [rows, total] = await Promise.all([
+  const [rows, total, posts] = await Promise.all([
     listOutbox({ limit: OUTBOX_PAGE_SIZE + 1, before, q: q || undefined }),
     outboxCount(),
+    listWebhookDeliveries(20),
   ]);
   const page = rows.slice(0, OUTBOX_PAGE_SIZE);
   const older = rows.length > OUTBOX_PAGE_SIZE ? page.at(-1)?.seq : undefined;
@@ -136,6 +139,7 @@ export default async function SandboxPage({
           </CardContent>
         </Card>
         <ScenarioGuide />
+        <WebhookEvents rows={posts} receiverUrl={receiverUrl()} canSendTest={isAdmin} />
         <TestAuthorGuide
           maskedKey={maskKey(getSandboxKey())}
           keySource={env.sandboxApiKey ? 'configured' : 'generated'}

@@ -17,24 +17,7 @@ export function ScenarioGuide() {
         </CardDescription>
       </CardHeader>
       <CardContent className="grid gap-5">
-        <ul className="grid gap-3 lg:grid-cols-2">
-          {SCENARIOS.map((s) => (
-            <li key={s.name} className="bg-background/60 grid content-start gap-2 rounded-md border p-4">
-              <h3 className="flex flex-wrap items-center gap-2 text-sm font-semibold">
-                {s.name}
-                <code className="bg-muted rounded px-1.5 py-0.5 font-mono text-xs font-normal">
-                  {s.pattern}
-                </code>
-              </h3>
-              <p className="text-muted-foreground text-sm leading-relaxed">{s.effect}</p>
-              <p className="flex flex-wrap items-center gap-1 text-sm">
-                <span className="text-muted-foreground">Example</span>
-                <code className="font-mono text-xs">{s.example}</code>
-                <CopyButton value={s.example} label={`Copy example ${s.example}`} />
-              </p>
-            </li>
-          ))}
-        </ul>
+        <ScenarioList scenarios={SCENARIOS} />
         <ul className="text-muted-foreground grid list-disc gap-1 pl-5 text-sm">
           {SCENARIO_NOTES.map((note) => (
             <li key={note}>{note}</li>
@@ -69,5 +52,31 @@ export function ScenarioGuide() {
         </details>
       </CardContent>
     </Card>
+  );
+}
+
+/** Scenario cards: name, address pattern, effect and a copyable example. */
+export function ScenarioList({
+  scenarios,
+}: {
+  scenarios: readonly { name: string; pattern: string; effect: string; example: string }[];
+}) {
+  return (
+    <ul className="grid gap-3 lg:grid-cols-2">
+      {scenarios.map((s) => (
+        <li key={s.name} className="bg-background/60 grid content-start gap-2 rounded-md border p-4">
+          <h3 className="flex flex-wrap items-center gap-2 text-sm font-semibold">
+            {s.name}
+            <code className="bg-muted rounded px-1.5 py-0.5 font-mono text-xs font-normal">{s.pattern}</code>
+          </h3>
+          <p className="text-muted-foreground text-sm leading-relaxed">{s.effect}</p>
+          <p className="flex flex-wrap items-center gap-1 text-sm">
+            <span className="text-muted-foreground">Example</span>
+            <code className="font-mono text-xs">{s.example}</code>
+            <CopyButton value={s.example} label={`Copy example ${s.example}`} />
+          </p>
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { KeyRound, Mail, ScrollText, Users } from 'lucide-react';
+import { KeyRound, Mail, ScrollText, Users, Webhook } from 'lucide-react';
 import { Badge } from '@/components/ui/badge';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireRole } from '@/lib/auth/require-role';
@@ -22,6 +22,12 @@ export default async function SettingsPage() {
       icon: Mail,
       title: 'SMTP',
       text: 'Settings for tools that only speak SMTP, and a test send with the whole conversation.',
+    },
+    {
+      href: '/settings/webhooks',
+      icon: Webhook,
+      title: 'Webhooks',
+      text: 'Delivery events from Sendmux: the URL to register, secrets, the last event, rejected signatures.',
     },
     {
       href: '/settings/users',

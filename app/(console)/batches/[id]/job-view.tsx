@@ -13,6 +13,7 @@ import type { JobSnapshot } from '@/lib/batch/dto';
 import { JobControls, RetryFailedCard } from './job-controls';
 import { NeedsChange } from './needs-change';
 import { hrefWith } from './rows-filters';
+import { DeliveryCounts } from './delivery-counts';
 import { JobRowsTable } from './rows-table';
 import { formatCount, formatEta, formatRate, formatUtc } from '@/lib/format/display';
 
@@ -150,6 +151,17 @@ export function JobView({
           </p>
         </CardContent>
       </Card>
+
+      {rows.queued > 0 ? (
+        <DeliveryCounts
+          jobId={jobId}
+          queued={rows.queued}
+          onShow={(delivery) => {
+            setFilters(() => ({ delivery }));
+            document.getElementById('rows-heading')?.scrollIntoView({ block: 'start' });
+          }}
+        />
+      ) : null}
 
       {canControl && job.status !== 'cancelled' && rows.failed > 0 ? (
         <RetryFailedCard snapshot={snapshot} />

@@ -10,6 +10,7 @@ import type { ErrorCodeCount } from '@/lib/batch/job-types';
 import type { JobRowsSearch as Filters } from '@/lib/schemas/batch';
 import { ROW_STATUSES, type RowStatusFilter } from '@/lib/schemas/batch-values';
 import { formatCount } from '@/lib/format/display';
+import { DeliveryFilter } from './delivery-filter';
 
 export const STATUS_LABELS: Record<RowStatusFilter, string> = {
   pending: 'Pending',
@@ -25,6 +26,7 @@ export function filterParams(filters: Filters): URLSearchParams {
   if (filters.status) sp.set('status', filters.status);
   if (filters.code) sp.set('code', filters.code);
   if (filters.q) sp.set('q', filters.q);
+  if (filters.delivery) sp.set('delivery', filters.delivery);
   return sp;
 }
 
@@ -44,7 +46,7 @@ export function RowsFilters({
   onFiltersChange: (update: (f: Filters) => Filters) => void;
 }) {
   const [search, setSearch] = useState(filters.q ?? '');
-  const filtered = Boolean(filters.status || filters.code || filters.q);
+  const filtered = Boolean(filters.status || filters.code || filters.q || filters.delivery);
 
   useEffect(() => {
     const q = search.trim() || undefined;
@@ -104,6 +106,10 @@ export function RowsFilters({
           ))}
         </NativeSelect>
       </div>
+      <DeliveryFilter
+        value={filters.delivery}
+        onChange={(delivery) => setFilters((f) => ({ ...f, delivery }))}
+      />
       <div className="grid min-w-56 flex-1 gap-1.5">
         <Label htmlFor="rows-q">To address</Label>
         <div className="relative">

@@ -13,6 +13,7 @@ import type { JobRowsSearch as Filters } from '@/lib/schemas/batch';
 import type { RowStatusFilter } from '@/lib/schemas/batch-values';
 import type { JobRowDto, JobRowsPage } from '@/lib/batch/dto';
 import { formatCount } from '@/lib/format/display';
+import { RowDelivery } from './delivery-filter';
 import { filterParams, RowsFilters, STATUS_LABELS } from './rows-filters';
 
 // Rows come from the rows route a page at a time as they scroll into view. Unfiltered, row
@@ -71,9 +72,12 @@ const BASE_COLUMNS = [
     cell: (c) => {
       const r = c.row.original;
       return (
-        <span className="flex items-center gap-1">
-          <Badge variant={STATUS_VARIANT[r.status]}>{STATUS_LABELS[r.status]}</Badge>
-          {r.try > 1 ? <span className="text-muted-foreground text-xs">try {r.try}</span> : null}
+        <span className="grid justify-items-start gap-0.5">
+          <span className="flex items-center gap-1">
+            <Badge variant={STATUS_VARIANT[r.status]}>{STATUS_LABELS[r.status]}</Badge>
+            {r.try > 1 ? <span className="text-muted-foreground text-xs">try {r.try}</span> : null}
+          </span>
+          <RowDelivery row={r} />
         </span>
       );
     },
@@ -173,14 +177,22 @@ export function JobRowsTable({
   const widths = canCompose
     ? ['w-16', 'w-[21%]', 'w-28', 'w-[20%]', 'w-[26%]', 'w-[19%]', 'w-12']
     : BASE_WIDTHS;
-  const filtered = Boolean(filters.status || filters.code || filters.q);
+  const filtered = Boolean(filters.status || filters.code || filters.q || filters.delivery);
 
   useEffect(() => {
     scrollRef.current?.scrollTo({ top: 0 });
   }, [filters]);
 
   const sparse = useInfiniteQuery({
-    queryKey: ['batch-rows', jobId, 'filtered', filters.status ?? '', filters.code ?? '', filters.q ?? ''],
+    queryKey: [
+      'batch-rows',
+      jobId,
+      'filtered',
+      filters.status ?? '',
+      filters.code ?? '',
+      filters.q ?? '',
+      filters.delivery ?? '',
+    ],
     queryFn: ({ pageParam }) => fetchPage(jobId, filters, pageParam, FILTERED_PAGE),
     initialPageParam: 0,
     getNextPageParam: (last) => last.nextCursor ?? undefined,

@@ -6,6 +6,7 @@ import { Button } from '@/components/ui/button';
 import type { ParsedCsv } from '@/lib/mail-merge/csv';
 import type { BatchSpec } from '@/lib/mail-merge/mapping';
 import type { PreflightResult } from '@/lib/mail-merge/preflight';
+import { DeliveryHistory } from './delivery-history';
 import { PlanSummary } from './plan-summary';
 import { filterCounts, FILTERS, initialFilter, type FilterId } from './preflight-filters';
 import { PreflightRows } from './preflight-rows';
@@ -60,6 +61,7 @@ export function PreviewStep({
         onIncludeAll={() => updateSpec((s) => ({ ...s, excludedLines: [] }))}
         onBack={onBack}
       />
+      <DeliveryHistory result={result} onExclude={(lines) => onExclude(lines, true)} />
 
       <div className="grid items-start gap-5 2xl:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
         <PreflightRows

@@ -27,9 +27,17 @@ import {
 import { curlSmtpCommand } from '@/lib/format/smtp-snippets';
 import { transcriptOf, transcriptText } from '@/lib/format/smtp-transcript';
 import { readSandboxCa } from '@/lib/sandbox/smtp-cert';
-import { findByRequestId, getAttempts, getRequest, type RequestDetail } from '@/lib/requests/search';
+import {
+  findByRequestId,
+  getAttempts,
+  getRequest,
+  searchRequests,
+  type RequestDetail,
+} from '@/lib/requests/search';
 import { buildSupportBundle, safeRequestBody, safeResponseBody } from '@/lib/requests/support-bundle';
 import { AttemptTimeline } from './attempt-timeline';
+import { DeliveryTimelines, type DeliveryMessage } from './delivery-timeline';
+import { deliveryStatuses, deliveryTimelines } from '@/lib/delivery/queries';
 import { BatchMessages } from './batch-messages';
 import { ErrorExplained } from './error-explained';
 import { JsonBlock } from './json-block';
@@ -111,6 +119,12 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
     if (ids.length > 1) redirect(`/requests?q=${encodeURIComponent(idParam)}`);
     notFound();
   }
+  if (/^evt_[A-Za-z0-9]+$/.test(idParam)) {
+    // A delivery event's link: the entry of the message it is about, scrolled to the event.
+    const { items } = await searchRequests({ q: idParam, limit: 2 });
+    if (items.length === 1) redirect(`/requests/${items[0]!.id}#${idParam}`);
+    redirect(`/requests?q=${encodeURIComponent(idParam)}`);
+  }
   if (!/^\d{1,15}$/.test(idParam)) notFound();
   const row = await getRequest(Number(idParam), user);
   if (!row) notFound();
@@ -135,6 +149,18 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
       ? `${env.dataDir}/sandbox-smtp-ca.pem`
       : undefined;
   const curl = isSmtp ? smtpCurl(requestBody, sandboxCaFile) : curlCommand(snippet);
+  const deliveryMessages: DeliveryMessage[] = isBatch
+    ? batchRows.flatMap((m) =>
+        m.messageId && m.status === 'queued' ? [{ messageId: m.messageId, to: m.to, index: m.index }] : [],
+      )
+    : isSend && row.ok && row.messageIds[0]
+      ? [{ messageId: row.messageIds[0], to: row.recipients[0] ?? '', index: null }]
+      : [];
+  const deliveryIds = deliveryMessages.map((m) => m.messageId);
+  const [statuses, timelines] = await Promise.all([
+    deliveryStatuses(deliveryIds),
+    deliveryTimelines(deliveryIds),
+  ]);
 
   return (
     <>
@@ -356,6 +382,15 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
             retryable={upstream?.retryable}
             docUrl={upstream?.docUrl}
             fields={upstream?.fields ?? []}
+          />
+        ) : null}
+
+        {deliveryMessages.length > 0 ? (
+          <DeliveryTimelines
+            messages={deliveryMessages}
+            statuses={statuses}
+            timelines={timelines}
+            acceptedAt={row.completedAt}
           />
         ) : null}
 

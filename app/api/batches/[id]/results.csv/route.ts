@@ -2,6 +2,8 @@ import { NextResponse } from 'next/server';
 import { seesContent } from '@/lib/auth/privacy';
 import { requireRole } from '@/lib/auth/require-role';
 import { exportRows, getJob } from '@/lib/batch/job-queries';
+import type { ExportRow } from '@/lib/batch/job-types';
+import { deliveryStatuses } from '@/lib/delivery/queries';
 import { csvLine, resultsCsvCells, resultsCsvHeader } from '@/lib/mail-merge/results-csv';
 import { jobIdSchema } from '@/lib/schemas/batch';
 
@@ -35,15 +37,20 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
       controller.enqueue(encoder.encode('\uFEFF' + csvLine(resultsCsvHeader(columns))));
     },
     async pull(controller) {
-      let text = '';
-      for (let i = 0; i < 500; i++) {
+      const page: ExportRow[] = [];
+      let done = false;
+      while (page.length < 500) {
         const next = await rows.next();
         if (next.done) {
-          if (text) controller.enqueue(encoder.encode(text));
-          controller.close();
-          return;
+          done = true;
+          break;
         }
-        const r = next.value;
+        page.push(next.value);
+      }
+      const delivery = await deliveryStatuses(page.flatMap((r) => (r.messageId ? [r.messageId] : [])));
+      let text = '';
+      for (const r of page) {
+        const d = r.messageId ? delivery.get(r.messageId) : undefined;
         text += csvLine(
           resultsCsvCells(columns, {
             values: withInput ? r.input : { to: r.toEmail },
@@ -53,10 +60,14 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
             errorMessage: r.errorMessage,
             requestId: r.requestId,
             idempotencyKey: r.idempotencyKey,
+            deliveryStatus: d?.status,
+            deliveryDetail: d?.detail,
+            deliveryAt: d?.at,
           }),
         );
       }
-      controller.enqueue(encoder.encode(text));
+      if (text) controller.enqueue(encoder.encode(text));
+      if (done) controller.close();
     },
     async cancel() {
       await rows.return(undefined);

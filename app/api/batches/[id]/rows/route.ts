@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { requireRole } from '@/lib/auth/require-role';
 import { countJobRows, listJobRows } from '@/lib/batch/job-queries';
 import { explainError } from '@/lib/errors/catalog';
+import { deliveryStatuses } from '@/lib/delivery/queries';
 import type { JobRowsPage } from '@/lib/batch/dto';
 import { jobIdSchema, jobRowsPageSchema } from '@/lib/schemas/batch';
 
@@ -14,11 +15,12 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
   const id = jobIdSchema.safeParse((await params).id);
   if (!id.success) return NextResponse.json({ error: 'No such batch job' }, { status: 404 });
   const query = jobRowsPageSchema.parse(Object.fromEntries(request.nextUrl.searchParams));
-  const filter = { status: query.status, errorCode: query.code, q: query.q };
+  const filter = { status: query.status, errorCode: query.code, q: query.q, delivery: query.delivery };
   const [page, total] = await Promise.all([
     listJobRows(id.data, { ...filter, cursor: query.cursor, limit: query.limit ?? 200 }),
     query.cursor ? Promise.resolve(undefined) : countJobRows(id.data, filter),
   ]);
+  const delivery = await deliveryStatuses(page.rows.flatMap((r) => (r.messageId ? [r.messageId] : [])));
   const body: JobRowsPage = {
     rows: page.rows.map((r) => ({
       rowNo: r.rowNo,
@@ -34,6 +36,10 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
       requestId: r.requestId,
       idempotencyKey: r.idempotencyKey,
       try: r.try,
+      delivery: (() => {
+        const d = r.messageId ? delivery.get(r.messageId) : undefined;
+        return d ? { status: d.status, detail: d.detail, at: d.at } : null;
+      })(),
     })),
     nextCursor: page.nextCursor,
     ...(total === undefined ? {} : { total }),
