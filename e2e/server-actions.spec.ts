@@ -256,3 +256,16 @@ for (const action of actions) {
     }
   });
 }
+
+test('an action body over 1 MiB is refused before the action runs (sign-in included)', async () => {
+  const signIn = actions.find((a) => a.name === 'signInAction');
+  expect(signIn, 'signInAction in the build').toBeDefined();
+  // Valid in shape, so an action that read it would answer invalid_credentials.
+  const res = await callAction(signIn!, [
+    { email: 'nobody@example.com', password: 'x'.repeat(1.5 * 1024 * 1024), next: '' },
+  ]);
+  expect(res.status, res.text.slice(0, 300)).toBeGreaterThanOrEqual(400);
+  expect(res.text).not.toContain('"code":"invalid_credentials"');
+  expect(res.text).not.toContain('"code":"invalid_input"');
+  expect(res.sessionCookies).toEqual([]);
+});

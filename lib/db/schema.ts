@@ -1,3 +1,5 @@
+// Why one long file: it is the data model, table by table, and drizzle-kit generates migrations from
+// this one file; splitting it would spread one schema over several.
 import { sql } from 'drizzle-orm';
 import {
   bigint,

@@ -1,4 +1,6 @@
 import 'server-only';
+// Why one long file: the sandbox's delivery-event dispatcher is one outbox loop — scenario →
+// events → signed POST → retry schedule → attempt record — and reads in that order.
 import { desc, sql } from 'drizzle-orm';
 import { queryRows } from '@/lib/db';
 import { sandboxWebhookDeliveries as deliveries } from '@/lib/db/schema';

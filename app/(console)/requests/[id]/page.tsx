@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
-import { ArrowLeft, FileWarning, Layers, Mail, PenSquare } from 'lucide-react';
+import { ArrowLeft, FileWarning, Mail, PenSquare } from 'lucide-react';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -12,7 +12,7 @@ import { SmtpTranscript } from '@/components/smtp-transcript';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
 import { requireRole } from '@/lib/auth/require-role';
 import { hasRole } from '@/lib/schemas/roles';
-import { curlCommand, fetchSnippet, type SnippetInput } from '@/lib/compose/snippets';
+import { curlCommand, fetchSnippet } from '@/lib/compose/snippets';
 import { getEnv } from '@/lib/env';
 import {
   batchMessages,
@@ -24,49 +24,22 @@ import {
   responseError,
   SEND_PATH,
 } from '@/lib/format/request-log';
-import { curlSmtpCommand } from '@/lib/format/smtp-snippets';
 import { transcriptOf, transcriptText } from '@/lib/format/smtp-transcript';
 import { readSandboxCa } from '@/lib/sandbox/smtp-cert';
-import {
-  findByRequestId,
-  getAttempts,
-  getRequest,
-  searchRequests,
-  type RequestDetail,
-} from '@/lib/requests/search';
+import { findByRequestId, getAttempts, getRequest, searchRequests } from '@/lib/requests/search';
 import { buildSupportBundle, safeRequestBody, safeResponseBody } from '@/lib/requests/support-bundle';
 import { AttemptTimeline } from './attempt-timeline';
 import { DeliveryTimelines, type DeliveryMessage } from './delivery-timeline';
 import { deliveryStatuses, deliveryTimelines } from '@/lib/delivery/queries';
 import { BatchMessages } from './batch-messages';
 import { ErrorExplained } from './error-explained';
+import { RequestSummary, SOURCE_LABEL } from './request-summary';
+import { smtpCurl, snippetFor, str, type Json } from './request-snippets';
 import { JsonBlock } from './json-block';
 import { StatusBadge } from '../status-badge';
-import { formatBytes, formatDuration, formatUtc } from '@/lib/format/display';
+import { formatBytes, formatUtc } from '@/lib/format/display';
 
 export const metadata: Metadata = { title: 'Request' };
-
-const SOURCE_LABEL: Record<RequestDetail['source'], string> = {
-  compose: 'Compose',
-  batch: 'CSV batch job',
-  manual_batch: 'Manual batch',
-  settings: 'Settings → Sendmux keys',
-  upload: 'Attachment upload',
-  smtp_test: 'Settings → SMTP test send',
-  other: 'Other',
-};
-
-function IdValue({ value, name }: { value: string | null; name: string }) {
-  if (!value) return <span className="text-muted-foreground">—</span>;
-  return (
-    <span className="flex min-w-0 items-center gap-1">
-      <code className="truncate font-mono text-xs" title={value}>
-        {value}
-      </code>
-      <CopyButton value={value} label={`Copy ${name}`} />
-    </span>
-  );
-}
 
 function safeDecode(value: string): string {
   try {
@@ -74,39 +47,6 @@ function safeDecode(value: string): string {
   } catch {
     return value;
   }
-}
-
-type Json = Record<string, unknown>;
-const str = (v: unknown) => (typeof v === 'string' ? v : '');
-const addressOf = (v: unknown) => str((v as Json | null)?.email);
-
-/** The logged SMTP test as a curl command; the sandbox CA when the test went to this console's listener. */
-function smtpCurl(body: unknown, sandboxCaFile: string | undefined): string {
-  const b = (body ?? {}) as Json;
-  return curlSmtpCommand({
-    server: str(b.server) || 'smtp://smtp.sendmux.ai:587',
-    username: str(b.username) || 'sendmux',
-    from: addressOf(b.from),
-    to: addressOf(b.to),
-    subject: str(b.subject),
-    text: str(b.text_body) || undefined,
-    html: str(b.html_body) || undefined,
-    caFile: sandboxCaFile,
-  });
-}
-
-function snippetFor(row: RequestDetail, apiUrl: string, body: unknown): SnippetInput {
-  const base = { apiUrl, path: row.path, method: row.method, idempotencyKey: row.idempotencyKey };
-  const upload = body as { filename?: unknown; content_type?: unknown } | null;
-  if (row.path === '/emails/attachments' && upload && typeof upload.filename === 'string') {
-    const contentType = typeof upload.content_type === 'string' ? upload.content_type : undefined;
-    return {
-      ...base,
-      query: { filename: upload.filename, content_type: contentType },
-      file: { name: upload.filename, contentType: 'application/octet-stream' },
-    };
-  }
-  return { ...base, body };
 }
 
 export default async function RequestPage({ params }: { params: Promise<{ id: string }> }) {
@@ -206,161 +146,7 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
       />
 
       <div className="grid gap-6">
-        <Card>
-          <CardContent className="pt-5">
-            <dl className="grid gap-x-8 gap-y-3 text-sm sm:grid-cols-2 xl:grid-cols-3">
-              <div className="grid gap-0.5">
-                <dt className="text-muted-foreground text-xs">Endpoint</dt>
-                <dd className="font-mono text-xs">
-                  {isSmtp ? `SMTP to ${smtpServer || 'the SMTP server'}` : endpointLabel(row)}
-                </dd>
-              </div>
-              <div className="grid gap-0.5">
-                <dt className="text-muted-foreground text-xs">Time</dt>
-                <dd>{formatUtc(row.createdAt, true)}</dd>
-              </div>
-              <div className="grid gap-0.5">
-                <dt className="text-muted-foreground text-xs">Duration</dt>
-                <dd>{row.ok === null ? 'no response recorded' : formatDuration(row.durationMs)}</dd>
-              </div>
-              <div className="grid gap-0.5">
-                <dt className="text-muted-foreground text-xs">{isSmtp ? 'Reply code' : 'HTTP status'}</dt>
-                <dd>
-                  {row.ok === null
-                    ? 'no response recorded'
-                    : row.status === null
-                      ? isSmtp
-                        ? 'no reply (the conversation stopped before the server answered)'
-                        : 'no HTTP answer (connection failed or timed out)'
-                      : row.status}
-                </dd>
-              </div>
-              <div className="grid gap-0.5">
-                <dt className="text-muted-foreground text-xs">Key profile</dt>
-                <dd>{row.keyProfile}</dd>
-              </div>
-              <div className="grid gap-0.5">
-                <dt className="text-muted-foreground text-xs">User</dt>
-                <dd>
-                  {row.userEmail ?? <span className="text-muted-foreground">— (the console itself)</span>}
-                </dd>
-              </div>
-              {isSmtp ? (
-                <div className="grid min-w-0 gap-0.5">
-                  <dt className="text-muted-foreground text-xs">Queued as</dt>
-                  <dd>
-                    <IdValue value={row.messageIds[0] ?? null} name="queued id" />
-                  </dd>
-                </div>
-              ) : (
-                <>
-                  <div className="grid min-w-0 gap-0.5">
-                    <dt className="text-muted-foreground text-xs">request_id</dt>
-                    <dd>
-                      <IdValue value={row.requestId} name="request_id" />
-                    </dd>
-                  </div>
-                  <div className="grid min-w-0 gap-0.5">
-                    <dt className="text-muted-foreground text-xs">Idempotency key</dt>
-                    <dd>
-                      <IdValue value={row.idempotencyKey} name="idempotency key" />
-                    </dd>
-                  </div>
-                </>
-              )}
-              {isSmtp ? null : (
-                <div className="grid gap-0.5">
-                  <dt className="text-muted-foreground text-xs">Attempt</dt>
-                  <dd>
-                    {row.attempt}
-                    {row.waitMs > 0 ? (
-                      <span className="text-muted-foreground">
-                        {' '}
-                        · after waiting {formatDuration(row.waitMs)}
-                      </span>
-                    ) : null}
-                    {row.nextRetryAt ? (
-                      <span className="text-muted-foreground">
-                        {' '}
-                        · retried at {formatUtc(row.nextRetryAt)}
-                      </span>
-                    ) : null}
-                  </dd>
-                </div>
-              )}
-              {isSend && row.messageIds[0] ? (
-                <div className="grid min-w-0 gap-0.5">
-                  <dt className="text-muted-foreground text-xs">message_id</dt>
-                  <dd>
-                    <IdValue value={row.messageIds[0]} name="message_id" />
-                  </dd>
-                </div>
-              ) : null}
-              {row.recipients.length ? (
-                <div className="grid min-w-0 gap-0.5">
-                  <dt className="text-muted-foreground text-xs">Recipients</dt>
-                  <dd className="truncate" title={row.recipients.join(', ')}>
-                    {row.recipients.slice(0, 3).join(', ')}
-                    {row.recipients.length > 3 ? (
-                      <span className="text-muted-foreground"> +{row.recipients.length - 3} more</span>
-                    ) : null}
-                  </dd>
-                </div>
-              ) : null}
-              <div className="grid gap-0.5">
-                <dt className="text-muted-foreground text-xs">Came from</dt>
-                <dd className="flex flex-wrap items-center gap-x-3 gap-y-1">
-                  {row.jobId ? (
-                    <>
-                      <Link
-                        className="text-primary inline-flex items-center gap-1 underline-offset-2 hover:underline"
-                        href={`/batches/${encodeURIComponent(row.jobId)}`}
-                      >
-                        <Layers className="size-3.5" aria-hidden /> Batch job {row.jobId}
-                      </Link>
-                      {row.chunkNo !== null ? (
-                        <Link
-                          className="text-primary underline-offset-2 hover:underline"
-                          href={`/batches/${encodeURIComponent(row.jobId)}?chunk=${row.chunkNo}`}
-                        >
-                          rows of chunk {row.chunkNo}
-                        </Link>
-                      ) : null}
-                    </>
-                  ) : row.source === 'compose' && canSend ? (
-                    <Link className="text-primary underline-offset-2 hover:underline" href="/compose">
-                      Compose
-                    </Link>
-                  ) : row.source === 'settings' ? (
-                    <Link className="text-primary underline-offset-2 hover:underline" href="/settings/keys">
-                      Settings → Sendmux keys
-                    </Link>
-                  ) : row.source === 'smtp_test' ? (
-                    <Link className="text-primary underline-offset-2 hover:underline" href="/settings/smtp">
-                      Settings → SMTP test send
-                    </Link>
-                  ) : (
-                    <span>{SOURCE_LABEL[row.source]}</span>
-                  )}
-                </dd>
-              </div>
-              {row.rateLimit &&
-              (row.rateLimit.remaining !== undefined || row.rateLimit.retryAfter !== undefined) ? (
-                <div className="grid gap-0.5">
-                  <dt className="text-muted-foreground text-xs">Rate limit</dt>
-                  <dd>
-                    {row.rateLimit.remaining !== undefined
-                      ? `${row.rateLimit.remaining} of ${row.rateLimit.limit ?? '?'} left`
-                      : ''}
-                    {row.rateLimit.retryAfter !== undefined
-                      ? ` · Retry-After ${row.rateLimit.retryAfter} s`
-                      : ''}
-                  </dd>
-                </div>
-              ) : null}
-            </dl>
-          </CardContent>
-        </Card>
+        <RequestSummary row={row} canSend={canSend} smtpServer={smtpServer} />
 
         {row.ok === null ? (
           <Alert variant="warning" role="region" aria-label="No response">
