@@ -3,19 +3,21 @@ import { checkAttachmentType } from '@/lib/schemas/file-types';
 import { formDataInput } from '@/lib/schemas/form-data';
 import { MAX_SUBJECT } from '@/lib/schemas/limits';
 import { emailField, recipientSchema } from '@/lib/schemas/message';
+import {
+  SMTP_AUTH_METHODS,
+  SMTP_TEST_ATTACHMENT_BYTES,
+  SMTP_TEST_BODY_CHARS,
+} from '@/lib/schemas/smtp-values';
 
 // Settings → SMTP: the test send. The form validates the fields; the action also takes the file.
 
-export const SMTP_AUTH_METHODS = ['PLAIN', 'LOGIN'] as const;
-export type SmtpAuthMethodInput = (typeof SMTP_AUTH_METHODS)[number];
-
-/** Sendmux takes any SMTP username; the key is the password. */
-export const DEFAULT_SMTP_USERNAME = 'sendmux';
-
-/** One attachment, enough to prove attachments arrive; larger files belong in Compose. */
-export const SMTP_TEST_ATTACHMENT_BYTES = 256 * 1024;
-/** Each body; a test message has no business being larger, and the whole form stays under the 1 MiB action limit. */
-export const SMTP_TEST_BODY_CHARS = 100_000;
+export {
+  DEFAULT_SMTP_USERNAME,
+  SMTP_AUTH_METHODS,
+  SMTP_TEST_ATTACHMENT_BYTES,
+  SMTP_TEST_BODY_CHARS,
+  type SmtpAuthMethodInput,
+} from '@/lib/schemas/smtp-values';
 
 const fields = z.object({
   profile: z.string().min(1, 'Choose a key profile'),

@@ -1,5 +1,6 @@
 'use client';
 
+import dynamic from 'next/dynamic';
 import { Loader2, Wand2 } from 'lucide-react';
 import { useFormContext, useWatch } from 'react-hook-form';
 import { FormField } from '@/components/form-field';
@@ -11,7 +12,9 @@ import { MAX_SUBJECT } from '@/lib/schemas/limits';
 import type { MessageInput } from '@/lib/schemas/message';
 import { fieldId } from './fields';
 import { RecipientListField } from './recipient-list-field';
-import { RecipientWarnings } from './recipient-warnings';
+
+// Warnings about earlier bounces load after the page: react-query is not part of Compose's first load.
+const RecipientWarnings = dynamic(() => import('./recipient-warnings').then((m) => m.RecipientWarnings));
 
 /** From, To, Cc, Bcc, Reply-To and Return-Path, with the key's mailboxes offered for From. */
 export function SenderCard({ mailboxes }: { mailboxes: string[] }) {

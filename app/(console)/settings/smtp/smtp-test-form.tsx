@@ -1,6 +1,5 @@
 'use client';
 
-import { zodResolver } from '@hookform/resolvers/zod';
 import { Loader2, Paperclip, Send, X } from 'lucide-react';
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
@@ -15,12 +14,9 @@ import { Textarea } from '@/components/ui/textarea';
 import { formatBytes } from '@/lib/format/display';
 import { transcriptText, type SmtpTestOutcome, type TranscriptLine } from '@/lib/format/smtp-transcript';
 import { ACCEPT_ATTRIBUTE, checkAttachmentType } from '@/lib/schemas/file-types';
-import {
-  SMTP_AUTH_METHODS,
-  SMTP_TEST_ATTACHMENT_BYTES,
-  smtpTestFormSchema,
-  type SmtpTestFormInput,
-} from '@/lib/schemas/smtp';
+import { lazyZodResolver } from '@/lib/forms/lazy-resolver';
+import type { SmtpTestFormInput } from '@/lib/schemas/smtp';
+import { SMTP_AUTH_METHODS, SMTP_TEST_ATTACHMENT_BYTES } from '@/lib/schemas/smtp-values';
 import { smtpTestSendAction } from './actions';
 import { SmtpOutcome } from './smtp-outcome';
 
@@ -36,6 +32,8 @@ const LABELS: Record<string, string> = {
   attachment: 'Attachment',
 };
 const fieldId = (name: string) => `smtp-${name}`;
+// zod and the schema load once the page is interactive, not with it.
+const resolver = lazyZodResolver(() => import('@/lib/schemas/smtp').then((m) => m.smtpTestFormSchema));
 const noSubscription = () => () => {};
 
 export function SmtpTestForm({
@@ -51,9 +49,10 @@ export function SmtpTestForm({
   sandbox: boolean;
 }) {
   const form = useForm<SmtpTestFormInput>({
-    resolver: zodResolver(smtpTestFormSchema),
+    resolver,
     defaultValues: defaults,
   });
+  useEffect(() => resolver.preload(), []);
   const { errors } = form.formState;
   const [file, setFile] = useState<File | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
