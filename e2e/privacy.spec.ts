@@ -93,6 +93,9 @@ test('support sees who, what subject and the outcome, never the content', async 
   const results = await support.request.get(`/api/batches/${jobId}/results.csv`);
   expect(results.status()).toBe(200);
   const header = (await results.text()).replace(/^\uFEFF/, '').split('\r\n')[0];
-  expect(header).toBe('to,status,message_id,error_code,error_message,request_id,idempotency_key');
+  // Delivery status is metadata too: support answers "did it arrive?" from it.
+  expect(header).toBe(
+    'to,status,message_id,error_code,error_message,request_id,idempotency_key,delivery_status,delivery_detail,delivery_at',
+  );
   await support.context().close();
 });
