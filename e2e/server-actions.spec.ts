@@ -70,6 +70,7 @@ const message = {
   textBody: '',
   headers: [],
   attachments: [],
+  deliveryGroup: '',
 };
 const { attachments: _attachments, ...templateMessage } = message;
 
