@@ -2,6 +2,7 @@ import 'server-only';
 import { sql, type SQL } from 'drizzle-orm';
 import { currentClientAddress } from '@/lib/auth/request-info';
 import { getDb, getDbHandle, queryRows, tables, type Exec } from '@/lib/db';
+import { deleteOlderThan } from '@/lib/db/delete-older-than';
 import { decodeCursor, encodeCursor } from '@/lib/requests/search';
 import type { AuditAction } from '@/lib/schemas/audit';
 
@@ -142,20 +143,6 @@ const PRUNE_BATCH = 5_000;
 /** Deletes audit entries older than the retention window, a batch at a time. Returns how many went. */
 export async function pruneAudit(retentionDays: number, now = new Date()): Promise<number> {
   const { db } = await getDbHandle();
-  const cutoff = new Date(now.getTime() - retentionDays * DAY_MS).toISOString();
-  let total = 0;
-  for (;;) {
-    // SKIP LOCKED: several console instances may prune one PostgreSQL database at once.
-    const rows = await queryRows<{ n: number | string }>(
-      db,
-      sql`WITH gone AS (
-            DELETE FROM audit_events WHERE id IN (
-              SELECT id FROM audit_events WHERE created_at < ${cutoff}::timestamptz LIMIT ${PRUNE_BATCH} FOR UPDATE SKIP LOCKED
-            ) RETURNING 1
-          ) SELECT count(*) AS n FROM gone`,
-    );
-    const n = Number(rows[0]?.n ?? 0);
-    total += n;
-    if (n < PRUNE_BATCH) return total;
-  }
+  const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
+  return deleteOlderThan(db, { table: 'audit_events', key: 'id', column: 'created_at' }, cutoff, PRUNE_BATCH);
 }

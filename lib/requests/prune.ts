@@ -1,6 +1,7 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
-import { getDbHandle, queryRows } from '@/lib/db';
+import { getDbHandle } from '@/lib/db';
+import { deleteOlderThan } from '@/lib/db/delete-older-than';
 import { pruneDeliveryEvents } from '@/lib/delivery/prune';
 import { getEnv } from '@/lib/env';
 
@@ -15,23 +16,13 @@ export type PruneOptions = { retentionDays?: number; now?: Date; batchSize?: num
 export async function pruneRequestLog(options: PruneOptions = {}): Promise<number> {
   const { db } = await getDbHandle();
   const days = options.retentionDays ?? getEnv().requestLogRetentionDays;
-  const cutoff = new Date((options.now ?? new Date()).getTime() - days * DAY_MS).toISOString();
-  const batch = options.batchSize ?? DEFAULT_BATCH;
-  let total = 0;
-  for (;;) {
-    // SKIP LOCKED: several console processes may prune one PostgreSQL database at the same time.
-    const rows = await queryRows<{ n: number | string }>(
-      db,
-      sql`WITH gone AS (
-            DELETE FROM api_requests WHERE id IN (
-              SELECT id FROM api_requests WHERE created_at < ${cutoff}::timestamptz LIMIT ${batch} FOR UPDATE SKIP LOCKED
-            ) RETURNING 1
-          ) SELECT count(*) AS n FROM gone`,
-    );
-    const n = Number(rows[0]?.n ?? 0);
-    total += n;
-    if (n < batch) return total;
-  }
+  const cutoff = new Date((options.now ?? new Date()).getTime() - days * DAY_MS);
+  return deleteOlderThan(
+    db,
+    { table: 'api_requests', key: 'id', column: 'created_at' },
+    cutoff,
+    options.batchSize ?? DEFAULT_BATCH,
+  );
 }
 
 /**
