@@ -1,4 +1,5 @@
 import 'server-only';
+import type { z } from 'zod';
 // Why one long file: one SMTP conversation (connect, STARTTLS, AUTH, MAIL, RCPT, DATA, QUIT) with
 // its transcript and redaction; the steps share the connection's state and read in protocol order.
 import { X509Certificate } from 'node:crypto';
@@ -19,6 +20,8 @@ import {
 import { DEFAULT_SMTP_USERNAME } from '@/lib/schemas/smtp';
 import { completeSmtpAttempt, startSmtpAttempt, type RequestContext } from '@/lib/requests/record';
 import { takeInteractiveSlot } from '@/lib/sendmux/budget';
+import { checkAttachmentType } from '@/lib/schemas/file-types';
+import type { smtpTestInputSchema } from '@/lib/schemas/smtp';
 import { readSandboxCa } from '@/lib/sandbox/smtp-cert';
 import { resolveProfileKey, UnknownProfileError } from '@/lib/sendmux/profiles';
 import { decodePrompt, redactCommand, scrubSecret, secretForms } from '@/lib/sendmux/smtp-redact';
@@ -420,4 +423,36 @@ export async function* smtpTestEvents(
     await new Promise<void>((resolve) => (wake = resolve));
     wake = undefined;
   }
+}
+
+/**
+ * The SMTP test send from the Settings form's checked input: the message as the form describes it,
+ * the attachment (already type-checked by the schema) with its MIME type, and the user in the log.
+ */
+export async function smtpTestFromForm(
+  input: z.output<typeof smtpTestInputSchema>,
+  user: { id: string; email: string },
+): Promise<AsyncGenerator<SmtpTestEvent>> {
+  const file = input.attachment;
+  const type = file ? checkAttachmentType(file.name) : null;
+  return smtpTestEvents({
+    profile: input.profile,
+    authMethod: input.authMethod,
+    context: { source: 'smtp_test', userId: user.id, userEmail: user.email },
+    message: {
+      from: { email: input.fromEmail, name: input.fromName.trim() || undefined },
+      to: { email: input.toEmail },
+      subject: input.subject,
+      text: input.text,
+      html: input.html,
+      attachment:
+        file && type?.ok
+          ? {
+              filename: file.name,
+              contentType: type.contentType,
+              content: Buffer.from(await file.arrayBuffer()),
+            }
+          : undefined,
+    },
+  });
 }
