@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { E2E } from './support/constants';
-import { expectAccessible, signIn, signOut } from './support/fixtures';
+import { expectAccessible, openCompose, signIn, signOut } from './support/fixtures';
 import { outboxFor, uniqueAddress } from './support/sandbox';
 
 test.use({ storageState: E2E.storageState('sender') });
@@ -13,8 +13,7 @@ const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Roo
 
 test.beforeEach(async ({ page }) => {
   page.on('dialog', (d) => void d.accept());
-  await page.goto('/compose');
-  await expect(page.getByRole('button', { name: 'Send', exact: true })).toBeEnabled();
+  await openCompose(page);
 });
 
 const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
@@ -369,7 +368,7 @@ test('a failed send and a sign-out/sign-in keep the draft', async ({ browser }) 
   const page = await context.newPage();
   page.on('dialog', (d) => void d.accept());
   await signIn(page, E2E.sender);
-  await page.goto('/compose');
+  await openCompose(page);
   const to = uniqueAddress('keep');
   await fillRequired(page, to, 'Survives a failure');
   await page.getByRole('button', { name: 'Insufficient credits' }).click();

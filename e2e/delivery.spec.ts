@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import Papa from 'papaparse';
 import { E2E } from './support/constants';
-import { expectAccessible } from './support/fixtures';
+import { expectAccessible, openCompose } from './support/fixtures';
 import { csvPanel, mapBasics, startJob, stat, uploadCsv, waitUntilDone } from './support/wizard';
 
 test.use({ storageState: E2E.storageState('sender') });
@@ -12,8 +12,7 @@ const field = (page: Page, label: string) => page.getByLabel(label, { exact: tru
 const result = (page: Page) => page.getByRole('region', { name: /^Sent/ });
 
 async function composeTo(page: Page, to: string) {
-  await page.goto('/compose');
-  await expect(page.getByRole('button', { name: 'Send', exact: true })).toBeEnabled();
+  await openCompose(page);
   await field(page, 'From email').fill('sandbox@sendmux.test');
   await field(page, 'To email').fill(to);
   await field(page, 'Subject').fill('Delivery status');

@@ -1,7 +1,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { startConsole, type ConsoleServer } from './support/console-server';
 import { E2E } from './support/constants';
-import { signIn } from './support/fixtures';
+import { openCompose, signIn } from './support/fixtures';
 import { outboxFor } from './support/sandbox';
 import { startJob, waitUntilDone } from './support/wizard';
 
@@ -15,6 +15,8 @@ let server: ConsoleServer;
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async ({}, testInfo) => {
+  // A second console starts (build already there, database migrated fresh): slow on 2 busy cores.
+  testInfo.setTimeout(180_000);
   server = await startConsole({
     port: E2E.extraPortBase + 10 + testInfo.workerIndex,
     env: {
@@ -49,7 +51,7 @@ test('support sees who, what subject and the outcome, never the content', async 
   await expect(admin.getByRole('cell', { name: SUPPORT.email, exact: true })).toBeVisible();
 
   const to = `privacy-${Date.now().toString(36)}@example.com`;
-  await admin.goto('/compose');
+  await openCompose(admin);
   const field = (label: string) => admin.getByLabel(label, { exact: true });
   await field('From email').fill('sandbox@sendmux.test');
   await field('To email').fill(to);

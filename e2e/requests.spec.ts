@@ -7,7 +7,7 @@ import { openDatabase } from '../lib/db/connection';
 import { apiRequests, users } from '../lib/db/schema';
 import { E2E } from './support/constants';
 import { startConsole, type ConsoleServer } from './support/console-server';
-import { expectAccessible, signIn } from './support/fixtures';
+import { expectAccessible, openCompose, signIn } from './support/fixtures';
 
 // Two sources of requests: real sends from Compose on the main console (sandbox mode, whose
 // sandbox key doubles as the canary that must never surface), and a second console started on an
@@ -245,6 +245,8 @@ test.describe('request log on a console with recorded requests', () => {
   test.describe.configure({ mode: 'serial' });
 
   test.beforeAll(async ({}, testInfo) => {
+    // A second console starts (build already there, database migrated fresh): slow on 2 busy cores.
+    testInfo.setTimeout(180_000);
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smx-e2e-requests-'));
     await seed(dataDir);
     server = await startConsole({ port: E2E.extraPortBase + 40 + testInfo.workerIndex, dataDir });
@@ -485,8 +487,7 @@ test.describe('request log after sends from Compose', () => {
 
   async function compose(page: Page, to: string) {
     page.on('dialog', (d) => void d.accept());
-    await page.goto('/compose');
-    await expect(page.getByRole('button', { name: 'Send', exact: true })).toBeEnabled();
+    await openCompose(page);
     await field(page, 'From email').fill('sandbox@sendmux.test');
     await field(page, 'To email').fill(to);
     await field(page, 'Subject').fill('Request log e2e');

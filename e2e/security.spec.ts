@@ -6,7 +6,7 @@ import path from 'node:path';
 import { expect, request as playwrightRequest, test, type Page } from '@playwright/test';
 import { startConsole } from './support/console-server';
 import { E2E } from './support/constants';
-import { addUser, expectAccessible, signIn } from './support/fixtures';
+import { addUser, expectAccessible, openCompose, signIn } from './support/fixtures';
 import { uniqueAddress } from './support/sandbox';
 
 const CONSOLE_ORIGIN = new URL(E2E.baseUrl).origin;
@@ -150,7 +150,7 @@ test.describe('email previews', () => {
       if (/tracker\.example/.test(m.text()) && /Content Security Policy/.test(m.text()))
         blocked.push(m.text());
     });
-    await page.goto('/compose');
+    await openCompose(page);
     await page
       .getByLabel('HTML body', { exact: true })
       .fill('<p>Hello</p><img alt="pixel" src="http://tracker.example/open.gif?u=42">');
@@ -281,7 +281,7 @@ test.describe('audit log', () => {
     await expect(page.getByText(`${member.email} is now support`)).toBeVisible();
 
     const to = uniqueAddress('audit-send');
-    await page.goto('/compose');
+    await openCompose(page);
     await page.getByLabel('From email', { exact: true }).fill('sandbox@sendmux.test');
     await page.getByLabel('To email', { exact: true }).fill(to);
     await page.getByLabel('Subject', { exact: true }).fill('Audited send');
