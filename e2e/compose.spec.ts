@@ -213,6 +213,41 @@ test('preview: the Mobile frame is 375 px wide; Source numbers the HTML lines; H
   await expectAccessible(page, 'compose preview, Headers tab');
 });
 
+test('the same message again is a replay; a message changed after it was sent gets a new key, even after a reload', async ({
+  page,
+  request,
+}) => {
+  const to = uniqueAddress('resend');
+  await fillRequired(page, to, 'First version');
+  const first = await idempotencyKey(page);
+  await send(page);
+  await expect(result(page)).toContainText('Sent: queued');
+
+  // Unchanged: the same key, so Sendmux replays its answer and nothing goes out twice.
+  await send(page);
+  await expect(result(page)).toContainText('Already sent — Sendmux replayed its earlier answer');
+  expect(await idempotencyKey(page)).toBe(first);
+
+  // Changed after a reload (the draft remembers what was sent under its key): a new send.
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Send', exact: true })).toBeEnabled();
+  await expect(field(page, 'Subject')).toHaveValue('First version');
+  await field(page, 'Subject').fill('Second version');
+  await send(page);
+  await expect(result(page)).toContainText('Sent: queued');
+  const second = await idempotencyKey(page);
+  expect(second).not.toBe(first);
+  await expect(result(page)).toContainText(second);
+
+  const outbox = await outboxFor(request, to);
+  expect(outbox.map((m) => [m.idempotency_key, m.message.subject]).sort()).toEqual(
+    [
+      [first, 'First version'],
+      [second, 'Second version'],
+    ].sort(),
+  );
+});
+
 test('503 then success: one delivery, both attempts under the same key', async ({ page, request }) => {
   await fillRequired(page, 'placeholder@example.com');
   await page.getByRole('button', { name: '503 then success' }).click();

@@ -13,7 +13,12 @@ export type Draft = {
   idempotencyKey: string;
   message: MessageInput;
   savedAt: string;
+  /** The last message Sendmux accepted from this draft: its key and a digest of what was sent. */
+  sent?: SentUnderKey | null;
 };
+
+/** `digest` is messageDigest() of the profile and message that were sent. */
+export type SentUnderKey = { key: string; messageId: string; digest: string };
 
 const draftKey = (userId: string) => `sendmux-console:draft:${userId}`;
 const fileKey = (userId: string, attachmentId: string) => `${userId}:${attachmentId}`;

@@ -11,7 +11,8 @@ import { IdempotencyKeyField, KeyProfileSelect } from '@/components/send-intent-
 import { Button } from '@/components/ui/button';
 import { Card, CardContent } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
-import { clearDraft, loadDraft, saveDraft } from '@/lib/compose/draft-store';
+import { clearDraft, loadDraft, saveDraft, type SentUnderKey } from '@/lib/compose/draft-store';
+import { messageDigest } from '@/lib/compose/message-digest';
 import { formPathForUpstreamField } from '@/lib/compose/field-paths';
 import { flattenErrors } from '@/lib/forms/form-errors';
 import { lazyZodResolver } from '@/lib/forms/lazy-resolver';
@@ -71,7 +72,7 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
   const [generating, setGenerating] = useState(false);
   const [hydrated, setHydrated] = useState(false);
   const [submitCount, setSubmitCount] = useState(0);
-  const [lastSuccess, setLastSuccess] = useState<{ key: string; messageId: string } | null>(null);
+  const [lastSuccess, setLastSuccess] = useState<SentUnderKey | null>(null);
   const message = useWatch({ control: form.control }) as MessageInput;
 
   // Restore: a request opened from the log wins over the stored draft.
@@ -95,6 +96,7 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
           form.reset(saved.draft.message);
           if (profiles.some((p) => p.name === saved.draft.profile)) setProfile(saved.draft.profile);
           setIdempotencyKey(saved.draft.idempotencyKey || newKey());
+          setLastSuccess(saved.draft.sent ?? null);
           const lines = saved.missing.map(
             (name) => `Attach ${name} again: its content could not be restored.`,
           );
@@ -117,9 +119,12 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
   // Autosave everything typed, the chosen profile and the key.
   useEffect(() => {
     if (!hydrated) return;
-    const t = setTimeout(() => saveDraft(userId, { profile, idempotencyKey, message }), 300);
+    const t = setTimeout(
+      () => saveDraft(userId, { profile, idempotencyKey, message, sent: lastSuccess }),
+      300,
+    );
     return () => clearTimeout(t);
-  }, [hydrated, userId, profile, idempotencyKey, message]);
+  }, [hydrated, userId, profile, idempotencyKey, message, lastSuccess]);
 
   useEffect(() => {
     if (!profile) return;
@@ -148,18 +153,27 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
         toast.info('Wait for the attachments to finish, then send.');
         return;
       }
+      // A message changed after Sendmux accepted it under this key is a new message: it gets a
+      // new key, instead of a 409 idempotency_conflict. The same message again keeps the key, so
+      // Sendmux answers with the first send and nothing goes out twice.
+      const digest = messageDigest(profile, values);
+      let sendKey = idempotencyKey;
+      if (lastSuccess?.key === sendKey && lastSuccess.digest !== digest) {
+        sendKey = newKey();
+        setIdempotencyKey(sendKey);
+        toast.info('The message changed since it was sent, so it goes out under a new idempotency key.');
+      }
       setSubmitCount((n) => n + 1);
       setSending(true);
       setOutcome(null);
       setExtraErrors([]);
       try {
-        const result = await sendEmailAction({ profile, idempotencyKey, message: values });
+        const result = await sendEmailAction({ profile, idempotencyKey: sendKey, message: values });
         const at = new Date().toISOString();
         if (result.ok) {
-          const replayed =
-            lastSuccess?.key === idempotencyKey && lastSuccess.messageId === result.data.messageId;
-          setLastSuccess({ key: idempotencyKey, messageId: result.data.messageId });
-          setOutcome({ ok: true, ...result.data, idempotencyKey, replayed, at });
+          const replayed = lastSuccess?.key === sendKey && lastSuccess.messageId === result.data.messageId;
+          setLastSuccess({ key: sendKey, messageId: result.data.messageId, digest });
+          setOutcome({ ok: true, ...result.data, idempotencyKey: sendKey, replayed, at });
           toast.success(
             replayed ? 'Already sent under this key: nothing new went out' : `Sent: ${result.data.messageId}`,
           );
@@ -183,7 +197,13 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
           else unmapped.push({ fieldId: null, label: field, message: messages[0] ?? '' });
         }
         setExtraErrors(unmapped);
-        setOutcome({ ok: false, error: result.error, attempts: result.attempts, idempotencyKey, at });
+        setOutcome({
+          ok: false,
+          error: result.error,
+          attempts: result.attempts,
+          idempotencyKey: sendKey,
+          at,
+        });
       } catch {
         setOutcome({
           ok: false,
@@ -192,7 +212,7 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
             message:
               'The console did not answer. Your draft is kept; check your connection and send again — the same key prevents a double send.',
           },
-          idempotencyKey,
+          idempotencyKey: sendKey,
           at: new Date().toISOString(),
         });
       } finally {
