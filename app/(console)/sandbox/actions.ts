@@ -4,8 +4,8 @@ import { revalidatePath } from 'next/cache';
 import { roleAction } from '@/lib/auth/action';
 import { recordAudit } from '@/lib/auth/audit';
 import { requestInfo } from '@/lib/auth/request-info';
-import { getEnv } from '@/lib/env';
 import { clearOutbox } from '@/lib/sandbox/outbox';
+import { sandboxNotServed } from '@/lib/sandbox/served';
 import type { ActionResult } from '@/lib/schemas/action-result';
 import { clearOutboxInputSchema, sendTestEventInputSchema } from '@/lib/schemas/sandbox';
 import { queueTestEvent } from '@/lib/sandbox/webhooks';
@@ -14,14 +14,8 @@ export const clearOutboxAction = roleAction(
   'admin',
   clearOutboxInputSchema,
   async (_input, { user: actor }): Promise<ActionResult<{ deleted: number }>> => {
-    if (!getEnv().sandboxServed)
-      return {
-        ok: false,
-        error: {
-          code: 'sandbox_not_served',
-          message: 'This console does not run the sandbox, so it has no outbox.',
-        },
-      };
+    const refused = sandboxNotServed('it has no outbox');
+    if (refused) return refused;
     const deleted = await clearOutbox();
     await recordAudit({
       action: 'sandbox.outbox_cleared',
@@ -40,11 +34,8 @@ export const sendTestEventAction = roleAction(
   'admin',
   sendTestEventInputSchema,
   async (): Promise<ActionResult<{ eventId: string }>> => {
-    if (!getEnv().sandboxServed)
-      return {
-        ok: false,
-        error: { code: 'sandbox_not_served', message: 'This console does not run the sandbox.' },
-      };
+    const refused = sandboxNotServed('it sends no test events');
+    if (refused) return refused;
     const eventId = await queueTestEvent();
     revalidatePath('/sandbox');
     return { ok: true, data: { eventId } };
