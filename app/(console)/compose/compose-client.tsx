@@ -287,6 +287,7 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
           <ErrorSummary
             title={`Fix ${summary.length === 1 ? 'this' : `these ${summary.length}`} before sending`}
             items={submitCount > 0 ? summary : []}
+            attempt={submitCount}
           />
 
           <Card>
