@@ -7,7 +7,7 @@ import { expectAccessible } from './support/fixtures';
 // the keyboard.
 
 const summaryOf = (scope: Page | Locator, title: RegExp | string) =>
-  scope.getByRole('alert').filter({ has: scope.getByRole('heading', { name: title }) });
+  scope.getByRole('alert').filter({ hasText: title });
 
 /** From the summary, Tab to its link named `name` and press Enter. */
 async function followLink(page: Page, summary: Locator, name: string | RegExp) {

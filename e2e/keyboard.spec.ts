@@ -178,10 +178,12 @@ test('request lookup with the keyboard alone: search, filter, open a result, cop
   );
 
   await page.goto('/requests');
-  await blur(page);
-  await page.keyboard.press('/');
   const box = page.getByLabel('Search requests');
-  await expect(box).toBeFocused();
+  await expect(async () => {
+    await blur(page);
+    await page.keyboard.press('/');
+    await expect(box).toBeFocused({ timeout: 500 });
+  }).toPass();
   await expectFocusVisible(page);
   await page.keyboard.type(to);
   const outcome = page.getByLabel('Outcome');
@@ -229,14 +231,20 @@ test('"/" focuses the search box on every console page, unless typing in a field
   for (const [path, box] of pages) {
     await page.goto(path);
     await expect(page.locator('main h1').first()).toBeVisible();
-    await blur(page);
-    await page.keyboard.press('/');
-    await expect(page.locator(box), `/ on ${path}`).toBeFocused();
+    // Until the page is hydrated the key does nothing; a user would press it again.
+    await expect(async () => {
+      await blur(page);
+      await page.keyboard.press('/');
+      await expect(page.locator(box), `/ on ${path}`).toBeFocused({ timeout: 500 });
+    }).toPass();
   }
   // The console's finder searches the request log.
   await page.goto('/settings');
-  await blur(page);
-  await page.keyboard.press('/');
+  await expect(async () => {
+    await blur(page);
+    await page.keyboard.press('/');
+    await expect(page.locator('#console-search')).toBeFocused({ timeout: 500 });
+  }).toPass();
   await page.keyboard.type('req_nosuchrequest00000000000');
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/requests\?q=req_nosuchrequest00000000000$/);
@@ -254,10 +262,12 @@ test('"/" focuses the search box on every console page, unless typing in a field
 
 test('"?" lists the keyboard shortcuts in a dialog', async ({ page }) => {
   await page.goto('/batches');
-  await blur(page);
-  await page.keyboard.press('?');
   const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
-  await expect(dialog).toBeVisible();
+  await expect(async () => {
+    await blur(page);
+    await page.keyboard.press('?');
+    await expect(dialog).toBeVisible({ timeout: 500 });
+  }).toPass();
   const rows = dialog.getByRole('row');
   await expect(rows.filter({ hasText: 'Focus the search box' })).toContainText('/');
   await expect(rows.filter({ hasText: 'Show this list' })).toContainText('?');

@@ -3,7 +3,14 @@
 import { Keyboard } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from '@/components/ui/dialog';
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from '@/components/ui/dialog';
 
 export const SHORTCUTS: { keys: string[]; what: string }[] = [
   {
@@ -59,52 +66,51 @@ export function KeyboardShortcuts() {
     return () => document.removeEventListener('keydown', onKey);
   }, []);
   return (
-    <>
-      <Button
-        variant="ghost"
-        size="icon-sm"
-        onClick={() => setOpen(true)}
-        aria-label="Keyboard shortcuts"
-        aria-keyshortcuts="?"
-        title="Keyboard shortcuts (?)"
-      >
-        <Keyboard aria-hidden />
-      </Button>
-      <Dialog open={open} onOpenChange={setOpen}>
-        <DialogContent>
-          <DialogHeader>
-            <DialogTitle>Keyboard shortcuts</DialogTitle>
-            <DialogDescription>
-              Everything in the console works with the keyboard alone. These keys work on every page, except
-              while typing in a field.
-            </DialogDescription>
-          </DialogHeader>
-          <table className="text-sm">
-            <caption className="sr-only">Keyboard shortcuts</caption>
-            <thead className="sr-only">
-              <tr>
-                <th scope="col">Keys</th>
-                <th scope="col">What they do</th>
+    <Dialog open={open} onOpenChange={setOpen}>
+      <DialogTrigger asChild>
+        <Button
+          variant="ghost"
+          size="icon-sm"
+          aria-label="Keyboard shortcuts"
+          aria-keyshortcuts="?"
+          title="Keyboard shortcuts (?)"
+        >
+          <Keyboard aria-hidden />
+        </Button>
+      </DialogTrigger>
+      <DialogContent>
+        <DialogHeader>
+          <DialogTitle>Keyboard shortcuts</DialogTitle>
+          <DialogDescription>
+            Everything in the console works with the keyboard alone. These keys work on every page, except
+            while typing in a field.
+          </DialogDescription>
+        </DialogHeader>
+        <table className="text-sm">
+          <caption className="sr-only">Keyboard shortcuts</caption>
+          <thead className="sr-only">
+            <tr>
+              <th scope="col">Keys</th>
+              <th scope="col">What they do</th>
+            </tr>
+          </thead>
+          <tbody>
+            {SHORTCUTS.map((s) => (
+              <tr key={s.keys.join('+')} className="border-b last:border-0">
+                <th scope="row" className="py-2 pr-4 text-left align-top font-normal whitespace-nowrap">
+                  {s.keys.map((k, i) => (
+                    <span key={k}>
+                      {i > 0 ? ' + ' : null}
+                      <kbd className="bg-muted rounded border px-1.5 py-0.5 font-mono text-xs">{k}</kbd>
+                    </span>
+                  ))}
+                </th>
+                <td className="py-2">{s.what}</td>
               </tr>
-            </thead>
-            <tbody>
-              {SHORTCUTS.map((s) => (
-                <tr key={s.keys.join('+')} className="border-b last:border-0">
-                  <th scope="row" className="py-2 pr-4 text-left align-top font-normal whitespace-nowrap">
-                    {s.keys.map((k, i) => (
-                      <span key={k}>
-                        {i > 0 ? ' + ' : null}
-                        <kbd className="bg-muted rounded border px-1.5 py-0.5 font-mono text-xs">{k}</kbd>
-                      </span>
-                    ))}
-                  </th>
-                  <td className="py-2">{s.what}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </DialogContent>
-      </Dialog>
-    </>
+            ))}
+          </tbody>
+        </table>
+      </DialogContent>
+    </Dialog>
   );
 }

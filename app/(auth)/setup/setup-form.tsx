@@ -21,6 +21,8 @@ export function SetupForm({ token }: { token: string }) {
   const [pending, startTransition] = useTransition();
   const form = useForm<SetupInput>({
     resolver,
+    // The error summary takes focus and links to each field.
+    shouldFocusError: false,
     defaultValues: { token, email: '', name: '', password: '', confirm: '' },
   });
   useEffect(() => resolver.preload(), []);

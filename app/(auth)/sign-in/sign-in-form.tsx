@@ -20,6 +20,8 @@ export function SignInForm({ next }: { next?: string }) {
   const [pending, startTransition] = useTransition();
   const form = useForm<SignInInput>({
     resolver,
+    // The error summary takes focus and links to each field.
+    shouldFocusError: false,
     defaultValues: { email: '', password: '', next },
   });
   useEffect(() => resolver.preload(), []);

@@ -55,6 +55,8 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
   const router = useRouter();
   const form = useForm<MessageInput>({
     resolver,
+    // The error summary takes focus and links to each field.
+    shouldFocusError: false,
     defaultValues: emptyMessage(),
     mode: 'onTouched',
   });

@@ -109,6 +109,8 @@ export function ManualBatch({
 }) {
   const form = useForm<ManualBatchForm, unknown, ManualBatchSend>({
     resolver,
+    // The error summary takes focus and links to each field.
+    shouldFocusError: false,
     defaultValues: {
       idempotencyKey: initialKey,
       profile: profiles[0]?.name ?? '',

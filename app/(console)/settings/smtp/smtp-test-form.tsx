@@ -50,6 +50,8 @@ export function SmtpTestForm({
 }) {
   const form = useForm<SmtpTestFormInput>({
     resolver,
+    // The error summary takes focus and links to each field.
+    shouldFocusError: false,
     defaultValues: defaults,
   });
   useEffect(() => resolver.preload(), []);

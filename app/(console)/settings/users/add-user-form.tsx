@@ -24,6 +24,8 @@ export function AddUserForm() {
   const [pending, startTransition] = useTransition();
   const form = useForm<CreateUserInput>({
     resolver,
+    // The error summary takes focus and links to each field.
+    shouldFocusError: false,
     defaultValues: { email: '', name: '', role: 'sender', password: '' },
   });
   useEffect(() => resolver.preload(), []);
