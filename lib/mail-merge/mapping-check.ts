@@ -41,23 +41,19 @@ export function mappingProblems(spec: BatchSpec, columns: readonly string[]): Ma
         message: `This file has no column “${h.source.column}”`,
       });
   });
-  if (!spec.subject.trim())
-    out.push({ kind: 'template', field: 'subject', label: 'Subject', message: 'Enter a subject' });
-  if (!spec.htmlBody.trim())
-    out.push({
-      kind: 'template',
-      field: 'htmlBody',
-      label: 'HTML body',
-      message: 'Write the HTML body: Sendmux requires one',
-    });
   for (const field of ['subject', 'htmlBody', 'textBody'] as const) {
+    const label = TEMPLATE_LABELS[field];
+    if (field === 'subject' && !spec.subject.trim())
+      out.push({ kind: 'template', field, label, message: 'Enter a subject' });
+    if (field === 'htmlBody' && !spec.htmlBody.trim())
+      out.push({ kind: 'template', field, label, message: 'Write the HTML body: Sendmux requires one' });
     const { tags, unknown } = templateVariables(spec[field], columns);
     for (const name of unknown)
       if (tags.some((t) => t.name === name && t.fallback === null))
         out.push({
           kind: 'template',
           field,
-          label: TEMPLATE_LABELS[field],
+          label,
           message: `{{${name}}} matches no column: fix the name or add a fallback, like {{${name}|…}}`,
         });
   }
