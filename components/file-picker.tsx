@@ -31,6 +31,8 @@ export function FilePickerInput({
         multiple={multiple}
         accept={accept}
         className="sr-only"
+        // Keyboard users reach it through its visible button; as a Tab stop it would have no visible focus.
+        tabIndex={-1}
         onChange={(e) => {
           onFiles([...(e.target.files ?? [])]);
           e.target.value = '';

@@ -35,6 +35,23 @@ test.describe('first run', () => {
       await expect(page.getByText('This setup link is not valid')).toBeVisible();
 
       await page.goto(setupUrl);
+      // Bad input first: the summary takes focus and its link (followed by keyboard) focuses the field.
+      await page.getByLabel('Email').fill('first-admin@example.com');
+      await page.getByLabel('Password', { exact: true }).fill('first-admin-password');
+      await page.getByLabel('Repeat password').fill('first-admin-passwrod');
+      await page.getByLabel('Repeat password').press('Enter');
+      const summary = page.getByRole('alert').filter({ hasText: 'Fix this to create the admin' });
+      await expect(summary).toBeFocused();
+      await page.keyboard.press('Tab');
+      await expect(
+        summary.getByRole('link', { name: 'Repeat password: The two passwords do not match' }),
+      ).toBeFocused();
+      await page.keyboard.press('Enter');
+      await expect(page.getByLabel('Repeat password')).toBeFocused();
+      await expect(page.getByLabel('Email')).toHaveValue('first-admin@example.com');
+      await expect(page.getByLabel('Repeat password')).toHaveValue('first-admin-passwrod');
+      await expectAccessible(page, 'setup with an error summary');
+
       await page.getByLabel('Email').fill('first-admin@example.com');
       await page.getByLabel('Password', { exact: true }).fill('first-admin-password');
       await page.getByLabel('Repeat password').fill('first-admin-password');

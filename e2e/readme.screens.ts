@@ -152,3 +152,22 @@ test('webhooks', async ({ page }) => {
   await expect(page.getByTestId('webhook-last-event')).toContainText('message.bounced');
   await shot(page, 'webhooks');
 });
+
+test('keyboard shortcuts and an error summary', async ({ page }) => {
+  await page.goto('/batches/new');
+  const panel = page.getByRole('tabpanel', { name: 'CSV mail merge' });
+  await panel.locator('#csv-input').setInputFiles({
+    name: 'customers.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('email,first_name\nada@example.com,Ada\n'),
+  });
+  await panel.getByRole('button', { name: 'Next: map the columns' }).click();
+  await panel.getByLabel('Subject', { exact: true }).fill('Hello {{frist_name}}');
+  await panel.getByRole('button', { name: 'Next: preview and check every row' }).click();
+  await expect(panel.getByRole('alert').filter({ hasText: 'before the preview' })).toBeFocused();
+  await shot(page, 'mapping-errors');
+  await page.keyboard.press('Escape');
+  await page.locator('body').press('?');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+  await page.screenshot({ path: 'docs/screenshots/keyboard-shortcuts.png', animations: 'disabled' });
+});

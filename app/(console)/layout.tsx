@@ -5,6 +5,9 @@ import { ThemeToggle } from '@/components/theme-toggle';
 import { requireRole } from '@/lib/auth/require-role';
 import { getEnv } from '@/lib/env';
 import { ConsoleNav } from './console-nav';
+import { ConsoleSearch } from './console-search';
+import { KeyboardShortcuts } from './keyboard-shortcuts';
+import { RouteFocus } from './route-focus';
 import { SandboxBanner } from './sandbox-banner';
 import { UserMenu } from './user-menu';
 
@@ -26,8 +29,12 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
             <Link href="/" aria-label="Sendmux Console home">
               <Logo />
             </Link>
-            <ThemeToggle />
+            <div className="flex items-center gap-1">
+              <KeyboardShortcuts />
+              <ThemeToggle />
+            </div>
           </div>
+          <ConsoleSearch />
           <ConsoleNav role={user.role} sandbox={env.sandboxServed} />
           <div className="mt-auto hidden md:block">
             <UserMenu email={user.email} role={user.role} />
@@ -41,6 +48,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
         </main>
       </div>
       <Toaster closeButton position="bottom-right" />
+      <RouteFocus />
     </div>
   );
 }

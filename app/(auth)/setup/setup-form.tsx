@@ -1,9 +1,9 @@
 'use client';
 
-import { AlertCircle, Loader2 } from 'lucide-react';
+import { Loader2 } from 'lucide-react';
 import { useEffect, useTransition } from 'react';
 import { useForm } from 'react-hook-form';
-import { Alert, AlertDescription } from '@/components/ui/alert';
+import { ErrorSummary, summaryFromErrors } from '@/components/error-summary';
 import { Button } from '@/components/ui/button';
 import { FormField } from '@/components/form-field';
 import { Input } from '@/components/ui/input';
@@ -12,6 +12,8 @@ import type { SetupInput } from '@/lib/schemas/auth';
 import { MIN_PASSWORD_LENGTH } from '@/lib/schemas/auth-values';
 import { completeSetupAction } from './actions';
 
+const LABELS = { email: 'Email', name: 'Name', password: 'Password', confirm: 'Repeat password' };
+
 // zod and the schema load once the page is interactive, not with it.
 const resolver = lazyZodResolver(() => import('@/lib/schemas/auth').then((m) => m.setupSchema));
 
@@ -19,10 +21,13 @@ export function SetupForm({ token }: { token: string }) {
   const [pending, startTransition] = useTransition();
   const form = useForm<SetupInput>({
     resolver,
+    // The error summary takes focus and links to each field.
+    shouldFocusError: false,
     defaultValues: { token, email: '', name: '', password: '', confirm: '' },
   });
   useEffect(() => resolver.preload(), []);
   const { errors } = form.formState;
+  const summary = summaryFromErrors(errors, LABELS, (path) => path);
   const onSubmit = form.handleSubmit((values) =>
     startTransition(async () => {
       const result = await completeSetupAction(values);
@@ -31,12 +36,11 @@ export function SetupForm({ token }: { token: string }) {
   );
   return (
     <form onSubmit={onSubmit} noValidate className="grid gap-4">
-      {errors.root ? (
-        <Alert variant="destructive">
-          <AlertCircle aria-hidden />
-          <AlertDescription>{errors.root.message}</AlertDescription>
-        </Alert>
-      ) : null}
+      <ErrorSummary
+        title={summary.length === 1 ? 'Fix this to create the admin' : 'Fix these to create the admin'}
+        items={summary}
+        attempt={form.formState.submitCount}
+      />
       <FormField id="email" label="Email" error={errors.email?.message}>
         <Input type="email" autoComplete="username" autoFocus {...form.register('email')} />
       </FormField>

@@ -56,6 +56,8 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
   const router = useRouter();
   const form = useForm<MessageInput>({
     resolver,
+    // The error summary takes focus and links to each field.
+    shouldFocusError: false,
     defaultValues: emptyMessage(),
     mode: 'onTouched',
   });
@@ -307,6 +309,7 @@ export function ComposeClient({ userId, profiles, apiUrl, templates, presets, fr
           <ErrorSummary
             title={`Fix ${summary.length === 1 ? 'this' : `these ${summary.length}`} before sending`}
             items={submitCount > 0 ? summary : []}
+            attempt={submitCount}
           />
 
           <Card>

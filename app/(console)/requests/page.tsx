@@ -23,6 +23,7 @@ import {
   type RequestSearchParams,
 } from '@/lib/schemas/request-log';
 import { explainError } from '@/lib/errors/catalog';
+import { ResultsFocus } from './results-focus';
 import { RequestSearchForm } from './search-form';
 import { StatusBadge } from './status-badge';
 import { formatDuration, formatUtc } from '@/lib/format/display';
@@ -122,7 +123,7 @@ function BestMatch({ item }: { item: RequestListItem }) {
           ) : null}
         </div>
         <Button asChild>
-          <Link href={`/requests/${item.id}`}>
+          <Link id="best-match-open" href={`/requests/${item.id}`}>
             Open request <ArrowRight aria-hidden />
           </Link>
         </Button>
@@ -179,7 +180,13 @@ export default async function RequestsPage({
       {exact ? <BestMatch item={exact} /> : null}
 
       <section aria-labelledby="results-heading">
-        <h2 id="results-heading" className="text-muted-foreground mb-3 text-sm font-medium">
+        {searching ? (
+          <ResultsFocus
+            targetId={exact ? 'best-match-open' : 'results-heading'}
+            search={requestSearchHref(params)}
+          />
+        ) : null}
+        <h2 id="results-heading" tabIndex={-1} className="text-muted-foreground mb-3 text-sm font-medium">
           {searching ? (
             <>
               {items.length === 0

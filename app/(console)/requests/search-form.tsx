@@ -73,6 +73,7 @@ export function RequestSearchForm({
         <div className="flex flex-col gap-2 sm:flex-row">
           <Input
             id="request-search"
+            data-page-search
             name="q"
             type="search"
             defaultValue={params.q ?? ''}

@@ -88,6 +88,7 @@ export default async function SandboxPage({
               </label>
               <Input
                 id="outbox-search"
+                data-page-search
                 type="search"
                 name="q"
                 defaultValue={q}

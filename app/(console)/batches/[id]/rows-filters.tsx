@@ -119,6 +119,7 @@ export function RowsFilters({
           />
           <Input
             id="rows-q"
+            data-page-search
             type="search"
             className="pl-8"
             placeholder="Search addresses"

@@ -1,7 +1,7 @@
 'use client';
 
 import dynamic from 'next/dynamic';
-import { useReducer, useRef } from 'react';
+import { useEffect, useReducer, useRef } from 'react';
 import type { CsvDelimiter } from '@/lib/schemas/batch-values';
 import type { KeyProfileSummary } from '@/lib/sendmux/profiles';
 import type { TemplateSummary } from '@/lib/templates/store';
@@ -25,6 +25,24 @@ export function CsvWizard({
   const [state, dispatch] = useReducer(wizardReducer, profiles[0]?.name ?? '', initialWizardState);
   // A later file (or delimiter) wins over one still being parsed.
   const parseToken = useRef(0);
+  const root = useRef<HTMLDivElement>(null);
+  const shownStep = useRef(state.step);
+
+  // A new step takes focus at its heading, once its (lazily loaded) code has rendered it.
+  useEffect(() => {
+    if (shownStep.current === state.step || !root.current) return;
+    shownStep.current = state.step;
+    const container = root.current;
+    const focusHeading = () => {
+      const heading = container.querySelector<HTMLElement>('[data-step-heading]');
+      heading?.focus();
+      return !!heading;
+    };
+    if (focusHeading()) return;
+    const observer = new MutationObserver(() => focusHeading() && observer.disconnect());
+    observer.observe(container, { childList: true, subtree: true });
+    return () => observer.disconnect();
+  }, [state.step]);
 
   async function load(file: File, delimiter: CsvDelimiter | null = null, fromResults = false) {
     const problem = csvFileProblem(file);
@@ -66,7 +84,7 @@ export function CsvWizard({
   const goTo = (step: typeof state.step) => dispatch({ type: 'goTo', step });
 
   return (
-    <div className="grid gap-5">
+    <div ref={root} className="grid gap-5">
       <StepNav step={state.step} canReach={(step) => canReach(state, step)} onGoTo={goTo} />
       {state.step === 'upload' ? (
         <UploadStep

@@ -1,12 +1,12 @@
 'use client';
 
-import { CircleAlert, Loader2, Plus, Send, Trash2 } from 'lucide-react';
+import { Loader2, Plus, Send, Trash2 } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { useFieldArray, useForm, useWatch, type FieldErrors } from 'react-hook-form';
 import { toast } from 'sonner';
+import { ErrorSummary, type SummaryItem } from '@/components/error-summary';
 import { FormField } from '@/components/form-field';
 import { IdempotencyKeyField, KeyProfileSelect } from '@/components/send-intent-fields';
-import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { Input } from '@/components/ui/input';
@@ -71,11 +71,27 @@ function describeProblem(path: string, message: string): string {
   return message;
 }
 
-/** Problems of the messages; the key and profile have their own fields. */
-const messageProblems = (errors: FieldErrors<ManualBatchForm>) =>
-  flattenErrors(errors)
-    .filter(([path]) => path !== 'idempotencyKey' && path !== 'profile')
-    .map(([path, message]) => describeProblem(path, message));
+/** The field a problem is fixed in, for the summary's link. */
+function problemFieldId(path: string): string | null {
+  if (path === 'idempotencyKey') return 'manual-key';
+  if (path === 'profile') return 'manual-profile';
+  if (path.startsWith('from.')) return 'manual-from-email';
+  const row = /^rows\.(\d+)\.(\w+)$/.exec(path);
+  if (row) return `manual-${row[1]}-${row[2]}`;
+  if (path === 'json' || path.startsWith('json.')) return 'manual-json';
+  return null;
+}
+
+const messageProblems = (errors: FieldErrors<ManualBatchForm>): SummaryItem[] =>
+  flattenErrors(errors).map(([path, message]) =>
+    path === 'idempotencyKey' || path === 'profile'
+      ? {
+          fieldId: problemFieldId(path),
+          label: path === 'profile' ? 'Key profile' : 'Idempotency key',
+          message,
+        }
+      : { fieldId: problemFieldId(path), label: '', message: describeProblem(path, message) },
+  );
 
 // zod and the schema load once the page is interactive, not with it.
 const resolver = lazyZodResolver(() =>
@@ -93,6 +109,8 @@ export function ManualBatch({
 }) {
   const form = useForm<ManualBatchForm, unknown, ManualBatchSend>({
     resolver,
+    // The error summary takes focus and links to each field.
+    shouldFocusError: false,
     defaultValues: {
       idempotencyKey: initialKey,
       profile: profiles[0]?.name ?? '',
@@ -107,7 +125,7 @@ export function ManualBatch({
   const { errors } = formState;
   const rows = useFieldArray({ control, name: 'rows' });
   const [mode, idempotencyKey, profile] = useWatch({ control, name: ['mode', 'idempotencyKey', 'profile'] });
-  const [serverProblems, setServerProblems] = useState<string[]>([]);
+  const [serverProblems, setServerProblems] = useState<SummaryItem[]>([]);
   const [sending, setSending] = useState(false);
   const [outcome, setOutcome] = useState<ManualOutcome | null>(null);
   const problems = [...messageProblems(errors), ...serverProblems];
@@ -132,7 +150,11 @@ export function ManualBatch({
         } else if (result.error.code === 'invalid_input' && result.fieldErrors) {
           setServerProblems(
             Object.entries(result.fieldErrors).flatMap(([field, messages]) =>
-              messages.map((message) => `${field}: ${message}`),
+              messages.map((message) => ({
+                fieldId: getValues('mode') === 'json' ? 'manual-json' : null,
+                label: field,
+                message,
+              })),
             ),
           );
         } else {
@@ -168,6 +190,11 @@ export function ManualBatch({
           </CardDescription>
         </CardHeader>
         <CardContent className="grid gap-5">
+          <ErrorSummary
+            title={`Fix ${problems.length === 1 ? 'this' : `these ${problems.length}`} before sending; nothing was sent`}
+            items={problems.slice(0, PROBLEMS_SHOWN)}
+            attempt={formState.submitCount}
+          />
           <IdempotencyKeyField
             id="manual-key"
             value={idempotencyKey}
@@ -311,22 +338,6 @@ export function ManualBatch({
             </TabsContent>
           </Tabs>
 
-          {problems.length ? (
-            <Alert variant="destructive">
-              <CircleAlert aria-hidden />
-              <AlertTitle>
-                Fix {problems.length === 1 ? 'this' : `these ${problems.length}`} before sending; nothing was
-                sent
-              </AlertTitle>
-              <AlertDescription>
-                <ul className="list-disc pl-4">
-                  {problems.slice(0, PROBLEMS_SHOWN).map((p, i) => (
-                    <li key={i}>{p}</li>
-                  ))}
-                </ul>
-              </AlertDescription>
-            </Alert>
-          ) : null}
           <div>
             <Button type="button" size="lg" onClick={() => void send()} disabled={sending}>
               {sending ? <Loader2 className="animate-spin" aria-hidden /> : <Send aria-hidden />}

@@ -1,6 +1,8 @@
 'use client';
 
 import { ArrowLeft, ArrowRight, TriangleAlert } from 'lucide-react';
+import { useState } from 'react';
+import { ErrorSummary, type SummaryItem } from '@/components/error-summary';
 import { KeyProfileSelect } from '@/components/send-intent-fields';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
@@ -12,6 +14,7 @@ import {
   type BatchSpec,
   type MappedField,
 } from '@/lib/mail-merge/mapping';
+import { mappingProblems, type MappingProblem } from '@/lib/mail-merge/mapping-check';
 import type { KeyProfileSummary } from '@/lib/sendmux/profiles';
 import type { TemplateSummary } from '@/lib/templates/store';
 import { BatchAttachments } from './batch-attachments';
@@ -28,6 +31,13 @@ const FIELD_HINTS: Partial<Record<MappedField, string>> = {
   bcc: 'Addresses separated by , or ;',
   returnPath: 'Optional envelope sender',
 };
+
+const problemFieldId = (p: MappingProblem) =>
+  p.kind === 'field'
+    ? `map-${p.field}${p.fixed ? '-fixed' : ''}`
+    : p.kind === 'header'
+      ? `header-${p.index}-source`
+      : `template-${p.field}`;
 
 /** Step 2: every message field from a column or a fixed value, the content templates and attachments. */
 export function MappingStep({
@@ -54,12 +64,25 @@ export function MappingStep({
   const { columns } = parsed;
   const sample = parsed.rows[0]?.values;
   const missing = missingColumns(spec, columns);
+  // Problems show once Next was pressed, and update as they are fixed.
+  const [attempt, setAttempt] = useState(0);
+  const problems = mappingProblems(spec, columns);
+  const summary: SummaryItem[] = attempt
+    ? problems.map((p) => ({ fieldId: problemFieldId(p), label: p.label, message: p.message }))
+    : [];
 
   return (
     <div className="grid gap-5">
+      <ErrorSummary
+        title={`Fix ${summary.length === 1 ? 'this' : `these ${summary.length}`} before the preview`}
+        items={summary}
+        attempt={attempt}
+      />
       <Card aria-labelledby="mapping-heading">
         <CardHeader>
-          <CardTitle id="mapping-heading">2. Map the columns</CardTitle>
+          <CardTitle id="mapping-heading" tabIndex={-1} data-step-heading>
+            2. Map the columns
+          </CardTitle>
           <CardDescription>
             Every message field takes a column of the file or a fixed value. Columns whose names say what they
             hold were mapped for you.
@@ -115,7 +138,13 @@ export function MappingStep({
         <Button type="button" variant="outline" onClick={onBack}>
           <ArrowLeft aria-hidden /> Back to upload
         </Button>
-        <Button type="button" onClick={onNext}>
+        <Button
+          type="button"
+          onClick={() => {
+            if (problems.length) setAttempt((n) => n + 1);
+            else onNext();
+          }}
+        >
           Next: preview and check every row <ArrowRight aria-hidden />
         </Button>
       </div>

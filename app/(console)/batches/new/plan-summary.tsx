@@ -22,6 +22,12 @@ function download(text: string, name: string) {
 const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
 
 /** The preflight at a glance: what would be sent, the problems of the mapping, and bulk exclusions. */
+/** These buttons go away once pressed: the plan's heading, with its new counts, takes focus. */
+function afterChange(change: () => void) {
+  change();
+  requestAnimationFrame(() => document.getElementById('plan-heading')?.focus());
+}
+
 export function PlanSummary({
   result,
   onExclude,
@@ -39,7 +45,9 @@ export function PlanSummary({
   return (
     <Card aria-labelledby="plan-heading">
       <CardHeader>
-        <CardTitle id="plan-heading">3. Preview and preflight</CardTitle>
+        <CardTitle id="plan-heading" tabIndex={-1} data-step-heading>
+          3. Preview and preflight
+        </CardTitle>
         <CardDescription>
           Every row was merged and checked with the same rules as Compose. Nothing has been sent.
         </CardDescription>
@@ -115,7 +123,11 @@ export function PlanSummary({
               type="button"
               variant="outline"
               size="sm"
-              onClick={() => onExclude(result.rows.filter((r) => r.status === 'invalid').map((r) => r.line))}
+              onClick={() =>
+                afterChange(() =>
+                  onExclude(result.rows.filter((r) => r.status === 'invalid').map((r) => r.line)),
+                )
+              }
             >
               Exclude the {formatCount(plan.invalid)} {plural(plan.invalid, 'row', 'rows')} with errors
             </Button>
@@ -126,14 +138,16 @@ export function PlanSummary({
               variant="outline"
               size="sm"
               onClick={() =>
-                onExclude(result.rows.filter((r) => r.duplicateOfLine !== null).map((r) => r.line))
+                afterChange(() =>
+                  onExclude(result.rows.filter((r) => r.duplicateOfLine !== null).map((r) => r.line)),
+                )
               }
             >
               Exclude the {formatCount(plan.duplicates)} duplicate {plural(plan.duplicates, 'row', 'rows')}
             </Button>
           ) : null}
           {plan.excluded ? (
-            <Button type="button" variant="outline" size="sm" onClick={onIncludeAll}>
+            <Button type="button" variant="outline" size="sm" onClick={() => afterChange(onIncludeAll)}>
               Include the {formatCount(plan.excluded)} excluded {plural(plan.excluded, 'row', 'rows')} again
             </Button>
           ) : null}

@@ -1,6 +1,7 @@
 'use client';
 
 import { ChevronLeft, ChevronRight } from 'lucide-react';
+import { useRef } from 'react';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { formatCount } from '@/lib/format/display';
@@ -26,6 +27,8 @@ export function RowMessageCard({
   count: number;
   onMove: (position: number) => void;
 }) {
+  const previous = useRef<HTMLButtonElement>(null);
+  const next = useRef<HTMLButtonElement>(null);
   return (
     <Card aria-labelledby="message-preview-heading" className="2xl:sticky 2xl:top-4">
       <CardHeader className="gap-3">
@@ -39,8 +42,13 @@ export function RowMessageCard({
                 type="button"
                 variant="outline"
                 size="sm"
+                ref={previous}
                 disabled={position === 0}
-                onClick={() => onMove(position - 1)}
+                onClick={() => {
+                  onMove(position - 1);
+                  // The button is disabled at the first row, which would drop focus.
+                  if (position - 1 === 0) next.current?.focus();
+                }}
               >
                 <ChevronLeft aria-hidden /> Previous row
               </Button>
@@ -51,8 +59,12 @@ export function RowMessageCard({
                 type="button"
                 variant="outline"
                 size="sm"
+                ref={next}
                 disabled={position >= count - 1}
-                onClick={() => onMove(position + 1)}
+                onClick={() => {
+                  onMove(position + 1);
+                  if (position + 1 >= count - 1) previous.current?.focus();
+                }}
               >
                 Next row <ChevronRight aria-hidden />
               </Button>

@@ -130,7 +130,9 @@ export function SendStep({
   return (
     <Card aria-labelledby="send-heading">
       <CardHeader>
-        <CardTitle id="send-heading">4. Name the job and send</CardTitle>
+        <CardTitle id="send-heading" tabIndex={-1} data-step-heading>
+          4. Name the job and send
+        </CardTitle>
         <CardDescription>
           The server reads the file again, checks every row itself and sends only what it finds valid. The job
           then runs on the server: you can close this tab.

@@ -68,6 +68,7 @@ export function SourceControl({
       </NativeSelect>
       {source?.kind === 'fixed' ? (
         <Input
+          id={`${id}-fixed`}
           aria-label={`${label}, fixed value`}
           value={source.value}
           autoComplete="off"

@@ -10,7 +10,7 @@ import {
   TriangleAlert,
 } from 'lucide-react';
 import { useRouter } from 'next/navigation';
-import { useRef, useTransition } from 'react';
+import { useEffect, useRef, useTransition } from 'react';
 import { toast } from 'sonner';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
@@ -72,12 +72,20 @@ export function UploadStep({
   const parsed = loaded?.parsed;
   const errors = parsed?.problems.filter((p) => p.severity === 'error') ?? [];
   const warnings = parsed?.problems.filter((p) => p.severity === 'warning') ?? [];
+  // The file button is disabled while the file is read, which drops its focus: the file's heading takes it.
+  const loadedFile = loaded?.file;
+  useEffect(() => {
+    if (loadedFile && (!document.activeElement || document.activeElement === document.body))
+      document.getElementById('file-heading')?.focus();
+  }, [loadedFile]);
 
   return (
     <div className="grid gap-5">
       <Card aria-labelledby="upload-heading">
         <CardHeader>
-          <CardTitle id="upload-heading">1. Upload the recipients</CardTitle>
+          <CardTitle id="upload-heading" tabIndex={-1} data-step-heading>
+            1. Upload the recipients
+          </CardTitle>
           <CardDescription>
             A .csv, .tsv or .txt file with a header line and up to {MAX_JOB_ROWS.toLocaleString('en-US')}{' '}
             rows, at most {MAX_CSV_BYTES / 1_000_000} MB. Comma, semicolon, tab or pipe delimited; UTF-8 with
@@ -147,7 +155,7 @@ export function UploadStep({
       {loaded && parsed ? (
         <Card aria-labelledby="file-heading">
           <CardHeader>
-            <CardTitle id="file-heading" className="flex flex-wrap items-center gap-2">
+            <CardTitle id="file-heading" tabIndex={-1} className="flex flex-wrap items-center gap-2">
               {loaded.file.name}
               <Badge variant="muted">{formatBytes(loaded.file.size)}</Badge>
             </CardTitle>

@@ -50,6 +50,8 @@ export function SmtpTestForm({
 }) {
   const form = useForm<SmtpTestFormInput>({
     resolver,
+    // The error summary takes focus and links to each field.
+    shouldFocusError: false,
     defaultValues: defaults,
   });
   useEffect(() => resolver.preload(), []);
@@ -146,7 +148,11 @@ export function SmtpTestForm({
   return (
     <div className="grid gap-6 xl:grid-cols-[minmax(0,26rem)_minmax(0,1fr)]">
       <form onSubmit={onSubmit} noValidate aria-label="SMTP test send" className="grid content-start gap-4">
-        <ErrorSummary title="Fix these to send the test" items={summary} />
+        <ErrorSummary
+          title="Fix these to send the test"
+          items={summary}
+          attempt={form.formState.submitCount}
+        />
         <div className="grid gap-4 sm:grid-cols-2">
           <FormField id={fieldId('profile')} label="Key profile" error={errors.profile?.message}>
             <NativeSelect {...form.register('profile')}>

@@ -4,6 +4,7 @@ import { Loader2, UserPlus } from 'lucide-react';
 import { useEffect, useTransition } from 'react';
 import { useForm } from 'react-hook-form';
 import { toast } from 'sonner';
+import { ErrorSummary, summaryFromErrors } from '@/components/error-summary';
 import { FormField } from '@/components/form-field';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
@@ -14,6 +15,8 @@ import { MIN_PASSWORD_LENGTH } from '@/lib/schemas/auth-values';
 import { ROLE_DESCRIPTIONS, ROLES } from '@/lib/schemas/roles';
 import { createUserAction } from './actions';
 
+const LABELS = { email: 'Email', name: 'Name', role: 'Role', password: 'Initial password' };
+
 // zod and the schema load once the page is interactive, not with it.
 const resolver = lazyZodResolver(() => import('@/lib/schemas/auth').then((m) => m.createUserSchema));
 
@@ -21,10 +24,13 @@ export function AddUserForm() {
   const [pending, startTransition] = useTransition();
   const form = useForm<CreateUserInput>({
     resolver,
+    // The error summary takes focus and links to each field.
+    shouldFocusError: false,
     defaultValues: { email: '', name: '', role: 'sender', password: '' },
   });
   useEffect(() => resolver.preload(), []);
   const { errors } = form.formState;
+  const summary = summaryFromErrors(errors, LABELS, (path) => `new-${path}`);
   const onSubmit = form.handleSubmit((values) =>
     startTransition(async () => {
       const result = await createUserAction(values);
@@ -39,7 +45,14 @@ export function AddUserForm() {
     }),
   );
   return (
-    <form onSubmit={onSubmit} noValidate className="grid gap-4 sm:grid-cols-2">
+    <form onSubmit={onSubmit} noValidate aria-label="Add a user" className="grid gap-4 sm:grid-cols-2">
+      <div className="empty:hidden sm:col-span-2">
+        <ErrorSummary
+          title={summary.length === 1 ? 'Fix this to add the user' : 'Fix these to add the user'}
+          items={summary}
+          attempt={form.formState.submitCount}
+        />
+      </div>
       <FormField id="new-email" label="Email" error={errors.email?.message}>
         <Input type="email" autoComplete="off" {...form.register('email')} />
       </FormField>
@@ -63,7 +76,6 @@ export function AddUserForm() {
       >
         <Input type="password" autoComplete="new-password" {...form.register('password')} />
       </FormField>
-      {errors.root ? <p className="text-destructive text-sm sm:col-span-2">{errors.root.message}</p> : null}
       <div className="sm:col-span-2">
         <Button type="submit" disabled={pending}>
           {pending ? <Loader2 className="animate-spin" aria-hidden /> : <UserPlus aria-hidden />}
