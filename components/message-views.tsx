@@ -97,7 +97,9 @@ export function MessageViews({
             {text}
           </pre>
         ) : (
-          (textEmpty ?? <Empty>No text body. Mail clients that don’t show HTML will show nothing useful.</Empty>)
+          (textEmpty ?? (
+            <Empty>No text body. Mail clients that don’t show HTML will show nothing useful.</Empty>
+          ))
         )}
       </TabsContent>
       <TabsContent value="source">
