@@ -135,9 +135,11 @@ export function HtmlCheckReport({ check }: { check: HtmlCheck }) {
         <p className="text-sm">
           {links.problems.length
             ? `${plural(links.problems.length, 'link needs', 'links need')} a fix (of ${plural(links.checked, 'link', 'links')} checked).`
-            : links.checked
-              ? `All ${plural(links.checked, 'link is', 'links are')} http(s) or mailto.`
-              : 'No links.'}
+            : links.checked === 1
+              ? 'The one link is http(s) or mailto.'
+              : links.checked
+                ? `All ${formatCount(links.checked)} links are http(s) or mailto.`
+                : 'No links to check.'}
           {links.templated
             ? ` ${plural(links.templated, 'link starts', 'links start')} with a {{variable}}, filled per row: not checked here.`
             : ''}

@@ -8,7 +8,8 @@ import type { MessageStructure } from '@/lib/compose/message-structure';
 
 export type ExtraView = { value: string; label: ReactNode; content: ReactNode };
 
-const HIDDEN_NOTE = 'Hidden from support on this console (SUPPORT_SEES_BODIES is off).';
+const HIDDEN_NOTE =
+  'Not shown: support does not see message bodies on this console (SUPPORT_SEES_BODIES is off).';
 
 function Empty({ children }: { children: ReactNode }) {
   return (

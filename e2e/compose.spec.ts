@@ -214,6 +214,56 @@ test('preview: the Mobile frame is 375 px wide; Source numbers the HTML lines; H
   await expectAccessible(page, 'compose preview, Headers tab');
 });
 
+test('preview Check tab: what common clients do not support, a score, and each bad link; fixing the HTML clears it', async ({
+  page,
+}) => {
+  await fillRequired(page, 'ada@example.com');
+  await field(page, 'HTML body').fill(
+    [
+      '<style>@media (max-width: 600px) { .card { padding: 8px } }</style>',
+      '<div class="card" style="display: grid; border-radius: 8px">',
+      '<a href="javascript:alert(1)">Claim your prize</a>',
+      '<a href="">Nowhere</a>',
+      '<a href="/account">Account</a>',
+      '<a href="mailto:help@example.com">Help</a>',
+      '</div>',
+    ].join('\n'),
+  );
+  const preview = page.getByRole('tablist', { name: 'Preview' });
+  await preview.getByRole('tab', { name: 'Check' }).click();
+  const support = page.getByRole('region', { name: 'Support in email clients' });
+  await expect(support.getByText(/^Score \d+%$/)).toBeVisible();
+  const score = Number(/\d+/.exec((await support.getByText(/^Score \d+%$/).textContent())!)![0]);
+  expect(score).toBeLessThan(100);
+  const features = support.getByRole('table', { name: 'Features some clients do not support' });
+  const row = (name: string) => features.getByRole('row').filter({ hasText: name });
+  await expect(row('display:grid')).toContainText('Outlook (Windows)');
+  await expect(row('display:grid')).toContainText('Gmail (web)');
+  await expect(row('border-radius')).toContainText('Outlook (Windows)');
+  await expect(support.getByRole('list', { name: 'Clients' })).toContainText(
+    'Outlook (Windows): lacks a feature',
+  );
+
+  const links = page.getByRole('region', { name: 'Links' });
+  await expect(links.getByText('3 links need a fix (of 4 links checked).')).toBeVisible();
+  const bad = links.getByRole('table', { name: 'Links that need a fix' }).getByRole('row');
+  await expect(bad).toHaveCount(4);
+  await expect(bad.nth(1)).toContainText('Claim your prize');
+  await expect(bad.nth(1)).toContainText('javascript:alert(1)');
+  await expect(bad.nth(2)).toContainText('Nowhere');
+  await expect(bad.nth(2)).toContainText('(empty)');
+  await expect(bad.nth(3)).toContainText('/account');
+  await expect(bad.nth(3)).toContainText('Not http(s) or mailto');
+  await expectAccessible(page, 'compose preview, Check tab with findings');
+
+  await field(page, 'HTML body').fill('<p>Hello <a href="https://example.com/">there</a></p>');
+  await preview.getByRole('tab', { name: 'Check' }).click();
+  await expect(support.getByText('Score 100%')).toBeVisible();
+  await expect(support).toContainText('Nothing in this message is unsupported by the clients above.');
+  await expect(links).toContainText('The one link is http(s) or mailto.');
+  await expectAccessible(page, 'compose preview, Check tab, all clear');
+});
+
 test('503 then success: one delivery, both attempts under the same key', async ({ page, request }) => {
   await fillRequired(page, 'placeholder@example.com');
   await page.getByRole('button', { name: '503 then success' }).click();

@@ -372,6 +372,57 @@ test.describe('request log on a console with recorded requests', () => {
     await expectAccessibleAtRest(page, 'request detail (batch)');
   });
 
+  test('a logged message shows as the preview does: Mobile at 375 px, Source with line numbers, Headers and MIME parts; a batch message by index', async ({
+    browser,
+  }) => {
+    const page = await signedIn(browser, 'support');
+    await page.goto(`/requests/${FAIL.requestId}`);
+    const card = page.getByRole('region', { name: 'Message', exact: true });
+    const views = card.getByRole('tablist', { name: 'Message views' });
+    await views.getByRole('tab', { name: 'Mobile' }).click();
+    const mobile = card.locator('iframe[title="Logged HTML body at mobile width (375 px)"]');
+    await expect(mobile).toBeVisible();
+    expect((await mobile.boundingBox())?.width).toBe(375);
+
+    await views.getByRole('tab', { name: 'Source' }).click();
+    const source = card.getByRole('region', { name: 'HTML source' });
+    await expect(source.getByRole('listitem')).toHaveCount(1);
+    await expect(source.getByRole('listitem').first()).toContainText(
+      /^1<p>Your invoice is attached\. ref smx_mbx_…/,
+    );
+    await expectAccessibleAtRest(page, 'request detail, message Source tab');
+
+    await views.getByRole('tab', { name: 'Headers' }).click();
+    const headers = card.getByRole('table', { name: 'Message headers' });
+    const row = (name: string) =>
+      headers.getByRole('row').filter({ has: page.getByRole('rowheader', { name: `${name}:` }) });
+    await expect(row('From')).toContainText('Shop <orders@shop.test>');
+    await expect(row('To')).toContainText(`Ada <${FAIL.to}>`);
+    await expect(row('Subject')).toContainText('Your invoice');
+    await expect(row('Content-Type')).toContainText('multipart/mixed');
+    const mime = card.getByRole('list', { name: 'MIME structure' }).getByRole('listitem');
+    await expect(mime).toHaveCount(3);
+    await expect(mime.nth(2)).toContainText('application/pdf');
+    await expect(mime.nth(2)).toContainText('Attachment “q3-report.pdf”');
+    await expect(mime.nth(2)).toContainText(/1\.\d KB/);
+    await expectAccessibleAtRest(page, 'request detail, message Headers tab');
+    expect(await page.content()).not.toContain(CANARY);
+
+    await page.goto(`/requests/${BATCH.requestId}`);
+    await expect(page.getByRole('heading', { name: 'Message 0 of the batch' })).toBeVisible();
+    await page.getByRole('link', { name: 'View (message 1)' }).click();
+    await expect(page).toHaveURL(/\?message=1#message$/);
+    const batchCard = page.getByRole('region', { name: 'Message 1 of the batch' });
+    await batchCard.getByRole('tab', { name: 'Headers' }).click();
+    await expect(batchCard.getByRole('table', { name: 'Message headers' })).toContainText(
+      'fail+validation_error@example.com',
+    );
+    await expect(page.getByRole('link', { name: 'Shown below (message 1)' })).toHaveAttribute(
+      'aria-current',
+      'true',
+    );
+  });
+
   test('support sees no Open in Compose; a sender does, for sends and for each batch message', async ({
     browser,
   }) => {

@@ -566,6 +566,55 @@ test.describe('the Sandbox page', () => {
     expect(outbox.body.data?.messages).toHaveLength(1);
   });
 
+  test('a received message as the preview shows it: Mobile at 375 px, Source with line numbers, Headers with each MIME part', async ({
+    browser,
+    request,
+    baseURL,
+  }) => {
+    const { run, messageId } = await seedMessage(request, baseURL!);
+    const context = await browser.newContext({ storageState: E2E.storageState('support') });
+    const page = await context.newPage();
+    await page.goto(`/sandbox/${messageId}`);
+    const views = page.getByRole('tablist', { name: 'Body views' });
+    await views.getByRole('tab', { name: 'Mobile' }).click();
+    const mobile = page.locator('iframe[title="HTML body as received, at mobile width (375 px)"]');
+    await expect(mobile).toHaveAttribute('sandbox', '');
+    expect((await mobile.boundingBox())?.width).toBe(375);
+
+    await views.getByRole('tab', { name: 'Source' }).click();
+    const source = page.getByRole('region', { name: 'HTML source' });
+    await expect(source.getByRole('listitem')).toHaveCount(1);
+    await expect(source.getByRole('listitem').first()).toHaveText(
+      `1<p id=x>before</p><script>document.getElementById('x').textContent='ran'</script>`,
+    );
+    await expectAccessible(page, '/sandbox/[id], Source tab');
+
+    await views.getByRole('tab', { name: 'Headers' }).click();
+    const headers = page.getByRole('table', { name: 'Message headers' });
+    const row = (name: string) =>
+      headers.getByRole('row').filter({ has: page.getByRole('rowheader', { name: `${name}:` }) });
+    await expect(row('From')).toContainText('Sandbox Sender <sandbox@sendmux.test>');
+    await expect(row('To')).toContainText(`Olive Outbox <outbox-${run}@example.com>`);
+    await expect(row('Cc')).toContainText(`cc-${run}@example.com`);
+    await expect(row('Reply-To')).toContainText(`reply-${run}@example.com`);
+    await expect(row('X-E2E-Run')).toContainText(run);
+    await expect(row('Content-Type')).toContainText('multipart/mixed');
+    await expect(headers).not.toContainText(`bcc-${run}@example.com`);
+    const mime = page.getByRole('list', { name: 'MIME structure' }).getByRole('listitem');
+    await expect(mime).toHaveCount(6);
+    await expect(mime.nth(1)).toContainText('multipart/alternative');
+    await expect(mime.nth(2)).toContainText('text/plain');
+    await expect(mime.nth(3)).toContainText('text/html');
+    await expect(mime.nth(4)).toContainText(`application/pdf`);
+    await expect(mime.nth(4)).toContainText(`Attachment “report-${run}.pdf” · 2.0 KB`);
+    // The uploaded one is known by its id in the body; the outbox knows its name, type and size.
+    await expect(mime.nth(5)).toContainText('image/png');
+    await expect(mime.nth(5)).toContainText(`Attachment “chart-${run}.png” (uploaded, att_`);
+    await expect(mime.nth(5)).toContainText(`${PNG_BYTES.length} B`);
+    await expectAccessible(page, '/sandbox/[id], Headers tab');
+    await context.close();
+  });
+
   test('/sandbox and a message page have no serious or critical axe violations', async ({
     browser,
     request,
