@@ -395,7 +395,9 @@ test.describe('request log on a console with recorded requests', () => {
     await views.getByRole('tab', { name: 'Headers' }).click();
     const headers = card.getByRole('table', { name: 'Message headers' });
     const row = (name: string) =>
-      headers.getByRole('row').filter({ has: page.getByRole('rowheader', { name: `${name}:` }) });
+      headers
+        .getByRole('row')
+        .filter({ has: page.getByRole('rowheader', { name: `${name}:`, exact: true }) });
     await expect(row('From')).toContainText('Shop <orders@shop.test>');
     await expect(row('To')).toContainText(`Ada <${FAIL.to}>`);
     await expect(row('Subject')).toContainText('Your invoice');

@@ -592,7 +592,9 @@ test.describe('the Sandbox page', () => {
     await views.getByRole('tab', { name: 'Headers' }).click();
     const headers = page.getByRole('table', { name: 'Message headers' });
     const row = (name: string) =>
-      headers.getByRole('row').filter({ has: page.getByRole('rowheader', { name: `${name}:` }) });
+      headers
+        .getByRole('row')
+        .filter({ has: page.getByRole('rowheader', { name: `${name}:`, exact: true }) });
     await expect(row('From')).toContainText('Sandbox Sender <sandbox@sendmux.test>');
     await expect(row('To')).toContainText(`Olive Outbox <outbox-${run}@example.com>`);
     await expect(row('Cc')).toContainText(`cc-${run}@example.com`);
