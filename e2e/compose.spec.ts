@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { E2E } from './support/constants';
 import { expectAccessible, signIn, signOut } from './support/fixtures';
+import { messageViews } from './support/message-views';
 import { outboxFor, uniqueAddress } from './support/sandbox';
 
 test.use({ storageState: E2E.storageState('sender') });
@@ -184,29 +185,23 @@ test('preview: the Mobile frame is 375 px wide; Source numbers the HTML lines; H
     .setInputFiles({ name: 'pixel.png', mimeType: 'image/png', buffer: PNG });
   await expect(page.getByRole('list', { name: 'Attached files' }).getByRole('listitem')).toHaveCount(1);
 
-  const preview = page.getByRole('tablist', { name: 'Preview' });
-  await preview.getByRole('tab', { name: 'Mobile' }).click();
-  const mobile = page.locator('iframe[title="HTML preview at mobile width (375 px)"]');
-  await expect(mobile).toBeVisible();
-  expect((await mobile.boundingBox())?.width).toBe(375);
+  const preview = messageViews(page, 'Preview');
+  await preview.expectMobileWidth('HTML preview at mobile width (375 px)');
 
-  await preview.getByRole('tab', { name: 'Source' }).click();
-  const source = page.getByRole('region', { name: 'HTML source' });
-  await expect(source.getByRole('listitem')).toHaveCount(2);
-  await expect(source.getByRole('listitem').nth(0)).toHaveText('1<h1>Hello</h1>');
-  await expect(source.getByRole('listitem').nth(1)).toHaveText('2<p>Second line</p>');
+  await preview.open('Source');
+  await expect(preview.sourceLines()).toHaveCount(2);
+  await expect(preview.sourceLines().nth(0)).toHaveText('1<h1>Hello</h1>');
+  await expect(preview.sourceLines().nth(1)).toHaveText('2<p>Second line</p>');
   await expectAccessible(page, 'compose preview, Source tab');
 
-  await preview.getByRole('tab', { name: 'Headers' }).click();
-  const headers = page.getByRole('table', { name: 'Message headers' });
-  const row = (name: string) =>
-    headers.getByRole('row').filter({ has: page.getByRole('rowheader', { name: `${name}:` }) });
+  await preview.open('Headers');
+  const row = preview.headerRow;
   await expect(row('From')).toContainText('"Shop, Inc." <sandbox@sendmux.test>');
   await expect(row('To')).toContainText('ada@example.com');
   await expect(row('Subject')).toContainText('Spring, finally');
   await expect(row('X-Campaign')).toContainText('spring');
   await expect(row('Content-Type')).toContainText('multipart/mixed');
-  const mime = page.getByRole('list', { name: 'MIME structure' }).getByRole('listitem');
+  const mime = preview.mimeParts();
   await expect(mime).toHaveCount(5);
   await expect(mime.nth(1)).toContainText('multipart/alternative');
   await expect(mime.nth(4)).toContainText('image/png');

@@ -8,6 +8,7 @@ import { apiRequests, users } from '../lib/db/schema';
 import { E2E } from './support/constants';
 import { startConsole, type ConsoleServer } from './support/console-server';
 import { expectAccessible, signIn } from './support/fixtures';
+import { messageViews } from './support/message-views';
 
 // Two sources of requests: real sends from Compose on the main console (sandbox mode, whose
 // sandbox key doubles as the canary that must never surface), and a second console started on an
@@ -378,31 +379,21 @@ test.describe('request log on a console with recorded requests', () => {
     const page = await signedIn(browser, 'support');
     await page.goto(`/requests/${FAIL.requestId}`);
     const card = page.getByRole('region', { name: 'Message', exact: true });
-    const views = card.getByRole('tablist', { name: 'Message views' });
-    await views.getByRole('tab', { name: 'Mobile' }).click();
-    const mobile = card.locator('iframe[title="Logged HTML body at mobile width (375 px)"]');
-    await expect(mobile).toBeVisible();
-    expect((await mobile.boundingBox())?.width).toBe(375);
+    const views = messageViews(card, 'Message views');
+    await views.expectMobileWidth('Logged HTML body at mobile width (375 px)');
 
-    await views.getByRole('tab', { name: 'Source' }).click();
-    const source = card.getByRole('region', { name: 'HTML source' });
-    await expect(source.getByRole('listitem')).toHaveCount(1);
-    await expect(source.getByRole('listitem').first()).toContainText(
-      /^1<p>Your invoice is attached\. ref smx_mbx_…/,
-    );
+    await views.open('Source');
+    await expect(views.sourceLines()).toHaveCount(1);
+    await expect(views.sourceLines().first()).toContainText(/^1<p>Your invoice is attached\. ref smx_mbx_…/);
     await expectAccessibleAtRest(page, 'request detail, message Source tab');
 
-    await views.getByRole('tab', { name: 'Headers' }).click();
-    const headers = card.getByRole('table', { name: 'Message headers' });
-    const row = (name: string) =>
-      headers
-        .getByRole('row')
-        .filter({ has: page.getByRole('rowheader', { name: `${name}:`, exact: true }) });
+    await views.open('Headers');
+    const row = views.headerRow;
     await expect(row('From')).toContainText('Shop <orders@shop.test>');
     await expect(row('To')).toContainText(`Ada <${FAIL.to}>`);
     await expect(row('Subject')).toContainText('Your invoice');
     await expect(row('Content-Type')).toContainText('multipart/mixed');
-    const mime = card.getByRole('list', { name: 'MIME structure' }).getByRole('listitem');
+    const mime = views.mimeParts();
     await expect(mime).toHaveCount(3);
     await expect(mime.nth(2)).toContainText('application/pdf');
     await expect(mime.nth(2)).toContainText('Attachment “q3-report.pdf”');
@@ -414,11 +405,12 @@ test.describe('request log on a console with recorded requests', () => {
     await expect(page.getByRole('heading', { name: 'Message 0 of the batch' })).toBeVisible();
     await page.getByRole('link', { name: 'View (message 1)' }).click();
     await expect(page).toHaveURL(/\?message=1#message$/);
-    const batchCard = page.getByRole('region', { name: 'Message 1 of the batch' });
-    await batchCard.getByRole('tab', { name: 'Headers' }).click();
-    await expect(batchCard.getByRole('table', { name: 'Message headers' })).toContainText(
-      'fail+validation_error@example.com',
+    const batchViews = messageViews(
+      page.getByRole('region', { name: 'Message 1 of the batch' }),
+      'Message views',
     );
+    await batchViews.open('Headers');
+    await expect(batchViews.headerRow('To')).toContainText('fail+validation_error@example.com');
     await expect(page.getByRole('link', { name: 'Shown below (message 1)' })).toHaveAttribute(
       'aria-current',
       'true',

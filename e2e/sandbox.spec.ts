@@ -12,6 +12,7 @@ import { openDatabase, queryRows, sql } from '../lib/db/connection';
 import { startConsole } from './support/console-server';
 import { E2E, smtpPortFor } from './support/constants';
 import { expectAccessible } from './support/fixtures';
+import { messageViews } from './support/message-views';
 
 // Extra consoles take ports from extraPortBase + 30 upwards: one block of four per worker.
 const portFor = (testInfo: TestInfo, slot: number) =>
@@ -575,34 +576,28 @@ test.describe('the Sandbox page', () => {
     const context = await browser.newContext({ storageState: E2E.storageState('support') });
     const page = await context.newPage();
     await page.goto(`/sandbox/${messageId}`);
-    const views = page.getByRole('tablist', { name: 'Body views' });
-    await views.getByRole('tab', { name: 'Mobile' }).click();
-    const mobile = page.locator('iframe[title="HTML body as received, at mobile width (375 px)"]');
-    await expect(mobile).toHaveAttribute('sandbox', '');
-    expect((await mobile.boundingBox())?.width).toBe(375);
+    const views = messageViews(page, 'Body views');
+    await views.expectMobileWidth('HTML body as received, at mobile width (375 px)');
 
-    await views.getByRole('tab', { name: 'Source' }).click();
-    const source = page.getByRole('region', { name: 'HTML source' });
-    await expect(source.getByRole('listitem')).toHaveCount(1);
-    await expect(source.getByRole('listitem').first()).toHaveText(
+    await views.open('Source');
+    await expect(views.sourceLines()).toHaveCount(1);
+    await expect(views.sourceLines().first()).toHaveText(
       `1<p id=x>before</p><script>document.getElementById('x').textContent='ran'</script>`,
     );
     await expectAccessible(page, '/sandbox/[id], Source tab');
 
-    await views.getByRole('tab', { name: 'Headers' }).click();
-    const headers = page.getByRole('table', { name: 'Message headers' });
-    const row = (name: string) =>
-      headers
-        .getByRole('row')
-        .filter({ has: page.getByRole('rowheader', { name: `${name}:`, exact: true }) });
+    await views.open('Headers');
+    const row = views.headerRow;
     await expect(row('From')).toContainText('Sandbox Sender <sandbox@sendmux.test>');
     await expect(row('To')).toContainText(`Olive Outbox <outbox-${run}@example.com>`);
     await expect(row('Cc')).toContainText(`cc-${run}@example.com`);
     await expect(row('Reply-To')).toContainText(`reply-${run}@example.com`);
     await expect(row('X-E2E-Run')).toContainText(run);
     await expect(row('Content-Type')).toContainText('multipart/mixed');
-    await expect(headers).not.toContainText(`bcc-${run}@example.com`);
-    const mime = page.getByRole('list', { name: 'MIME structure' }).getByRole('listitem');
+    await expect(page.getByRole('table', { name: 'Message headers' })).not.toContainText(
+      `bcc-${run}@example.com`,
+    );
+    const mime = views.mimeParts();
     await expect(mime).toHaveCount(6);
     await expect(mime.nth(1)).toContainText('multipart/alternative');
     await expect(mime.nth(2)).toContainText('text/plain');
