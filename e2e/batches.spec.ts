@@ -233,6 +233,42 @@ test('CSV mail merge: BOM, ; and a multi-line field → exclude two invalid rows
   await expect(stat(csvPanel(page), 'Columns')).toHaveText('4');
 });
 
+test('preflight checks the HTML template: unsupported CSS with its clients, a score, and every bad link; {{variable}} links counted apart', async ({
+  page,
+}) => {
+  await page.goto('/batches/new');
+  await uploadCsv(page, 'check.csv', 'email,name,url\nada@example.com,Ada,https://a.example/ada\n');
+  const panel = csvPanel(page);
+  await panel.getByRole('button', { name: 'Next: map the columns' }).click();
+  await mapBasics(
+    page,
+    'Hello {{name}}',
+    '<div style="display: grid">\n<a href="{{url}}">Your page</a>\n<a href="javascript:void(0)">Win</a>\n<a href="https://example.com">Site</a>\n</div>',
+  );
+  await panel.getByRole('button', { name: 'Next: preview and check every row' }).click();
+  const check = panel.getByRole('region', { name: 'HTML check of the template' });
+  await expect(check.getByText(/^Score \d+%$/)).toBeVisible();
+  const grid = check
+    .getByRole('table', { name: 'Features some clients do not support' })
+    .getByRole('row')
+    .filter({ hasText: 'display:grid' });
+  await expect(grid).toContainText('Gmail (web)');
+  await expect(grid).toContainText('Outlook (Windows)');
+  await expect(grid.getByRole('link', { name: /display:grid/ })).toHaveAttribute(
+    'href',
+    /^https:\/\/www\.caniemail\.com\/features\//,
+  );
+  await expect(check.getByText('1 link needs a fix (of 2 links checked).')).toBeVisible();
+  await expect(check.getByText(/1 link starts with a \{\{variable\}\}, filled per row/)).toBeVisible();
+  const bad = check.getByRole('table', { name: 'Links that need a fix' }).getByRole('row');
+  await expect(bad).toHaveCount(2);
+  await expect(bad.nth(1)).toContainText('3');
+  await expect(bad.nth(1)).toContainText('Win');
+  await expect(bad.nth(1)).toContainText('javascript:void(0)');
+  await expect(bad.nth(1)).toContainText('which mail clients block');
+  await expectAccessible(page, '/batches/new preflight, HTML check of the template');
+});
+
 test('a re-uploaded, fixed file keeps the mapping and says which columns it lacks', async ({ page }) => {
   await page.goto('/batches/new');
   await uploadCsv(page, 'first.csv', 'email,name,city\nann@example.com,Ann,Oslo\n');

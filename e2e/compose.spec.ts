@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { E2E } from './support/constants';
 import { expectAccessible, openCompose, signIn, signOut } from './support/fixtures';
+import { messageViews } from './support/message-views';
 import { outboxFor, uniqueAddress } from './support/sandbox';
 
 test.use({ storageState: E2E.storageState('sender') });
@@ -183,29 +184,23 @@ test('preview: the Mobile frame is 375 px wide; Source numbers the HTML lines; H
     .setInputFiles({ name: 'pixel.png', mimeType: 'image/png', buffer: PNG });
   await expect(page.getByRole('list', { name: 'Attached files' }).getByRole('listitem')).toHaveCount(1);
 
-  const preview = page.getByRole('tablist', { name: 'Preview' });
-  await preview.getByRole('tab', { name: 'Mobile' }).click();
-  const mobile = page.locator('iframe[title="HTML preview at mobile width (375 px)"]');
-  await expect(mobile).toBeVisible();
-  expect((await mobile.boundingBox())?.width).toBe(375);
+  const preview = messageViews(page, 'Preview');
+  await preview.expectMobileWidth('HTML preview at mobile width (375 px)');
 
-  await preview.getByRole('tab', { name: 'Source' }).click();
-  const source = page.getByRole('region', { name: 'HTML source' });
-  await expect(source.getByRole('listitem')).toHaveCount(2);
-  await expect(source.getByRole('listitem').nth(0)).toHaveText('1<h1>Hello</h1>');
-  await expect(source.getByRole('listitem').nth(1)).toHaveText('2<p>Second line</p>');
+  await preview.open('Source');
+  await expect(preview.sourceLines()).toHaveCount(2);
+  await expect(preview.sourceLines().nth(0)).toHaveText('1<h1>Hello</h1>');
+  await expect(preview.sourceLines().nth(1)).toHaveText('2<p>Second line</p>');
   await expectAccessible(page, 'compose preview, Source tab');
 
-  await preview.getByRole('tab', { name: 'Headers' }).click();
-  const headers = page.getByRole('table', { name: 'Message headers' });
-  const row = (name: string) =>
-    headers.getByRole('row').filter({ has: page.getByRole('rowheader', { name: `${name}:` }) });
+  await preview.open('Headers');
+  const row = preview.headerRow;
   await expect(row('From')).toContainText('"Shop, Inc." <sandbox@sendmux.test>');
   await expect(row('To')).toContainText('ada@example.com');
   await expect(row('Subject')).toContainText('Spring, finally');
   await expect(row('X-Campaign')).toContainText('spring');
   await expect(row('Content-Type')).toContainText('multipart/mixed');
-  const mime = page.getByRole('list', { name: 'MIME structure' }).getByRole('listitem');
+  const mime = preview.mimeParts();
   await expect(mime).toHaveCount(5);
   await expect(mime.nth(1)).toContainText('multipart/alternative');
   await expect(mime.nth(4)).toContainText('image/png');
@@ -246,6 +241,56 @@ test('the same message again is a replay; a message changed after it was sent ge
       [second, 'Second version'],
     ].sort(),
   );
+});
+
+test('preview Check tab: what common clients do not support, a score, and each bad link; fixing the HTML clears it', async ({
+  page,
+}) => {
+  await fillRequired(page, 'ada@example.com');
+  await field(page, 'HTML body').fill(
+    [
+      '<style>@media (max-width: 600px) { .card { padding: 8px } }</style>',
+      '<div class="card" style="display: grid; border-radius: 8px">',
+      '<a href="javascript:alert(1)">Claim your prize</a>',
+      '<a href="">Nowhere</a>',
+      '<a href="/account">Account</a>',
+      '<a href="mailto:help@example.com">Help</a>',
+      '</div>',
+    ].join('\n'),
+  );
+  const preview = page.getByRole('tablist', { name: 'Preview' });
+  await preview.getByRole('tab', { name: 'Check' }).click();
+  const support = page.getByRole('region', { name: 'Support in email clients' });
+  await expect(support.getByText(/^Score \d+%$/)).toBeVisible();
+  const score = Number(/\d+/.exec((await support.getByText(/^Score \d+%$/).textContent())!)![0]);
+  expect(score).toBeLessThan(100);
+  const features = support.getByRole('table', { name: 'Features some clients do not support' });
+  const row = (name: string) => features.getByRole('row').filter({ hasText: name });
+  await expect(row('display:grid')).toContainText('Outlook (Windows)');
+  await expect(row('display:grid')).toContainText('Gmail (web)');
+  await expect(row('border-radius')).toContainText('Outlook (Windows)');
+  await expect(support.getByRole('list', { name: 'Clients' })).toContainText(
+    'Outlook (Windows): lacks a feature',
+  );
+
+  const links = page.getByRole('region', { name: 'Links' });
+  await expect(links.getByText('3 links need a fix (of 4 links checked).')).toBeVisible();
+  const bad = links.getByRole('table', { name: 'Links that need a fix' }).getByRole('row');
+  await expect(bad).toHaveCount(4);
+  await expect(bad.nth(1)).toContainText('Claim your prize');
+  await expect(bad.nth(1)).toContainText('javascript:alert(1)');
+  await expect(bad.nth(2)).toContainText('Nowhere');
+  await expect(bad.nth(2)).toContainText('(empty)');
+  await expect(bad.nth(3)).toContainText('/account');
+  await expect(bad.nth(3)).toContainText('Not http(s) or mailto');
+  await expectAccessible(page, 'compose preview, Check tab with findings');
+
+  await field(page, 'HTML body').fill('<p>Hello <a href="https://example.com/">there</a></p>');
+  await preview.getByRole('tab', { name: 'Check' }).click();
+  await expect(support.getByText('Score 100%')).toBeVisible();
+  await expect(support).toContainText('Nothing in this message is unsupported by the clients above.');
+  await expect(links).toContainText('The one link is http(s) or mailto.');
+  await expectAccessible(page, 'compose preview, Check tab, all clear');
 });
 
 test('503 then success: one delivery, both attempts under the same key', async ({ page, request }) => {

@@ -83,12 +83,30 @@ test('support sees who, what subject and the outcome, never the content', async 
   expect(detail).toContain('Quarterly numbers');
   expect(detail).toContain('X-Account');
   expect(detail).not.toContain(SECRET);
+  const logged = support.getByRole('region', { name: 'Message', exact: true });
+  await logged.getByRole('tab', { name: 'Source' }).click();
+  await expect(logged.getByText('support does not see message bodies')).toBeVisible();
+  await logged.getByRole('tab', { name: 'Headers' }).click();
+  await expect(logged.getByRole('table', { name: 'Message headers' })).toContainText(
+    'X-Account:[hidden from support]',
+  );
+  await expect(logged.getByRole('list', { name: 'MIME structure' })).toContainText(
+    'HTML body (hidden from support)',
+  );
+  expect(await support.content()).not.toContain(SECRET);
 
   const [received] = await outboxFor(request, to, server.url);
   const messageId = received!.id;
   await support.goto(`/sandbox/${messageId}`);
   await expect(support.getByText('hidden from support on this console')).toBeVisible();
   expect(await support.content()).not.toContain(SECRET);
+  for (const tab of ['Mobile', 'Text', 'Source', 'Headers']) {
+    await support.getByRole('tab', { name: tab }).click();
+    expect(await support.content()).not.toContain(SECRET);
+  }
+  await expect(support.getByRole('list', { name: 'MIME structure' })).toContainText(
+    'Attachment “[hidden from support]”',
+  );
   const download = await support.request.get(`/sandbox/${messageId}/attachments/0`);
   expect(download.status()).toBe(403);
 

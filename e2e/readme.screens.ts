@@ -41,6 +41,33 @@ test('compose', async ({ page }) => {
   await shot(page, 'compose');
 });
 
+test('compose check', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 1200 });
+  await page.goto('/compose');
+  await page.getByRole('button', { name: 'New message' }).click();
+  await field(page, 'From email').fill(FROM);
+  await field(page, 'To email').fill('ada@example.com');
+  await field(page, 'Subject').fill('Spring sale: 20% off everything');
+  await field(page, 'HTML body').fill(
+    [
+      '<style>@media (max-width: 600px) { .cols { display: block } }</style>',
+      '<div class="cols" style="display: flex; gap: 16px; border-radius: 12px; background-image: url(https://example.com/bg.png)">',
+      '  <h1 style="font-family: sans-serif">Spring sale</h1>',
+      '  <a href="https://shop.example.com/sale">Shop the sale</a>',
+      '  <a href="javascript:openCoupon()">Reveal your coupon</a>',
+      '  <a href="/account/preferences">Email preferences</a>',
+      '</div>',
+    ].join('\n'),
+  );
+  const preview = page.getByRole('tablist', { name: 'Preview' });
+  await preview.getByRole('tab', { name: 'Check' }).click();
+  await expect(page.getByText(/^Score \d+%$/)).toBeVisible({ timeout: 30_000 });
+  await page.locator('[data-sonner-toaster]').evaluateAll((els) => els.forEach((el) => el.remove()));
+  await preview
+    .locator('..')
+    .screenshot({ path: 'docs/screenshots/compose-check.png', animations: 'disabled' });
+});
+
 test('batch job', async ({ page }) => {
   const rows = ['email,first_name,plan'];
   for (let i = 1; i <= 240; i++) {
@@ -110,6 +137,9 @@ test('sandbox outbox message', async ({ page }) => {
   await page.getByRole('link', { name: 'Your invoice for November' }).first().click();
   await expect(page.getByText('invoice-2026-11.pdf').first()).toBeVisible();
   await shot(page, 'sandbox-message');
+  await page.getByRole('tablist', { name: 'Body views' }).getByRole('tab', { name: 'Headers' }).click();
+  await expect(page.getByRole('list', { name: 'MIME structure' })).toBeVisible();
+  await shot(page, 'sandbox-message-headers');
 });
 
 test('smtp transcript', async ({ page }) => {

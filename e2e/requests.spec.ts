@@ -8,6 +8,7 @@ import { apiRequests, users } from '../lib/db/schema';
 import { E2E } from './support/constants';
 import { startConsole, type ConsoleServer } from './support/console-server';
 import { expectAccessible, openCompose, signIn } from './support/fixtures';
+import { messageViews } from './support/message-views';
 
 // Two sources of requests: real sends from Compose on the main console (sandbox mode, whose
 // sandbox key doubles as the canary that must never surface), and a second console started on an
@@ -372,6 +373,50 @@ test.describe('request log on a console with recorded requests', () => {
     );
     await expect(page.getByRole('link', { name: /Open in Compose/ })).toHaveCount(0);
     await expectAccessibleAtRest(page, 'request detail (batch)');
+  });
+
+  test('a logged message shows as the preview does: Mobile at 375 px, Source with line numbers, Headers and MIME parts; a batch message by index', async ({
+    browser,
+  }) => {
+    const page = await signedIn(browser, 'support');
+    await page.goto(`/requests/${FAIL.requestId}`);
+    const card = page.getByRole('region', { name: 'Message', exact: true });
+    const views = messageViews(card, 'Message views');
+    await views.expectMobileWidth('Logged HTML body at mobile width (375 px)');
+
+    await views.open('Source');
+    await expect(views.sourceLines()).toHaveCount(1);
+    await expect(views.sourceLines().first()).toContainText(/^1<p>Your invoice is attached\. ref smx_mbx_…/);
+    await expectAccessibleAtRest(page, 'request detail, message Source tab');
+
+    await views.open('Headers');
+    const row = views.headerRow;
+    await expect(row('From')).toContainText('Shop <orders@shop.test>');
+    await expect(row('To')).toContainText(`Ada <${FAIL.to}>`);
+    await expect(row('Subject')).toContainText('Your invoice');
+    await expect(row('Content-Type')).toContainText('multipart/mixed');
+    const mime = views.mimeParts();
+    await expect(mime).toHaveCount(3);
+    await expect(mime.nth(2)).toContainText('application/pdf');
+    await expect(mime.nth(2)).toContainText('Attachment “q3-report.pdf”');
+    await expect(mime.nth(2)).toContainText(/1\.\d KB/);
+    await expectAccessibleAtRest(page, 'request detail, message Headers tab');
+    expect(await page.content()).not.toContain(CANARY);
+
+    await page.goto(`/requests/${BATCH.requestId}`);
+    await expect(page.getByRole('heading', { name: 'Message 0 of the batch' })).toBeVisible();
+    await page.getByRole('link', { name: 'View (message 1)' }).click();
+    await expect(page).toHaveURL(/\?message=1#message$/);
+    const batchViews = messageViews(
+      page.getByRole('region', { name: 'Message 1 of the batch' }),
+      'Message views',
+    );
+    await batchViews.open('Headers');
+    await expect(batchViews.headerRow('To')).toContainText('fail+validation_error@example.com');
+    await expect(page.getByRole('link', { name: 'Shown below (message 1)' })).toHaveAttribute(
+      'aria-current',
+      'true',
+    );
   });
 
   test('support sees no Open in Compose; a sender does, for sends and for each batch message', async ({

@@ -12,6 +12,7 @@ import { openDatabase, queryRows, sql } from '../lib/db/connection';
 import { startConsole } from './support/console-server';
 import { E2E, smtpPortFor } from './support/constants';
 import { expectAccessible } from './support/fixtures';
+import { messageViews } from './support/message-views';
 
 // Extra consoles take ports from extraPortBase + 30 upwards: one block of four per worker.
 const portFor = (testInfo: TestInfo, slot: number) =>
@@ -564,6 +565,51 @@ test.describe('the Sandbox page', () => {
       `/_sandbox/outbox?to=outbox-${run}@example.com`,
     );
     expect(outbox.body.data?.messages).toHaveLength(1);
+  });
+
+  test('a received message as the preview shows it: Mobile at 375 px, Source with line numbers, Headers with each MIME part', async ({
+    browser,
+    request,
+    baseURL,
+  }) => {
+    const { run, messageId } = await seedMessage(request, baseURL!);
+    const context = await browser.newContext({ storageState: E2E.storageState('support') });
+    const page = await context.newPage();
+    await page.goto(`/sandbox/${messageId}`);
+    const views = messageViews(page, 'Body views');
+    await views.expectMobileWidth('HTML body as received, at mobile width (375 px)');
+
+    await views.open('Source');
+    await expect(views.sourceLines()).toHaveCount(1);
+    await expect(views.sourceLines().first()).toHaveText(
+      `1<p id=x>before</p><script>document.getElementById('x').textContent='ran'</script>`,
+    );
+    await expectAccessible(page, '/sandbox/[id], Source tab');
+
+    await views.open('Headers');
+    const row = views.headerRow;
+    await expect(row('From')).toContainText('Sandbox Sender <sandbox@sendmux.test>');
+    await expect(row('To')).toContainText(`Olive Outbox <outbox-${run}@example.com>`);
+    await expect(row('Cc')).toContainText(`cc-${run}@example.com`);
+    await expect(row('Reply-To')).toContainText(`reply-${run}@example.com`);
+    await expect(row('X-E2E-Run')).toContainText(run);
+    await expect(row('Content-Type')).toContainText('multipart/mixed');
+    await expect(page.getByRole('table', { name: 'Message headers' })).not.toContainText(
+      `bcc-${run}@example.com`,
+    );
+    const mime = views.mimeParts();
+    await expect(mime).toHaveCount(6);
+    await expect(mime.nth(1)).toContainText('multipart/alternative');
+    await expect(mime.nth(2)).toContainText('text/plain');
+    await expect(mime.nth(3)).toContainText('text/html');
+    await expect(mime.nth(4)).toContainText(`application/pdf`);
+    await expect(mime.nth(4)).toContainText(`Attachment “report-${run}.pdf” · 2.0 KB`);
+    // The uploaded one is known by its id in the body; the outbox knows its name, type and size.
+    await expect(mime.nth(5)).toContainText('image/png');
+    await expect(mime.nth(5)).toContainText(`Attachment “chart-${run}.png” (uploaded, att_`);
+    await expect(mime.nth(5)).toContainText(`${PNG_BYTES.length} B`);
+    await expectAccessible(page, '/sandbox/[id], Headers tab');
+    await context.close();
   });
 
   test('/sandbox and a message page have no serious or critical axe violations', async ({

@@ -30,6 +30,7 @@ const SERVER_ONLY = [
   'metrics',
   'lifecycle',
   'delivery',
+  'html-check',
 ];
 /** Server code that also runs outside Next (scripts, benches) or only in tests. */
 const SERVER_TOOLING = ['env.ts', 'data-dir.ts', 'startup.ts', 'testing'];
@@ -48,6 +49,7 @@ const NODE_ONLY_PACKAGES = [
   'nodemailer',
   'html-to-text',
   'prom-client',
+  '@jsx-email/doiuse-email',
 ];
 
 const isTest = (file: string) => /\.test\.tsx?$/.test(file);

@@ -1,5 +1,6 @@
 import { Badge } from '@/components/ui/badge';
 import { Progress } from '@/components/ui/progress';
+import { WarnBadge } from '@/components/warn-badge';
 import type { JobCounts, JobStatus } from '@/lib/batch/job-types';
 import { formatCount } from '@/lib/format/display';
 
@@ -15,16 +16,6 @@ const STATUS: Record<JobStatus, { label: string; variant: 'default' | 'success' 
 export function JobStatusBadge({ status }: { status: JobStatus }) {
   const s = STATUS[status];
   return s.variant ? <Badge variant={s.variant}>{s.label}</Badge> : <WarnBadge>{s.label}</WarnBadge>;
-}
-
-/** Amber text on an amber tint is below 4.5:1 at badge size in the light theme; a dot carries the colour instead. */
-export function WarnBadge({ children, className }: { children: React.ReactNode; className?: string }) {
-  return (
-    <Badge variant="outline" className={className}>
-      <span aria-hidden className="bg-warning size-1.5 rounded-full" />
-      {children}
-    </Badge>
-  );
 }
 
 export function JobProgressBar({

@@ -1,13 +1,11 @@
 'use client';
 
-import { Monitor, Smartphone } from 'lucide-react';
+import dynamic from 'next/dynamic';
 import { useDeferredValue, useMemo, useState } from 'react';
-import { EmailFrame } from '@/components/email-frame';
-import { HtmlSource, MessageHeaders } from '@/components/message-source';
+import { MessageViews } from '@/components/message-views';
 import { Alert, AlertDescription } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
-import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
 import { Textarea } from '@/components/ui/textarea';
 import {
   elideAttachmentContent,
@@ -19,6 +17,10 @@ import { messageHeaders, mimeParts } from '@/lib/compose/message-structure';
 import { curlCommand, fetchSnippet } from '@/lib/compose/snippets';
 import { formatCount } from '@/lib/format/display';
 import type { MessageInput } from '@/lib/schemas/message';
+import { checkHtmlAction } from '../actions';
+
+// Only loaded when the Check tab opens: Compose's first load stays small.
+const HtmlCheckPanel = dynamic(() => import('@/components/html-check').then((m) => m.HtmlCheckPanel));
 
 export function PreviewPanel({
   message,
@@ -37,85 +39,53 @@ export function PreviewPanel({
 }) {
   const deferred = useDeferredValue(message);
   const payload = useMemo(() => toSendPayload(deferred), [deferred]);
-  return (
-    <Tabs defaultValue="desktop" className="min-w-0">
-      <TabsList aria-label="Preview" className="flex h-auto w-full flex-wrap justify-start">
-        <TabsTrigger value="desktop">
-          <Monitor className="size-3.5" aria-hidden /> Desktop
-        </TabsTrigger>
-        <TabsTrigger value="mobile">
-          <Smartphone className="size-3.5" aria-hidden /> Mobile
-        </TabsTrigger>
-        <TabsTrigger value="text">Text</TabsTrigger>
-        <TabsTrigger value="source">Source</TabsTrigger>
-        <TabsTrigger value="headers">Headers</TabsTrigger>
-        <TabsTrigger value="payload">Payload</TabsTrigger>
-        <TabsTrigger value="code">Code</TabsTrigger>
-      </TabsList>
-      <TabsContent value="desktop">
-        <HtmlFrame html={deferred.htmlBody} title="HTML preview at desktop width" />
-      </TabsContent>
-      <TabsContent value="mobile">
-        <div className="bg-muted/40 flex justify-center rounded-lg border py-4">
-          <div className="border-foreground/80 box-content w-[375px] max-w-[calc(100%-8px)] overflow-hidden rounded-[1.5rem] border-4 shadow-lg">
-            <HtmlFrame
-              html={deferred.htmlBody}
-              title="HTML preview at mobile width (375 px)"
-              className="rounded-none border-0"
-            />
-          </div>
-        </div>
-      </TabsContent>
-      <TabsContent value="text">
-        {deferred.textBody ? (
-          <pre className="bg-card max-h-[620px] overflow-auto rounded-lg border p-4 font-mono text-xs whitespace-pre-wrap">
-            {deferred.textBody}
-          </pre>
-        ) : (
-          <div className="bg-card text-muted-foreground rounded-lg border p-6 text-sm">
-            <p>No text body. Mail clients that don’t show HTML will show nothing useful.</p>
-            <Button
-              type="button"
-              variant="outline"
-              size="sm"
-              className="mt-3"
-              disabled={generating || !deferred.htmlBody.trim()}
-              onClick={onGenerateText}
-            >
-              Generate text from HTML
-            </Button>
-          </div>
-        )}
-      </TabsContent>
-      <TabsContent value="source">
-        {deferred.htmlBody ? (
-          <HtmlSource html={deferred.htmlBody} />
-        ) : (
-          <div className="text-muted-foreground flex h-40 items-center justify-center rounded-lg border border-dashed text-sm">
-            The HTML source will appear here.
-          </div>
-        )}
-      </TabsContent>
-      <TabsContent value="headers">
-        <MessageHeaders headers={messageHeaders(deferred)} parts={mimeParts(deferred)} />
-      </TabsContent>
-      <TabsContent value="payload">
-        <PayloadEditor message={message} onApply={onApplyPayload} />
-      </TabsContent>
-      <TabsContent value="code">
-        <CodeSnippets apiUrl={apiUrl} idempotencyKey={idempotencyKey} body={payload} />
-      </TabsContent>
-    </Tabs>
+  const structure = useMemo(
+    () => ({ headers: messageHeaders(deferred), parts: mimeParts(deferred) }),
+    [deferred],
   );
-}
-
-function HtmlFrame({ html, title, className }: { html: string; title: string; className?: string }) {
-  return html.trim() ? (
-    <EmailFrame html={html} title={title} className={`h-[620px] ${className ?? ''}`} />
-  ) : (
-    <div className="text-muted-foreground flex h-40 items-center justify-center rounded-lg border border-dashed text-sm">
-      The HTML body will appear here.
-    </div>
+  return (
+    <MessageViews
+      label="Preview"
+      html={deferred.htmlBody}
+      text={deferred.textBody}
+      structure={structure}
+      frameTitle={{
+        desktop: 'HTML preview at desktop width',
+        mobile: 'HTML preview at mobile width (375 px)',
+      }}
+      textEmpty={
+        <div className="bg-card text-muted-foreground rounded-lg border p-6 text-sm">
+          <p>No text body. Mail clients that don’t show HTML will show nothing useful.</p>
+          <Button
+            type="button"
+            variant="outline"
+            size="sm"
+            className="mt-3"
+            disabled={generating || !deferred.htmlBody.trim()}
+            onClick={onGenerateText}
+          >
+            Generate text from HTML
+          </Button>
+        </div>
+      }
+      extraViews={[
+        {
+          value: 'check',
+          label: 'Check',
+          content: <HtmlCheckPanel html={deferred.htmlBody} run={checkHtmlAction} />,
+        },
+        {
+          value: 'payload',
+          label: 'Payload',
+          content: <PayloadEditor message={message} onApply={onApplyPayload} />,
+        },
+        {
+          value: 'code',
+          label: 'Code',
+          content: <CodeSnippets apiUrl={apiUrl} idempotencyKey={idempotencyKey} body={payload} />,
+        },
+      ]}
+    />
   );
 }
 

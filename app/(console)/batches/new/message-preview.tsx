@@ -8,7 +8,7 @@ import type { BatchSpec } from '@/lib/mail-merge/mapping';
 import { mergeRow } from '@/lib/mail-merge/merge';
 import { formatRowProblem, type PreflightRow } from '@/lib/mail-merge/preflight';
 import { formatRecipientList } from '@/lib/mail-merge/recipients';
-import { WarnBadge } from '../job-display';
+import { WarnBadge } from '@/components/warn-badge';
 import { formatBytes } from '@/lib/format/display';
 
 function address(a: { email: string; name: string }): string {

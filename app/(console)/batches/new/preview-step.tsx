@@ -2,10 +2,13 @@
 
 import { ArrowLeft, ArrowRight } from 'lucide-react';
 import { useMemo, useState } from 'react';
+import { HtmlCheckPanel } from '@/components/html-check';
 import { Button } from '@/components/ui/button';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import type { ParsedCsv } from '@/lib/mail-merge/csv';
 import type { BatchSpec } from '@/lib/mail-merge/mapping';
 import type { PreflightResult } from '@/lib/mail-merge/preflight';
+import { checkHtmlAction } from '../../actions';
 import { DeliveryHistory } from './delivery-history';
 import { PlanSummary } from './plan-summary';
 import { filterCounts, FILTERS, initialFilter, type FilterId } from './preflight-filters';
@@ -91,6 +94,19 @@ export function PreviewStep({
           onMove={moveTo}
         />
       </div>
+
+      <Card aria-labelledby="template-check-heading">
+        <CardHeader>
+          <CardTitle id="template-check-heading">HTML check of the template</CardTitle>
+          <CardDescription>
+            What the HTML template uses that common email clients do not support, and every link that is not
+            http(s) or mailto.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <HtmlCheckPanel html={spec.htmlBody} templates run={checkHtmlAction} />
+        </CardContent>
+      </Card>
 
       <div className="flex flex-wrap gap-2">
         <Button type="button" variant="outline" onClick={onBack}>

@@ -27,7 +27,7 @@ import {
   type CsvDelimiter,
 } from '@/lib/schemas/batch-values';
 import { retryFailedRowsAction } from '../[id]/actions';
-import { WarnBadge } from '../job-display';
+import { WarnBadge } from '@/components/warn-badge';
 import type { LoadedCsv, ResultsOffer } from './wizard-types';
 import { FileDropZone, FilePickerInput } from '@/components/file-picker';
 import { NoticeAlert, type Notice } from '@/components/notice-alert';

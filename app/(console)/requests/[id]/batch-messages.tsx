@@ -16,9 +16,14 @@ const STATUS_VARIANT = {
 export function BatchMessages({
   rows,
   composeHref,
+  viewHref,
+  viewing,
 }: {
   rows: BatchMessageRow[];
   composeHref: ((index: number) => string) | null;
+  /** The page's Message card shows one message of the batch: `viewing`, and `viewHref` picks another. */
+  viewHref: (index: number) => string;
+  viewing: number;
 }) {
   return (
     <Table>
@@ -29,11 +34,9 @@ export function BatchMessages({
           <TableHead>Status</TableHead>
           <TableHead>message_id</TableHead>
           <TableHead>Error</TableHead>
-          {composeHref ? (
-            <TableHead>
-              <span className="sr-only">Actions</span>
-            </TableHead>
-          ) : null}
+          <TableHead>
+            <span className="sr-only">Actions</span>
+          </TableHead>
         </TableRow>
       </TableHeader>
       <TableBody>
@@ -72,16 +75,26 @@ export function BatchMessages({
                 <span className="text-muted-foreground">—</span>
               )}
             </TableCell>
-            {composeHref ? (
-              <TableCell className="text-right">
+            <TableCell className="text-right">
+              <span className="flex justify-end gap-3">
                 <Link
-                  href={composeHref(m.index)}
-                  className="text-primary text-xs whitespace-nowrap underline-offset-2 hover:underline"
+                  href={viewHref(m.index)}
+                  aria-current={m.index === viewing ? 'true' : undefined}
+                  className="text-primary text-xs whitespace-nowrap underline-offset-2 hover:underline aria-[current]:font-semibold"
                 >
-                  Open in Compose<span className="sr-only"> (message {m.index})</span>
+                  {m.index === viewing ? 'Shown below' : 'View'}
+                  <span className="sr-only"> (message {m.index})</span>
                 </Link>
-              </TableCell>
-            ) : null}
+                {composeHref ? (
+                  <Link
+                    href={composeHref(m.index)}
+                    className="text-primary text-xs whitespace-nowrap underline-offset-2 hover:underline"
+                  >
+                    Open in Compose<span className="sr-only"> (message {m.index})</span>
+                  </Link>
+                ) : null}
+              </span>
+            </TableCell>
           </TableRow>
         ))}
       </TableBody>

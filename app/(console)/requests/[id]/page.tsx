@@ -10,6 +10,7 @@ import { CopyButton } from '@/components/ui/copy-button';
 import { PageHeader } from '@/components/ui/page-header';
 import { SmtpTranscript } from '@/components/smtp-transcript';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
+import { seesContent } from '@/lib/auth/privacy';
 import { requireRole } from '@/lib/auth/require-role';
 import { hasRole } from '@/lib/schemas/roles';
 import { curlCommand, fetchSnippet } from '@/lib/compose/snippets';
@@ -19,6 +20,7 @@ import {
   BATCH_PATH,
   documentedOrder,
   endpointLabel,
+  messagesOf,
   prettyBody,
   redactedAttachments,
   responseError,
@@ -36,6 +38,7 @@ import { ErrorExplained } from './error-explained';
 import { RequestSummary, SOURCE_LABEL } from './request-summary';
 import { smtpCurl, snippetFor, str, type Json } from './request-snippets';
 import { JsonBlock } from './json-block';
+import { LoggedMessage } from './logged-message';
 import { StatusBadge } from '../status-badge';
 import { formatBytes, formatUtc } from '@/lib/format/display';
 
@@ -49,9 +52,16 @@ function safeDecode(value: string): string {
   }
 }
 
-export default async function RequestPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function RequestPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ message?: string | string[] }>;
+}) {
   const user = await requireRole('support');
   const { id: raw } = await params;
+  const { message: messageParam } = await searchParams;
   const idParam = safeDecode(raw);
   if (/^req_[A-Za-z0-9]+$/.test(idParam)) {
     const ids = await findByRequestId(idParam);
@@ -79,6 +89,10 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
   const isSend = row.method === 'POST' && row.path === SEND_PATH;
   const isBatch = row.method === 'POST' && row.path === BATCH_PATH;
   const batchRows = isBatch ? batchMessages(row.requestBody, row.responseBody, row.ok) : [];
+  const messages = isSend || isBatch ? messagesOf(requestBody) : [];
+  const asked = typeof messageParam === 'string' && /^\d{1,3}$/.test(messageParam) ? Number(messageParam) : 0;
+  const shownIndex = asked < messages.length ? asked : 0;
+  const shownMessage = messages[shownIndex];
   const snippet = snippetFor(row, env.sendmuxApiUrl, documentedOrder(requestBody));
   const responseIsText = typeof row.responseBody === 'string';
   const isSmtp = row.transport === 'smtp';
@@ -240,9 +254,19 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
               <BatchMessages
                 rows={batchRows}
                 composeHref={canSend ? (index) => `/compose?from=${row.id}&index=${index}` : null}
+                viewHref={(index) => `/requests/${row.id}?message=${index}#message`}
+                viewing={shownIndex}
               />
             </CardContent>
           </Card>
+        ) : null}
+
+        {shownMessage ? (
+          <LoggedMessage
+            message={shownMessage}
+            index={isBatch ? shownIndex : null}
+            contentHidden={!seesContent(user.role)}
+          />
         ) : null}
 
         <div className="grid gap-6 xl:grid-cols-2">

@@ -2,18 +2,18 @@ import type { Metadata } from 'next';
 import { ArrowLeft, Download, ScrollText } from 'lucide-react';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { EmailFrame } from '@/components/email-frame';
+import { MessageViews } from '@/components/message-views';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { CopyButton } from '@/components/ui/copy-button';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
 import { seesContent } from '@/lib/auth/privacy';
 import { requireRole } from '@/lib/auth/require-role';
 import { HIDDEN, withoutContent } from '@/lib/requests/redact';
 import { getEnv } from '@/lib/env';
+import { wireMessageStructure } from '@/lib/compose/message-structure';
 import { getOutboxMessage, type OutboxMessage } from '@/lib/sandbox/outbox';
 import {
   abbreviateAttachmentContent,
@@ -93,46 +93,52 @@ export default async function SandboxMessagePage({ params }: { params: Promise<{
             <CardTitle id="body-title">Body</CardTitle>
           </CardHeader>
           <CardContent>
-            <Tabs defaultValue={html || !text ? 'html' : 'text'}>
-              <TabsList aria-label="Body views">
-                <TabsTrigger value="html">HTML</TabsTrigger>
-                <TabsTrigger value="text">Text</TabsTrigger>
-                <TabsTrigger value="json">Raw JSON</TabsTrigger>
-              </TabsList>
-              <TabsContent value="html">
-                {html ? (
-                  <EmailFrame html={html} title="HTML body as received" className="h-[640px] rounded-md" />
-                ) : (
-                  <p className="text-muted-foreground rounded-md border border-dashed p-6 text-sm">
-                    No HTML body.
-                  </p>
-                )}
-              </TabsContent>
-              <TabsContent value="text">
-                {text ? (
-                  <pre className="bg-muted/30 max-h-[640px] overflow-auto rounded-md border p-4 font-mono text-xs whitespace-pre-wrap">
-                    {text}
-                  </pre>
-                ) : (
-                  <p className="text-muted-foreground rounded-md border border-dashed p-6 text-sm">
-                    No text body was sent; mail clients without HTML would show nothing useful.
-                  </p>
-                )}
-              </TabsContent>
-              <TabsContent value="json" className="grid gap-2">
-                <p className="text-muted-foreground text-xs">
-                  The message as received, with its fields in the API’s order. Inline attachment content is
-                  cut short here, with its size; download the attachment for its bytes.
+            <MessageViews
+              label="Body views"
+              html={html}
+              text={text}
+              structure={wireMessageStructure(m, {
+                contentHidden: !contentShown,
+                attachments: message.attachments.map((a) => ({
+                  filename: a.filename,
+                  contentType: a.contentType,
+                  bytes: a.sizeBytes,
+                })),
+              })}
+              contentHidden={!contentShown}
+              defaultValue={html || !text ? 'desktop' : 'text'}
+              frameTitle={{
+                desktop: 'HTML body as received',
+                mobile: 'HTML body as received, at mobile width (375 px)',
+              }}
+              textEmpty={
+                <p className="text-muted-foreground rounded-md border border-dashed p-6 text-sm">
+                  No text body was sent; mail clients without HTML would show nothing useful.
                 </p>
-                <pre
-                  aria-label="Raw JSON as received"
-                  tabIndex={0}
-                  className="bg-muted/30 max-h-[640px] overflow-auto rounded-md border p-4 font-mono text-xs [overflow-wrap:anywhere] whitespace-pre-wrap"
-                >
-                  {rawJson}
-                </pre>
-              </TabsContent>
-            </Tabs>
+              }
+              frameClassName="h-[640px]"
+              extraViews={[
+                {
+                  value: 'json',
+                  label: 'Raw JSON',
+                  content: (
+                    <div className="grid gap-2">
+                      <p className="text-muted-foreground text-xs">
+                        The message as received, with its fields in the API’s order. Inline attachment content
+                        is cut short here, with its size; download the attachment for its bytes.
+                      </p>
+                      <pre
+                        aria-label="Raw JSON as received"
+                        tabIndex={0}
+                        className="bg-muted/30 max-h-[640px] overflow-auto rounded-md border p-4 font-mono text-xs [overflow-wrap:anywhere] whitespace-pre-wrap"
+                      >
+                        {rawJson}
+                      </pre>
+                    </div>
+                  ),
+                },
+              ]}
+            />
           </CardContent>
         </Card>
       </div>
