@@ -294,13 +294,26 @@ export async function queueTestEvent(): Promise<string> {
 // ---------------------------------------------------------------------------------------------
 
 export const MAX_ATTEMPTS = 8;
-const CLAIM = 25;
+const CLAIM = 100;
+/**
+ * Posts in flight at once, as Sendmux's own delivery workers post in parallel: one at a time, a
+ * 1,000-row job's events queued ahead of a Compose send kept that send's event waiting for tens of
+ * seconds on a loaded machine. The events of one message still go out one after another, in order.
+ */
+export const POST_CONCURRENCY = 8;
 const POST_TIMEOUT_MS = 10_000;
 /** A claimed post not finished by then is posted again (the process may have stopped mid-way). */
-const LEASE_MS = 30_000;
+const LEASE_MS = 60_000;
 const IDLE_POLL_MS = 5_000;
 
-type Claimed = { id: number; event_id: string; type: string; body: string; attempts: number };
+type Claimed = {
+  id: number;
+  event_id: string;
+  message_id: string | null;
+  type: string;
+  body: string;
+  attempts: number;
+};
 type DispatcherState = {
   started: boolean;
   timer?: ReturnType<typeof setTimeout>;
@@ -374,13 +387,23 @@ export async function dispatchDue(): Promise<number> {
           )
           UPDATE sandbox_webhook_deliveries d SET due_at = now() + (${LEASE_MS} * interval '1 millisecond')
           FROM c WHERE d.id = c.id
-          RETURNING d.id, d.event_id, d.type, d.body, d.attempts,
+          RETURNING d.id, d.event_id, d.message_id, d.type, d.body, d.attempts,
             to_char(c.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS was_due`,
     );
     if (claimed.length === 0) return total;
-    // In due order: the dupe-events scenario relies on the order the posts go out in.
+    // In due order within a message: the dupe-events scenario relies on the order its posts go out in.
     claimed.sort((a, b) => a.was_due.localeCompare(b.was_due) || Number(a.id) - Number(b.id));
-    for (const row of claimed) await postOne(row, url, secret);
+    const byMessage = new Map<string, Claimed[]>();
+    for (const row of claimed) {
+      const key = row.message_id ?? row.event_id;
+      byMessage.set(key, [...(byMessage.get(key) ?? []), row]);
+    }
+    const queue = [...byMessage.values()];
+    const worker = async () => {
+      for (let rows = queue.shift(); rows; rows = queue.shift())
+        for (const row of rows) await postOne(row, url, secret);
+    };
+    await Promise.all(Array.from({ length: Math.min(POST_CONCURRENCY, queue.length) }, worker));
     total += claimed.length;
   }
 }
