@@ -31,6 +31,7 @@ import { buildSupportBundle, safeRequestBody, safeResponseBody } from '@/lib/req
 import { AttemptTimeline } from './attempt-timeline';
 import { DeliveryTimelines, type DeliveryMessage } from './delivery-timeline';
 import { deliveryStatuses, deliveryTimelines } from '@/lib/delivery/queries';
+import { describeManagementTarget } from '@/lib/sendmux/management';
 import { BatchMessages } from './batch-messages';
 import { ErrorExplained } from './error-explained';
 import { RequestSummary, SOURCE_LABEL } from './request-summary';
@@ -177,6 +178,8 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
             statuses={statuses}
             timelines={timelines}
             acceptedAt={row.completedAt}
+            logId={row.id}
+            logsLookup={describeManagementTarget() !== undefined}
           />
         ) : null}
 
