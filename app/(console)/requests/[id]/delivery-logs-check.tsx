@@ -81,7 +81,7 @@ function LogResult({ lookup }: { lookup: LogsLookup }) {
       <dl className="text-muted-foreground grid gap-x-6 gap-y-1 text-xs sm:grid-cols-[max-content_1fr]">
         <dt>Provider</dt>
         <dd>{log.provider_name ?? '—'}</dd>
-        <dt>Sent</dt>
+        <dt>Sent at</dt>
         <dd>
           {log.sent_at ? formatUtc(log.sent_at, true) : 'not yet'} · {log.attempts} attempt
           {log.attempts === 1 ? '' : 's'}
