@@ -170,10 +170,14 @@ async function correlateBatch(db: Db): Promise<number> {
   for (const e of pending) links.push(await linkOf(db, e));
   await db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${CORRELATE_LOCK_ID})`);
+    // The ANY(…) names the rows by primary key: joined on the recordset alone, the planner guesses
+    // 100 rows for it and scans the whole table, which grows with every event ever received.
+    const json = JSON.stringify(links);
     await tx.execute(
       sql`UPDATE delivery_events d SET message_id = l.message_id, match = l.match, correlated_at = now()
-          FROM jsonb_to_recordset(${JSON.stringify(links)}::jsonb) AS l(event_id text, message_id text, match text)
-          WHERE d.event_id = l.event_id`,
+          FROM jsonb_to_recordset(${json}::jsonb) AS l(event_id text, message_id text, match text)
+          WHERE d.event_id = l.event_id
+            AND d.event_id = ANY(ARRAY(SELECT jsonb_array_elements(${json}::jsonb) ->> 'event_id'))`,
     );
     const ids = [...new Set(links.flatMap((l) => (l.message_id ? [l.message_id] : [])))];
     await rewriteStatuses(tx, ids);

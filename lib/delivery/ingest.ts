@@ -1,7 +1,7 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import { recordAudit } from '@/lib/auth/audit';
-import { getDb, queryRows, tables } from '@/lib/db';
+import { getDb, queryRows } from '@/lib/db';
 import { webhookSecrets } from '@/lib/delivery/secrets';
 import { SIGNATURE_HEADER, verifySignature } from '@/lib/delivery/signature';
 import { scheduleCorrelation } from '@/lib/delivery/correlate';
@@ -76,34 +76,124 @@ export async function ingestWebhook(raw: Uint8Array, headers: Headers): Promise<
     return { kind: 'ignored', eventId: e.id, type: e.type };
   const attempt = Number(headers.get('x-sendmux-delivery-attempt'));
   const d = e.data;
-  const db = await getDb();
-  const inserted = await db
-    .insert(tables.deliveryEvents)
-    .values({
-      eventId: e.id,
-      type: e.type,
-      occurredAt: new Date(e.occurred_at),
-      deliveryAttempt: Number.isInteger(attempt) && attempt > 0 && attempt < 1_000_000 ? attempt : null,
-      teamPublicId: e.team_public_id ?? null,
-      sendmuxMessageId: d.sendmux_message_id ?? null,
-      providerMessageId: d.message_id ?? null,
-      messageIdKind: d.message_id_kind ?? null,
-      sender: d.sender?.toLowerCase() ?? null,
-      recipients: [...new Set(d.recipients.map((r) => r.trim().toLowerCase()))],
-      bounceType: d.bounce_type ?? null,
-      bounceSubtype: d.bounce_subtype ?? null,
-      complaintType: d.complaint_type ?? null,
-      complaintSubtype: d.complaint_subtype ?? null,
-      rejectReason: d.reject_reason ?? null,
-      delayType: d.delay_type ?? null,
-      delayExpiresAt: d.delay_expires_at ?? null,
-      payload: e as unknown as Record<string, unknown>,
-    })
-    .onConflictDoNothing({ target: tables.deliveryEvents.eventId })
-    .returning({ eventId: tables.deliveryEvents.eventId });
-  if (inserted.length === 0) return { kind: 'duplicate', eventId: e.id };
+  const stored = await storeEvent({
+    event_id: e.id,
+    type: e.type,
+    occurred_at: e.occurred_at,
+    delivery_attempt: Number.isInteger(attempt) && attempt > 0 && attempt < 1_000_000 ? attempt : null,
+    team_public_id: e.team_public_id ?? null,
+    sendmux_message_id: d.sendmux_message_id ?? null,
+    provider_message_id: d.message_id ?? null,
+    message_id_kind: d.message_id_kind ?? null,
+    sender: d.sender?.toLowerCase() ?? null,
+    recipients: [...new Set(d.recipients.map((r) => r.trim().toLowerCase()))],
+    bounce_type: d.bounce_type ?? null,
+    bounce_subtype: d.bounce_subtype ?? null,
+    complaint_type: d.complaint_type ?? null,
+    complaint_subtype: d.complaint_subtype ?? null,
+    reject_reason: d.reject_reason ?? null,
+    delay_type: d.delay_type ?? null,
+    delay_expires_at: d.delay_expires_at ?? null,
+    payload: e,
+  });
+  if (!stored) return { kind: 'duplicate', eventId: e.id };
   scheduleCorrelation();
   return { kind: 'stored', eventId: e.id };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Group commit: the posts that arrive while one INSERT runs are stored together by the next
+// ---------------------------------------------------------------------------------------------
+
+type EventRow = {
+  event_id: string;
+  type: string;
+  occurred_at: string;
+  delivery_attempt: number | null;
+  team_public_id: string | null;
+  sendmux_message_id: string | null;
+  provider_message_id: string | null;
+  message_id_kind: string | null;
+  sender: string | null;
+  recipients: string[];
+  bounce_type: string | null;
+  bounce_subtype: string | null;
+  complaint_type: string | null;
+  complaint_subtype: string | null;
+  reject_reason: string | null;
+  delay_type: string | null;
+  delay_expires_at: string | null;
+  payload: WebhookEvent;
+};
+
+type Waiting = { row: EventRow; resolve: (stored: boolean) => void; reject: (err: unknown) => void };
+type StoreQueue = { waiting: Waiting[]; flushing: boolean };
+const globalForStore = globalThis as typeof globalThis & { __sendmuxWebhookStore?: StoreQueue };
+const queue = () => (globalForStore.__sendmuxWebhookStore ??= { waiting: [], flushing: false });
+
+/** At most this many events per INSERT (a few hundred KB of JSON at most). */
+const MAX_GROUP = 200;
+
+// One statement for any number of events, the rows travelling as one JSON parameter: nothing is
+// built per post (drizzle's insert builder took about half a millisecond of each).
+const INSERT_EVENTS =
+  sql.raw(`INSERT INTO delivery_events (event_id, type, occurred_at, delivery_attempt, team_public_id,
+    sendmux_message_id, provider_message_id, message_id_kind, sender, recipients, bounce_type, bounce_subtype,
+    complaint_type, complaint_subtype, reject_reason, delay_type, delay_expires_at, payload)
+  SELECT event_id, type, occurred_at, delivery_attempt, team_public_id, sendmux_message_id, provider_message_id,
+    message_id_kind, sender, recipients, bounce_type, bounce_subtype, complaint_type, complaint_subtype,
+    reject_reason, delay_type, delay_expires_at, payload
+  FROM jsonb_to_recordset(`);
+const INSERT_EVENTS_END = sql.raw(`::jsonb) AS r(event_id text, type text, occurred_at timestamptz,
+    delivery_attempt int, team_public_id text, sendmux_message_id text, provider_message_id text,
+    message_id_kind text, sender text, recipients text[], bounce_type text, bounce_subtype text,
+    complaint_type text, complaint_subtype text, reject_reason text, delay_type text,
+    delay_expires_at text, payload jsonb)
+  ON CONFLICT (event_id) DO NOTHING
+  RETURNING event_id`);
+
+/**
+ * Stores one event; true when it is new, false when its id was already stored. Each post still
+ * waits for its own row to be committed before it is answered, but the posts that arrive in the same
+ * turn of the event loop, or while an INSERT runs, share one INSERT: on PGlite every commit writes
+ * its WAL through the emulated file system, and one commit for sixteen events costs about what one
+ * costs for one (bench/webhook-ingest: 3,000 posts took 382 INSERTs, a quarter of the time).
+ */
+function storeEvent(row: EventRow): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const q = queue();
+    q.waiting.push({ row, resolve, reject });
+    if (!q.flushing) {
+      q.flushing = true;
+      setImmediate(() => void flush());
+    }
+  });
+}
+
+async function flush(): Promise<void> {
+  const q = queue();
+  q.flushing = true;
+  try {
+    while (q.waiting.length > 0) {
+      const group = q.waiting.splice(0, MAX_GROUP);
+      // A re-post in the same group as its original: only the first can be the one stored.
+      const first = new Map<string, Waiting>();
+      for (const w of group) if (!first.has(w.row.event_id)) first.set(w.row.event_id, w);
+      try {
+        const rows = JSON.stringify([...first.values()].map((w) => w.row));
+        const inserted = await queryRows<{ event_id: string }>(
+          await getDb(),
+          sql`${INSERT_EVENTS}${rows}${INSERT_EVENTS_END}`,
+        );
+        const isNew = new Set(inserted.map((r) => r.event_id));
+        for (const w of group) w.resolve(first.get(w.row.event_id) === w && isNew.has(w.row.event_id));
+      } catch (err) {
+        for (const w of group) w.reject(err);
+      }
+    }
+  } finally {
+    q.flushing = false;
+  }
 }
 
 export async function rejectedSignatureCount(): Promise<number> {

@@ -5,7 +5,7 @@ import { queryRows } from '@/lib/db';
 import { SANDBOX_MANAGEMENT_PATH } from '@/lib/env';
 import { sandboxError, type ErrorDetail } from '@/lib/sandbox/envelope';
 import { newRequestId } from '@/lib/sandbox/ids';
-import { getSandboxManagementKey } from '@/lib/sandbox/key';
+import { sandboxManagementKeys } from '@/lib/sandbox/key';
 import { sandboxDb } from '@/lib/sandbox/store';
 import { deliveryScenarioOf, providerMessageId } from '@/lib/sandbox/webhooks';
 
@@ -111,8 +111,8 @@ function authorised(request: Request): 'ok' | 'missing' | 'wrong' | 'sending_key
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '');
   if (!match?.[1]) return 'missing';
   const given = createHash('sha256').update(match[1]).digest();
-  const expected = createHash('sha256').update(getSandboxManagementKey()).digest();
-  if (timingSafeEqual(given, expected)) return 'ok';
+  for (const key of sandboxManagementKeys())
+    if (timingSafeEqual(given, createHash('sha256').update(key).digest())) return 'ok';
   return match[1].startsWith('smx_mbx_') ? 'sending_key' : 'wrong';
 }
 

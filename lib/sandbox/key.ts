@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { readOrCreateSecretFile } from '@/lib/data-dir';
-import { getEnv } from '@/lib/env';
+import { getEnv, SANDBOX_MANAGEMENT_PATH } from '@/lib/env';
 
 /**
  * The key the sandbox accepts: SANDBOX_API_KEY when set, else one generated on first start and
@@ -30,4 +30,21 @@ export function getSandboxManagementKey(): string {
     'sandbox-management-key',
     () => `smx_root_sbx${randomBytes(18).toString('hex')}`,
   );
+}
+
+/**
+ * Every management key the sandbox's delivery-logs API accepts: its own, and SENDMUX_MANAGEMENT_KEY
+ * when SENDMUX_MANAGEMENT_API_URL points at this console's own sandbox (as SANDBOX_API_KEY stands
+ * in for a sending key), so a configured key can be tried end to end without Sendmux.
+ */
+export function sandboxManagementKeys(): string[] {
+  const env = getEnv();
+  const own = getSandboxManagementKey();
+  if (!env.managementKey) return [own];
+  const u = new URL(env.managementApiUrl);
+  const here =
+    ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname) &&
+    u.port === String(env.port) &&
+    u.pathname.replace(/\/$/, '') === SANDBOX_MANAGEMENT_PATH;
+  return here ? [own, env.managementKey] : [own];
 }

@@ -13,7 +13,12 @@ import { resetEnvForTests } from '@/lib/env';
 import { MANAGEMENT_OPENAPI_PATH, loadOpenApi } from '@/lib/testing/openapi';
 import { testEngine, useTestDatabase } from '@/lib/testing/test-db';
 import { sandboxClient, TEST_SANDBOX_KEY } from '@/lib/sandbox/test-client';
-import { dispatchDue, queueTestEvent, type WebhookDeliveryRow } from '@/lib/sandbox/webhooks';
+import {
+  dispatchDue,
+  POST_CONCURRENCY,
+  queueTestEvent,
+  type WebhookDeliveryRow,
+} from '@/lib/sandbox/webhooks';
 
 const handle = useTestDatabase();
 const { call } = sandboxClient();
@@ -152,6 +157,21 @@ describe(`sandbox delivery events (${testEngine()})`, () => {
     expect(received.map((r) => r.headers['x-sendmux-delivery-attempt'])).toEqual(['1', '2']);
     expect(new Set(received.map((r) => r.headers['x-sendmux-event-id'])).size).toBe(1);
     expect(received[0]!.body).toBe(received[1]!.body);
+  });
+
+  it('takes turns between requests: a single send’s event is not queued behind a big batch accepted first', async () => {
+    const batch = await call('POST', '/emails/send/batch', {
+      json: { messages: Array.from({ length: 40 }, (_, i) => message(`fair-batch-${i}@example.com`)) },
+    });
+    expect(batch.status).toBe(200);
+    const single = (await send(message('fair-single@example.com'))).body.data!.message_id!;
+    expect(await postAllDue()).toBe(41);
+    const order = received.map(
+      (r) => (JSON.parse(r.body) as { data: { sendmux_message_id: string } }).data.sendmux_message_id,
+    );
+    // Due order would post it 41st; in turns it is among the first wave of parallel posts.
+    expect(order.indexOf(single)).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf(single)).toBeLessThan(POST_CONCURRENCY);
   });
 
   it('"Send test event" posts sendmux.test with empty recipients and the webhook id', async () => {

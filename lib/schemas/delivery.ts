@@ -55,3 +55,9 @@ export const messageIdListSchema = z
 export const addressListSchema = z.object({
   addresses: z.array(z.string().trim().toLowerCase().max(254)).min(1).max(1000),
 });
+
+/** "Check Sendmux delivery logs": one message (its eml_ id) of one request-log entry. */
+export const deliveryLogsLookupSchema = z.object({
+  logId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  messageId: z.string().regex(/^eml_[A-Za-z0-9]{1,64}$/, 'A Sendmux message id (eml_…)'),
+});

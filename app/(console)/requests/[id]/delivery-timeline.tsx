@@ -6,6 +6,7 @@ import { cn } from '@/lib/cn';
 import type { MessageDelivery, TimelineEvent } from '@/lib/delivery/queries';
 import { STATUS_OF_TYPE } from '@/lib/delivery-status/status';
 import { formatUtc } from '@/lib/format/display';
+import { DeliveryLogsCheck } from './delivery-logs-check';
 
 export type DeliveryMessage = { messageId: string; to: string; index: number | null };
 
@@ -61,11 +62,17 @@ export function DeliveryTimelines({
   statuses,
   timelines,
   acceptedAt,
+  logId,
+  logsLookup,
 }: {
   messages: DeliveryMessage[];
   statuses: Map<string, MessageDelivery>;
   timelines: Map<string, TimelineEvent[]>;
   acceptedAt: string | null;
+  /** The request-log entry the messages were sent by. */
+  logId: number;
+  /** Whether a management key (or the sandbox's) can read Sendmux's delivery logs. */
+  logsLookup: boolean;
 }) {
   const withEvents = messages.filter((m) => timelines.has(m.messageId)).length;
   return (
@@ -78,6 +85,9 @@ export function DeliveryTimelines({
           What happened after Sendmux accepted {messages.length === 1 ? 'the message' : 'each message'}, from
           its signed webhook events in the order they happened.{' '}
           {messages.length > 1 ? `${withEvents} of ${messages.length} messages have events so far.` : null}
+          {logsLookup ? null : (
+            <> Set SENDMUX_MANAGEMENT_KEY to check Sendmux&rsquo;s delivery logs from here as well.</>
+          )}
         </CardDescription>
       </CardHeader>
       <CardContent className="grid gap-4">
@@ -105,6 +115,7 @@ export function DeliveryTimelines({
                   Webhooks if none ever arrives.
                 </p>
               )}
+              {logsLookup ? <DeliveryLogsCheck logId={logId} messageId={m.messageId} /> : null}
             </section>
           );
         })}

@@ -33,6 +33,7 @@ import { buildSupportBundle, safeRequestBody, safeResponseBody } from '@/lib/req
 import { AttemptTimeline } from './attempt-timeline';
 import { DeliveryTimelines, type DeliveryMessage } from './delivery-timeline';
 import { deliveryStatuses, deliveryTimelines } from '@/lib/delivery/queries';
+import { describeManagementTarget } from '@/lib/sendmux/management';
 import { BatchMessages } from './batch-messages';
 import { ErrorExplained } from './error-explained';
 import { RequestSummary, SOURCE_LABEL } from './request-summary';
@@ -191,6 +192,8 @@ export default async function RequestPage({
             statuses={statuses}
             timelines={timelines}
             acceptedAt={row.completedAt}
+            logId={row.id}
+            logsLookup={describeManagementTarget() !== undefined}
           />
         ) : null}
 

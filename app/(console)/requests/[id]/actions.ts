@@ -1,0 +1,26 @@
+'use server';
+
+import { roleAction } from '@/lib/auth/action';
+import { lookUpDeliveryLog, type LogsLookup } from '@/lib/delivery/logs-lookup';
+import type { ActionResult } from '@/lib/schemas/action-result';
+import { deliveryLogsLookupSchema } from '@/lib/schemas/delivery';
+
+// Reading delivery logs changes nothing, so every role may (support answers "did it arrive?" with it).
+// The management key stays on the server: the answer carries the log, never the key or its URL.
+export const checkDeliveryLogsAction = roleAction(
+  'support',
+  deliveryLogsLookupSchema,
+  async ({ logId, messageId }, { user }): Promise<ActionResult<LogsLookup>> => {
+    const result = await lookUpDeliveryLog(logId, messageId, user);
+    if (!result)
+      return {
+        ok: false,
+        error: {
+          code: 'not_found',
+          message: `Request-log entry #${logId} holds no accepted message ${messageId}`,
+        },
+      };
+    if (!result.ok) return { ok: false, error: result.error };
+    return { ok: true, data: result.data };
+  },
+);
