@@ -9,6 +9,8 @@ import { startJob, waitUntilDone } from './support/wizard';
 // custom header values and attachment names everywhere a message shows.
 const SUPPORT = { email: 'privacy-support@e2e.test', password: 'privacy-support-password' };
 const SECRET = 'secret-body-8d1f';
+// The attachment's own bytes: inline base64 the sandbox outbox keeps as received.
+const FILE_TEXT = 'payroll figures 8d1f';
 
 let server: ConsoleServer;
 
@@ -63,7 +65,7 @@ test('support sees who, what subject and the outcome, never the content', async 
   await admin.locator('#attachment-input').setInputFiles({
     name: `${SECRET}-file.txt`,
     mimeType: 'text/plain',
-    buffer: Buffer.from('numbers'),
+    buffer: Buffer.from(FILE_TEXT),
   });
   await expect(admin.getByRole('list', { name: 'Attached files' }).getByRole('listitem')).toHaveCount(1);
   await admin.getByRole('button', { name: 'Send', exact: true }).click();
@@ -100,9 +102,10 @@ test('support sees who, what subject and the outcome, never the content', async 
   await support.goto(`/sandbox/${messageId}`);
   await expect(support.getByText('hidden from support on this console')).toBeVisible();
   expect(await support.content()).not.toContain(SECRET);
-  for (const tab of ['Mobile', 'Text', 'Source', 'Headers']) {
+  for (const tab of ['Mobile', 'Text', 'Source', 'Headers', 'Raw JSON']) {
     await support.getByRole('tab', { name: tab }).click();
     expect(await support.content()).not.toContain(SECRET);
+    expect(await support.content()).not.toContain(Buffer.from(FILE_TEXT).toString('base64').slice(0, 12));
   }
   await expect(support.getByRole('list', { name: 'MIME structure' })).toContainText(
     'Attachment “[hidden from support]”',

@@ -193,4 +193,17 @@ describe('withoutContent', () => {
     });
     expect(JSON.stringify(withoutContent({ messages: [message] }))).not.toContain('secret');
   });
+
+  it('hides inline attachment content as the sandbox outbox keeps it', () => {
+    const content = Buffer.from('secret payroll figures').toString('base64');
+    const received = {
+      to: { email: 'b@example.com' },
+      attachments: [{ filename: 'pay.txt', type: 'text/plain', content }],
+    };
+    expect(withoutContent(received)).toEqual({
+      to: { email: 'b@example.com' },
+      attachments: [{ filename: HIDDEN, type: 'text/plain', content: HIDDEN }],
+    });
+    expect(JSON.stringify(withoutContent(received))).not.toContain(content.slice(0, 8));
+  });
 });

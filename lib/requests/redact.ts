@@ -75,15 +75,19 @@ function withoutMessageContent(message: unknown): unknown {
   if (isRecord(out.custom_headers))
     out.custom_headers = Object.fromEntries(Object.keys(out.custom_headers).map((name) => [name, HIDDEN]));
   if (Array.isArray(out.attachments))
-    out.attachments = out.attachments.map((a) =>
-      isRecord(a) && 'filename' in a ? { ...a, filename: HIDDEN } : a,
-    );
+    out.attachments = out.attachments.map((a) => {
+      if (!isRecord(a)) return a;
+      const hidden: Json = { ...a };
+      // The request log never keeps content; the sandbox outbox keeps inline base64 as received.
+      for (const key of ['filename', 'content'] as const) if (key in hidden) hidden[key] = HIDDEN;
+      return hidden;
+    });
   return out;
 }
 
 /**
  * What support sees of a logged body when SUPPORT_SEES_BODIES is off: addresses, subject and the
- * shape stay; bodies, custom header values and attachment names do not.
+ * shape stay; bodies, custom header values, attachment names and inline attachment content do not.
  */
 export function withoutContent(body: unknown): unknown {
   if (!isRecord(body)) return body;
