@@ -213,6 +213,29 @@ describe(`streamed CSV upload (${testEngine()})`, () => {
     expect(await jobsNamed('over rows')).toBe(0);
   });
 
+  it('a file found over the row cap after sending began is refused with the cap, and the rest is cancelled', async () => {
+    // Bigger than what is held before the job opens: the cap is met while the first chunks go out.
+    const result = await startBatchFromStream(request('over rows late'), csvBytes('caplate', 3_001), {
+      maxRows: 3_000,
+      holdRows: 1_000,
+      batchRows: 1_000,
+    });
+    expect(result).toMatchObject({ ok: false, error: { code: 'too_many_rows' }, jobId: expect.any(String) });
+    if (result.ok) return;
+    expect(result.error.message).toMatch(
+      /^The file has more than 3,000 rows; a batch job holds at most 3,000\..*it was stopped after [\d,]+ stored rows/,
+    );
+    const [job] = await queryRows<{ status: string; loading: boolean; pending: number; stored: number }>(
+      db(),
+      sql`SELECT status, loading_until IS NOT NULL AS loading,
+            (SELECT count(*)::int FROM batch_rows r WHERE r.job_id = j.id AND r.status = 'pending') AS pending,
+            (SELECT count(*)::int FROM batch_rows r WHERE r.job_id = j.id) AS stored
+          FROM batch_jobs j WHERE id = ${result.jobId!}`,
+    );
+    expect(job).toMatchObject({ status: 'cancelled', loading: false, pending: 0 });
+    expect(job!.stored).toBeLessThanOrEqual(3_000);
+  });
+
   it('refuses a file over the size cap as it arrives, before anything is stored', async () => {
     const result = await startBatchFromStream(request('over bytes'), csvBytes('bytes', 5_000), {
       maxBytes: 100_000,

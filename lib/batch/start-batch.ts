@@ -40,6 +40,8 @@ export type StartBatchOptions = {
   holdMs?: number;
   /** Rows stored per transaction once the job is open. */
   batchRows?: number;
+  /** Called after each stored batch with the rows stored so far (benchmarks trace the upload). */
+  onStored?: (stored: number) => void;
 };
 
 const PROBLEMS_SHOWN = 50;
@@ -74,7 +76,7 @@ export async function startBatchFromStream(
 ): Promise<StartBatchResult> {
   const maxBytes = options.maxBytes ?? MAX_CSV_BYTES;
   const holdRows = options.holdRows ?? 20_000;
-  const holdMs = options.holdMs ?? 1_000;
+  const holdMs = options.holdMs ?? 500;
   const batchRows = Math.max(MAX_BATCH, Math.floor((options.batchRows ?? 5_000) / MAX_BATCH) * MAX_BATCH);
   const { spec, profile, user } = input;
   const parser = new CsvStreamParser(input.delimiter, { maxRows: options.maxRows ?? MAX_JOB_ROWS });
@@ -107,6 +109,7 @@ export async function startBatchFromStream(
       if (n === 0) break;
       await appendJobRows(open, held.slice(0, n));
       held = held.slice(n);
+      options.onStored?.(open.stored);
     }
   };
 
@@ -229,8 +232,9 @@ export async function startBatchFromStream(
     if (opened && !(err instanceof JobCancelledError))
       await abortJob(opened, user, refusal?.message ?? 'The upload broke off');
     if (!refusal) throw err;
+    const reason = refusal.message.replace(/[;,]? ?nothing was sent\.$/, '');
     const message = opened
-      ? `${refusal.message.replace(/ ?nothing was sent\.$/, '')} The job had started sending while the file was read: it was stopped after ${opened.stored.toLocaleString('en-US')} stored rows, and what Sendmux already accepted stays sent.`
+      ? `${reason}${/[.!?]$/.test(reason) ? '' : '.'} The job had started sending while the file was read: it was stopped after ${opened.stored.toLocaleString('en-US')} stored rows, and what Sendmux already accepted stays sent.`
       : refusal.message;
     return {
       ok: false,

@@ -13,7 +13,13 @@ import * as schema from '@/lib/db/schema';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type DbKind = 'pglite' | 'postgres';
-export type DbHandle = { db: Db; kind: DbKind; close: () => Promise<void> };
+export type DbHandle = {
+  db: Db;
+  kind: DbKind;
+  close: () => Promise<void>;
+  /** PostgreSQL only: the driver's pool, for what Drizzle cannot do (COPY FROM STDIN). */
+  pool?: pg.Pool;
+};
 export type DbTarget =
   { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize?: number };
 
@@ -119,6 +125,7 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
     db: drizzlePg({ client: pool, schema }) as unknown as Db,
     kind: 'postgres',
     close: () => pool.end(),
+    pool,
   };
 }
 
