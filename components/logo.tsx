@@ -1,10 +1,10 @@
 export function Logo({ className }: { className?: string }) {
   return (
-    <span className={className}>
+    <span className={`inline-flex items-center whitespace-nowrap ${className ?? ''}`}>
       <svg
         viewBox="0 0 24 24"
         aria-hidden
-        className="text-primary inline size-6 align-[-6px]"
+        className="text-primary size-6 shrink-0"
         fill="none"
         stroke="currentColor"
         strokeWidth="2"

@@ -105,6 +105,8 @@ test('batch job', async ({ page }) => {
   await page.getByRole('dialog').getByRole('button', { name: 'Send now' }).click();
   await expect(page).toHaveURL(/\/batches\/(?!new$)[a-z0-9]+$/, { timeout: 30_000 });
   await expect(page.getByText('Done', { exact: true }).first()).toBeVisible({ timeout: 60_000 });
+  // The sandbox's delivery events arrive over the next seconds; shoot once every message has one.
+  await expect(page.getByTestId('delivery-count-none')).toHaveText('0', { timeout: 60_000 });
   await shot(page, 'batch-job');
 });
 

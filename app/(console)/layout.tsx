@@ -24,12 +24,12 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
       </a>
       {env.sandboxServed ? <SandboxBanner kind={env.mode === 'sandbox' ? 'sandbox' : 'self'} /> : null}
       <div className="flex flex-1 flex-col md:flex-row">
-        <aside className="bg-card/60 flex shrink-0 flex-col gap-4 border-b p-3 md:sticky md:top-0 md:h-screen md:w-60 md:border-r md:border-b-0">
-          <div className="flex items-center justify-between px-2 pt-1">
+        <aside className="bg-card/60 flex shrink-0 flex-col gap-4 border-b p-3 md:sticky md:top-0 md:h-screen md:w-64 md:border-r md:border-b-0">
+          <div className="flex items-center justify-between gap-2 px-1 pt-1">
             <Link href="/" aria-label="Sendmux Console home">
               <Logo />
             </Link>
-            <div className="flex items-center gap-1">
+            <div className="flex shrink-0 items-center gap-0.5">
               <KeyboardShortcuts />
               <ThemeToggle />
             </div>
