@@ -3,7 +3,7 @@
 import { Search } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { Input } from '@/components/ui/input';
-import { requestSearchHref } from '@/lib/schemas/request-log';
+import { requestSearchHref } from '@/lib/schemas/request-log-url';
 
 // In the sidebar of every console page: `/` lands here when the page has no search of its own.
 // A plain GET form to the request log, so it works before (and without) JavaScript.

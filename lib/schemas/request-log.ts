@@ -1,17 +1,16 @@
 import { z } from 'zod';
+import { OUTCOMES } from '@/lib/schemas/request-log-url';
 import { CURSOR_PATTERN, firstValue, LOCAL_TIME, urlText } from '@/lib/schemas/url-params';
 
 // The request log's search state as it lives in the URL (/requests?q=req_…&outcome=failed).
 
-export const OUTCOMES = ['ok', 'failed', 'pending'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
-
-export const OUTCOME_LABELS: Record<Outcome, string> = {
-  ok: 'Succeeded',
-  failed: 'Failed',
-  pending: 'No response recorded',
-};
-
+export {
+  FILTER_KEYS,
+  OUTCOME_LABELS,
+  OUTCOMES,
+  requestSearchHref,
+  type Outcome,
+} from '@/lib/schemas/request-log-url';
 export { CURSOR_PATTERN } from '@/lib/schemas/url-params';
 
 export const requestSearchSchema = z.object({
@@ -27,19 +26,6 @@ export const requestSearchSchema = z.object({
 });
 
 export type RequestSearchParams = z.infer<typeof requestSearchSchema>;
-
-export const FILTER_KEYS = ['outcome', 'code', 'endpoint', 'profile', 'user', 'from', 'to'] as const;
-
-/** The URL of a search; empty values are left out so links stay short. */
-export function requestSearchHref(params: RequestSearchParams): string {
-  const sp = new URLSearchParams();
-  for (const key of ['q', ...FILTER_KEYS, 'before'] as const) {
-    const value = params[key];
-    if (value) sp.set(key, value);
-  }
-  const qs = sp.toString();
-  return qs ? `/requests?${qs}` : '/requests';
-}
 
 /** A datetime-local value read as UTC; `end` moves it to the end of the minute (or day) it names. */
 export function parseUtcInput(value: string | undefined, end = false): Date | undefined {
