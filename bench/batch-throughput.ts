@@ -23,6 +23,7 @@ import { freePort, startConsoleChild } from '@/lib/batch/testing/child-process';
 import { startBatchFromStream } from '@/lib/batch/start-batch';
 import { createTestDatabase, testEngine, type TestDatabase } from '@/lib/testing/test-db';
 import { openDatabase } from '@/lib/db/connection';
+import { BENCH_SPEC } from './bench-spec';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
@@ -141,20 +142,7 @@ async function main(): Promise<void> {
         delimiter: ',',
         encoding: 'utf-8',
         user: { id: 'usr_bench', email: 'bench@example.com' },
-        spec: {
-          fields: {
-            toEmail: { kind: 'column', column: 'email' },
-            toName: { kind: 'column', column: 'name' },
-            fromEmail: { kind: 'fixed', value: 'sandbox@sendmux.test' },
-            fromName: { kind: 'fixed', value: 'Batch test' },
-          },
-          headers: [],
-          subject: 'bench row {{n}}',
-          htmlBody: '<p>Hello {{name}}, this is bench.</p>',
-          textBody: 'Hello {{name}}, this is bench.',
-          attachments: [],
-          excludedLines: [],
-        },
+        spec: BENCH_SPEC,
       },
       generatedCsv(ROWS),
       {

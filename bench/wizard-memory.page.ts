@@ -3,22 +3,9 @@
 // keep the parsed rows, and run the preview's preflight over them on the page.
 import type { CsvWorkerResponse } from '@/lib/mail-merge/csv.worker';
 import { preflight } from '@/lib/mail-merge/preflight';
-import type { BatchSpec } from '@/lib/schemas/batch-spec';
+import { BENCH_SPEC } from './bench-spec';
 
-const spec = {
-  fields: {
-    toEmail: { kind: 'column', column: 'email' },
-    toName: { kind: 'column', column: 'name' },
-    fromEmail: { kind: 'fixed', value: 'sandbox@sendmux.test' },
-    fromName: { kind: 'fixed', value: 'Batch test' },
-  },
-  headers: [],
-  subject: 'bench row {{n}}',
-  htmlBody: '<p>Hello {{name}}, this is bench.</p>',
-  textBody: 'Hello {{name}}, this is bench.',
-  attachments: [],
-  excludedLines: [],
-} as unknown as BatchSpec;
+const spec = BENCH_SPEC;
 
 const held: unknown[] = [];
 const w = window as unknown as { runWizard: () => Promise<Record<string, number | string>> };
