@@ -4,12 +4,17 @@
 // once connected, reads a start time (epoch ms) from stdin, then at that time fires `takers`
 // concurrent takes that do not wait, prints {"granted":n} and exits.
 import readline from 'node:readline';
+import { sql } from 'drizzle-orm';
 import { getDbHandle } from '@/lib/db';
 import { takeSlot } from '@/lib/sendmux/budget';
 
 async function main(): Promise<void> {
   const [profile = 'default', takers = '10'] = process.argv.slice(2);
   const handle = await getDbHandle();
+  // Open the pool's connections now, as the test process's pool already is: a cold pool spends
+  // the start moment connecting while the other process takes the whole window.
+  if (handle.kind === 'postgres')
+    await Promise.all(Array.from({ length: 10 }, () => handle.db.execute(sql`select pg_sleep(0.05)`)));
   process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
   const startAt = await new Promise<string>((resolve) =>
     readline.createInterface({ input: process.stdin }).once('line', resolve),
