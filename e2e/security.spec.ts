@@ -122,7 +122,7 @@ test.describe('content security policy', () => {
     expect(await page.evaluate(() => (window as { __injected?: boolean }).__injected)).toBeUndefined();
     // Hydrated: the client-side form validation answers.
     await page.getByRole('button', { name: 'Add user' }).click();
-    await expect(page.getByText('Enter an email address')).toBeVisible();
+    await expect(page.getByText('Enter an email address', { exact: true })).toBeVisible();
   });
 
   test('route handlers answer under a policy that allows nothing', async ({ request }) => {
