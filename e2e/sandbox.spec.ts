@@ -215,6 +215,8 @@ test.describe('a canary key', () => {
 
       await settle();
       await page.goto(`${server.url}/compose`);
+      // Typed before hydration, the restored draft would replace it.
+      await expect(page.getByRole('button', { name: 'Send', exact: true })).toBeEnabled({ timeout: 20_000 });
       await page.getByLabel('From email', { exact: true }).fill('sandbox@sendmux.test');
       await page.getByLabel('To email', { exact: true }).fill('canary-check@example.com');
       await page.getByLabel('Subject', { exact: true }).fill('Canary check');
