@@ -1,4 +1,5 @@
 import 'server-only';
+import type { ActionError, ActionResult } from '@/lib/schemas/action-result';
 import { sql } from 'drizzle-orm';
 import { getDb, queryRows } from '@/lib/db';
 import { batchMessages, SEND_PATH, BATCH_PATH } from '@/lib/format/request-log';
@@ -30,13 +31,6 @@ export type LogsLookup =
   | { found: false; candidates: number; searched: Searched };
 
 type Searched = { recipient: string; fromDate: string; toDate: string };
-
-export type LookupFailure = {
-  code: string;
-  message: string;
-  requestId?: string;
-  httpStatus?: number | null;
-};
 
 type Json = Record<string, unknown>;
 const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -70,18 +64,25 @@ function messageIn(
 }
 
 /**
- * Finds the delivery log of message `messageId` sent by request-log entry `logId`. Null when the
- * entry does not hold that message (or the viewer cannot see it).
+ * Finds the delivery log of message `messageId` sent by request-log entry `logId`; `not_found` when
+ * the entry does not hold that message (or the viewer cannot see it).
  */
 export async function lookUpDeliveryLog(
   logId: number,
   messageId: string,
   viewer: { role: Role },
-): Promise<{ ok: true; data: LogsLookup } | { ok: false; error: LookupFailure } | null> {
+): Promise<ActionResult<LogsLookup>> {
+  const notFound: ActionResult<LogsLookup> = {
+    ok: false,
+    error: {
+      code: 'not_found',
+      message: `Request-log entry #${logId} holds no accepted message ${messageId}`,
+    },
+  };
   const row = await getRequest(logId, viewer);
-  if (!row || row.method !== 'POST' || !row.ok) return null;
+  if (!row || row.method !== 'POST' || !row.ok) return notFound;
   const message = messageIn(row.path, row.requestBody, row.responseBody, row.ok, row.messageIds, messageId);
-  if (!message?.to) return null;
+  if (!message?.to) return notFound;
   const sentAt = Date.parse(row.completedAt ?? row.createdAt);
   const searched: Searched = {
     recipient: message.to,
@@ -135,6 +136,6 @@ export async function lookUpDeliveryLog(
   };
 }
 
-function failureOf(r: Extract<ManagementResult<unknown>, { ok: false }>): LookupFailure {
+function failureOf(r: Extract<ManagementResult<unknown>, { ok: false }>): ActionError {
   return { code: r.error.code, message: r.error.message, requestId: r.requestId, httpStatus: r.status };
 }

@@ -160,7 +160,10 @@ describe(`Sendmux management client: delivery logs (${testEngine()})`, () => {
       data: { found: true, log: { status: 'rejected', status_reason: expect.stringMatching(/Bad content/) } },
     });
     // Another entry's message id is not in this entry: nothing is looked up.
-    expect(await lookUpDeliveryLog(ok.logId, rejected.messageId, { role: 'admin' })).toBeNull();
+    expect(await lookUpDeliveryLog(ok.logId, rejected.messageId, { role: 'admin' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
   });
 
   it('sends the ETag back and reads a 304 for an unchanged log', async () => {

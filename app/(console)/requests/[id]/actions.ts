@@ -10,17 +10,6 @@ import { deliveryLogsLookupSchema } from '@/lib/schemas/delivery';
 export const checkDeliveryLogsAction = roleAction(
   'support',
   deliveryLogsLookupSchema,
-  async ({ logId, messageId }, { user }): Promise<ActionResult<LogsLookup>> => {
-    const result = await lookUpDeliveryLog(logId, messageId, user);
-    if (!result)
-      return {
-        ok: false,
-        error: {
-          code: 'not_found',
-          message: `Request-log entry #${logId} holds no accepted message ${messageId}`,
-        },
-      };
-    if (!result.ok) return { ok: false, error: result.error };
-    return { ok: true, data: result.data };
-  },
+  async ({ logId, messageId }, { user }): Promise<ActionResult<LogsLookup>> =>
+    lookUpDeliveryLog(logId, messageId, user),
 );
