@@ -87,12 +87,8 @@ async function linkOf(db: Db, e: PendingRow): Promise<Link> {
   return { event_id: e.event_id, message_id: null, match: 'none' };
 }
 
-type EventRow = {
-  message_id: string;
-  event_id: string;
-  type: string;
-  occurred_iso: string;
-  match: 'id' | 'address';
+/** The delivery_events columns that carry an event's outcome details (the receiver stores them). */
+export type EventDetailColumns = {
   bounce_type: string | null;
   bounce_subtype: string | null;
   complaint_type: string | null;
@@ -100,6 +96,14 @@ type EventRow = {
   reject_reason: string | null;
   delay_type: string | null;
   delay_expires_at: string | null;
+};
+
+type EventRow = EventDetailColumns & {
+  message_id: string;
+  event_id: string;
+  type: string;
+  occurred_iso: string;
+  match: 'id' | 'address';
 };
 
 export const OCCURRED_ISO = sql.raw(

@@ -4,7 +4,7 @@ import { recordAudit } from '@/lib/auth/audit';
 import { getDb, queryRows } from '@/lib/db';
 import { webhookSecrets } from '@/lib/delivery/secrets';
 import { SIGNATURE_HEADER, verifySignature } from '@/lib/delivery/signature';
-import { scheduleCorrelation } from '@/lib/delivery/correlate';
+import { scheduleCorrelation, type EventDetailColumns } from '@/lib/delivery/correlate';
 import { WEBHOOK_PATH } from '@/lib/env';
 import { IGNORED_EVENT_TYPES, webhookEventSchema, type WebhookEvent } from '@/lib/schemas/delivery';
 
@@ -105,7 +105,7 @@ export async function ingestWebhook(raw: Uint8Array, headers: Headers): Promise<
 // Group commit: the posts that arrive while one INSERT runs are stored together by the next
 // ---------------------------------------------------------------------------------------------
 
-type EventRow = {
+type EventRow = EventDetailColumns & {
   event_id: string;
   type: string;
   occurred_at: string;
@@ -116,13 +116,6 @@ type EventRow = {
   message_id_kind: string | null;
   sender: string | null;
   recipients: string[];
-  bounce_type: string | null;
-  bounce_subtype: string | null;
-  complaint_type: string | null;
-  complaint_subtype: string | null;
-  reject_reason: string | null;
-  delay_type: string | null;
-  delay_expires_at: string | null;
   payload: WebhookEvent;
 };
 
