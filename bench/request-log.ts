@@ -4,7 +4,8 @@
 //
 // PostgreSQL runs when BENCH_DATABASE_URL (or TEST_DATABASE_URL) names a role that may CREATE
 // DATABASE; a throwaway database is created and dropped (BENCH_KEEP=1 keeps it). BENCH_ROWS and
-// BENCH_RUNS change the size; BENCH_ENGINES=pglite or =postgres runs one engine; BENCH_PGLITE_DIR keeps
+// BENCH_RUNS change the size; BENCH_REUSE_URL measures a kept database again (BENCH_FILL_ONLY=1
+// only fills); BENCH_WRITERS and BENCH_INSERT_SECONDS shape the writing phase; BENCH_ENGINES=pglite or =postgres runs one engine; BENCH_PGLITE_DIR keeps
 // the PGlite data directory for another run; BENCH_SKIP_NOSTATS=1 skips the pass without statistics.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +13,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { openDatabase, queryRows, type DbHandle } from '@/lib/db/connection';
+import { dropExpiredPartitions, ensureDayPartitions, listPartitions } from '@/lib/db/partitions';
+import { completeAttempt, startAttempt } from '@/lib/requests/record';
 import { createThrowawayDatabase } from '@/lib/testing/throwaway-database';
 import {
   findByRequestId,
@@ -28,6 +31,10 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const CHUNK = 50_000;
 const ADDRESSES = 200_000;
 const TARGET_EXACT_MS = 10;
+/** The rows cover the last 30 days, as a month of log does (PostgreSQL: 31 day partitions). */
+const SPREAD_SECONDS = 30 * 86_400;
+const TARGET_INSERTS_PER_S = 3_000;
+const TARGET_DROP_MS = 1_000;
 const TARGET_ADDRESS_MS = 100;
 
 const globalForDb = globalThis as typeof globalThis & { __sendmuxDb?: Promise<DbHandle> };
@@ -47,7 +54,7 @@ WITH base AS (
     abs(hashtext('f' || g)) % 1000 AS r_fail,
     abs(hashtext('c' || g)) % 10 AS r_code,
     abs(hashtext('x' || g)) % 1000 AS r_cc,
-    now() - ((${total} - g) * interval '2.5 seconds') AS t
+    now() - ((${total} - g) * interval '${SPREAD_SECONDS / total} seconds') AS t
   FROM generate_series(${lo}, ${hi}) g
 ), kinds AS (
   SELECT *,
@@ -129,6 +136,18 @@ FROM recips`;
 async function fill(handle: DbHandle, label: string): Promise<void> {
   const { db } = handle;
   const started = performance.now();
+  if (handle.pool) {
+    // PostgreSQL: the console makes days ahead; a month of history needs its past days too.
+    const client = await handle.pool.connect();
+    try {
+      const made = await ensureDayPartitions(client, {
+        from: new Date(Date.now() - (SPREAD_SECONDS + 86_400) * 1000),
+      });
+      console.log(`  ${label}: ${made.length} day partitions made for the month of rows`);
+    } finally {
+      client.release();
+    }
+  }
   // Indexes are dropped for the bulk load and rebuilt from their own definitions afterwards.
   const indexes = await queryRows<{ indexname: string; indexdef: string }>(
     db,
@@ -149,12 +168,15 @@ async function fill(handle: DbHandle, label: string): Promise<void> {
   process.stdout.write(
     `\r  ${label}: ${ROWS.toLocaleString('en-US')} rows in ${((filled - started) / 1000).toFixed(0)} s; building ${indexes.length} indexes…`,
   );
-  for (const i of indexes) await db.execute(sql.raw(i.indexdef));
+  // A partitioned table's definitions say ON ONLY (the parent alone); without it each day gets its own.
+  for (const i of indexes) await db.execute(sql.raw(i.indexdef.replace(' ON ONLY ', ' ON ')));
   // What autovacuum (PostgreSQL) or the prune schedule (PGlite) does to a table in service: hint bits, visibility map, statistics.
   await db.execute(sql`VACUUM (ANALYZE) api_requests`);
   const [size] = await queryRows<{ size: string }>(
     db,
-    sql`SELECT pg_size_pretty(pg_total_relation_size('api_requests')) AS size`,
+    // A partitioned table holds nothing itself: its size is its partitions'.
+    sql`SELECT pg_size_pretty(pg_total_relation_size('api_requests') + coalesce((SELECT sum(pg_total_relation_size(inhrelid))
+          FROM pg_inherits WHERE inhparent = 'api_requests'::regclass), 0)) AS size`,
   );
   console.log(
     `\r  ${label}: ${ROWS.toLocaleString('en-US')} rows, ${size?.size} with indexes, loaded in ${((performance.now() - started) / 1000).toFixed(0)} s (indexes ${((performance.now() - filled) / 1000).toFixed(0)} s)`,
@@ -315,6 +337,112 @@ async function measure(handle: DbHandle, label: string): Promise<void> {
   });
 }
 
+/**
+ * PostgreSQL: the console's own write path (startAttempt + completeAttempt, an INSERT and an UPDATE
+ * by id per row) from BENCH_WRITERS writers for BENCH_INSERT_SECONDS while one reader runs exact
+ * lookups and address searches; halfway through, the oldest day partition is dropped as retention
+ * would drop it.
+ */
+async function insertsWhileSearching(handle: DbHandle): Promise<void> {
+  const seconds = Number(process.env.BENCH_INSERT_SECONDS ?? 30);
+  const writers = Number(process.env.BENCH_WRITERS ?? 8);
+  const t = await pickTargets(handle);
+  let stop = false;
+  let inserted = 0;
+  const write = async (w: number) => {
+    for (let n = 0; !stop; n++) {
+      const ref = `${w}_${n}_${Date.now()}`;
+      const id = await startAttempt({
+        keyProfile: 'transactional',
+        method: 'POST',
+        path: '/emails/send',
+        body: {
+          from: { email: 'orders@shop.test' },
+          to: { email: `writer${w}-${n}@example.com` },
+          subject: 'Your order has shipped',
+          html_body: '<p>Hello, your order is on its way.</p>',
+        },
+        context: { source: 'compose', userId: 'u1', userEmail: 'person1@console.test' },
+        idempotencyKey: `bench-${ref}`,
+        attempt: 1,
+        waitMs: 0,
+      });
+      await completeAttempt(id, {
+        status: 200,
+        ok: true,
+        requestId: `req_bench_${ref}`,
+        durationMs: 80,
+        responseBody: {
+          ok: true,
+          data: { message_id: `eml_bench_${ref}`, status: 'queued' },
+          meta: { request_id: `req_bench_${ref}` },
+        },
+      });
+      inserted++;
+    }
+  };
+  const exact: number[] = [];
+  const address: number[] = [];
+  const read = async () => {
+    for (let i = 0; !stop; i++) {
+      const kind = i % 4;
+      const q =
+        kind === 0
+          ? t.requestIds[i % t.requestIds.length]
+          : kind === 1
+            ? t.messageIds[i % t.messageIds.length]
+            : kind === 2
+              ? t.keys[i % t.keys.length]
+              : t.addresses[i % t.addresses.length];
+      const t0 = performance.now();
+      await searchRequests({ q });
+      (kind === 3 ? address : exact).push(performance.now() - t0);
+    }
+  };
+  let drop = 'no day partition to drop';
+  const dropOldest = async () => {
+    const client = await handle.pool!.connect();
+    try {
+      const oldest = (await listPartitions(client)).find((p) => p.kind === 'day');
+      if (!oldest) return;
+      const pruned = await dropExpiredPartitions(client, oldest.to!);
+      drop =
+        `${pruned.droppedDays.join(', ')} (${pruned.rowsDropped.toLocaleString('en-US')} rows) dropped in ${pruned.dropMs.map((ms) => ms.toFixed(0)).join(', ')} ms` +
+        (pruned.dropMs.every((ms) => ms <= TARGET_DROP_MS)
+          ? `  ≤ ${TARGET_DROP_MS} ms ✓`
+          : `  > ${TARGET_DROP_MS} ms target ✗`);
+    } finally {
+      client.release();
+    }
+  };
+  const started = performance.now();
+  const running = [...Array.from({ length: writers }, (_, w) => write(w)), read()];
+  await new Promise((resolve) => setTimeout(resolve, (seconds * 1000) / 2));
+  await dropOldest();
+  await new Promise((resolve) => setTimeout(resolve, (seconds * 1000) / 2));
+  stop = true;
+  await Promise.all(running);
+  const rate = inserted / ((performance.now() - started) / 1000);
+  exact.sort((a, b) => a - b);
+  address.sort((a, b) => a - b);
+  console.log(
+    `\n  Writing while searching — ${writers} writers, ${seconds} s; load average ${loadAverage()}`,
+  );
+  console.log(
+    `  rows written (INSERT + UPDATE each)        ${inserted.toLocaleString('en-US')} = ${rate.toFixed(0)} rows/s` +
+      (rate >= TARGET_INSERTS_PER_S
+        ? `  ≥ ${TARGET_INSERTS_PER_S} ✓`
+        : `  < ${TARGET_INSERTS_PER_S} target ✗`),
+  );
+  console.log(
+    `  exact lookups meanwhile                    n=${exact.length}  p50 ${pct(exact, 50).toFixed(2)} ms  p95 ${pct(exact, 95).toFixed(2)} ms`,
+  );
+  console.log(
+    `  address searches meanwhile                 n=${address.length}  p50 ${pct(address, 50).toFixed(2)} ms  p95 ${pct(address, 95).toFixed(2)} ms`,
+  );
+  console.log(`  oldest day partition                       ${drop}`);
+}
+
 async function withoutStatistics(handle: DbHandle): Promise<void> {
   // PGlite has no autovacuum: until the first scheduled prune analyzes the table, the planner guesses.
   await handle.db.execute(sql`DELETE FROM pg_statistic WHERE starelid = 'api_requests'::regclass`);
@@ -358,7 +486,11 @@ async function runPglite(): Promise<void> {
 }
 
 async function runPostgres(adminUrl: string): Promise<void> {
-  const database = await createThrowawayDatabase(adminUrl, 'smx_bench');
+  // BENCH_REUSE_URL measures a database a BENCH_KEEP=1 run filled, without filling it again.
+  const reuse = process.env.BENCH_REUSE_URL;
+  const database = reuse
+    ? { name: new URL(reuse).pathname.slice(1), url: reuse, drop: async () => {} }
+    : await createThrowawayDatabase(adminUrl, 'smx_bench');
   const { name } = database;
   const url = new URL(database.url);
   const [serverVersion] = await (async () => {
@@ -369,13 +501,19 @@ async function runPostgres(adminUrl: string): Promise<void> {
     return [r.rows[0]?.server_version];
   })();
   console.log(`\nPostgreSQL ${serverVersion} (throwaway database ${name})`);
-  const handle = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 2 });
+  const handle = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 10 });
   try {
-    await fill(handle, 'PostgreSQL');
-    await measure(handle, 'PostgreSQL');
+    const [row] = await queryRows<{ n: string }>(handle.db, sql`SELECT count(*) AS n FROM api_requests`);
+    if (reuse && Number(row?.n) >= ROWS)
+      console.log(`  PostgreSQL: reusing ${Number(row?.n).toLocaleString('en-US')} rows`);
+    else await fill(handle, 'PostgreSQL');
+    if (process.env.BENCH_FILL_ONLY !== '1') {
+      await measure(handle, 'PostgreSQL');
+      await insertsWhileSearching(handle);
+    }
   } finally {
     await handle.close();
-    if (process.env.BENCH_KEEP === '1') {
+    if (process.env.BENCH_KEEP === '1' || reuse) {
       console.log(`  kept database ${url.toString()}`);
       return;
     }

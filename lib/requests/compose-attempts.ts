@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { getDb, tables } from '@/lib/db';
 
 export type AttemptStatus = {
@@ -23,15 +23,18 @@ export async function attemptsForKey(idempotencyKey: string, userId: string): Pr
         eq(tables.apiRequests.userId, userId),
         eq(tables.apiRequests.path, '/emails/send'),
       ),
-    )
-    .orderBy(asc(tables.apiRequests.id))
-    .limit(50);
-  return rows.map((r) => ({
-    attempt: r.attempt,
-    status: r.status,
-    errorCode: r.errorCode,
-    pending: r.completedAt === null,
-    startedAt: r.createdAt.toISOString(),
-    nextRetryAt: r.nextRetryAt?.toISOString() ?? null,
-  }));
+    );
+  // Sorted here, not in SQL: ORDER BY id LIMIT could walk every day partition's primary key on
+  // PostgreSQL instead of the idempotency index (a key has a handful of attempts).
+  return rows
+    .sort((a, b) => a.id - b.id)
+    .slice(0, 50)
+    .map((r) => ({
+      attempt: r.attempt,
+      status: r.status,
+      errorCode: r.errorCode,
+      pending: r.completedAt === null,
+      startedAt: r.createdAt.toISOString(),
+      nextRetryAt: r.nextRetryAt?.toISOString() ?? null,
+    }));
 }

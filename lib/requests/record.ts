@@ -1,5 +1,5 @@
 import 'server-only';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { getDb, prepared, rawPlaceholder, type Db } from '@/lib/db';
 import { apiRequests } from '@/lib/db/schema';
 import { SMTP_ENDPOINT } from '@/lib/format/request-log';
@@ -52,6 +52,9 @@ const json = (value: unknown): string | null =>
 // Prepared once per database (see prepared()): these two run around every Sendmux call. Every value
 // is a raw placeholder, handed to the driver as given: jsonb as JSON text or null (json()), arrays
 // as arrays, the timestamp as ISO text.
+/** created_at to the microsecond, as text that reads back as the same timestamptz. */
+const CREATED_EXACT = sql<string>`to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
 const insertAttempt = (db: Db) =>
   db
     .insert(apiRequests)
@@ -71,10 +74,10 @@ const insertAttempt = (db: Db) =>
       recipients: rawPlaceholder('recipients'),
       messageCount: rawPlaceholder('messageCount'),
     })
-    .returning({ id: apiRequests.id })
+    .returning({ id: apiRequests.id, createdAt: CREATED_EXACT })
     .prepare('api_requests_start');
 
-const updateAttempt = (db: Db) =>
+const updateAttempt = (db: Db, exact: boolean) =>
   db
     .update(apiRequests)
     .set({
@@ -89,8 +92,24 @@ const updateAttempt = (db: Db) =>
       rateLimit: rawPlaceholder('rateLimit'),
       messageIds: rawPlaceholder('messageIds'),
     })
-    .where(eq(apiRequests.id, sql.placeholder('id')))
-    .prepare('api_requests_complete');
+    .where(
+      exact
+        ? and(
+            eq(apiRequests.id, sql.placeholder('id')),
+            sql`created_at = ${sql.placeholder('createdAt')}::timestamptz`,
+          )
+        : eq(apiRequests.id, sql.placeholder('id')),
+    )
+    .prepare(exact ? 'api_requests_complete_exact' : 'api_requests_complete');
+
+/**
+ * When each attempt this process started was created: on PostgreSQL the log is partitioned by day
+ * (lib/db/partitions.ts), and an UPDATE that names created_at touches one partition instead of
+ * probing every day's primary key. An attempt completed by another process (none today) or after a
+ * restart falls back to the id alone.
+ */
+const startedAt = new Map<number, string>();
+const MAX_TRACKED = 10_000;
 
 /** Inserts the pending row before the call goes out, so a crash mid-call still leaves evidence. */
 export async function startAttempt(a: AttemptStart): Promise<number> {
@@ -112,13 +131,22 @@ export async function startAttempt(a: AttemptStart): Promise<number> {
     messageCount: countMessages(a.path, a.body),
   });
   if (!row) throw new Error('api_requests insert returned no row');
+  if (startedAt.size >= MAX_TRACKED) startedAt.delete(startedAt.keys().next().value!);
+  startedAt.set(row.id, row.createdAt);
   return row.id;
 }
 
 export async function completeAttempt(id: number, c: AttemptCompletion): Promise<void> {
   const db = await getDb();
-  await prepared(db, 'api_requests_complete', updateAttempt).execute({
+  const createdAt = startedAt.get(id);
+  startedAt.delete(id);
+  const statement =
+    createdAt === undefined
+      ? prepared(db, 'api_requests_complete', (d) => updateAttempt(d, false))
+      : prepared(db, 'api_requests_complete_exact', (d) => updateAttempt(d, true));
+  await statement.execute({
     id,
+    createdAt,
     completedAt: new Date().toISOString(),
     status: c.status,
     ok: c.ok,

@@ -238,23 +238,28 @@ const ROW_COLUMNS = sql.raw(
 /**
  * The rows an exact search matches, each looked up on its own index and read once. MATERIALIZED
  * keeps the planner from trading the lookup for a walk down the time index, which it may do
- * without statistics.
+ * without statistics, and on PostgreSQL's day partitions would do across every day (a merge of
+ * each partition's time index, filtered, until the page is full). Every exact lookup here has
+ * this shape.
  */
-function exactMatches(query: ClassifiedQuery): SQL | null {
+function exactMatches(query: ClassifiedQuery, eventMessages: string[]): SQL | null {
   const rows = (cond: SQL) => sql`SELECT ${ROW_COLUMNS} FROM api_requests WHERE ${cond}`;
+  // The eml_ ids an event is about, as literal values: an ARRAY(subquery) is unknown when the plan
+  // is made, and the planner then scans every day partition rather than trust the GIN index.
+  const byEvent = rows(sql`message_ids && ${`{${eventMessages.join(',')}}`}::text[]`);
   switch (query.kind) {
     case 'request_id':
       return rows(sql`request_id = ${query.value}`);
     case 'message_id':
       return rows(sql`message_ids @> ARRAY[${query.value}]::text[]`);
     case 'event':
-      return rows(sql`message_ids && ARRAY(${eventMessageIds(query.value)})`);
+      return eventMessages.length > 0 ? byEvent : rows(sql`false`);
     case 'key':
       // A bare id may also name a batch job: every row a job sent carries its job_id.
       return sql`${rows(sql`idempotency_key = ${query.value}`)}
         UNION ${rows(sql`request_id = ${query.value}`)}
         UNION ${rows(sql`job_id = ${query.value}`)}
-        UNION ${rows(sql`message_ids && ARRAY(${eventMessageIds(query.value)})`)}`;
+        ${eventMessages.length > 0 ? sql`UNION ${byEvent}` : sql``}`;
     case 'job':
       return query.chunkNo === undefined
         ? rows(sql`job_id = ${query.jobId}`)
@@ -264,9 +269,15 @@ function exactMatches(query: ClassifiedQuery): SQL | null {
   }
 }
 
-/** The eml_ ids a delivery event id or a provider message id is about. */
-const eventMessageIds = (value: string) =>
-  sql`SELECT message_id FROM delivery_events WHERE (event_id = ${value} OR provider_message_id = ${value}) AND message_id IS NOT NULL`;
+/** The eml_ ids a delivery event id or a provider message id is about (eml_ ids hold no commas or braces). */
+async function eventMessageIds(db: Db, value: string): Promise<string[]> {
+  const rows = await queryRows<{ message_id: string }>(
+    db,
+    sql`SELECT DISTINCT message_id FROM delivery_events
+        WHERE (event_id = ${value} OR provider_message_id = ${value}) AND message_id IS NOT NULL LIMIT 100`,
+  );
+  return rows.map((r) => r.message_id).filter((id) => /^[^\s,{}"\\]+$/.test(id));
+}
 
 /** Provider message ids can look like addresses (ME3P…@example.com): one indexed look-up tells. */
 async function isProviderMessageId(db: Db, value: string): Promise<boolean> {
@@ -309,7 +320,9 @@ export async function searchRequests(filters: RequestFilters): Promise<RequestSe
   if (query.kind === 'address' && (await isProviderMessageId(db, raw))) query = { kind: 'event', value: raw };
   const limit = Math.min(Math.max(filters.limit ?? PAGE_SIZE, 1), 500);
   const conds = filterConditions(filters);
-  const exact = exactMatches(query);
+  const eventMessages =
+    query.kind === 'event' || query.kind === 'key' ? await eventMessageIds(db, query.value) : [];
+  const exact = exactMatches(query, eventMessages);
   let statement: SQL;
   if (exact) {
     statement = sql`WITH m AS MATERIALIZED (${exact})
@@ -405,7 +418,8 @@ export async function findByRequestId(requestId: string): Promise<number[]> {
   const db = await getDb();
   const rows = await queryRows<{ id: number | string }>(
     db,
-    sql`SELECT id FROM api_requests WHERE request_id = ${requestId} ${NEWEST_FIRST} LIMIT 20`,
+    sql`WITH m AS MATERIALIZED (SELECT id, created_at FROM api_requests WHERE request_id = ${requestId})
+        SELECT id FROM m ${NEWEST_FIRST} LIMIT 20`,
   );
   return rows.map((r) => Number(r.id));
 }
@@ -427,10 +441,10 @@ export async function getAttempts(idempotencyKey: string, path: string): Promise
     next_retry_iso: string | null;
   }>(
     db,
-    sql`SELECT id, ${CREATED_ISO} AS created_iso, ${isoOf('completed_at')} AS completed_iso, attempt, wait_ms, status, ok, error_code,
+    sql`WITH m AS MATERIALIZED (SELECT * FROM api_requests WHERE idempotency_key = ${idempotencyKey} AND path = ${path})
+        SELECT id, ${CREATED_ISO} AS created_iso, ${isoOf('completed_at')} AS completed_iso, attempt, wait_ms, status, ok, error_code,
           request_id, duration_ms, ${isoOf('next_retry_at')} AS next_retry_iso
-        FROM api_requests WHERE idempotency_key = ${idempotencyKey} AND path = ${path}
-        ORDER BY created_at, id LIMIT ${MAX_ATTEMPTS_SHOWN}`,
+        FROM m ORDER BY created_at, id LIMIT ${MAX_ATTEMPTS_SHOWN}`,
   );
   return rows.map((r) => ({
     id: Number(r.id),
