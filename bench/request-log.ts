@@ -13,7 +13,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { openDatabase, queryRows, type DbHandle } from '@/lib/db/connection';
-import { dropExpiredPartitions, ensureDayPartitions, listPartitions } from '@/lib/db/partitions';
+import { dropExpiredPartitions, ensureDayPartitions, listPartitions, REQUEST_LOG } from '@/lib/db/partitions';
 import { completeAttempt, startAttempt } from '@/lib/requests/record';
 import { createThrowawayDatabase } from '@/lib/testing/throwaway-database';
 import {
@@ -140,7 +140,7 @@ async function fill(handle: DbHandle, label: string): Promise<void> {
     // PostgreSQL: the console makes days ahead; a month of history needs its past days too.
     const client = await handle.pool.connect();
     try {
-      const made = await ensureDayPartitions(client, {
+      const made = await ensureDayPartitions(client, REQUEST_LOG, {
         from: new Date(Date.now() - (SPREAD_SECONDS + 86_400) * 1000),
       });
       console.log(`  ${label}: ${made.length} day partitions made for the month of rows`);
@@ -403,9 +403,9 @@ async function insertsWhileSearching(handle: DbHandle): Promise<void> {
   const dropOldest = async () => {
     const client = await handle.pool!.connect();
     try {
-      const oldest = (await listPartitions(client)).find((p) => p.kind === 'day');
+      const oldest = (await listPartitions(client, REQUEST_LOG)).find((p) => p.kind === 'day');
       if (!oldest) return;
-      const pruned = await dropExpiredPartitions(client, oldest.to!);
+      const pruned = await dropExpiredPartitions(client, REQUEST_LOG, oldest.to!);
       drop =
         `${pruned.droppedDays.join(', ')} (${pruned.rowsDropped.toLocaleString('en-US')} rows) dropped in ${pruned.dropMs.map((ms) => ms.toFixed(0)).join(', ')} ms` +
         (pruned.dropMs.every((ms) => ms <= TARGET_DROP_MS)

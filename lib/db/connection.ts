@@ -9,7 +9,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { PgPreparedQuery, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { acquireDataDirLock } from '@/lib/db/data-dir-lock';
-import { ensureDayPartitions, partitionRequestLog } from '@/lib/db/partitions';
+import { preparePartitions } from '@/lib/db/partitions';
 import * as schema from '@/lib/db/schema';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -116,8 +116,8 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
     try {
       await migratePg(drizzlePg({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
-      // PostgreSQL only: the request log by day (lib/db/partitions.ts), made once, then kept ahead.
-      if (!(await partitionRequestLog(client))) await ensureDayPartitions(client);
+      // PostgreSQL only: the request log and delivery events by day (lib/db/partitions.ts).
+      await preparePartitions(client);
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
     }

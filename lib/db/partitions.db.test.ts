@@ -7,11 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryRows, type DbHandle } from '@/lib/db/connection';
 import {
   DAYS_AHEAD,
-  DEFAULT_PARTITION,
+  defaultPartition,
+  DELIVERY_EVENTS,
+  REQUEST_LOG,
   ensureDayPartitions,
   isPartitioned,
   listPartitions,
 } from '@/lib/db/partitions';
+import { pruneDeliveryEvents } from '@/lib/delivery/prune';
 import { resetEnvForTests } from '@/lib/env';
 import { pruneRequestLog } from '@/lib/requests/prune';
 import { findByRequestId, getRequest, resetSearchCaches, searchRequests } from '@/lib/requests/search';
@@ -46,7 +49,7 @@ describe.runIf(testEngine() === 'postgres')('request log partitioned by day (Pos
        SELECT 'p', 'POST', '/emails/send', 'compose', 'req_old_' || g, now() - g * interval '1 hour', ARRAY['eml_old_' || g]
        FROM generate_series(1, 100) g`,
     );
-    expect(await isPartitioned(client)).toBe(false);
+    expect(await isPartitioned(client, REQUEST_LOG)).toBe(false);
     await client.end();
     handle = await openDatabase({ kind: 'postgres', url: database.url, poolSize: 3 });
     globalForDb.__sendmuxDb = Promise.resolve(handle);
@@ -72,12 +75,12 @@ describe.runIf(testEngine() === 'postgres')('request log partitioned by day (Pos
   it('an existing log becomes the partition before today, kept whole; days are made ahead', async () => {
     const client = await handle.pool!.connect();
     try {
-      expect(await isPartitioned(client)).toBe(true);
-      const parts = await listPartitions(client);
+      expect(await isPartitioned(client, REQUEST_LOG)).toBe(true);
+      const parts = await listPartitions(client, REQUEST_LOG);
       const before = parts.filter((p) => p.kind === 'before');
       expect(before).toHaveLength(1);
       expect(await rowCount(handle, before[0]!.name)).toBe(100);
-      expect(parts.some((p) => p.name === DEFAULT_PARTITION)).toBe(true);
+      expect(parts.some((p) => p.name === defaultPartition(REQUEST_LOG))).toBe(true);
       // Days after the old table's bound, up to DAYS_AHEAD after today.
       const days = parts.filter((p) => p.kind === 'day');
       const lastDay = days.at(-1)!.from!.getTime();
@@ -87,7 +90,9 @@ describe.runIf(testEngine() === 'postgres')('request log partitioned by day (Pos
       // Opening again changes nothing.
       const again = await openDatabase({ kind: 'postgres', url: database.url, poolSize: 1 });
       await again.close();
-      expect((await listPartitions(client)).map((p) => p.name)).toEqual(parts.map((p) => p.name));
+      expect((await listPartitions(client, REQUEST_LOG)).map((p) => p.name)).toEqual(
+        parts.map((p) => p.name),
+      );
     } finally {
       client.release();
     }
@@ -121,15 +126,15 @@ describe.runIf(testEngine() === 'postgres')('request log partitioned by day (Pos
 
   it('a row after every day lands in the default partition and moves when its day is made', async () => {
     await handle.db.execute(insertAt('2040-01-01T10:00:00Z', 'req_stray'));
-    expect(await rowCount(handle, DEFAULT_PARTITION)).toBe(1);
+    expect(await rowCount(handle, defaultPartition(REQUEST_LOG))).toBe(1);
     const made = await withClient((c) =>
-      ensureDayPartitions(c, {
+      ensureDayPartitions(c, REQUEST_LOG, {
         from: new Date('2040-01-01T00:00:00Z'),
         now: new Date('2040-01-01T12:00:00Z'),
       }),
     );
     expect(made).toContain('api_requests_p20400101');
-    expect(await rowCount(handle, DEFAULT_PARTITION)).toBe(0);
+    expect(await rowCount(handle, defaultPartition(REQUEST_LOG))).toBe(0);
     expect(await rowCount(handle, 'api_requests_p20400101')).toBe(1);
     expect((await searchRequests({ q: 'req_stray' })).items).toHaveLength(1);
   });
@@ -137,7 +142,9 @@ describe.runIf(testEngine() === 'postgres')('request log partitioned by day (Pos
   it('retention drops whole days past the window and deletes old rows elsewhere', async () => {
     await handle.db.execute(sql`DELETE FROM api_requests`);
     const now = new Date('2031-03-15T12:00:00Z');
-    await withClient((c) => ensureDayPartitions(c, { from: new Date(now.getTime() - 40 * DAY), now }));
+    await withClient((c) =>
+      ensureDayPartitions(c, REQUEST_LOG, { from: new Date(now.getTime() - 40 * DAY), now }),
+    );
     // One row an hour for 40 days, plus two rows in the default partition (a day never made).
     await handle.db.execute(sql`INSERT INTO api_requests (key_profile, method, path, source, created_at)
       SELECT 'p', 'POST', '/emails/send', 'compose', ${now.toISOString()}::timestamptz - (g || ' hours')::interval FROM generate_series(1, 24 * 40) g`);
@@ -158,11 +165,44 @@ describe.runIf(testEngine() === 'postgres')('request log partitioned by day (Pos
     );
     expect(new Date(left!.oldest).toISOString()).toBe('2031-02-13T00:00:00.000Z');
     expect(new Date(left!.oldest).getTime()).toBeLessThan(cutoff.getTime());
-    const names = (await withClient(listPartitions)).map((p) => p.name);
+    const names = (await withClient((c) => listPartitions(c, REQUEST_LOG))).map((p) => p.name);
     expect(names).not.toContain('api_requests_p20310212');
     expect(names).toContain('api_requests_p20310213');
     expect((await searchRequests({ q: 'req_default_old' })).items).toHaveLength(0);
     expect((await searchRequests({ q: 'req_default_future' })).items).toHaveLength(1);
     expect(await pruneRequestLog({ retentionDays: 30, now })).toBe(0);
+  });
+
+  it('delivery events are partitioned by received_at; their ids, kept apart, follow the retention', async () => {
+    expect(await withClient((c) => isPartitioned(c, DELIVERY_EVENTS))).toBe(true);
+    const now = new Date('2031-03-15T12:00:00Z');
+    await withClient((c) =>
+      ensureDayPartitions(c, DELIVERY_EVENTS, { from: new Date(now.getTime() - 40 * DAY), now }),
+    );
+    for (const [id, daysAgo] of [
+      ['evt_old', 35],
+      ['evt_new', 2],
+    ] as const) {
+      const at = new Date(now.getTime() - daysAgo * DAY).toISOString();
+      await handle.db.execute(
+        sql`INSERT INTO delivery_event_ids (event_id, received_at) VALUES (${id}, ${at}::timestamptz)`,
+      );
+      await handle.db
+        .execute(sql`INSERT INTO delivery_events (event_id, type, occurred_at, received_at, payload)
+        VALUES (${id}, 'message.delivered', ${at}::timestamptz, ${at}::timestamptz, '{}'::jsonb)`);
+    }
+    const [part] = await queryRows<{ part: string }>(
+      handle.db,
+      sql`SELECT tableoid::regclass::text AS part FROM delivery_events WHERE event_id = 'evt_new'`,
+    );
+    expect(part!.part).toBe('delivery_events_p20310313');
+    expect(await pruneDeliveryEvents(30, now)).toBe(1);
+    const ids = await queryRows<{ event_id: string }>(
+      handle.db,
+      sql`SELECT event_id FROM delivery_event_ids ORDER BY 1`,
+    );
+    expect(ids.map((r) => r.event_id)).toEqual(['evt_new']);
+    const names = (await withClient((c) => listPartitions(c, DELIVERY_EVENTS))).map((p) => p.name);
+    expect(names).not.toContain('delivery_events_p20310208');
   });
 });

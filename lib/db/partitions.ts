@@ -1,9 +1,13 @@
-// The request log partitioned by day, on PostgreSQL only (PGlite keeps one table: see README,
-// "Capacity"). At the key's full rate api_requests gains ~2.6 million rows a day; a month of it is
-// kept by creating each day's partition ahead of time and dropping a whole day when it leaves the
-// retention window, instead of DELETEs that leave a month of dead rows for vacuum.
+// The request log and the delivery events partitioned by day, on PostgreSQL only (PGlite keeps one
+// table each: see README, "Capacity"). At the key's full rate api_requests gains ~2.6 million rows
+// a day, and delivery_events one or more per message sent; a month of them is kept by creating each
+// day's partition ahead of time and dropping a whole day when it leaves the retention window,
+// instead of DELETEs that leave a month of dead rows for vacuum.
 //
-// Layout, made once by partitionRequestLog() under the migration lock:
+// Layout, made once per table by partitionTable() under the migration lock (api_requests shown;
+// delivery_events is the same by received_at, keyed (event_id, received_at), with its duplicate
+// check in the unpartitioned delivery_event_ids, since a partitioned table's unique keys must
+// hold the day):
 //   api_requests                    PARTITION BY RANGE (created_at), primary key (id, created_at)
 //   api_requests_p20261207          one per UTC day, from yesterday to DAYS_AHEAD days ahead
 //   api_requests_p_before_20261208  the rows of an install from before partitioning, if any: a
@@ -17,16 +21,22 @@ import type pg from 'pg';
 /** One connection (the functions here run transactions on it): a pg.PoolClient or pg.Client. */
 export type Queryable = Pick<pg.PoolClient, 'query'>;
 
-export const REQUEST_LOG = 'api_requests';
+/** A table partitioned by day on `column`; `key` is its primary key without the day. */
+export type PartitionedTable = { table: string; column: string; key: string };
+export const REQUEST_LOG: PartitionedTable = { table: 'api_requests', column: 'created_at', key: 'id' };
+export const DELIVERY_EVENTS: PartitionedTable = {
+  table: 'delivery_events',
+  column: 'received_at',
+  key: 'event_id',
+};
+export const PARTITIONED_TABLES = [REQUEST_LOG, DELIVERY_EVENTS];
 /** Days created ahead: the hourly housekeeping can miss a week before an insert meets the default. */
 export const DAYS_AHEAD = 7;
 const DAY_MS = 86_400_000;
 /** A drop or a creation waits at most this long for the table lock, then tries again next hour. */
 const LOCK_TIMEOUT = '3s';
 
-const DAILY = /^api_requests_p(\d{8})$/;
-const BEFORE = /^api_requests_p_before_(\d{8})$/;
-export const DEFAULT_PARTITION = `${REQUEST_LOG}_p_default`;
+export const defaultPartition = (t: PartitionedTable) => `${t.table}_p_default`;
 
 const utcDay = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
 const ymd = (d: Date) => d.toISOString().slice(0, 10).replace(/-/g, '');
@@ -42,84 +52,92 @@ export type PartitionInfo = {
   to?: Date;
 };
 
-export async function isPartitioned(db: Queryable, table = REQUEST_LOG): Promise<boolean> {
+export async function isPartitioned(db: Queryable, t: PartitionedTable): Promise<boolean> {
   const { rows } = await db.query<{ relkind: string }>(
     `SELECT c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = current_schema() AND c.relname = $1`,
-    [table],
+    [t.table],
   );
   return rows[0]?.relkind === 'p';
 }
 
-/** The partitions of the request log, oldest day first, with the bounds their names carry. */
-export async function listPartitions(db: Queryable): Promise<PartitionInfo[]> {
+/** The partitions of a table, oldest day first, with the bounds their names carry. */
+export async function listPartitions(db: Queryable, t: PartitionedTable): Promise<PartitionInfo[]> {
   const { rows } = await db.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
       WHERE i.inhparent = to_regclass($1) ORDER BY c.relname`,
-    [REQUEST_LOG],
+    [t.table],
   );
+  const daily = new RegExp(`^${t.table}_p(\\d{8})$`);
+  const beforeName = new RegExp(`^${t.table}_p_before_(\\d{8})$`);
   return rows.flatMap(({ name }): PartitionInfo[] => {
-    const day = DAILY.exec(name);
+    const day = daily.exec(name);
     if (day) {
       const from = fromYmd(day[1]!);
       return [{ name, kind: 'day', from, to: new Date(from.getTime() + DAY_MS) }];
     }
-    const before = BEFORE.exec(name);
+    const before = beforeName.exec(name);
     if (before) return [{ name, kind: 'before', to: fromYmd(before[1]!) }];
-    if (name === DEFAULT_PARTITION) return [{ name, kind: 'default' }];
+    if (name === defaultPartition(t)) return [{ name, kind: 'default' }];
     return [];
   });
 }
 
 /**
- * Turns the plain api_requests table into the partitioned layout, once. Runs inside the caller's
- * migration lock. An empty table is simply replaced; a table with rows is kept whole as the
- * 'before' partition (renamed, never copied), so an upgrade takes the time of one index build.
+ * Turns a plain table into the partitioned layout, once. Runs inside the caller's migration lock.
+ * An empty table is simply replaced; a table with rows is kept whole as the 'before' partition
+ * (renamed, never copied), so an upgrade takes the time of one index build.
  */
-export async function partitionRequestLog(db: Queryable, now = new Date()): Promise<boolean> {
-  if (await isPartitioned(db)) return false;
+export async function partitionTable(db: Queryable, t: PartitionedTable, now = new Date()): Promise<boolean> {
+  if (await isPartitioned(db, t)) return false;
+  const { table, column, key } = t;
   const { rows: indexes } = await db.query<{ indexname: string; indexdef: string }>(
     `SELECT indexname, indexdef FROM pg_indexes
       WHERE schemaname = current_schema() AND tablename = $1 AND indexname <> $2`,
-    [REQUEST_LOG, `${REQUEST_LOG}_pkey`],
+    [table, `${table}_pkey`],
   );
-  const { rows: any } = await db.query(`SELECT 1 FROM ${REQUEST_LOG} LIMIT 1`);
+  const { rows: any } = await db.query(`SELECT 1 FROM ${table} LIMIT 1`);
+  const { rows: serial } = await db.query<{ seq: string | null }>(
+    `SELECT pg_get_serial_sequence($1, $2) AS seq`,
+    [table, key],
+  );
   const bound = new Date(utcDay(now).getTime() + DAY_MS);
-  const old = `${REQUEST_LOG}_p_before_${ymd(bound)}`;
+  const old = `${table}_p_before_${ymd(bound)}`;
   await db.query('BEGIN');
   try {
-    await db.query(`ALTER TABLE ${REQUEST_LOG} RENAME TO ${old}`);
-    await db.query(`ALTER TABLE ${old} RENAME CONSTRAINT ${REQUEST_LOG}_pkey TO ${old}_pkey`);
+    await db.query(`ALTER TABLE ${table} RENAME TO ${old}`);
+    await db.query(`ALTER TABLE ${old} RENAME CONSTRAINT ${table}_pkey TO ${old}_pkey`);
     for (const i of indexes)
       await db.query(
-        `ALTER INDEX ${quote(i.indexname)} RENAME TO ${quote(`${old}_${i.indexname.slice(REQUEST_LOG.length + 1)}`)}`,
+        `ALTER INDEX ${quote(i.indexname)} RENAME TO ${quote(`${old}_${i.indexname.slice(table.length + 1)}`)}`,
       );
-    await db.query(
-      `CREATE TABLE ${REQUEST_LOG} (LIKE ${old} INCLUDING DEFAULTS) PARTITION BY RANGE (created_at)`,
-    );
-    // The id sequence moves with the id column, or dropping the old table would take it along.
-    await db.query(`ALTER SEQUENCE ${REQUEST_LOG}_id_seq OWNED BY ${REQUEST_LOG}.id`);
-    await db.query(
-      `ALTER TABLE ${REQUEST_LOG} ADD CONSTRAINT ${REQUEST_LOG}_pkey PRIMARY KEY (id, created_at)`,
-    );
+    await db.query(`CREATE TABLE ${table} (LIKE ${old} INCLUDING DEFAULTS) PARTITION BY RANGE (${column})`);
+    // A serial id's sequence moves with the column, or dropping the old table would take it along.
+    if (serial[0]?.seq) await db.query(`ALTER SEQUENCE ${serial[0].seq} OWNED BY ${table}.${key}`);
+    await db.query(`ALTER TABLE ${table} ADD CONSTRAINT ${table}_pkey PRIMARY KEY (${key}, ${column})`);
     // The same definitions, now on the parent: each partition gets its own copy.
     for (const i of indexes) await db.query(i.indexdef);
     if (any.length === 0) await db.query(`DROP TABLE ${old}`);
     else {
-      // Its primary key (id) gives way to the parent's (id, created_at), built on it by ATTACH.
+      // Its primary key gives way to the parent's, which holds the day, built on it by ATTACH.
       await db.query(`ALTER TABLE ${old} DROP CONSTRAINT ${old}_pkey`);
       await db.query(
-        `ALTER TABLE ${REQUEST_LOG} ATTACH PARTITION ${old} FOR VALUES FROM (MINVALUE) TO ('${bound.toISOString()}')`,
+        `ALTER TABLE ${table} ATTACH PARTITION ${old} FOR VALUES FROM (MINVALUE) TO ('${bound.toISOString()}')`,
       );
     }
-    await db.query(`CREATE TABLE ${DEFAULT_PARTITION} PARTITION OF ${REQUEST_LOG} DEFAULT`);
+    await db.query(`CREATE TABLE ${defaultPartition(t)} PARTITION OF ${table} DEFAULT`);
     await db.query('COMMIT');
   } catch (err) {
     await db.query('ROLLBACK');
     throw err;
   }
-  await ensureDayPartitions(db, { now });
+  await ensureDayPartitions(db, t, { now });
   return true;
+}
+
+/** Every partitioned table in its layout, with its days made ahead: at start, under the migration lock. */
+export async function preparePartitions(db: Queryable): Promise<void> {
+  for (const t of PARTITIONED_TABLES) if (!(await partitionTable(db, t))) await ensureDayPartitions(db, t);
 }
 
 /**
@@ -129,12 +147,13 @@ export async function partitionRequestLog(db: Queryable, now = new Date()): Prom
  */
 export async function ensureDayPartitions(
   db: Queryable,
+  t: PartitionedTable,
   options: { now?: Date; from?: Date } = {},
 ): Promise<string[]> {
   const today = utcDay(options.now ?? new Date());
   const first = utcDay(options.from ?? new Date(today.getTime() - DAY_MS));
   const last = new Date(today.getTime() + DAYS_AHEAD * DAY_MS);
-  const existing = await listPartitions(db);
+  const existing = await listPartitions(db, t);
   const have = new Set(existing.filter((p) => p.kind === 'day').map((p) => p.from!.getTime()));
   const coveredUntil = Math.max(
     0,
@@ -143,14 +162,13 @@ export async function ensureDayPartitions(
   const created: string[] = [];
   for (let day = first; day <= last; day = new Date(day.getTime() + DAY_MS)) {
     if (have.has(day.getTime()) || day.getTime() < coveredUntil) continue;
-    await createDayPartition(db, day);
-    created.push(`${REQUEST_LOG}_p${ymd(day)}`);
+    created.push(await createDayPartition(db, t, day));
   }
   return created;
 }
 
-async function createDayPartition(db: Queryable, day: Date): Promise<void> {
-  const name = `${REQUEST_LOG}_p${ymd(day)}`;
+async function createDayPartition(db: Queryable, t: PartitionedTable, day: Date): Promise<string> {
+  const name = `${t.table}_p${ymd(day)}`;
   const from = day.toISOString();
   const to = new Date(day.getTime() + DAY_MS).toISOString();
   await db.query('BEGIN');
@@ -158,20 +176,21 @@ async function createDayPartition(db: Queryable, day: Date): Promise<void> {
     await db.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
     // Attaching checks the default partition for rows of the new day (it is small: only strays).
     // Any it holds move over first; a plain CREATE … PARTITION OF would refuse them.
-    await db.query(`CREATE TABLE ${name} (LIKE ${REQUEST_LOG} INCLUDING DEFAULTS)`);
+    await db.query(`CREATE TABLE ${name} (LIKE ${t.table} INCLUDING DEFAULTS)`);
     await db.query(
-      `WITH moved AS (DELETE FROM ${DEFAULT_PARTITION} WHERE created_at >= $1 AND created_at < $2 RETURNING *)
+      `WITH moved AS (DELETE FROM ${defaultPartition(t)} WHERE ${t.column} >= $1 AND ${t.column} < $2 RETURNING *)
        INSERT INTO ${name} SELECT * FROM moved`,
       [from, to],
     );
     await db.query(
-      `ALTER TABLE ${REQUEST_LOG} ATTACH PARTITION ${name} FOR VALUES FROM ('${from}') TO ('${to}')`,
+      `ALTER TABLE ${t.table} ATTACH PARTITION ${name} FOR VALUES FROM ('${from}') TO ('${to}')`,
     );
     await db.query('COMMIT');
   } catch (err) {
     await db.query('ROLLBACK');
     throw err;
   }
+  return name;
 }
 
 export type PartitionPrune = { droppedDays: string[]; rowsDropped: number; dropMs: number[] };
@@ -182,9 +201,13 @@ export type PartitionPrune = { droppedDays: string[]; rowsDropped: number; dropM
  * the 'before' partition once its last day is. The default and 'before' partitions are pruned
  * row by row by the caller.
  */
-export async function dropExpiredPartitions(db: Queryable, cutoff: Date): Promise<PartitionPrune> {
+export async function dropExpiredPartitions(
+  db: Queryable,
+  t: PartitionedTable,
+  cutoff: Date,
+): Promise<PartitionPrune> {
   const result: PartitionPrune = { droppedDays: [], rowsDropped: 0, dropMs: [] };
-  for (const p of await listPartitions(db)) {
+  for (const p of await listPartitions(db, t)) {
     if (p.kind === 'default' || !p.to || p.to.getTime() > cutoff.getTime()) continue;
     const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${p.name}`);
     const started = performance.now();

@@ -344,6 +344,20 @@ export const deliveryEvents = pgTable(
   ],
 );
 
+/**
+ * Every delivery event id stored, for the receiver's duplicate check. Apart from delivery_events
+ * because on PostgreSQL that table is partitioned by day (lib/db/partitions.ts), and a partitioned
+ * table's unique keys must hold the day: a retry arriving a day later would not be caught by it.
+ */
+export const deliveryEventIds = pgTable(
+  'delivery_event_ids',
+  {
+    eventId: text('event_id').primaryKey(),
+    receivedAt: tstz('received_at').notNull().defaultNow(),
+  },
+  (t) => [index('delivery_event_ids_received_idx').on(t.receivedAt)],
+);
+
 /** Each message's current delivery status, derived from its events in occurred_at order. */
 export const deliveryStatus = pgTable('delivery_status', {
   /** The eml_ id. */

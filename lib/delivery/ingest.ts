@@ -128,21 +128,23 @@ const queue = () => (globalForStore.__sendmuxWebhookStore ??= { waiting: [], flu
 const MAX_GROUP = 200;
 
 // One statement for any number of events, the rows travelling as one JSON parameter: nothing is
-// built per post (drizzle's insert builder took about half a millisecond of each).
-const INSERT_EVENTS =
-  sql.raw(`INSERT INTO delivery_events (event_id, type, occurred_at, delivery_attempt, team_public_id,
+// built per post (drizzle's insert builder took about half a millisecond of each). The duplicate
+// check is delivery_event_ids' primary key: on PostgreSQL delivery_events is partitioned by day
+// and cannot hold a unique event id across days (lib/db/partitions.ts).
+const INSERT_EVENTS = sql.raw(`WITH r AS MATERIALIZED (SELECT * FROM jsonb_to_recordset(`);
+const INSERT_EVENTS_END = sql.raw(`::jsonb) AS r(event_id text, type text, occurred_at timestamptz,
+    delivery_attempt int, team_public_id text, sendmux_message_id text, provider_message_id text,
+    message_id_kind text, sender text, recipients text[], bounce_type text, bounce_subtype text,
+    complaint_type text, complaint_subtype text, reject_reason text, delay_type text,
+    delay_expires_at text, payload jsonb)),
+  fresh AS (INSERT INTO delivery_event_ids (event_id) SELECT event_id FROM r ON CONFLICT (event_id) DO NOTHING RETURNING event_id)
+  INSERT INTO delivery_events (event_id, type, occurred_at, delivery_attempt, team_public_id,
     sendmux_message_id, provider_message_id, message_id_kind, sender, recipients, bounce_type, bounce_subtype,
     complaint_type, complaint_subtype, reject_reason, delay_type, delay_expires_at, payload)
   SELECT event_id, type, occurred_at, delivery_attempt, team_public_id, sendmux_message_id, provider_message_id,
     message_id_kind, sender, recipients, bounce_type, bounce_subtype, complaint_type, complaint_subtype,
     reject_reason, delay_type, delay_expires_at, payload
-  FROM jsonb_to_recordset(`);
-const INSERT_EVENTS_END = sql.raw(`::jsonb) AS r(event_id text, type text, occurred_at timestamptz,
-    delivery_attempt int, team_public_id text, sendmux_message_id text, provider_message_id text,
-    message_id_kind text, sender text, recipients text[], bounce_type text, bounce_subtype text,
-    complaint_type text, complaint_subtype text, reject_reason text, delay_type text,
-    delay_expires_at text, payload jsonb)
-  ON CONFLICT (event_id) DO NOTHING
+  FROM r WHERE event_id IN (SELECT event_id FROM fresh)
   RETURNING event_id`);
 
 /**

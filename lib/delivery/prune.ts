@@ -1,6 +1,8 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
-import { getDb } from '@/lib/db';
+import { getDbHandle } from '@/lib/db';
+import { DELIVERY_EVENTS } from '@/lib/db/partitions';
+import { pruneTable } from '@/lib/db/prune-table';
 import { deleteOlderThan } from '@/lib/db/delete-older-than';
 
 const DAY_MS = 86_400_000;
@@ -11,11 +13,14 @@ export async function pruneDeliveryEvents(
   now = new Date(),
   batch = 5_000,
 ): Promise<number> {
-  const db = await getDb();
+  const handle = await getDbHandle();
+  const { db } = handle;
   const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
-  const total = await deleteOlderThan(
+  const total = await pruneTable(handle, DELIVERY_EVENTS, cutoff, { batch, now });
+  // Ids of events gone are forgotten too: a retry of one after the retention is a new event.
+  await deleteOlderThan(
     db,
-    { table: 'delivery_events', key: 'event_id', column: 'received_at' },
+    { table: 'delivery_event_ids', key: 'event_id', column: 'received_at' },
     cutoff,
     batch,
   );

@@ -1,8 +1,8 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import { getDbHandle } from '@/lib/db';
-import { deleteOlderThan } from '@/lib/db/delete-older-than';
-import { dropExpiredPartitions, ensureDayPartitions, listPartitions } from '@/lib/db/partitions';
+import { REQUEST_LOG } from '@/lib/db/partitions';
+import { pruneTable } from '@/lib/db/prune-table';
 import { pruneDeliveryEvents } from '@/lib/delivery/prune';
 import { getEnv } from '@/lib/env';
 
@@ -13,36 +13,14 @@ const DEFAULT_BATCH = 5_000;
 
 export type PruneOptions = { retentionDays?: number; now?: Date; batchSize?: number };
 
-/**
- * Removes request log rows older than the retention window and returns how many went. PGlite:
- * DELETEs, a batch at a time. PostgreSQL (partitioned by day, lib/db/partitions.ts): creates the
- * days ahead, drops each day whose last row is past the window, and deletes the old rows of the
- * default and pre-partitioning partitions a batch at a time.
- */
+/** Removes request log rows older than the retention window (lib/db/prune-table.ts). Returns how many went. */
 export async function pruneRequestLog(options: PruneOptions = {}): Promise<number> {
-  const { db, pool } = await getDbHandle();
   const days = options.retentionDays ?? getEnv().requestLogRetentionDays;
   const cutoff = new Date((options.now ?? new Date()).getTime() - days * DAY_MS);
-  const batch = options.batchSize ?? DEFAULT_BATCH;
-  if (!pool)
-    return deleteOlderThan(db, { table: 'api_requests', key: 'id', column: 'created_at' }, cutoff, batch);
-  const client = await pool.connect();
-  try {
-    await ensureDayPartitions(client, { now: options.now });
-    const dropped = await dropExpiredPartitions(client, cutoff);
-    let deleted = dropped.rowsDropped;
-    for (const p of await listPartitions(client))
-      if (p.kind !== 'day')
-        deleted += await deleteOlderThan(
-          db,
-          { table: p.name, key: 'id', column: 'created_at' },
-          cutoff,
-          batch,
-        );
-    return deleted;
-  } finally {
-    client.release();
-  }
+  return pruneTable(await getDbHandle(), REQUEST_LOG, cutoff, {
+    batch: options.batchSize ?? DEFAULT_BATCH,
+    now: options.now,
+  });
 }
 
 /**
