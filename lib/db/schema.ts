@@ -345,9 +345,10 @@ export const deliveryEvents = pgTable(
 );
 
 /**
- * Every delivery event id stored, for the receiver's duplicate check. Apart from delivery_events
- * because on PostgreSQL that table is partitioned by day (lib/db/partitions.ts), and a partitioned
- * table's unique keys must hold the day: a retry arriving a day later would not be caught by it.
+ * Every delivery event id stored, for the receiver's duplicate check on PostgreSQL. Apart from
+ * delivery_events because there that table is partitioned by day (lib/db/partitions.ts), and a
+ * partitioned table's unique keys must hold the day: a retry arriving a day later would not be
+ * caught by it. PGlite keeps one table whose primary key does the check, and leaves this empty.
  */
 export const deliveryEventIds = pgTable(
   'delivery_event_ids',
