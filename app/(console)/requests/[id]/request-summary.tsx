@@ -13,6 +13,7 @@ export const SOURCE_LABEL: Record<RequestDetail['source'], string> = {
   settings: 'Settings → Sendmux keys',
   upload: 'Attachment upload',
   smtp_test: 'Settings → SMTP test send',
+  delivery_logs: 'Check Sendmux delivery logs (management API)',
   other: 'Other',
 };
 
