@@ -137,7 +137,9 @@ export default async function RequestPage({
         </Button>
       </div>
       <PageHeader
-        title={isSmtp ? 'SMTP test send' : endpointLabel(row)}
+        title={
+          isSmtp ? 'SMTP test send' : endpointLabel({ method: row.method, path: row.path.split('?')[0]! })
+        }
         description={
           <span className="flex flex-wrap items-center gap-2">
             <StatusBadge row={row} />

@@ -47,7 +47,7 @@ export function RequestSummary({
         <dl className="grid gap-x-8 gap-y-3 text-sm sm:grid-cols-2 xl:grid-cols-3">
           <div className="grid gap-0.5">
             <dt className="text-muted-foreground text-xs">Endpoint</dt>
-            <dd className="font-mono text-xs">
+            <dd className="font-mono text-xs break-all">
               {isSmtp ? `SMTP to ${smtpServer || 'the SMTP server'}` : endpointLabel(row)}
             </dd>
           </div>
