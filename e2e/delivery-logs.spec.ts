@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { startConsole } from './support/console-server';
 import { E2E } from './support/constants';
@@ -62,7 +64,101 @@ test.describe('Check Sendmux delivery logs', () => {
     await expect(rows.filter({ hasText: cc })).toContainText('Bad content (sandbox scenario)');
     await expect(rows.filter({ hasText: cc })).toContainText('cc');
     await expectAccessible(support, 'request detail with the Sendmux delivery log');
+    const dlog = (await log.locator('code').first().textContent())?.trim() ?? '';
+    expect(dlog).toMatch(/^dlog_[a-z0-9]{24}$/);
+
+    // Both GETs are in the request log under support's name, found with the Endpoint filter.
+    const managementKey = fs.readFileSync(path.join(E2E.dataDir, 'sandbox-management-key'), 'utf8').trim();
+    expect(managementKey).toMatch(/^smx_root_/);
+    await support.goto(`/requests?user=${encodeURIComponent(E2E.support.email)}`);
+    await support.getByLabel('Endpoint').selectOption('/emails/logs');
+    await support.getByRole('button', { name: 'Apply filters' }).click();
+    await expect(support).toHaveURL(/endpoint=%2Femails%2Flogs(&|$)/);
+    const search = support.getByRole('row').nth(1);
+    await expect(search).toContainText('GET /emails/logs?…');
+    await expect(search).toContainText('200');
+    await expect(search).toContainText(/req_[A-Za-z0-9]+/);
+    await expect(search).toContainText('management');
+    expect(await support.content()).not.toContain(managementKey);
+
+    await support.goto(`/requests?endpoint=${encodeURIComponent(`/emails/logs/${dlog}`)}`);
+    const entries = support.getByRole('row').filter({ hasText: `/emails/logs/${dlog}` });
+    await expect(entries).toHaveCount(1);
+    await expect(entries).toContainText(E2E.support.email);
+    await entries.getByRole('link').first().click();
+    await expect(support.getByRole('main').getByRole('heading', { level: 1 })).toHaveText(
+      `GET /emails/logs/${dlog}`,
+    );
+    await expect(support.getByText('Check Sendmux delivery logs (management API)').first()).toBeVisible();
+    await expect(support.getByLabel('Response body')).toContainText(dlog);
+    const curl = support.getByLabel('curl command');
+    await expect(curl).toContainText(`curl -X GET`);
+    await expect(curl).toContainText(`/emails/logs/${dlog}`);
+    await expect(curl).toContainText('Authorization: Bearer $SENDMUX_MANAGEMENT_KEY');
+    await expect(curl).not.toContainText('SENDMUX_API_KEY');
+    await expect(support.getByRole('link', { name: /Open in Compose/ })).toHaveCount(0);
+    await expect(support.getByRole('button', { name: /Resend|Send again/ })).toHaveCount(0);
+    expect(await support.content()).not.toContain(managementKey);
     await context.close();
+  });
+});
+
+test.describe('a refused management key', () => {
+  test.setTimeout(240_000);
+
+  test('the failed lookup links to its entry in the request log, which holds the 401 and its request_id', async ({
+    browser,
+  }, testInfo) => {
+    const wrong = `smx_root_WRONG${randomBytes(12).toString('hex')}`;
+    const port = E2E.extraPortBase + 80 + testInfo.workerIndex;
+    // The main console's sandbox does not know this key: its management API answers 401.
+    const server = await startConsole({
+      port,
+      env: {
+        ADMIN_EMAIL: E2E.admin.email,
+        ADMIN_PASSWORD: E2E.admin.password,
+        SENDMUX_MANAGEMENT_KEY: wrong,
+        SENDMUX_MANAGEMENT_API_URL: `${E2E.baseUrl}/sandbox/management/v1`,
+      },
+    });
+    try {
+      const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+      const page = await context.newPage();
+      await page.goto(`${server.url}/sign-in`);
+      await page.getByLabel('Email').fill(E2E.admin.email);
+      await page.getByLabel('Password').fill(E2E.admin.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect(page).not.toHaveURL(/\/sign-in/, { timeout: 45_000 });
+      const entry = await sendAndOpenEntry(
+        page,
+        server.url,
+        `refused.${tag()}@example.com`,
+        `reject+r${tag()}@example.com`,
+      );
+      await page.goto(entry);
+      const message = page.getByRole('region', { name: /^Delivery of eml_/ });
+      await message.getByRole('button', { name: 'Check Sendmux delivery logs' }).click();
+      const failure = message.getByRole('alert');
+      await expect(failure).toContainText('The delivery-logs lookup failed');
+      await expect(failure).toContainText('401');
+      const requestId =
+        (await failure.locator('code').filter({ hasText: /^req_/ }).textContent())?.trim() ?? '';
+      expect(requestId).toMatch(/^req_/);
+      await failure.getByRole('link', { name: 'Open in the request log' }).click();
+      await expect(page).toHaveURL(/\/requests\/\d+$/);
+      await expect(page.getByRole('main').getByRole('heading', { level: 1 })).toHaveText('GET /emails/logs');
+      await expect(page.getByRole('main')).toContainText(
+        /GET \/emails\/logs\?\S*search=refused\.\S+%40example\.com/,
+      );
+      await expect(page.getByRole('main')).toContainText('authentication_required');
+      await expect(page.getByRole('main')).toContainText(requestId);
+      await expect(page.getByRole('main')).toContainText('401');
+      expect(await page.content()).not.toContain(wrong);
+      await context.close();
+      expect(server.log()).not.toContain(wrong);
+    } finally {
+      await server.stop();
+    }
   });
 });
 
@@ -130,6 +226,15 @@ test.describe('a canary management key', () => {
       const message = page.getByRole('region', { name: /^Delivery of eml_/ });
       await message.getByRole('button', { name: 'Check Sendmux delivery logs' }).click();
       await expect(message.getByRole('region', { name: 'Sendmux delivery log' })).toContainText(/dlog_/);
+      // The lookup's own request-log entries are among the pages searched for the key.
+      await page.goto(`${server.url}/requests?profile=management`);
+      const lookups = page.getByRole('row').filter({ hasText: 'GET /emails/logs' });
+      await expect(lookups).toHaveCount(2);
+      for (const i of [0, 1]) {
+        await page.goto(`${server.url}/requests?profile=management`);
+        await lookups.nth(i).getByRole('link').first().click();
+        await expect(page.getByLabel('curl command')).toContainText('$SENDMUX_MANAGEMENT_KEY');
+      }
 
       // Every static chunk the pages named, fetched and searched too.
       const seen = new Set<string>();

@@ -13,10 +13,11 @@ const body = {
 function runInShell(
   command: string,
   key = 'smx_mbx_from_the_environment',
+  variable = 'SENDMUX_API_KEY',
 ): { args: string[]; stdin: string } {
   const script = `curl() { printf '%s\\0' "$@"; printf '\\1'; cat; }\n${command}`;
   const out = execFileSync('bash', ['-c', script], {
-    env: { ...process.env, SENDMUX_API_KEY: key },
+    env: { ...process.env, SENDMUX_API_KEY: '', [variable]: key },
   }).toString();
   const [argPart = '', stdin = ''] = out.split('\u0001');
   return { args: argPart.split('\0').slice(0, -1), stdin };
@@ -82,6 +83,31 @@ describe('curlCommand', () => {
       '-H',
       'Authorization: Bearer smx_mbx_from_the_environment',
     ]);
+  });
+
+  it('reads a management call’s key from $SENDMUX_MANAGEMENT_KEY, keeping the logged query string', () => {
+    const lookup = curlCommand({
+      apiUrl: 'https://app.sendmux.ai/api/v1',
+      path: '/emails/logs?search=ada%40example.com&limit=100',
+      method: 'GET',
+      keyVariable: 'SENDMUX_MANAGEMENT_KEY',
+    });
+    expect(lookup).not.toContain('SENDMUX_API_KEY');
+    expect(runInShell(lookup, 'smx_root_from_the_environment', 'SENDMUX_MANAGEMENT_KEY').args).toEqual([
+      '-X',
+      'GET',
+      'https://app.sendmux.ai/api/v1/emails/logs?search=ada%40example.com&limit=100',
+      '-H',
+      'Authorization: Bearer smx_root_from_the_environment',
+    ]);
+    expect(
+      fetchSnippet({
+        apiUrl: 'https://app.sendmux.ai/api/v1',
+        path: '/emails/logs',
+        method: 'GET',
+        keyVariable: 'SENDMUX_MANAGEMENT_KEY',
+      }),
+    ).toContain('Authorization: `Bearer ${process.env.SENDMUX_MANAGEMENT_KEY}`');
   });
 
   it('sends a file for an upload, with the query string', () => {

@@ -1,5 +1,6 @@
 // "Copy as curl" / "Copy as fetch" for a Sendmux call. Client-safe and pure. The key is never an
-// argument: the snippets read it from $SENDMUX_API_KEY / process.env.SENDMUX_API_KEY.
+// argument: the snippets read it from $SENDMUX_API_KEY / process.env.SENDMUX_API_KEY (or the
+// variable `keyVariable` names, e.g. SENDMUX_MANAGEMENT_KEY for the management API).
 
 export type SnippetInput = {
   /** The API base, e.g. https://smtp.sendmux.ai/api/v1. */
@@ -13,6 +14,8 @@ export type SnippetInput = {
   body?: unknown;
   /** Raw upload: the file to send as the body instead of JSON. */
   file?: { name: string; contentType?: string };
+  /** The environment variable holding the key; SENDMUX_API_KEY when left out. */
+  keyVariable?: 'SENDMUX_API_KEY' | 'SENDMUX_MANAGEMENT_KEY';
 };
 
 /** One shell word in single quotes; a ' inside becomes '\'' (close, escaped quote, reopen). */
@@ -32,7 +35,7 @@ export function curlCommand(input: SnippetInput): string {
   const method = (input.method ?? 'POST').toUpperCase();
   const lines = [`curl -X ${method} ${shellQuote(snippetUrl(input))}`];
   // Double quotes so the shell expands the variable; the key itself never appears.
-  lines.push(`-H "Authorization: Bearer $SENDMUX_API_KEY"`);
+  lines.push(`-H "Authorization: Bearer $${input.keyVariable ?? 'SENDMUX_API_KEY'}"`);
   if (input.idempotencyKey) lines.push(`-H ${shellQuote(`Idempotency-Key: ${input.idempotencyKey}`)}`);
   if (input.file) {
     lines.push(`-H ${shellQuote(`Content-Type: ${input.file.contentType ?? 'application/octet-stream'}`)}`);
@@ -52,7 +55,9 @@ const js = (value: unknown) => JSON.stringify(value);
 
 export function fetchSnippet(input: SnippetInput): string {
   const method = (input.method ?? 'POST').toUpperCase();
-  const headers = ['    Authorization: `Bearer ${process.env.SENDMUX_API_KEY}`,'];
+  const headers = [
+    `    Authorization: \`Bearer \${process.env.${input.keyVariable ?? 'SENDMUX_API_KEY'}}\`,`,
+  ];
   if (input.idempotencyKey) headers.push(`    'Idempotency-Key': ${js(input.idempotencyKey)},`);
   let body: string | null = null;
   let prelude = '';

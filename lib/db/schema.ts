@@ -117,7 +117,7 @@ export const apiRequests = pgTable(
     method: text('method').notNull(),
     path: text('path').notNull(),
     source: text('source', {
-      enum: ['compose', 'batch', 'manual_batch', 'settings', 'upload', 'smtp_test', 'other'],
+      enum: ['compose', 'batch', 'manual_batch', 'settings', 'upload', 'smtp_test', 'delivery_logs', 'other'],
     }).notNull(),
     /** http: a call to the Sending API; smtp: an SMTP test send (method and path 'SMTP'). */
     transport: text('transport', { enum: ['http', 'smtp'] })

@@ -65,12 +65,13 @@ function messageIn(
 
 /**
  * Finds the delivery log of message `messageId` sent by request-log entry `logId`; `not_found` when
- * the entry does not hold that message (or the viewer cannot see it).
+ * the entry does not hold that message (or the viewer cannot see it). Each management call is
+ * logged as its own entry under the viewer's name.
  */
 export async function lookUpDeliveryLog(
   logId: number,
   messageId: string,
-  viewer: { role: Role },
+  viewer: { role: Role; id?: string; email?: string },
 ): Promise<ActionResult<LogsLookup>> {
   const notFound: ActionResult<LogsLookup> = {
     ok: false,
@@ -89,12 +90,16 @@ export async function lookUpDeliveryLog(
     fromDate: new Date(sentAt - BEFORE_MS).toISOString(),
     toDate: new Date(sentAt + AFTER_MS).toISOString(),
   };
-  const list = await listDeliveryLogs({
-    search: searched.recipient,
-    fromDate: searched.fromDate,
-    toDate: searched.toDate,
-    limit: 100,
-  });
+  const caller = { userId: viewer.id, userEmail: viewer.email };
+  const list = await listDeliveryLogs(
+    {
+      search: searched.recipient,
+      fromDate: searched.fromDate,
+      toDate: searched.toDate,
+      limit: 100,
+    },
+    caller,
+  );
   if (!list.ok) return { ok: false, error: failureOf(list) };
 
   // The provider's id from this message's webhook events, when any arrived: the surest match.
@@ -122,7 +127,7 @@ export async function lookUpDeliveryLog(
     )[0];
   const chosen = byProvider ?? bySubject;
   if (!chosen) return { ok: true, data: { found: false, candidates: candidates.length, searched } };
-  const detail = await getDeliveryLog(chosen.id);
+  const detail = await getDeliveryLog(chosen.id, undefined, caller);
   if (!detail.ok) return { ok: false, error: failureOf(detail) };
   return {
     ok: true,
@@ -137,5 +142,11 @@ export async function lookUpDeliveryLog(
 }
 
 function failureOf(r: Extract<ManagementResult<unknown>, { ok: false }>): ActionError {
-  return { code: r.error.code, message: r.error.message, requestId: r.requestId, httpStatus: r.status };
+  return {
+    code: r.error.code,
+    message: r.error.message,
+    requestId: r.requestId,
+    httpStatus: r.status,
+    logId: r.logId,
+  };
 }

@@ -44,6 +44,8 @@ export type AttemptCompletion = {
   durationMs: number;
   responseBody: unknown;
   rateLimit?: { limit?: number; remaining?: number; reset?: number; retryAfter?: number };
+  /** The eml_ ids to search the entry by; read from a send's response when left out. */
+  messageIds?: string[];
 };
 
 const json = (value: unknown): string | null =>
@@ -156,7 +158,7 @@ export async function completeAttempt(id: number, c: AttemptCompletion): Promise
     durationMs: Math.max(0, Math.round(c.durationMs)),
     responseBody: json(c.responseBody),
     rateLimit: json(c.rateLimit && Object.keys(c.rateLimit).length > 0 ? c.rateLimit : null),
-    messageIds: extractMessageIds(c.responseBody),
+    messageIds: c.messageIds ?? extractMessageIds(c.responseBody),
   });
 }
 

@@ -471,3 +471,32 @@ describe('pruning', () => {
     if (testEngine() === 'pglite') expect(Number(stats!.n)).toBeGreaterThan(0);
   });
 });
+
+describe('management calls in the request log', () => {
+  it('the endpoint filter and its options take a path whose query string was kept', async () => {
+    const db = getDb().db;
+    await db.execute(sql`DELETE FROM api_requests`);
+    const lookup = (path: string, source: 'delivery_logs' | 'settings' = 'delivery_logs') =>
+      call(
+        { keyProfile: 'management', method: 'GET', path, body: undefined, context: { source } },
+        {
+          status: 200,
+          ok: true,
+          requestId: `req_${path.length}`,
+        },
+      );
+    const list = await lookup('/emails/logs?search=ada%40example.com&limit=100');
+    const detail = await lookup('/emails/logs/dlog_0000000000000000000000ab');
+    // A different endpoint that merely starts with the same characters is not matched.
+    await lookup('/emails/logsx', 'settings');
+    resetSearchCaches();
+    expect(await ids({ path: '/emails/logs' })).toEqual([list]);
+    expect(await ids({ path: '/emails/logs?search=ada%40example.com&limit=100' })).toEqual([list]);
+    expect(await ids({ path: '/emails/logs/dlog_0000000000000000000000ab' })).toEqual([detail]);
+    expect((await listFilterOptions()).paths).toEqual([
+      '/emails/logs',
+      '/emails/logs/dlog_0000000000000000000000ab',
+      '/emails/logsx',
+    ]);
+  });
+});

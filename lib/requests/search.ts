@@ -218,7 +218,8 @@ function filterConditions(f: RequestFilters): SQL[] {
   else if (f.outcome === 'failed') conds.push(sql`ok = false`);
   else if (f.outcome === 'pending') conds.push(sql`ok IS NULL`);
   if (f.errorCode) conds.push(sql`error_code = ${f.errorCode}`);
-  if (f.path) conds.push(sql`path = ${f.path}`);
+  // A management call's path keeps its query string; the bare endpoint matches it too.
+  if (f.path) conds.push(sql`(path = ${f.path} OR left(path, ${f.path.length + 1}) = ${`${f.path}?`})`);
   if (f.keyProfile) conds.push(sql`key_profile = ${f.keyProfile}`);
   if (f.userEmail) conds.push(sql`user_email = ${f.userEmail}`);
   if (f.from) conds.push(sql`created_at >= ${f.from.toISOString()}::timestamptz`);
@@ -484,7 +485,7 @@ export async function listFilterOptions(): Promise<FilterOptions> {
     sql`WITH recent AS (SELECT error_code, path, key_profile, user_email FROM api_requests ${NEWEST_FIRST} LIMIT ${OPTIONS_SAMPLE})
         SELECT
           (SELECT array_agg(DISTINCT error_code) FROM recent WHERE error_code IS NOT NULL) AS codes,
-          (SELECT array_agg(DISTINCT path) FROM recent) AS paths,
+          (SELECT array_agg(DISTINCT split_part(path, '?', 1)) FROM recent) AS paths,
           (SELECT array_agg(DISTINCT key_profile) FROM recent) AS profiles,
           (SELECT array_agg(DISTINCT e) FROM (SELECT user_email AS e FROM recent WHERE user_email IS NOT NULL UNION SELECT email FROM users) u) AS users`,
   );

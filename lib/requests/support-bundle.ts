@@ -45,7 +45,9 @@ export function buildSupportBundle(row: RequestDetail, attempts: AttemptSummary[
   const lines: string[] = [
     smtp
       ? 'Sendmux SMTP test send — support bundle from Sendmux Console'
-      : 'Sendmux request — support bundle from Sendmux Console',
+      : row.source === 'delivery_logs'
+        ? 'Sendmux management API request (delivery logs) — support bundle from Sendmux Console'
+        : 'Sendmux request — support bundle from Sendmux Console',
     '',
   ];
   const put = (name: string, value: string | number | null | undefined) =>

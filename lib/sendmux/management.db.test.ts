@@ -3,13 +3,16 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { queryRows } from '@/lib/db';
 import { lookUpDeliveryLog } from '@/lib/delivery/logs-lookup';
 import { resetEnvForTests, SANDBOX_API_PATH, SANDBOX_MANAGEMENT_PATH } from '@/lib/env';
 import { MANAGEMENT_OPENAPI_PATH, loadOpenApi } from '@/lib/testing/openapi';
 import { testEngine, useTestDatabase } from '@/lib/testing/test-db';
 import { handleManagementRequest } from '@/lib/sandbox/delivery-logs';
 import { handleSandboxRequest } from '@/lib/sandbox/handler';
+import { getSandboxManagementKey } from '@/lib/sandbox/key';
 import { TEST_SANDBOX_KEY } from '@/lib/sandbox/test-client';
 import {
   describeManagementTarget,
@@ -22,7 +25,7 @@ import { sendEmail } from '@/lib/sendmux/operations';
 // The management client over real HTTP against the sandbox's management API, served by a plain
 // node:http server on the port the console's env names (so the sandbox treats it as its own).
 
-useTestDatabase();
+const database = useTestDatabase();
 const contract = loadOpenApi(MANAGEMENT_OPENAPI_PATH);
 const MANAGEMENT_KEY = 'smx_root_mgmt_test_key_7f3a9c2e1b0d4e5f';
 let server: http.Server;
@@ -32,6 +35,8 @@ let port = 0;
 let otherPort = 0;
 let dataDir: string;
 const seenAuth: string[] = [];
+/** The request_id of every management answer, in the order they were sent. */
+const answeredIds: (string | null)[] = [];
 
 function configure(env: Record<string, string>) {
   vi.unstubAllEnvs();
@@ -68,8 +73,16 @@ beforeAll(async () => {
         ? handleManagementRequest
         : handleSandboxRequest;
       void handler(request).then(async (answer) => {
+        const body = Buffer.from(await answer.arrayBuffer());
+        if (req.url?.startsWith(SANDBOX_MANAGEMENT_PATH))
+          answeredIds.push(
+            body.length
+              ? ((JSON.parse(body.toString('utf8')) as { meta?: { request_id?: string } }).meta?.request_id ??
+                  null)
+              : null,
+          );
         res.writeHead(answer.status, Object.fromEntries(answer.headers));
-        res.end(Buffer.from(await answer.arrayBuffer()));
+        res.end(body);
       });
     });
   };
@@ -91,6 +104,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   seenAuth.length = 0;
+  answeredIds.length = 0;
 });
 
 const context = { source: 'compose' as const, userEmail: 'support@example.com' };
@@ -229,5 +243,176 @@ describe(`Sendmux management client: delivery logs (${testEngine()})`, () => {
     configure({ SENDMUX_API_KEY: 'smx_mbx_live_key_not_the_sandbox_0000' });
     expect(managementTarget()).toBeUndefined();
     expect(await listDeliveryLogs({})).toMatchObject({ ok: false, error: { code: 'not_configured' } });
+  });
+});
+
+type LoggedRow = {
+  id: number;
+  method: string;
+  path: string;
+  source: string;
+  key_profile: string;
+  user_id: string | null;
+  user_email: string | null;
+  status: number | null;
+  ok: boolean | null;
+  error_code: string | null;
+  error_message: string | null;
+  request_id: string | null;
+  duration_ms: number | null;
+  completed: boolean;
+  response_body: unknown;
+  message_ids: string[];
+  recipients: string[];
+  /** The whole row as the database serialises it. */
+  whole: string;
+};
+
+/** The delivery-logs entries written after entry `after`, oldest first. */
+async function loggedSince(after: number): Promise<LoggedRow[]> {
+  const rows = await queryRows<LoggedRow & { id: number | string }>(
+    database().db,
+    sql`SELECT a.id, a.method, a.path, a.source, a.key_profile, a.user_id, a.user_email, a.status, a.ok, a.error_code,
+          a.error_message, a.request_id, a.duration_ms, a.completed_at IS NOT NULL AS completed, a.response_body,
+          a.message_ids, a.recipients, row_to_json(a)::text AS whole
+        FROM api_requests a WHERE a.id > ${after} AND a.source = 'delivery_logs' ORDER BY a.id`,
+  );
+  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+}
+async function lastId(): Promise<number> {
+  const [row] = await queryRows<{ id: number | string | null }>(
+    database().db,
+    sql`SELECT max(id) AS id FROM api_requests`,
+  );
+  return Number(row?.id ?? 0);
+}
+
+describe(`Sendmux management client: the request log (${testEngine()})`, () => {
+  const support = { role: 'support' as const, id: 'user_support_1', email: 'support@example.com' };
+
+  it('logs each GET of a lookup as its own entry: path, status, request_id, duration, who, never the key', async () => {
+    configured();
+    const { logId, messageId } = await send('logged-lookup@example.com');
+    const before = await lastId();
+    const lookup = await lookUpDeliveryLog(logId, messageId, support);
+    if (!lookup.ok || !lookup.data.found) throw new Error('no log found');
+    const rows = await loggedSince(before);
+    expect(rows).toHaveLength(2);
+    expect(answeredIds).toHaveLength(2);
+    const [list, detail] = rows as [LoggedRow, LoggedRow];
+    expect(list.path).toMatch(/^\/emails\/logs\?/);
+    const query = new URLSearchParams(list.path.slice(list.path.indexOf('?')));
+    expect(query.get('search')).toBe('logged-lookup@example.com');
+    expect(query.get('limit')).toBe('100');
+    expect(detail.path).toBe(`/emails/logs/${lookup.data.log.id}`);
+    for (const [i, row] of rows.entries()) {
+      expect(row).toMatchObject({
+        method: 'GET',
+        source: 'delivery_logs',
+        key_profile: 'management',
+        user_id: support.id,
+        user_email: support.email,
+        status: 200,
+        ok: true,
+        error_code: null,
+        completed: true,
+        message_ids: [],
+        recipients: [],
+      });
+      expect(row.request_id).toMatch(/^req_/);
+      expect(row.request_id).toBe(answeredIds[i]);
+      expect(row.duration_ms).toEqual(expect.any(Number));
+      expect(row.whole).not.toContain(MANAGEMENT_KEY);
+      expect(row.whole).not.toContain(MANAGEMENT_KEY.slice(-12));
+    }
+    expect(detail.response_body).toMatchObject({ ok: true, data: { id: lookup.data.log.id } });
+    expect(new Set(rows.map((r) => r.request_id)).size).toBe(2);
+
+    // An unchanged log's 304 is logged too, with no body.
+    const first = await getDeliveryLog(lookup.data.log.id, undefined, { userEmail: support.email });
+    const again = await getDeliveryLog(lookup.data.log.id, first.ok ? first.etag : undefined, {
+      userEmail: support.email,
+    });
+    expect(again).toMatchObject({ ok: true, status: 304, logId: expect.any(Number) });
+    const [, notModified] = await loggedSince(detail.id);
+    expect(notModified).toMatchObject({
+      id: again.logId,
+      status: 304,
+      ok: true,
+      response_body: null,
+      completed: true,
+    });
+  });
+
+  it('logs a refused key with its error code, and the failed lookup names that entry', async () => {
+    configured();
+    const { logId, messageId } = await send('refused-lookup@example.com');
+    const wrong = 'smx_root_wrong_key_for_the_request_log_0000';
+    configure({
+      SENDMUX_MANAGEMENT_KEY: wrong,
+      SENDMUX_MANAGEMENT_API_URL: `http://127.0.0.1:${otherPort}${SANDBOX_MANAGEMENT_PATH}`,
+    });
+    const before = await lastId();
+    const lookup = await lookUpDeliveryLog(logId, messageId, support);
+    expect(lookup).toMatchObject({
+      ok: false,
+      error: { code: 'authentication_required', httpStatus: 401, requestId: expect.stringMatching(/^req_/) },
+    });
+    if (lookup.ok) return;
+    const rows = await loggedSince(before);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      id: lookup.error.logId,
+      path: expect.stringMatching(/^\/emails\/logs\?/),
+      status: 401,
+      ok: false,
+      error_code: 'authentication_required',
+      request_id: lookup.error.requestId,
+      user_email: support.email,
+      completed: true,
+    });
+    expect(rows[0]!.error_message).toBeTruthy();
+    expect(rows[0]!.whole).not.toContain(wrong);
+  });
+
+  it('logs a call that got no answer, and a log that cannot be written does not fail the lookup', async () => {
+    configure({
+      SENDMUX_API_KEY: TEST_SANDBOX_KEY,
+      SENDMUX_MANAGEMENT_KEY: MANAGEMENT_KEY,
+      SENDMUX_MANAGEMENT_API_URL: 'http://127.0.0.1:9/api/v1',
+    });
+    const down = await listDeliveryLogs({ search: 'nobody@example.com' });
+    const [row] = await loggedSince((down.logId ?? 1) - 1);
+    expect(row).toMatchObject({ id: down.logId, status: null, ok: false, error_code: 'network_error' });
+
+    configured();
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    await database().db.execute(
+      sql`ALTER TABLE api_requests ADD CONSTRAINT refuse_lookups CHECK (source <> 'delivery_logs') NOT VALID`,
+    );
+    try {
+      const list = await listDeliveryLogs({ search: 'anyone@example.com' });
+      expect(list).toMatchObject({ ok: true, status: 200 });
+      expect(list.logId).toBeUndefined();
+      expect(errors).toHaveBeenCalledWith(
+        'sendmux: could not log a management API call:',
+        expect.stringMatching(/refuse_lookups/),
+      );
+    } finally {
+      await database().db.execute(sql`ALTER TABLE api_requests DROP CONSTRAINT refuse_lookups`);
+      errors.mockRestore();
+    }
+  });
+
+  it('no entry holds a management key, the sandbox’s own included', async () => {
+    configure({});
+    await listDeliveryLogs({ limit: 1 });
+    const rows = await queryRows<{ whole: string }>(
+      database().db,
+      sql`SELECT row_to_json(a)::text AS whole FROM api_requests a`,
+    );
+    expect(rows.filter((r) => r.whole.includes('"delivery_logs"')).length).toBeGreaterThan(5);
+    for (const key of [MANAGEMENT_KEY, getSandboxManagementKey()])
+      expect(rows.filter((r) => r.whole.includes(key))).toEqual([]);
   });
 });

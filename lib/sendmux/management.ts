@@ -3,6 +3,7 @@ import { request } from 'undici';
 import { getEnv, maskKey, SANDBOX_MANAGEMENT_PATH } from '@/lib/env';
 import { parseEnvelope } from '@/lib/sendmux/envelope';
 import { getSandboxManagementKey } from '@/lib/sandbox/key';
+import { completeAttempt, startAttempt, type AttemptCompletion } from '@/lib/requests/record';
 import type { SendmuxError } from '@/lib/sendmux/types';
 
 // The management API's delivery logs (openapi-management-subset.json: managementListEmailLogs,
@@ -52,9 +53,18 @@ export type ListDeliveryLogsQuery = {
   search?: string;
 };
 
+/** The request-log entry of the call, when it could be written. */
+type Logged = { logId?: number };
+
 export type ManagementResult<T> =
-  | { ok: true; status: number; data: T; requestId: string | undefined; etag?: string }
-  | { ok: false; status: number | null; error: SendmuxError; requestId: string | undefined };
+  | ({ ok: true; status: number; data: T; requestId: string | undefined; etag?: string } & Logged)
+  | ({ ok: false; status: number | null; error: SendmuxError; requestId: string | undefined } & Logged);
+
+/** Who a lookup is made for: stored on its request-log entry. */
+export type ManagementCaller = { userId?: string | null; userEmail?: string | null };
+
+/** The key profile name of management calls in the request log; the key itself is never stored. */
+export const MANAGEMENT_KEY_PROFILE = 'management';
 
 export type ManagementTarget = { baseUrl: string; key: string; source: 'configured' | 'sandbox' };
 
@@ -126,10 +136,17 @@ function isRecipient(v: unknown): v is DeliveryLogRecipient {
 
 const USER_AGENT = 'sendmux-console/0.1 (delivery logs)';
 
+type Exchange<T> = { result: ManagementResult<T>; responseBody: unknown };
+
+// Every call is logged in api_requests like a Sending API attempt (pending before, completed after),
+// so a failed lookup has an entry support can open by its request_id. Only the profile NAME is
+// stored; the logged path and body are scrubbed of the key as well. A log that cannot be written
+// never fails the lookup.
 async function get<T>(
   path: string,
   query: Record<string, string | undefined>,
   check: (body: Record<string, unknown>) => T | undefined,
+  caller: ManagementCaller = {},
   headers: Record<string, string> = {},
 ): Promise<ManagementResult<T>> {
   const target = managementTarget();
@@ -147,6 +164,59 @@ async function get<T>(
   const url = new URL(`${target.baseUrl.replace(/\/$/, '')}${path}`);
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, v);
   const scrub = (text: string) => text.split(target.key).join(maskKey(target.key));
+  const logId = await startAttempt({
+    keyProfile: MANAGEMENT_KEY_PROFILE,
+    method: 'GET',
+    path: scrub(`${path}${url.search}`),
+    body: undefined,
+    context: { source: 'delivery_logs', userId: caller.userId, userEmail: caller.userEmail },
+    attempt: 1,
+    waitMs: 0,
+  }).catch((err: unknown) => {
+    console.error('sendmux: could not log a management API call:', err instanceof Error ? err.message : err);
+    return undefined;
+  });
+  const t0 = performance.now();
+  const { result, responseBody } = await exchange(url, target, scrub, check, headers);
+  if (logId === undefined) return result;
+  const completion: AttemptCompletion = {
+    status: result.status,
+    ok: result.ok,
+    errorCode: result.ok ? undefined : result.error.code,
+    errorMessage: result.ok ? undefined : result.error.message,
+    requestId: result.requestId,
+    durationMs: performance.now() - t0,
+    responseBody,
+    // A delivery log's message_id is the provider's Message-ID, not an eml_ id of this console.
+    messageIds: [],
+  };
+  await completeAttempt(logId, completion).catch((err: unknown) =>
+    console.error(
+      `sendmux: could not complete api_requests row ${logId}:`,
+      err instanceof Error ? err.message : err,
+    ),
+  );
+  return { ...result, logId };
+}
+
+/** The stored form of an answer's body: its JSON, or its text when it is not JSON. */
+function loggedBody(bodyText: string, scrub: (text: string) => string): unknown {
+  if (bodyText === '') return null;
+  const text = scrub(bodyText);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+async function exchange<T>(
+  url: URL,
+  target: ManagementTarget,
+  scrub: (text: string) => string,
+  check: (body: Record<string, unknown>) => T | undefined,
+  headers: Record<string, string>,
+): Promise<Exchange<T>> {
   const timeoutMs = getEnv().sendmuxTimeoutMs;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -172,52 +242,66 @@ async function get<T>(
   } catch (err) {
     const aborted = controller.signal.aborted;
     return {
-      ok: false,
-      status: null,
-      requestId: undefined,
-      error: aborted
-        ? { code: 'timeout', message: `Sendmux did not answer within ${timeoutMs} ms`, retryable: true }
-        : {
-            code: 'network_error',
-            message: scrub(
-              `Could not reach the Sendmux management API at ${url.origin}: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}`,
-            ),
-            retryable: true,
-          },
+      responseBody: null,
+      result: {
+        ok: false,
+        status: null,
+        requestId: undefined,
+        error: aborted
+          ? { code: 'timeout', message: `Sendmux did not answer within ${timeoutMs} ms`, retryable: true }
+          : {
+              code: 'network_error',
+              message: scrub(
+                `Could not reach the Sendmux management API at ${url.origin}: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}`,
+              ),
+              retryable: true,
+            },
+      },
     };
   } finally {
     clearTimeout(timer);
   }
+  const responseBody = loggedBody(bodyText, scrub);
   const etag = responseHeaders['etag'];
   if (status === 304)
-    return { ok: true, status, data: undefined as T, requestId: responseHeaders['x-request-id'], etag };
+    return {
+      responseBody,
+      result: { ok: true, status, data: undefined as T, requestId: responseHeaders['x-request-id'], etag },
+    };
   const envelope = parseEnvelope({ status, headers: responseHeaders, bodyText });
   if (!envelope.ok)
     return {
-      ok: false,
-      status,
-      requestId: envelope.requestId,
-      error: { ...envelope.error, message: scrub(envelope.error.message) },
+      responseBody,
+      result: {
+        ok: false,
+        status,
+        requestId: envelope.requestId,
+        error: { ...envelope.error, message: scrub(envelope.error.message) },
+      },
     };
   const raw = envelope.raw;
   const data = isRecord(raw) ? check(raw) : undefined;
   if (data === undefined)
     return {
-      ok: false,
-      status,
-      requestId: envelope.requestId,
-      error: {
-        code: 'invalid_response',
-        message: `The management API answered HTTP ${status} with data this console cannot read`,
-        retryable: false,
+      responseBody,
+      result: {
+        ok: false,
+        status,
+        requestId: envelope.requestId,
+        error: {
+          code: 'invalid_response',
+          message: `The management API answered HTTP ${status} with data this console cannot read`,
+          retryable: false,
+        },
       },
     };
-  return { ok: true, status, data, requestId: envelope.requestId, etag };
+  return { responseBody, result: { ok: true, status, data, requestId: envelope.requestId, etag } };
 }
 
 /** GET /emails/logs: newest first, one page. */
 export function listDeliveryLogs(
   q: ListDeliveryLogsQuery = {},
+  caller?: ManagementCaller,
 ): Promise<ManagementResult<{ logs: DeliveryLogItem[]; hasMore: boolean; nextCursor?: string }>> {
   return get(
     '/emails/logs',
@@ -241,6 +325,7 @@ export function listDeliveryLogs(
         nextCursor: typeof pagination.next_cursor === 'string' ? pagination.next_cursor : undefined,
       };
     },
+    caller,
   );
 }
 
@@ -248,7 +333,11 @@ export function listDeliveryLogs(
  * GET /emails/logs/{id}, with per-recipient outcomes. With `etag` from an earlier answer, an
  * unchanged log answers 304 and `data` is undefined.
  */
-export function getDeliveryLog(id: string, etag?: string): Promise<ManagementResult<DeliveryLogDetail>> {
+export function getDeliveryLog(
+  id: string,
+  etag?: string,
+  caller?: ManagementCaller,
+): Promise<ManagementResult<DeliveryLogDetail>> {
   return get(
     `/emails/logs/${encodeURIComponent(id)}`,
     {},
@@ -260,6 +349,7 @@ export function getDeliveryLog(id: string, etag?: string): Promise<ManagementRes
         return undefined;
       return d as DeliveryLogDetail;
     },
+    caller,
     etag ? { 'If-None-Match': etag } : {},
   );
 }

@@ -49,6 +49,20 @@ function describeQuery(q: ClassifiedQuery): string {
   }
 }
 
+/** A management call's query string (search, dates) is long: the list shows it on hover only. */
+function PathWithQuery({ path }: { path: string }) {
+  const at = path.indexOf('?');
+  if (at === -1) return <>{path}</>;
+  return (
+    <>
+      {path.slice(0, at)}
+      <span className="text-muted-foreground" title={path.slice(at)}>
+        ?…
+      </span>
+    </>
+  );
+}
+
 function describeFilters(p: RequestSearchParams): string[] {
   const out: string[] = [];
   if (p.outcome) out.push(`outcome: ${OUTCOME_LABELS[p.outcome].toLowerCase()}`);
@@ -237,8 +251,8 @@ export default async function RequestsPage({
                   <p className="font-medium">No requests yet.</p>
                   <p className="text-muted-foreground">
                     Every call the console makes to Sendmux — sends from Compose, batch chunks, attachment
-                    uploads, connection checks, SMTP test sends — is logged here with its request_id, so it
-                    can be found again.
+                    uploads, connection checks, SMTP test sends, delivery-log lookups — is logged here with
+                    its request_id, so it can be found again.
                     {hasRole(user.role, 'sender') ? (
                       <>
                         {' '}
@@ -286,7 +300,8 @@ export default async function RequestsPage({
                         SMTP_ENDPOINT
                       ) : (
                         <>
-                          <span className="text-muted-foreground">{item.method}</span> {item.path}
+                          <span className="text-muted-foreground">{item.method}</span>{' '}
+                          <PathWithQuery path={item.path} />
                         </>
                       )}
                     </TableCell>

@@ -94,7 +94,17 @@ export default async function RequestPage({
   const asked = typeof messageParam === 'string' && /^\d{1,3}$/.test(messageParam) ? Number(messageParam) : 0;
   const shownIndex = asked < messages.length ? asked : 0;
   const shownMessage = messages[shownIndex];
-  const snippet = snippetFor(row, env.sendmuxApiUrl, documentedOrder(requestBody));
+  // A delivery-logs lookup went to the management API with its own key, which stays a placeholder.
+  const isManagement = row.source === 'delivery_logs';
+  const keyVariable = isManagement ? 'SENDMUX_MANAGEMENT_KEY' : 'SENDMUX_API_KEY';
+  const snippet = {
+    ...snippetFor(
+      row,
+      isManagement ? (describeManagementTarget()?.baseUrl ?? env.managementApiUrl) : env.sendmuxApiUrl,
+      documentedOrder(requestBody),
+    ),
+    keyVariable,
+  } as const;
   const responseIsText = typeof row.responseBody === 'string';
   const isSmtp = row.transport === 'smtp';
   const transcript = isSmtp ? transcriptOf(row.transcript) : [];
@@ -127,7 +137,9 @@ export default async function RequestPage({
         </Button>
       </div>
       <PageHeader
-        title={isSmtp ? 'SMTP test send' : endpointLabel(row)}
+        title={
+          isSmtp ? 'SMTP test send' : endpointLabel({ method: row.method, path: row.path.split('?')[0]! })
+        }
         description={
           <span className="flex flex-wrap items-center gap-2">
             <StatusBadge row={row} />
@@ -146,7 +158,7 @@ export default async function RequestPage({
             >
               Copy for support
             </CopyButton>
-            <CopyButton value={curl} label="Copy as curl (the key is read from $SENDMUX_API_KEY)">
+            <CopyButton value={curl} label={`Copy as curl (the key is read from $${keyVariable})`}>
               Copy as curl
             </CopyButton>
             {canSend && isSend ? (
@@ -340,8 +352,9 @@ export default async function RequestPage({
           <CardHeader>
             <CardTitle>Reproduce</CardTitle>
             <CardDescription>
-              The key is read from <code className="font-mono text-xs">SENDMUX_API_KEY</code> in your
+              The key is read from <code className="font-mono text-xs">{keyVariable}</code> in your
               environment; it is never part of the command.
+              {isManagement ? ' This is a read of the management API’s delivery logs: it sends nothing.' : ''}
               {isSmtp
                 ? ' curl speaks SMTP too: the same message, over the same server, with STARTTLS required.'
                 : ''}

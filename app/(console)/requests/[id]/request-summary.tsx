@@ -13,6 +13,7 @@ export const SOURCE_LABEL: Record<RequestDetail['source'], string> = {
   settings: 'Settings → Sendmux keys',
   upload: 'Attachment upload',
   smtp_test: 'Settings → SMTP test send',
+  delivery_logs: 'Check Sendmux delivery logs (management API)',
   other: 'Other',
 };
 
@@ -46,7 +47,7 @@ export function RequestSummary({
         <dl className="grid gap-x-8 gap-y-3 text-sm sm:grid-cols-2 xl:grid-cols-3">
           <div className="grid gap-0.5">
             <dt className="text-muted-foreground text-xs">Endpoint</dt>
-            <dd className="font-mono text-xs">
+            <dd className="font-mono text-xs break-all">
               {isSmtp ? `SMTP to ${smtpServer || 'the SMTP server'}` : endpointLabel(row)}
             </dd>
           </div>
