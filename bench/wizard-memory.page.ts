@@ -1,7 +1,9 @@
 // The page half of bench/wizard-memory.ts, bundled by esbuild: what the CSV wizard does with a file
 // in the tab (app/(console)/batches/new): parse it in the Web Worker (lib/mail-merge/csv.worker.ts),
-// keep the parsed rows, and run the preview's preflight over them on the page.
+// keep the packed rows it posts back (app/(console)/batches/new/parse-csv-file.ts), and run the
+// preview's preflight over them on the page.
 import type { CsvWorkerResponse } from '@/lib/mail-merge/csv.worker';
+import { unpackCsv } from '@/lib/mail-merge/packed-rows';
 import { preflight } from '@/lib/mail-merge/preflight';
 import { BENCH_SPEC } from './bench-spec';
 
@@ -22,10 +24,11 @@ w.runWizard = async (): Promise<Record<string, number | string>> => {
   });
   const parsedAt = performance.now();
   if (!parsed.ok) return { error: parsed.message };
-  const result = preflight(parsed.result, spec, { profile: 'bench' });
-  held.push(parsed, result); // the wizard keeps both in its state
+  const table = unpackCsv(parsed.result);
+  const result = preflight(table, spec, { profile: 'bench' });
+  held.push(table, result); // the wizard keeps both in its state
   return {
-    rows: parsed.result.rows.length,
+    rows: table.rows.length,
     valid: result.rows.filter((r) => r.status === 'valid').length,
     parseMs: parsedAt - t0,
     preflightMs: performance.now() - parsedAt,

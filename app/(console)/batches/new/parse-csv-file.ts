@@ -1,8 +1,19 @@
-import type { CsvDelimiter } from '@/lib/schemas/batch-values';
+import type { CsvTable } from '@/lib/mail-merge/csv';
 import type { CsvWorkerRequest, CsvWorkerResponse } from '@/lib/mail-merge/csv.worker';
+import { unpackCsv } from '@/lib/mail-merge/packed-rows';
+import type { CsvDelimiter } from '@/lib/schemas/batch-values';
+
+export type ParsedFile =
+  | { ok: true; result: CsvTable; encoding: 'utf-8' | 'windows-1252' }
+  | { ok: false; message: string };
 
 /** Parses a file in a Web Worker (a fresh one per file), so a 100,000-row file never freezes the page. */
-export function parseCsvFile(file: Blob, delimiter?: CsvDelimiter): Promise<CsvWorkerResponse> {
+export async function parseCsvFile(file: Blob, delimiter?: CsvDelimiter): Promise<ParsedFile> {
+  const response = await runWorker(file, delimiter);
+  return response.ok ? { ...response, result: unpackCsv(response.result) } : response;
+}
+
+function runWorker(file: Blob, delimiter?: CsvDelimiter): Promise<CsvWorkerResponse> {
   return new Promise((resolve) => {
     let worker: Worker;
     try {
