@@ -1,10 +1,13 @@
 // The page half of bench/wizard-memory.ts, bundled by esbuild: what the CSV wizard does with a file
 // in the tab (app/(console)/batches/new): parse it in the Web Worker (lib/mail-merge/csv.worker.ts),
-// keep the packed rows it posts back (app/(console)/batches/new/parse-csv-file.ts), and run the
-// preview's preflight over them on the page.
+// keep the packed rows it posts back (app/(console)/batches/new/parse-csv-file.ts), run the
+// preview's preflight over them on the page, and what the preview builds from its result: the
+// filters' counts, the list under the filter, and the addresses its delivery-history check asks about.
 import type { CsvWorkerResponse } from '@/lib/mail-merge/csv.worker';
 import { unpackCsv } from '@/lib/mail-merge/packed-rows';
 import { preflight } from '@/lib/mail-merge/preflight';
+import { historyAddresses } from '../app/(console)/batches/new/history-addresses';
+import { FILTERS, filterCounts } from '../app/(console)/batches/new/preflight-filters';
 import { BENCH_SPEC } from './bench-spec';
 
 const spec = BENCH_SPEC;
@@ -26,11 +29,16 @@ w.runWizard = async (): Promise<Record<string, number | string>> => {
   if (!parsed.ok) return { error: parsed.message };
   const table = unpackCsv(parsed.result);
   const result = preflight(table, spec, { profile: 'bench' });
-  held.push(table, result); // the wizard keeps both in its state
+  const preflightAt = performance.now();
+  const counts = filterCounts(result.rows);
+  const list = result.rows.filter(FILTERS.all.test);
+  const addresses = historyAddresses(result);
+  held.push(table, result, counts, list, addresses); // the wizard keeps these in its state and memos
   return {
     rows: table.rows.length,
     valid: result.rows.filter((r) => r.status === 'valid').length,
     parseMs: parsedAt - t0,
-    preflightMs: performance.now() - parsedAt,
+    preflightMs: preflightAt - parsedAt,
+    historyAddresses: addresses.list.length,
   };
 };

@@ -239,7 +239,10 @@ export class CsvRowBuilder {
  * out inline (one allocation a row). It also makes a column named __proto__ a plain key.
  */
 export function rowShape(columns: readonly string[]): Record<string, string> {
-  return JSON.parse(JSON.stringify(Object.fromEntries(columns.map((c) => [c, ''])))) as Record<string, string>;
+  return JSON.parse(JSON.stringify(Object.fromEntries(columns.map((c) => [c, ''])))) as Record<
+    string,
+    string
+  >;
 }
 
 const HEADER_SEARCH_RECORDS = 50;

@@ -8,8 +8,7 @@ import type { CsvDelimiter } from '@/lib/schemas/batch-values';
 
 export type CsvWorkerRequest = { file: Blob; delimiter?: CsvDelimiter };
 export type CsvWorkerResponse =
-  | { ok: true; result: PackedCsv; encoding: 'utf-8' | 'windows-1252' }
-  | { ok: false; message: string };
+  { ok: true; result: PackedCsv; encoding: 'utf-8' | 'windows-1252' } | { ok: false; message: string };
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 

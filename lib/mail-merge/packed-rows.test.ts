@@ -91,7 +91,8 @@ describe('readCsvFile', () => {
 
   it('reads rows across many blocks, with every line number and value in place', async () => {
     const lines = ['email,name,n'];
-    for (let i = 0; i < 40_000; i++) lines.push(`r${i}@x.io,${i % 7 ? `Row ${i}` : ''},${i % 3 ? i : '"a\nb"'}`);
+    for (let i = 0; i < 40_000; i++)
+      lines.push(`r${i}@x.io,${i % 7 ? `Row ${i}` : ''},${i % 3 ? i : '"a\nb"'}`);
     const text = lines.join('\n');
     const whole = parseCsv(text);
     const { csv } = await readCsvFile(fileOf(utf8(text), 4096), { pieceChars: 50_000 });
@@ -114,7 +115,13 @@ describe('PackedRowList', () => {
     const list = new PackedRowList(packed);
     expect(list.at(16_384)).toEqual({ line: 16_386, values: { email: 'r16384@x.io', name: 'Name 16384' } });
     expect(list.at(0)).toEqual({ line: 2, values: { email: 'r0@x.io', name: 'Name 0' } });
-    const csv = { columns: packed.columns, rows: packed, delimiter: ',' as const, delimiterDetected: true, problems: [] };
+    const csv = {
+      columns: packed.columns,
+      rows: packed,
+      delimiter: ',' as const,
+      delimiterDetected: true,
+      problems: [],
+    };
     expect(transferables(csv)).toHaveLength(3);
   });
 });

@@ -4,8 +4,7 @@ import { unpackCsv } from '@/lib/mail-merge/packed-rows';
 import type { CsvDelimiter } from '@/lib/schemas/batch-values';
 
 export type ParsedFile =
-  | { ok: true; result: CsvTable; encoding: 'utf-8' | 'windows-1252' }
-  | { ok: false; message: string };
+  { ok: true; result: CsvTable; encoding: 'utf-8' | 'windows-1252' } | { ok: false; message: string };
 
 /** Parses a file in a Web Worker (a fresh one per file), so a 100,000-row file never freezes the page. */
 export async function parseCsvFile(file: Blob, delimiter?: CsvDelimiter): Promise<ParsedFile> {
