@@ -1,10 +1,10 @@
 // The page half of bench/wizard-memory.ts, bundled by esbuild: what the CSV wizard does with a file
 // in the tab (app/(console)/batches/new): parse it in the Web Worker (lib/mail-merge/csv.worker.ts),
-// keep the packed rows it posts back (app/(console)/batches/new/parse-csv-file.ts), run the
+// keep the packed rows it posts back (lib/mail-merge/csv-worker-client.ts, as
+// app/(console)/batches/new/parse-csv-file.ts does), run the
 // preview's preflight over them on the page, and what the preview builds from its result: the
 // filters' counts, the list under the filter, and the addresses its delivery-history check asks about.
-import type { CsvWorkerResponse } from '@/lib/mail-merge/csv.worker';
-import { unpackCsv } from '@/lib/mail-merge/packed-rows';
+import { receiveCsv } from '@/lib/mail-merge/csv-worker-client';
 import { preflight } from '@/lib/mail-merge/preflight';
 import { historyAddresses } from '../app/(console)/batches/new/history-addresses';
 import { FILTERS, filterCounts } from '../app/(console)/batches/new/preflight-filters';
@@ -17,17 +17,10 @@ const w = window as unknown as { runWizard: () => Promise<Record<string, number 
 w.runWizard = async (): Promise<Record<string, number | string>> => {
   const t0 = performance.now();
   const file = await (await fetch('/rows.csv')).blob();
-  const parsed = await new Promise<CsvWorkerResponse>((resolve) => {
-    const worker = new Worker('/worker.js');
-    worker.onmessage = (e: MessageEvent<CsvWorkerResponse>) => {
-      resolve(e.data);
-      worker.terminate();
-    };
-    worker.postMessage({ file });
-  });
+  const parsed = await receiveCsv(new Worker('/worker.js'), { file });
   const parsedAt = performance.now();
   if (!parsed.ok) return { error: parsed.message };
-  const table = unpackCsv(parsed.result);
+  const table = parsed.result;
   const result = preflight(table, spec, { profile: 'bench' });
   const preflightAt = performance.now();
   const counts = filterCounts(result.rows);

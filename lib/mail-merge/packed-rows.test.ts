@@ -102,6 +102,28 @@ describe('readCsvFile', () => {
     expect(rows.at(-1)).toEqual(whole.rows.at(-1));
     expect(rows.at(40_000)).toBeUndefined();
   });
+
+  it('hands each block over as it is packed, and says which were read before the file proved not UTF-8', async () => {
+    const lines = ['email,name'];
+    for (let i = 0; i < 20_000; i++) lines.push(`r${i}@x.io,Name ${i}`);
+    const bytes = new Uint8Array([...utf8(lines.join('\n')), ...utf8('\nlast@x.io,'), 0xe9, 0x0a]);
+    const blocks: { values: string[]; encoding: string }[] = [];
+    const { csv, encoding } = await readCsvFile(fileOf(bytes, 8192), {
+      pieceChars: 100_000,
+      onBlock: (values, encoding) => blocks.push({ values, encoding }),
+    });
+    expect(encoding).toBe('windows-1252');
+    expect(csv.rows.blocks).toEqual([[], []]);
+    expect(blocks.map((b) => b.encoding)).toEqual(['utf-8', 'windows-1252', 'windows-1252']);
+    const kept = blocks.filter((b) => b.encoding === encoding);
+    const table = unpackCsv({
+      ...csv,
+      rows: { ...csv.rows, blocks: [0, 1].map((c) => kept.map((b) => b.values[c]!)) },
+    });
+    const whole = parseCsv(decodeCsvBytes(bytes).text);
+    expect(all(table.rows)).toEqual(whole.rows);
+    expect(table.rows.at(-1)!.values).toEqual({ email: 'last@x.io', name: 'é' });
+  });
 });
 
 describe('PackedRowList', () => {

@@ -40,7 +40,11 @@ export class PackedRowsBuilder {
   private parts: string[][];
   private readonly blocks: string[][];
 
-  constructor(private readonly columns: string[]) {
+  /** With `onBlock`, each finished block goes there (blocks[c][b] stays empty): the worker posts it at once. */
+  constructor(
+    private readonly columns: string[],
+    private readonly onBlock?: (values: string[]) => void,
+  ) {
     this.ends = columns.map(() => new Uint32Array(1024));
     this.offsets = columns.map(() => 0);
     this.parts = columns.map(() => []);
@@ -82,11 +86,11 @@ export class PackedRowsBuilder {
   // Joining copies the values out of the parsed text, which is then free to go (V8's substrings
   // keep the whole string they were cut from alive).
   private closeBlock(): void {
-    for (let c = 0; c < this.columns.length; c++) {
-      this.blocks[c]!.push(this.parts[c]!.join(''));
-      this.parts[c] = [];
-      this.offsets[c] = 0;
-    }
+    const values = this.parts.map((p) => p.join(''));
+    this.parts = this.columns.map(() => []);
+    this.offsets.fill(0);
+    if (this.onBlock) this.onBlock(values);
+    else values.forEach((v, c) => this.blocks[c]!.push(v));
   }
 }
 
@@ -132,6 +136,12 @@ export function transferables(packed: PackedCsv): ArrayBuffer[] {
 
 export type ReadCsvOptions = {
   delimiter?: CsvDelimiter;
+  /**
+   * Takes each block of rows as it is packed (one string per column), in order, with the encoding
+   * it was read in: blocks read as UTF-8 before the file turned out not to be are to be dropped.
+   * The result's blocks are then empty.
+   */
+  onBlock?: (values: string[], encoding: 'utf-8' | 'windows-1252') => void;
   maxRows?: number;
   /** Text handed to the parser at a time. */
   pieceChars?: number;
@@ -188,6 +198,9 @@ async function readAs(
   const rowProblems: CsvProblem[] = [];
   let endProblem: CsvProblem | null = null;
   let text = '';
+  const { onBlock } = options;
+  const newBuilder = (columns: string[]) =>
+    new PackedRowsBuilder(columns, onBlock && ((values) => onBlock(values, encoding)));
 
   const push = (final: boolean): boolean => {
     if (!parser) {
@@ -198,14 +211,14 @@ async function readAs(
     text = '';
     try {
       const piece = parser.push(input, final);
-      if (piece.rows.length) builder ??= new PackedRowsBuilder(parser.columns!);
+      if (piece.rows.length) builder ??= newBuilder(parser.columns!);
       for (const row of piece.rows) builder!.add(row);
       for (const p of piece.problems) rowProblems.push(p);
       return true;
     } catch (error) {
       if (!(error instanceof CsvStreamError)) throw error;
       if (error.piece?.rows.length) {
-        builder ??= new PackedRowsBuilder(parser.columns!);
+        builder ??= newBuilder(parser.columns!);
         for (const row of error.piece.rows) builder.add(row);
         for (const p of error.piece.problems) rowProblems.push(p);
       }

@@ -15,15 +15,14 @@ export type HistoryAddresses = {
 const addressKey = (to: string) => to.trim().toLowerCase();
 
 export function historyAddresses(result: PreflightResult): HistoryAddresses {
-  const seen = new Set<string>();
   const list: string[] = [];
   let a = 0x811c9dc5;
   let b = 0x01000193;
   for (const r of result.rows) {
-    if (r.status !== 'valid' || !r.to) continue;
+    // Preflight marks every later row with the same address (trimmed, lower-cased) a duplicate:
+    // the first rows of each address are the list, without a set of a million strings.
+    if (r.status !== 'valid' || !r.to || r.duplicateOfLine !== null) continue;
     const key = addressKey(r.to);
-    if (seen.has(key)) continue;
-    seen.add(key);
     list.push(key);
     for (let i = 0; i < key.length; i++) {
       const c = key.charCodeAt(i);
