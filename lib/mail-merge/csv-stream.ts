@@ -21,7 +21,11 @@ export type CsvPiece = { rows: CsvRow[]; problems: CsvProblem[] };
 
 /** A problem that ends the file: nothing after it is read. */
 export class CsvStreamError extends Error {
-  constructor(readonly problem: CsvProblem) {
+  constructor(
+    readonly problem: CsvProblem,
+    /** The rows of the piece read before the problem (the row cap was passed in its middle). */
+    readonly piece?: CsvPiece,
+  ) {
     super(problem.message);
     this.name = 'CsvStreamError';
   }
@@ -110,7 +114,7 @@ export class CsvStreamParser {
         this.headerLine = line;
         continue;
       }
-      if (this.rowCount === this.maxRows) throw new CsvStreamError(tooManyRows(this.maxRows, line));
+      if (this.rowCount === this.maxRows) throw new CsvStreamError(tooManyRows(this.maxRows, line), piece);
       this.rowCount++;
       piece.rows.push(this.builder.row(cells, line, quoteErrors.get(i), piece.problems));
     }

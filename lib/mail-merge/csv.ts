@@ -42,6 +42,15 @@ export type ParsedCsv = {
   problems: CsvProblem[];
 };
 
+/** Rows read by index: a CsvRow[] is one, and so is the browser's packed copy (lib/mail-merge/packed-rows.ts). */
+export interface CsvRowList {
+  readonly length: number;
+  at(index: number): CsvRow | undefined;
+}
+
+/** A parsed file whose rows may be held packed: what preflight and the wizard read. */
+export type CsvTable = Omit<ParsedCsv, 'rows'> & { rows: CsvRowList };
+
 export type ParseCsvOptions = {
   delimiter?: CsvDelimiter;
   /** Rows past this are not read: the file is refused with a message. Defaults to a job's row cap. */
@@ -187,12 +196,7 @@ export class CsvRowBuilder {
   ) {
     this.columns = uniqueColumns(header, headerLine, problems);
     this.width = this.columns.length;
-    // Every row copies one prepared object: one shape for all rows, and JSON.parse lays its
-    // properties out inline (one allocation a row). It also makes a column named __proto__ a plain key.
-    this.shape = JSON.parse(JSON.stringify(Object.fromEntries(this.columns.map((c) => [c, ''])))) as Record<
-      string,
-      string
-    >;
+    this.shape = rowShape(this.columns);
   }
 
   /** The row of a non-blank record starting on `line`; its problems are pushed onto `problems`. */
@@ -228,6 +232,17 @@ export class CsvRowBuilder {
     }
     return { line, values };
   }
+}
+
+/**
+ * Every row copies one prepared object: one shape for all rows, and JSON.parse lays its properties
+ * out inline (one allocation a row). It also makes a column named __proto__ a plain key.
+ */
+export function rowShape(columns: readonly string[]): Record<string, string> {
+  return JSON.parse(JSON.stringify(Object.fromEntries(columns.map((c) => [c, ''])))) as Record<
+    string,
+    string
+  >;
 }
 
 const HEADER_SEARCH_RECORDS = 50;

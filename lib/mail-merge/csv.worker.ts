@@ -1,29 +1,35 @@
-import { decodeCsvBytes, parseCsv, type ParsedCsv } from '@/lib/mail-merge/csv';
+import { readCsvFile, transferables, type PackedCsv } from '@/lib/mail-merge/packed-rows';
 import type { CsvDelimiter } from '@/lib/schemas/batch-values';
 
 // Parsing 100,000 rows takes long enough to freeze a page, so the upload step parses here:
-// new Worker(new URL('@/lib/mail-merge/csv.worker.ts', import.meta.url)).
+// new Worker(new URL('@/lib/mail-merge/csv.worker.ts', import.meta.url)), driven by
+// lib/mail-merge/csv-worker-client.ts. The file is streamed through the parser and its rows are
+// packed (lib/mail-merge/packed-rows.ts), each block posted as soon as it is full: the worker never
+// holds the file's text, nor all of its rows, nor one copy of them as big as the file to post.
 
-export type CsvWorkerRequest =
-  { text: string; delimiter?: CsvDelimiter } | { file: Blob; delimiter?: CsvDelimiter };
-export type CsvWorkerResponse =
-  { ok: true; result: ParsedCsv; encoding: 'utf-8' | 'windows-1252' } | { ok: false; message: string };
+export type CsvWorkerRequest = { file: Blob; delimiter?: CsvDelimiter };
+export type CsvWorkerMessage =
+  | { type: 'block'; values: string[]; encoding: 'utf-8' | 'windows-1252' }
+  | { type: 'done'; ok: true; result: PackedCsv; encoding: 'utf-8' | 'windows-1252' }
+  | { type: 'done'; ok: false; message: string };
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (message: CsvWorkerMessage, transfer: Transferable[] = []) =>
+  scope.postMessage(message, transfer);
 
 scope.addEventListener('message', async (event: MessageEvent<CsvWorkerRequest>) => {
-  const request = event.data;
-  let response: CsvWorkerResponse;
+  const { file, delimiter } = event.data;
   try {
-    const decoded =
-      'file' in request
-        ? decodeCsvBytes(new Uint8Array(await request.file.arrayBuffer()))
-        : { text: request.text, encoding: 'utf-8' as const };
-    const result = parseCsv(decoded.text, { delimiter: request.delimiter });
-    if ('problem' in decoded && decoded.problem) result.problems.unshift(decoded.problem);
-    response = { ok: true, result, encoding: decoded.encoding };
+    const { csv, encoding } = await readCsvFile(file, {
+      delimiter,
+      onBlock: (values, encoding) => post({ type: 'block', values, encoding }),
+    });
+    post({ type: 'done', ok: true, result: csv, encoding }, transferables(csv));
   } catch (error) {
-    response = { ok: false, message: error instanceof Error ? error.message : 'The file could not be read' };
+    post({
+      type: 'done',
+      ok: false,
+      message: error instanceof Error ? error.message : 'The file could not be read',
+    });
   }
-  scope.postMessage(response);
 });

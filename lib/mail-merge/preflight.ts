@@ -5,7 +5,7 @@ import { toSendPayload } from '@/lib/compose/payload';
 import { formatBytes } from '@/lib/format/display';
 import { MAX_BATCH, MESSAGE_LIMIT_BYTES, utf8Length } from '@/lib/schemas/limits';
 import { messageSchema, type MessageInput } from '@/lib/schemas/message';
-import type { CsvProblem, ParsedCsv } from '@/lib/mail-merge/csv';
+import type { CsvProblem, CsvTable } from '@/lib/mail-merge/csv';
 import { FIELD_PATHS, type BatchSpec } from '@/lib/mail-merge/mapping';
 import {
   columnForPath,
@@ -136,7 +136,7 @@ const NONE: readonly RowProblem[] = Object.freeze([]);
 const SAMPLE_EVERY = 1000;
 
 export function preflight(
-  parsed: ParsedCsv,
+  parsed: CsvTable,
   spec: BatchSpec,
   options: PreflightOptions = {},
 ): PreflightResult {
@@ -144,7 +144,7 @@ export function preflight(
 }
 
 function run(
-  parsed: ParsedCsv,
+  parsed: CsvTable,
   spec: BatchSpec,
   options: PreflightOptions,
   validation: PreflightPlan['validation'],
@@ -191,7 +191,7 @@ function run(
   let accepted = 0;
 
   for (let i = 0; i < parsed.rows.length; i++) {
-    const row = parsed.rows[i]!;
+    const row = parsed.rows.at(i)!;
     if (excluded.size && excluded.has(row.line)) {
       rows.push({
         index: i,
@@ -396,7 +396,7 @@ export function exactWireBytes(message: MessageInput): number {
   return utf8Length(JSON.stringify(toSendPayload(message)));
 }
 
-function specProblems(parsed: ParsedCsv, c: CompiledSpec, options: PreflightOptions): SpecProblem[] {
+function specProblems(parsed: CsvTable, c: CompiledSpec, options: PreflightOptions): SpecProblem[] {
   const problems: SpecProblem[] = [];
   for (const p of parsed.problems)
     if (!ROW_LEVEL_CSV.has(p.kind)) problems.push({ kind: 'csv', severity: p.severity, message: p.message });
@@ -481,12 +481,12 @@ export type SendableRow = {
  * The rows a job sends, in file order, as wire JSON: what the server stores after its own
  * preflight of the uploaded text (it never takes merged messages from the browser).
  */
-export function sendableRows(parsed: ParsedCsv, spec: BatchSpec, result: PreflightResult): SendableRow[] {
+export function sendableRows(parsed: CsvTable, spec: BatchSpec, result: PreflightResult): SendableRow[] {
   const compiled = compileSpec(spec, parsed.columns);
   const out: SendableRow[] = [];
   for (const r of result.rows) {
     if (r.status !== 'valid') continue;
-    const row = parsed.rows[r.index]!;
+    const row = parsed.rows.at(r.index)!;
     out.push({
       csvLine: row.line,
       input: row.values,

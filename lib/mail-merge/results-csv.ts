@@ -1,5 +1,5 @@
 import { parseChunkIdempotencyKey } from '@/lib/mail-merge/chunking';
-import { parseCsv, type CsvRow, type ParsedCsv } from '@/lib/mail-merge/csv';
+import { parseCsv, type CsvRow, type CsvTable, type ParsedCsv } from '@/lib/mail-merge/csv';
 
 // The results CSV: the input columns plus what happened to each row. Opened in spreadsheets, so
 // every cell (header names and input values included) is neutralised against formula injection.
@@ -131,9 +131,10 @@ export function hasResultColumns(columns: readonly string[]): boolean {
 }
 
 /** The job a results CSV came from, read from its rows' idempotency keys (job:<id>:chunk:…). */
-export function resultsJobId(parsed: ParsedCsv): string | null {
+export function resultsJobId(parsed: CsvTable): string | null {
   const keyColumn = parsed.columns[resultStart(parsed.columns) + RESULT_COLUMNS.length - 1]!;
-  for (const row of parsed.rows) {
+  for (let i = 0; i < parsed.rows.length; i++) {
+    const row = parsed.rows.at(i)!;
     const key = parseChunkIdempotencyKey((row.values[keyColumn] ?? '').trim());
     if (key) return key.jobId;
   }

@@ -8,6 +8,7 @@ import { QueryProvider } from '@/components/query-provider';
 import { Button } from '@/components/ui/button';
 import { fetchAddressWarnings } from '@/lib/delivery-status/status';
 import type { PreflightResult } from '@/lib/mail-merge/preflight';
+import { historyAddresses, linesOfAddresses } from './history-addresses';
 
 /**
  * Rows whose To address bounced permanently or complained before, found by asking the console
@@ -31,22 +32,17 @@ function History({
   result: PreflightResult;
   onExclude: (lines: readonly number[]) => void;
 }) {
-  const linesByAddress = useMemo(() => {
-    const map = new Map<string, number[]>();
-    for (const r of result.rows) {
-      if (r.status !== 'valid' || !r.to) continue;
-      const a = r.to.trim().toLowerCase();
-      map.set(a, [...(map.get(a) ?? []), r.line]);
-    }
-    return map;
-  }, [result]);
-  const key = useMemo(() => [...linesByAddress.keys()].sort().join(','), [linesByAddress]);
+  const addresses = useMemo(() => historyAddresses(result), [result]);
   const { data } = useQuery({
-    queryKey: ['preflight-delivery-history', key],
-    queryFn: ({ signal }) => fetchAddressWarnings([...linesByAddress.keys()], signal),
-    enabled: linesByAddress.size > 0,
+    queryKey: ['preflight-delivery-history', addresses.fingerprint],
+    queryFn: ({ signal }) => fetchAddressWarnings(addresses.list, signal),
+    enabled: addresses.list.length > 0,
     staleTime: 60_000,
   });
+  const linesByAddress = useMemo(
+    () => linesOfAddresses(result, new Set(data?.map((w) => w.address))),
+    [result, data],
+  );
   if (!data?.length) return null;
   const lines = data.flatMap((w) => linesByAddress.get(w.address) ?? []).sort((a, b) => a - b);
   return (

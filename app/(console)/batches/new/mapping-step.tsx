@@ -6,7 +6,7 @@ import { ErrorSummary, type SummaryItem } from '@/components/error-summary';
 import { KeyProfileSelect } from '@/components/send-intent-fields';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import type { ParsedCsv } from '@/lib/mail-merge/csv';
+import type { CsvTable } from '@/lib/mail-merge/csv';
 import {
   FIELD_LABELS,
   MAPPED_FIELDS,
@@ -51,7 +51,7 @@ export function MappingStep({
   onBack,
   onNext,
 }: {
-  parsed: ParsedCsv;
+  parsed: CsvTable;
   spec: BatchSpec;
   updateSpec: UpdateSpec;
   profile: string;
@@ -62,7 +62,7 @@ export function MappingStep({
   onNext: () => void;
 }) {
   const { columns } = parsed;
-  const sample = parsed.rows[0]?.values;
+  const sample = parsed.rows.at(0)?.values;
   const missing = missingColumns(spec, columns);
   // Problems show once Next was pressed, and update as they are fixed.
   const [attempt, setAttempt] = useState(0);

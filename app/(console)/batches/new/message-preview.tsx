@@ -3,7 +3,7 @@
 import { EmailFrame } from '@/components/email-frame';
 import { Badge } from '@/components/ui/badge';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
-import type { ParsedCsv } from '@/lib/mail-merge/csv';
+import type { CsvTable } from '@/lib/mail-merge/csv';
 import type { BatchSpec } from '@/lib/mail-merge/mapping';
 import { mergeRow } from '@/lib/mail-merge/merge';
 import { formatRowProblem, type PreflightRow } from '@/lib/mail-merge/preflight';
@@ -22,11 +22,11 @@ export function MessagePreview({
   spec,
   row,
 }: {
-  parsed: ParsedCsv;
+  parsed: CsvTable;
   spec: BatchSpec;
   row: PreflightRow;
 }) {
-  const csvRow = parsed.rows[row.index];
+  const csvRow = parsed.rows.at(row.index);
   if (!csvRow) return null;
   const { message } = mergeRow(csvRow, spec, parsed.columns);
   const fields: [string, string][] = [

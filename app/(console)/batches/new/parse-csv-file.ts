@@ -1,32 +1,19 @@
+import { receiveCsv, type ParsedFile } from '@/lib/mail-merge/csv-worker-client';
 import type { CsvDelimiter } from '@/lib/schemas/batch-values';
-import type { CsvWorkerRequest, CsvWorkerResponse } from '@/lib/mail-merge/csv.worker';
 
 /** Parses a file in a Web Worker (a fresh one per file), so a 100,000-row file never freezes the page. */
-export function parseCsvFile(file: Blob, delimiter?: CsvDelimiter): Promise<CsvWorkerResponse> {
-  return new Promise((resolve) => {
-    let worker: Worker;
-    try {
-      // Turbopack bundles the worker and its imports (papaparse) when it sees exactly this form.
-      worker = new Worker(new URL('@/lib/mail-merge/csv.worker.ts', import.meta.url));
-    } catch (err) {
-      resolve({
-        ok: false,
-        message: `This browser could not start the CSV parser: ${err instanceof Error ? err.message : String(err)}`,
-      });
-      return;
-    }
-    worker.onmessage = (event: MessageEvent<CsvWorkerResponse>) => {
-      resolve(event.data);
-      worker.terminate();
-    };
-    worker.onerror = (event) => {
-      event.preventDefault();
-      resolve({ ok: false, message: event.message || 'The file could not be read' });
-      worker.terminate();
-    };
-    const request: CsvWorkerRequest = delimiter ? { file, delimiter } : { file };
-    worker.postMessage(request);
-  });
+export function parseCsvFile(file: Blob, delimiter?: CsvDelimiter): Promise<ParsedFile> {
+  let worker: Worker;
+  try {
+    // Turbopack bundles the worker and its imports (papaparse) when it sees exactly this form.
+    worker = new Worker(new URL('@/lib/mail-merge/csv.worker.ts', import.meta.url));
+  } catch (err) {
+    return Promise.resolve({
+      ok: false,
+      message: `This browser could not start the CSV parser: ${err instanceof Error ? err.message : String(err)}`,
+    });
+  }
+  return receiveCsv(worker, delimiter ? { file, delimiter } : { file });
 }
 
 export async function hasUtf8Bom(file: Blob): Promise<boolean> {

@@ -5,7 +5,7 @@ import { useMemo, useState } from 'react';
 import { HtmlCheckPanel } from '@/components/html-check';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import type { ParsedCsv } from '@/lib/mail-merge/csv';
+import type { CsvTable } from '@/lib/mail-merge/csv';
 import type { BatchSpec } from '@/lib/mail-merge/mapping';
 import type { PreflightResult } from '@/lib/mail-merge/preflight';
 import { checkHtmlAction } from '../../actions';
@@ -28,7 +28,7 @@ export function PreviewStep({
   onBack,
   onNext,
 }: {
-  parsed: ParsedCsv;
+  parsed: CsvTable;
   spec: BatchSpec;
   updateSpec: UpdateSpec;
   onExclude: (lines: readonly number[], exclude: boolean) => void;

@@ -1,11 +1,11 @@
 import Papa from 'papaparse';
-import { decodeCsvBytes, type ParsedCsv } from '@/lib/mail-merge/csv';
+import { decodeCsvBytes, type CsvTable } from '@/lib/mail-merge/csv';
 import { hasResultColumns, parseResultsCsv, resultsJobId } from '@/lib/mail-merge/results-csv';
 import { findResultsJobAction } from './actions';
 import type { ResultsOffer } from './wizard-types';
 
 /** When the loaded file is a results CSV, what to offer: its failed rows and the job they came from. */
-export async function resultsOfferFor(file: File, parsed: ParsedCsv): Promise<ResultsOffer | null> {
+export async function resultsOfferFor(file: File, parsed: CsvTable): Promise<ResultsOffer | null> {
   if (!hasResultColumns(parsed.columns)) return null;
   const results = parseResultsCsv(decodeCsvBytes(new Uint8Array(await file.arrayBuffer())).text);
   if (!results.ok) return null;

@@ -5,7 +5,7 @@ import { useRef } from 'react';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { formatCount } from '@/lib/format/display';
-import type { ParsedCsv } from '@/lib/mail-merge/csv';
+import type { CsvTable } from '@/lib/mail-merge/csv';
 import type { BatchSpec } from '@/lib/mail-merge/mapping';
 import type { PreflightRow } from '@/lib/mail-merge/preflight';
 import { MessagePreview } from './message-preview';
@@ -19,7 +19,7 @@ export function RowMessageCard({
   count,
   onMove,
 }: {
-  parsed: ParsedCsv;
+  parsed: CsvTable;
   spec: BatchSpec;
   row: PreflightRow | undefined;
   /** The row's place in the filtered list (0-based), and the list's length. */

@@ -28,6 +28,7 @@ import {
 } from '@/lib/schemas/batch-values';
 import { retryFailedRowsAction } from '../[id]/actions';
 import { WarnBadge } from '@/components/warn-badge';
+import type { CsvRow, CsvRowList } from '@/lib/mail-merge/csv';
 import type { LoadedCsv, ResultsOffer } from './wizard-types';
 import { FileDropZone, FilePickerInput } from '@/components/file-picker';
 import { NoticeAlert, type Notice } from '@/components/notice-alert';
@@ -35,6 +36,12 @@ import { formatBytes, formatCount } from '@/lib/format/display';
 
 const PREVIEW_ROWS = 8;
 const PROBLEMS_SHOWN = 100;
+
+function firstRows(rows: CsvRowList, n: number): CsvRow[] {
+  const out: CsvRow[] = [];
+  for (let i = 0; i < Math.min(n, rows.length); i++) out.push(rows.at(i)!);
+  return out;
+}
 
 const DELIMITER_NAMES: Record<CsvDelimiter, string> = {
   ',': 'Comma ( , )',
@@ -263,7 +270,7 @@ export function UploadStep({
                     </TableRow>
                   </TableHeader>
                   <TableBody>
-                    {parsed.rows.slice(0, PREVIEW_ROWS).map((row) => (
+                    {firstRows(parsed.rows, PREVIEW_ROWS).map((row) => (
                       <TableRow key={row.line}>
                         <TableCell className="text-muted-foreground tabular-nums">{row.line}</TableCell>
                         {parsed.columns.map((c) => (

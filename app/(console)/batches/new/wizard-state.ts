@@ -1,6 +1,6 @@
 import type { Notice } from '@/components/notice-alert';
 import { formatBytes } from '@/lib/format/display';
-import type { ParsedCsv } from '@/lib/mail-merge/csv';
+import type { CsvTable } from '@/lib/mail-merge/csv';
 import type { CsvDelimiter } from '@/lib/schemas/batch-values';
 import {
   autoMap,
@@ -34,7 +34,7 @@ export type WizardAction =
   | {
       type: 'fileLoaded';
       file: File;
-      parsed: ParsedCsv;
+      parsed: CsvTable;
       encoding: LoadedCsv['encoding'];
       bom: boolean;
       delimiterChoice: CsvDelimiter | null;

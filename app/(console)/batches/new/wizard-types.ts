@@ -1,4 +1,4 @@
-import type { ParsedCsv } from '@/lib/mail-merge/csv';
+import type { CsvTable, ParsedCsv } from '@/lib/mail-merge/csv';
 import type { CsvDelimiter } from '@/lib/schemas/batch-values';
 import type { BatchSpec } from '@/lib/mail-merge/mapping';
 import type { ResultsJob } from './actions';
@@ -7,7 +7,7 @@ import type { ResultsJob } from './actions';
 
 export type LoadedCsv = {
   file: File;
-  parsed: ParsedCsv;
+  parsed: CsvTable;
   encoding: 'utf-8' | 'windows-1252';
   bom: boolean;
   /** null: detected from the file. */
