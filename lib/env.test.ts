@@ -128,6 +128,7 @@ describe('configuration', () => {
         /"default" is defined twice \(SENDMUX_API_KEY already defines "default"\)/,
       ],
       [{ SENDMUX_KEYS: 'ops=' }, /key for profile "ops" is empty/],
+      [{ SENDMUX_KEYS: 'management=smx_mbx_x' }, /"management" is reserved for the delivery-logs key/],
       [{ SENDMUX_API_KEY: 'smx_root_secretvalue1234' }, /root key \(smx_root_…1234\)/],
     ])('refuses %o', (src, message) => {
       expect(errors(src)).toMatch(message);

@@ -157,6 +157,11 @@ function parseKeyProfiles(src: Source, errors: string[]): KeyProfile[] {
         );
         return;
       }
+      // The request log names delivery-log lookups' key "management": a sending profile may not.
+      if (name === 'management')
+        return void errors.push(
+          'SENDMUX_KEYS: "management" is reserved for the delivery-logs key (SENDMUX_MANAGEMENT_KEY) in the request log; name this sending profile otherwise',
+        );
       const problem = checkKey('SENDMUX_KEYS', name, key);
       if (problem) return void errors.push(problem);
       if (profiles.some((p) => p.name === name)) {
