@@ -50,10 +50,10 @@ WITH base AS (
   SELECT g,
     g - (g % 50) AS call_pair,
     (g % 50) IN (0, 1) AS in_pair,
-    abs(hashtext('k' || g)) % 10000 AS r_kind,
-    abs(hashtext('f' || g)) % 1000 AS r_fail,
-    abs(hashtext('c' || g)) % 10 AS r_code,
-    abs(hashtext('x' || g)) % 1000 AS r_cc,
+    abs(hashtext('k' || g)::bigint) % 10000 AS r_kind,
+    abs(hashtext('f' || g)::bigint) % 1000 AS r_fail,
+    abs(hashtext('c' || g)::bigint) % 10 AS r_code,
+    abs(hashtext('x' || g)::bigint) % 1000 AS r_cc,
     now() - ((${total} - g) * interval '${SPREAD_SECONDS / total} seconds') AS t
   FROM generate_series(${lo}, ${hi}) g
 ), kinds AS (
@@ -63,7 +63,7 @@ WITH base AS (
   FROM base
 ), shaped AS (
   SELECT *,
-    'user' || (abs(hashtext('u' || call_id)) % ${ADDRESSES}) || '@' || (ARRAY['example.com','mail.test','corp.example','shop.test'])[1 + call_id % 4] AS to_addr,
+    'user' || (abs(hashtext('u' || call_id)::bigint) % ${ADDRESSES}) || '@' || (ARRAY['example.com','mail.test','corp.example','shop.test'])[1 + call_id % 4] AS to_addr,
     CASE WHEN in_pair THEN (g % 50) = 1 ELSE NOT (r_fail < 40) END AS succeeded,
     CASE WHEN in_pair THEN 'service_unavailable' ELSE (ARRAY['validation_error','insufficient_credits','rate_limit_exceeded','service_unavailable','authentication_required',
       'insufficient_permissions','idempotency_conflict','internal_error','timeout','network_error'])[1 + r_code] END AS code,
@@ -76,8 +76,8 @@ WITH base AS (
   SELECT *,
     CASE kind
       WHEN 'send' THEN ARRAY[to_addr]
-        || CASE WHEN r_cc < 30 THEN ARRAY['ops@example.com'] WHEN r_cc < 130 THEN ARRAY['user' || (abs(hashtext('cc' || g)) % ${ADDRESSES}) || '@example.com'] ELSE ARRAY[]::text[] END
-      WHEN 'batch' THEN ARRAY(SELECT 'user' || ((abs(hashtext('u' || g)) + i * 7919) % ${ADDRESSES}) || '@example.com' FROM generate_series(0, 9) i)
+        || CASE WHEN r_cc < 30 THEN ARRAY['ops@example.com'] WHEN r_cc < 130 THEN ARRAY['user' || (abs(hashtext('cc' || g)::bigint) % ${ADDRESSES}) || '@example.com'] ELSE ARRAY[]::text[] END
+      WHEN 'batch' THEN ARRAY(SELECT 'user' || ((abs(hashtext('u' || g)::bigint) + i * 7919) % ${ADDRESSES}) || '@example.com' FROM generate_series(0, 9) i)
       ELSE ARRAY[]::text[] END AS rcpt
   FROM shaped
 )
@@ -105,7 +105,7 @@ SELECT
   CASE WHEN crashed OR succeeded THEN NULL ELSE code END,
   CASE WHEN crashed OR succeeded THEN NULL ELSE 'Simulated ' || replace(code, '_', ' ') END,
   CASE WHEN crashed OR (NOT succeeded AND code IN ('timeout','network_error')) THEN NULL ELSE req_id END,
-  CASE WHEN crashed THEN NULL ELSE 40 + abs(hashtext('d' || g)) % 400 END,
+  CASE WHEN crashed THEN NULL ELSE 40 + abs(hashtext('d' || g)::bigint) % 400 END,
   CASE kind
     WHEN 'send' THEN jsonb_build_object('from', jsonb_build_object('email','orders@shop.test','name','Shop'), 'to', jsonb_build_object('email', to_addr),
       'subject', 'Your order ' || call_id || ' has shipped', 'html_body', '<p>Hello, your order <b>' || call_id || '</b> is on its way. Track it in your account.</p>',
@@ -154,11 +154,19 @@ async function fill(handle: DbHandle, label: string): Promise<void> {
     sql`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'api_requests' AND indexname <> 'api_requests_pkey'`,
   );
   for (const i of indexes) await db.execute(sql.raw(`DROP INDEX ${i.indexname}`));
-  for (let lo = 1; lo <= ROWS; lo += CHUNK) {
-    const hi = Math.min(ROWS, lo + CHUNK - 1);
-    await db.execute(sql.raw(fillChunk(lo, hi, ROWS)));
-    process.stdout.write(`\r  ${label}: ${hi.toLocaleString('en-US')} rows…`);
-  }
+  // PostgreSQL fills on two connections at once (one per core); PGlite has one.
+  const starts = Array.from({ length: Math.ceil(ROWS / CHUNK) }, (_, i) => 1 + i * CHUNK);
+  let rowsIn = 0;
+  await Promise.all(
+    Array.from({ length: handle.pool ? 2 : 1 }, async () => {
+      for (let lo = starts.shift(); lo !== undefined; lo = starts.shift()) {
+        const hi = Math.min(ROWS, lo + CHUNK - 1);
+        await db.execute(sql.raw(fillChunk(lo, hi, ROWS)));
+        rowsIn += hi - lo + 1;
+        process.stdout.write(`\r  ${label}: ${rowsIn.toLocaleString('en-US')} rows…`);
+      }
+    }),
+  );
   const jobs = Math.floor(ROWS / 5000) + 1;
   await db.execute(
     sql.raw(`INSERT INTO batch_jobs (id, name, status, key_profile, total_rows, columns, spec)
@@ -504,8 +512,8 @@ async function runPostgres(adminUrl: string): Promise<void> {
   const handle = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 10 });
   try {
     const [row] = await queryRows<{ n: string }>(handle.db, sql`SELECT count(*) AS n FROM api_requests`);
-    if (reuse && Number(row?.n) >= ROWS)
-      console.log(`  PostgreSQL: reusing ${Number(row?.n).toLocaleString('en-US')} rows`);
+    // A reused database has lost a day to the previous run's retention phase: never refill it.
+    if (reuse) console.log(`  PostgreSQL: reusing ${Number(row?.n).toLocaleString('en-US')} rows`);
     else await fill(handle, 'PostgreSQL');
     if (process.env.BENCH_FILL_ONLY !== '1') {
       await measure(handle, 'PostgreSQL');

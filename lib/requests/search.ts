@@ -243,28 +243,35 @@ const ROW_COLUMNS = sql.raw(
  * each partition's time index, filtered, until the page is full). Every exact lookup here has
  * this shape.
  */
-function exactMatches(query: ClassifiedQuery, eventMessages: string[]): SQL | null {
+function exactMatches(query: ClassifiedQuery, eventMessages: string[]): SQL[] | null {
   const rows = (cond: SQL) => sql`SELECT ${ROW_COLUMNS} FROM api_requests WHERE ${cond}`;
   // The eml_ ids an event is about, as literal values: an ARRAY(subquery) is unknown when the plan
   // is made, and the planner then scans every day partition rather than trust the GIN index.
   const byEvent = rows(sql`message_ids && ${`{${eventMessages.join(',')}}`}::text[]`);
   switch (query.kind) {
     case 'request_id':
-      return rows(sql`request_id = ${query.value}`);
+      return [rows(sql`request_id = ${query.value}`)];
     case 'message_id':
-      return rows(sql`message_ids @> ARRAY[${query.value}]::text[]`);
+      return [rows(sql`message_ids @> ARRAY[${query.value}]::text[]`)];
     case 'event':
-      return eventMessages.length > 0 ? byEvent : rows(sql`false`);
+      return [eventMessages.length > 0 ? byEvent : rows(sql`false`)];
     case 'key':
-      // A bare id may also name a batch job: every row a job sent carries its job_id.
-      return sql`${rows(sql`idempotency_key = ${query.value}`)}
-        UNION ${rows(sql`request_id = ${query.value}`)}
-        UNION ${rows(sql`job_id = ${query.value}`)}
-        ${eventMessages.length > 0 ? sql`UNION ${byEvent}` : sql``}`;
+      // Tried in this order until one matches: an idempotency key (what a bare value most often
+      // is), a request_id without its prefix, a batch job id (every row a job sent carries it), a
+      // provider message id. One at a time, because each is planned over every day partition on
+      // PostgreSQL, and a UNION of all four cost 20 ms at 10,000,000 rows where one costs 6.
+      return [
+        rows(sql`idempotency_key = ${query.value}`),
+        rows(sql`request_id = ${query.value}`),
+        rows(sql`job_id = ${query.value}`),
+        ...(eventMessages.length > 0 ? [byEvent] : []),
+      ];
     case 'job':
-      return query.chunkNo === undefined
-        ? rows(sql`job_id = ${query.jobId}`)
-        : rows(sql`job_id = ${query.jobId} AND chunk_no = ${query.chunkNo}`);
+      return [
+        query.chunkNo === undefined
+          ? rows(sql`job_id = ${query.jobId}`)
+          : rows(sql`job_id = ${query.jobId} AND chunk_no = ${query.chunkNo}`),
+      ];
     default:
       return null;
   }
@@ -324,22 +331,33 @@ export async function searchRequests(filters: RequestFilters): Promise<RequestSe
   const eventMessages =
     query.kind === 'event' || query.kind === 'key' ? await eventMessageIds(db, query.value) : [];
   const exact = exactMatches(query, eventMessages);
-  let statement: SQL;
+  let rows: RequestListItem[] = [];
   if (exact) {
-    statement = sql`WITH m AS MATERIALIZED (${exact})
-      SELECT ${LIST_COLUMNS} FROM m ${where(conds)} ${NEWEST_FIRST} LIMIT ${limit + 1}`;
-  } else if (query.kind === 'address' && !(await hasRecipientStats(db))) {
-    // created_at comes with the bitmap heap scan, so only the page's rows are fetched twice.
-    statement = sql`WITH m AS MATERIALIZED (SELECT id, created_at FROM api_requests ${where([sql`recipients @> ARRAY[${query.value}]::text[]`, ...conds])}),
-        page AS (SELECT id FROM m ${NEWEST_FIRST} LIMIT ${limit + 1})
-      SELECT ${LIST_COLUMNS} FROM api_requests WHERE id IN (SELECT id FROM page) ${NEWEST_FIRST}`;
+    for (const alternative of exact) {
+      rows = (
+        await queryRows<ListRow>(
+          db,
+          sql`WITH m AS MATERIALIZED (${alternative})
+            SELECT ${LIST_COLUMNS} FROM m ${where(conds)} ${NEWEST_FIRST} LIMIT ${limit + 1}`,
+        )
+      ).map(toListItem);
+      if (rows.length > 0) break;
+    }
   } else {
-    // An address may be in a handful of rows or in most of them; the GIN index and the time
-    // index each win one case, and the planner's array statistics tell which.
-    if (query.kind === 'address') conds.unshift(sql`recipients @> ARRAY[${query.value}]::text[]`);
-    statement = sql`SELECT ${LIST_COLUMNS} FROM api_requests ${where(conds)} ${NEWEST_FIRST} LIMIT ${limit + 1}`;
+    let statement: SQL;
+    if (query.kind === 'address' && !(await hasRecipientStats(db))) {
+      // created_at comes with the bitmap heap scan, so only the page's rows are fetched twice.
+      statement = sql`WITH m AS MATERIALIZED (SELECT id, created_at FROM api_requests ${where([sql`recipients @> ARRAY[${query.value}]::text[]`, ...conds])}),
+          page AS (SELECT id FROM m ${NEWEST_FIRST} LIMIT ${limit + 1})
+        SELECT ${LIST_COLUMNS} FROM api_requests WHERE id IN (SELECT id FROM page) ${NEWEST_FIRST}`;
+    } else {
+      // An address may be in a handful of rows or in most of them; the GIN index and the time
+      // index each win one case, and the planner's array statistics tell which.
+      if (query.kind === 'address') conds.unshift(sql`recipients @> ARRAY[${query.value}]::text[]`);
+      statement = sql`SELECT ${LIST_COLUMNS} FROM api_requests ${where(conds)} ${NEWEST_FIRST} LIMIT ${limit + 1}`;
+    }
+    rows = (await queryRows<ListRow>(db, statement)).map(toListItem);
   }
-  const rows = (await queryRows<ListRow>(db, statement)).map(toListItem);
   const items = rows.slice(0, limit);
   if (query.kind === 'key') {
     const value = query.value;
