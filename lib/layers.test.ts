@@ -38,6 +38,7 @@ const SERVER_TOOLING = ['env.ts', 'data-dir.ts', 'startup.ts', 'testing'];
 const PLAIN_NODE: Record<string, string> = {
   'lib/db/connection.ts': 'scripts/migrate.ts and e2e setup open the database directly',
   'lib/db/data-dir-lock.ts': 'loaded by lib/db/connection.ts',
+  'lib/db/partitions.ts': 'loaded by lib/db/connection.ts (partitions are made under the migration lock)',
   'lib/db/schema.ts': 'drizzle-kit reads it',
   'lib/auth/password.ts': 'e2e setup hashes passwords of seeded users',
 };
