@@ -1,6 +1,6 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { E2E } from './support/constants';
-import { expectAccessible } from './support/fixtures';
+import { expectAccessible, openCompose } from './support/fixtures';
 import { outboxFor, uniqueAddress } from './support/sandbox';
 import { csvPanel, FROM, stat } from './support/wizard';
 
@@ -167,7 +167,7 @@ test('request lookup with the keyboard alone: search, filter, open a result, cop
   const to = `fail+insufficient_credits+${uniqueAddress('kb-lookup')}`;
   // A failed send to look up (Compose's own keyboard test covers typing it).
   page.on('dialog', (d) => void d.accept());
-  await page.goto('/compose');
+  await openCompose(page);
   await page.getByLabel('From email', { exact: true }).fill('sandbox@sendmux.test');
   await page.getByLabel('To email', { exact: true }).fill(to);
   await page.getByLabel('Subject', { exact: true }).fill('Keyboard lookup');
@@ -250,8 +250,8 @@ test('"/" focuses the search box on every console page, unless typing in a field
   await expect(page).toHaveURL(/\/requests\?q=req_nosuchrequest00000000000$/);
   await expect(page.getByRole('heading', { name: /^No requests for request_id/ })).toBeFocused();
 
-  // In a field "/" is a character like any other.
-  await page.goto('/compose');
+  // In a field "/" is a character like any other (typed once Compose has hydrated, as everywhere).
+  await openCompose(page);
   const subject = page.getByLabel('Subject', { exact: true });
   await subject.focus();
   await page.keyboard.type('a/b?');
