@@ -10,6 +10,8 @@ export const DEFAULT_SENDMUX_API_URL = 'https://smtp.sendmux.ai/api/v1';
 export const SANDBOX_API_PATH = '/sandbox/api/v1';
 /** The sandbox's management API (delivery logs), standing in for https://app.sendmux.ai/api/v1. */
 export const SANDBOX_MANAGEMENT_PATH = '/sandbox/management/v1';
+/** The key profile name of delivery-log lookups in the request log; no sending profile may take it. */
+export const MANAGEMENT_KEY_PROFILE = 'management';
 export const DEFAULT_SENDMUX_SMTP_URL = 'smtp://smtp.sendmux.ai:587';
 export const DEFAULT_SANDBOX_SMTP_PORT = 2525;
 export const DEFAULT_SENDMUX_MANAGEMENT_API_URL = 'https://app.sendmux.ai/api/v1';
@@ -158,9 +160,9 @@ function parseKeyProfiles(src: Source, errors: string[]): KeyProfile[] {
         return;
       }
       // The request log names delivery-log lookups' key "management": a sending profile may not.
-      if (name === 'management')
+      if (name === MANAGEMENT_KEY_PROFILE)
         return void errors.push(
-          'SENDMUX_KEYS: "management" is reserved for the delivery-logs key (SENDMUX_MANAGEMENT_KEY) in the request log; name this sending profile otherwise',
+          `SENDMUX_KEYS: "${MANAGEMENT_KEY_PROFILE}" is reserved for the delivery-logs key (SENDMUX_MANAGEMENT_KEY) in the request log; name this sending profile otherwise`,
         );
       const problem = checkKey('SENDMUX_KEYS', name, key);
       if (problem) return void errors.push(problem);

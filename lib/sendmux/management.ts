@@ -1,6 +1,6 @@
 import 'server-only';
 import { request } from 'undici';
-import { getEnv, maskKey, SANDBOX_MANAGEMENT_PATH } from '@/lib/env';
+import { getEnv, MANAGEMENT_KEY_PROFILE, maskKey, SANDBOX_MANAGEMENT_PATH } from '@/lib/env';
 import { parseEnvelope } from '@/lib/sendmux/envelope';
 import { getSandboxManagementKey } from '@/lib/sandbox/key';
 import { completeAttempt, startAttempt, type AttemptCompletion } from '@/lib/requests/record';
@@ -62,9 +62,6 @@ export type ManagementResult<T> =
 
 /** Who a lookup is made for: stored on its request-log entry. */
 export type ManagementCaller = { userId?: string | null; userEmail?: string | null };
-
-/** The key profile name of management calls in the request log; the key itself is never stored. */
-export const MANAGEMENT_KEY_PROFILE = 'management';
 
 export type ManagementTarget = { baseUrl: string; key: string; source: 'configured' | 'sandbox' };
 
