@@ -1,3 +1,4 @@
+import { TextDigest } from '@/lib/format/digest';
 import type { PreflightResult } from '@/lib/mail-merge/preflight';
 
 // What the preflight's delivery-history check asks the console about: the To address of every row
@@ -8,7 +9,7 @@ import type { PreflightResult } from '@/lib/mail-merge/preflight';
 export type HistoryAddresses = {
   /** Distinct, trimmed and lower-cased, in file order. */
   list: string[];
-  /** Two 32-bit FNV-1a hashes of the list, for the query key. */
+  /** The list's length and digest (lib/format/digest.ts), for the query key. */
   fingerprint: string;
 };
 
@@ -16,23 +17,16 @@ const addressKey = (to: string) => to.trim().toLowerCase();
 
 export function historyAddresses(result: PreflightResult): HistoryAddresses {
   const list: string[] = [];
-  let a = 0x811c9dc5;
-  let b = 0x01000193;
+  const digest = new TextDigest();
   for (const r of result.rows) {
     // Preflight marks every later row with the same address (trimmed, lower-cased) a duplicate:
     // the first rows of each address are the list, without a set of a million strings.
     if (r.status !== 'valid' || !r.to || r.duplicateOfLine !== null) continue;
     const key = addressKey(r.to);
     list.push(key);
-    for (let i = 0; i < key.length; i++) {
-      const c = key.charCodeAt(i);
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x5bd1e995);
-    }
-    a = Math.imul(a ^ 44, 0x01000193); // the comma between two addresses
-    b = Math.imul(b ^ 44, 0x5bd1e995);
+    digest.update(key).update(',');
   }
-  return { list, fingerprint: `${list.length}:${(a >>> 0).toString(36)}:${(b >>> 0).toString(36)}` };
+  return { list, fingerprint: `${list.length}:${digest.hex()}` };
 }
 
 /** The lines of the rows to send whose To address is one of `addresses` (lower-cased), by address. */
