@@ -8,11 +8,12 @@
 // process is the console: it reads the upload as POST /api/batches does (lib/batch/start-batch.ts,
 // storing rows while the runner already sends) and runs the batch runner with the default settings
 // (BATCH_WORKERS, BATCH_LEASE_SECONDS). Prints figures; asserts nothing.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '@/lib/db';
 import type { DbHandle } from '@/lib/db/connection';
@@ -24,6 +25,10 @@ import { startBatchFromStream } from '@/lib/batch/start-batch';
 import { createTestDatabase, testEngine, type TestDatabase } from '@/lib/testing/test-db';
 import { openDatabase } from '@/lib/db/connection';
 import { BENCH_SPEC } from './bench-spec';
+// @ts-expect-error -- a plain ES module (no types) shared with scripts/start.mjs
+import { consoleNodeFlags as nodeFlags } from '../scripts/node-flags.mjs';
+
+const consoleNodeFlags = nodeFlags as (nodeOptions?: string) => string[];
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
@@ -69,6 +74,15 @@ async function main(): Promise<void> {
   if (initOnly) {
     await (await openDatabase({ kind: 'pglite', dataDir: initOnly })).close();
     return;
+  }
+  // This process plays the console, so it runs with the console's Node flags (npm start passes
+  // them, scripts/node-flags.mjs): run again with them unless they are already set.
+  const flags = consoleNodeFlags(process.env.NODE_OPTIONS).filter((f) => !process.execArgv.includes(f));
+  if (flags.length > 0) {
+    const again = spawnSync(process.execPath, [...flags, ...process.execArgv, ...process.argv.slice(1)], {
+      stdio: 'inherit',
+    });
+    process.exit(again.status ?? 1);
   }
   const key = `smx_mbx_bench_${randomBytes(12).toString('hex')}`;
   // PGlite: the data directory is made (initdb, migrations) by a child process first, as a console
@@ -130,6 +144,28 @@ async function main(): Promise<void> {
     await runner.start();
     // RSS sampled through the run: VmHWM also counts the moments between samples.
     let rssMax = 0;
+    let stored = 0;
+    const rssAtStart = process.memoryUsage.rss();
+    // BENCH_MEM_TRACE=N prints the console's memory every N seconds: where the peak comes from.
+    const mb = (n: number) => `${Math.round(n / 2 ** 20)}`;
+    const memTrace = process.env.BENCH_MEM_TRACE
+      ? setInterval(
+          () => {
+            const m = process.memoryUsage();
+            const spaces = v8
+              .getHeapSpaceStatistics()
+              .filter((x) => x.space_size > 2 ** 20)
+              .map(
+                (x) => `${x.space_name.replace('_space', '')} ${mb(x.space_used_size)}/${mb(x.space_size)}`,
+              )
+              .join(', ');
+            console.log(
+              `  mem ${((performance.now() - t0) / 1000).toFixed(0)} s: rss ${mb(m.rss)} (peak ${peakRssMb(process.pid)}) heapUsed ${mb(m.heapUsed)} heapTotal ${mb(m.heapTotal)} external ${mb(m.external)} arrayBuffers ${mb(m.arrayBuffers)} MB (${spaces}); stored ${stored}, chunks settled ${settled}`,
+            );
+          },
+          Number(process.env.BENCH_MEM_TRACE) * 1000 || 10_000,
+        )
+      : undefined;
     const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage.rss())), 250);
     const load = os.loadavg()[0]!;
     const cpu0 = { console: cpuMs(process.pid), sandbox: cpuMs(child.pid) };
@@ -146,9 +182,10 @@ async function main(): Promise<void> {
       },
       generatedCsv(ROWS),
       {
-        onStored: (stored) => {
+        onStored: (n) => {
+          stored = n;
           firstStoredAt ||= performance.now();
-          if (stored >= ROWS / 2) halfStoredAt ||= performance.now();
+          if (n >= ROWS / 2) halfStoredAt ||= performance.now();
         },
       },
     );
@@ -160,6 +197,7 @@ async function main(): Promise<void> {
     const wallMs = performance.now() - t0;
     const cpu1 = { console: cpuMs(process.pid), sandbox: cpuMs(child.pid) };
     clearInterval(sampler);
+    clearInterval(memTrace);
     let progress = await getJobProgress(jobId);
     // The last worker to go idle marks the job done.
     for (let i = 0; i < 100 && progress?.job.status === 'running'; i++) {
@@ -177,7 +215,7 @@ async function main(): Promise<void> {
     const floorMs = (chunkCount / (RATE_LIMIT / 60)) * 1000;
     const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
     console.log(
-      `batch-throughput (${database.kind}, ${os.cpus().length} CPUs, load average ${load.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end, BATCH_WORKERS default)`,
+      `batch-throughput (${database.kind}, ${os.cpus().length} CPUs, load average ${load.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end, BATCH_WORKERS default, JS heap limit ${mb(v8.getHeapStatistics().heap_size_limit)} MB)`,
     );
     console.log(
       `  rows                       ${ROWS.toLocaleString('en')} (${(csvBytes / 1e6).toFixed(1)} MB CSV) in ${chunkCount} requests of ≤100`,
@@ -204,7 +242,7 @@ async function main(): Promise<void> {
         `  (each must stay under ${(60_000 / RATE_LIMIT).toFixed(1)} ms of one core to keep pace)`,
     );
     console.log(
-      `  peak RSS (VmHWM)           console ${peakRssMb(process.pid)} MB (sampled max ${Math.round(rssMax / 2 ** 20)} MB), sandbox ${peakRssMb(child.pid)} MB`,
+      `  peak RSS (VmHWM)           console ${peakRssMb(process.pid)} MB (sampled max ${mb(rssMax)} MB, ${mb(rssAtStart)} MB before the upload), sandbox ${peakRssMb(child.pid)} MB`,
     );
   } finally {
     child.process.kill(nodeArgs.length > 0 ? 'SIGINT' : 'SIGKILL');

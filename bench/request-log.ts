@@ -5,7 +5,7 @@
 // PostgreSQL runs when BENCH_DATABASE_URL (or TEST_DATABASE_URL) names a role that may CREATE
 // DATABASE; a throwaway database is created and dropped (BENCH_KEEP=1 keeps it). BENCH_ROWS and
 // BENCH_RUNS change the size; BENCH_REUSE_URL measures a kept database again (BENCH_FILL_ONLY=1
-// only fills); BENCH_WRITERS and BENCH_INSERT_SECONDS shape the writing phase; BENCH_ENGINES=pglite or =postgres runs one engine; BENCH_PGLITE_DIR keeps
+// only fills, BENCH_WRITE_ONLY=1 only runs the writing phase); BENCH_WRITERS and BENCH_INSERT_SECONDS shape the writing phase; BENCH_ENGINES=pglite or =postgres runs one engine; BENCH_PGLITE_DIR keeps
 // the PGlite data directory for another run; BENCH_SKIP_NOSTATS=1 skips the pass without statistics.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -516,7 +516,7 @@ async function runPostgres(adminUrl: string): Promise<void> {
     if (reuse) console.log(`  PostgreSQL: reusing ${Number(row?.n).toLocaleString('en-US')} rows`);
     else await fill(handle, 'PostgreSQL');
     if (process.env.BENCH_FILL_ONLY !== '1') {
-      await measure(handle, 'PostgreSQL');
+      if (process.env.BENCH_WRITE_ONLY !== '1') await measure(handle, 'PostgreSQL');
       await insertsWhileSearching(handle);
     }
   } finally {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { consoleNodeFlags } from './node-flags.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
@@ -54,7 +55,7 @@ if (!built || process.argv.includes('--rebuild')) {
   fs.writeFileSync(stampFile, wanted);
 }
 
-const args = [nextBin, 'start'];
+const args = [...consoleNodeFlags(env.NODE_OPTIONS), nextBin, 'start'];
 if (env.PORT) args.push('-p', env.PORT);
 if (env.HOST) args.push('-H', env.HOST);
 // The console drains on SIGTERM itself (finishes what is in flight, gives back its batch chunks,
