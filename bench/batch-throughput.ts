@@ -8,6 +8,9 @@
 // process is the console: it reads the upload as POST /api/batches does (lib/batch/start-batch.ts,
 // storing rows while the runner already sends) and runs the batch runner with the default settings
 // (BATCH_WORKERS, BATCH_LEASE_SECONDS). Prints figures; asserts nothing.
+//
+// --server measures the console as users run it instead: `next start` (a production build, see
+// serverRun below) with the Node flags of `npm start`, the CSV uploaded to POST /api/batches.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -24,11 +27,10 @@ import { freePort, startConsoleChild } from '@/lib/batch/testing/child-process';
 import { startBatchFromStream } from '@/lib/batch/start-batch';
 import { createTestDatabase, testEngine, type TestDatabase } from '@/lib/testing/test-db';
 import { openDatabase } from '@/lib/db/connection';
+import { createThrowawayDatabase } from '@/lib/testing/throwaway-database';
+import type { JobSnapshot } from '@/lib/batch/dto';
 import { BENCH_SPEC } from './bench-spec';
-// @ts-expect-error -- a plain ES module (no types) shared with scripts/start.mjs
-import { consoleNodeFlags as nodeFlags } from '../scripts/node-flags.mjs';
-
-const consoleNodeFlags = nodeFlags as (nodeOptions?: string) => string[];
+import { consoleNodeFlags, distDir, signIn, startConsole } from './support/console-server';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
@@ -59,14 +61,29 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-function peakRssMb(pid: number): number | null {
+/** A memory figure of a process in MB from /proc/<pid>/status: VmHWM (peak RSS) or VmRSS. */
+function statusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number | null {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
+    const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1]);
     return Number.isFinite(kb) ? Math.round(kb / 1024) : null;
   } catch {
     return null;
   }
+}
+const peakRssMb = (pid: number) => statusMb(pid, 'VmHWM');
+
+/**
+ * A PGlite data directory made (initdb, migrations) by a child process, as a console finds it
+ * after its first start: initdb alone peaks at ~800 MB, once per install, and this bench measures
+ * the console sending, not installing.
+ */
+function initialisedPgliteDir(prefix: string): string {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  execFileSync(process.execPath, [...process.execArgv, process.argv[1]!, '--init-only', dataDir], {
+    stdio: 'inherit',
+  });
+  return dataDir;
 }
 
 async function main(): Promise<void> {
@@ -75,6 +92,7 @@ async function main(): Promise<void> {
     await (await openDatabase({ kind: 'pglite', dataDir: initOnly })).close();
     return;
   }
+  if (process.argv.includes('--server')) return serverRun();
   // This process plays the console, so it runs with the console's Node flags (npm start passes
   // them, scripts/node-flags.mjs): run again with them unless they are already set.
   const flags = consoleNodeFlags(process.env.NODE_OPTIONS).filter((f) => !process.execArgv.includes(f));
@@ -85,15 +103,9 @@ async function main(): Promise<void> {
     process.exit(again.status ?? 1);
   }
   const key = `smx_mbx_bench_${randomBytes(12).toString('hex')}`;
-  // PGlite: the data directory is made (initdb, migrations) by a child process first, as a console
-  // finds it after its first start: initdb alone peaks at ~800 MB, once per install, and this
-  // bench measures the console sending, not installing.
   let database: TestDatabase;
   if (testEngine() === 'pglite') {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smx-bench-db-'));
-    execFileSync(process.execPath, [...process.execArgv, process.argv[1]!, '--init-only', dataDir], {
-      stdio: 'inherit',
-    });
+    const dataDir = initialisedPgliteDir('smx-bench-db-');
     const handle = await openDatabase({ kind: 'pglite', dataDir });
     database = {
       ...handle,
@@ -248,6 +260,245 @@ async function main(): Promise<void> {
     child.process.kill(nodeArgs.length > 0 ? 'SIGINT' : 'SIGKILL');
     await database.close();
     fs.rmSync(sandboxDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * --server: the console as users run it. A sandbox child as in-process mode has it (its own
+ * PGlite, or the same PostgreSQL database), and the production console, `next start` with the
+ * Node flags of `npm start`, in live mode with one key profile pointed at that child (so the
+ * sandbox's work, storing every message it accepts, is not in the console's process). The bench
+ * signs in, streams the generated CSV to POST /api/batches as the wizard's "Send now" does, and
+ * watches:
+ * - the first request the sandbox accepted: the child's outbox (GET /_sandbox/outbox, which does
+ *   not take from the key's window), its first message's created_at;
+ * - every row stored: the 201 answer;
+ * - the job done: GET /api/batches/<id>/progress once a second, as the job page polls it after
+ *   the 201, and the job's finishedAt.
+ * Memory is the `next start` node process's own (VmHWM; VmRSS sampled every 250 ms).
+ * Needs a build: `npx next build` (NEXT_DIST_DIR to use another one, as bench/multi-instance.ts).
+ */
+async function serverRun(): Promise<void> {
+  const key = `smx_mbx_bench_${randomBytes(12).toString('hex')}`;
+  const admin = { email: 'bench@example.com', password: `bench-${randomBytes(9).toString('hex')}` };
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const mb = (n: number) => `${Math.round(n)}`;
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  try {
+    // PostgreSQL: one throwaway database for both (each migrates it on start, under the lock).
+    // PGlite: a data directory each, made by a child first (initialisedPgliteDir).
+    let databaseUrl: string | undefined;
+    let consoleDir: string;
+    let sandboxDir: string;
+    if (testEngine() === 'postgres') {
+      const adminUrl = process.env.TEST_DATABASE_URL;
+      if (!adminUrl)
+        throw new Error('TEST_DB=postgres needs TEST_DATABASE_URL (a role allowed to CREATE DATABASE)');
+      const database = await createThrowawayDatabase(adminUrl, 'smx_bench_bt');
+      cleanups.push(() => database.drop());
+      databaseUrl = database.url;
+      consoleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smx-bench-console-'));
+      sandboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smx-bench-sandbox-'));
+    } else {
+      consoleDir = initialisedPgliteDir('smx-bench-console-');
+      sandboxDir = initialisedPgliteDir('smx-bench-sandbox-');
+    }
+    cleanups.push(() => {
+      for (const dir of [consoleDir, sandboxDir]) fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    const sandboxPort = await freePort();
+    const child = await startConsoleChild(
+      {
+        ...process.env,
+        NODE_ENV: 'production',
+        SENDMUX_API_KEY: undefined,
+        SENDMUX_KEYS: undefined,
+        SANDBOX_API_KEY: key,
+        SANDBOX_RATE_LIMIT: String(RATE_LIMIT),
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: sandboxDir, DATABASE_URL: undefined }),
+      },
+      { sandboxPort },
+    );
+    cleanups.push(() => void child.process.kill('SIGKILL'));
+    const sandboxApi = `http://127.0.0.1:${sandboxPort}/sandbox/api/v1`;
+
+    // Live mode: a key profile and SENDMUX_API_URL at the child, so this console serves no
+    // sandbox of its own (lib/env.ts: sandboxServed only in sandbox mode or at its own port).
+    const consolePort = await freePort();
+    const server = await startConsole(consolePort, {
+      DATA_DIR: consoleDir,
+      DATABASE_URL: databaseUrl,
+      SENDMUX_API_KEY: undefined,
+      SENDMUX_KEYS: `bench=${key}`,
+      SENDMUX_API_URL: sandboxApi,
+      SENDMUX_MANAGEMENT_KEY: undefined,
+      SANDBOX_API_KEY: undefined,
+      SESSION_SECRET: randomBytes(32).toString('hex'),
+      ADMIN_EMAIL: admin.email,
+      ADMIN_PASSWORD: admin.password,
+    });
+    cleanups.push(async () => {
+      if (server.process.exitCode !== null) return;
+      server.process.kill('SIGTERM'); // drains, as under npm start
+      const timer = setTimeout(() => server.process.kill('SIGKILL'), 30_000);
+      await server.exited;
+      clearTimeout(timer);
+    });
+    const pid = server.process.pid!;
+    // The pid must be the server itself: the node process we started, which names itself
+    // next-server (process.title) as it serves, and has no child doing the work.
+    const title = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]!.trim();
+    const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    if (
+      fs.realpathSync(`/proc/${pid}/exe`) !== fs.realpathSync(process.execPath) ||
+      !title.startsWith('next-server') ||
+      children
+    )
+      throw new Error(
+        `pid ${pid} is not the next start server itself: "${title}"; children: ${children || 'none'}`,
+      );
+    const readyPeak = peakRssMb(pid);
+    const cookie = await signIn(server, admin);
+
+    // Start-up (opening the database, the first pages, signing in) has its own peak: note it,
+    // then reset VmHWM (clear_refs 5, Linux ≥ 4.0) so that the run's peak is measured alone.
+    const startPeak = { console: peakRssMb(pid), sandbox: peakRssMb(child.pid) };
+    const reset = [pid, child.pid].every((p) => {
+      try {
+        fs.writeFileSync(`/proc/${p}/clear_refs`, '5');
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    let rssMax = 0;
+    const samples: { at: number; rss: number }[] = [];
+    const rssBefore = statusMb(pid, 'VmRSS') ?? 0;
+    const load = os.loadavg()[0]!;
+    const cpu0 = { console: cpuMs(pid), sandbox: cpuMs(child.pid) };
+    const t0 = performance.now();
+    const t0Wall = Date.now();
+    const sampler = setInterval(() => {
+      const rss = statusMb(pid, 'VmRSS') ?? 0;
+      rssMax = Math.max(rssMax, rss);
+      samples.push({ at: performance.now() - t0, rss });
+    }, 250);
+    // BENCH_MEM_TRACE=N prints the console's RSS every N seconds.
+    const memTrace = process.env.BENCH_MEM_TRACE
+      ? setInterval(
+          () =>
+            console.log(
+              `  mem ${((performance.now() - t0) / 1000).toFixed(0)} s: console rss ${statusMb(pid, 'VmRSS')} (peak ${peakRssMb(pid)}) MB, sandbox rss ${statusMb(child.pid, 'VmRSS')} MB`,
+            ),
+          Number(process.env.BENCH_MEM_TRACE) * 1000 || 10_000,
+        )
+      : undefined;
+
+    // The first message in the sandbox's outbox (empty until now): the first request it accepted.
+    let firstAcceptedMs: number | null = null;
+    let watching = true;
+    const firstWatch = (async () => {
+      while (watching && firstAcceptedMs === null) {
+        const res = await fetch(`${sandboxApi}/_sandbox/outbox?limit=1`, {
+          headers: { Authorization: `Bearer ${key}` },
+        });
+        const body = (await res.json()) as { data?: { messages: { created_at: string }[] } };
+        const first = body.data?.messages[0];
+        if (first) firstAcceptedMs = Date.parse(first.created_at) - t0Wall;
+        else await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    })();
+
+    // "Send now": one line of JSON, then the file, streamed as it is made (never held).
+    const meta = { name: 'bench', profile: 'bench', delimiter: ',', encoding: 'utf-8', spec: BENCH_SPEC };
+    const parts = (async function* () {
+      yield new TextEncoder().encode(`${JSON.stringify(meta)}\n`);
+      yield* generatedCsv(ROWS);
+    })();
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const next = await parts.next();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      },
+    });
+    const answer = await fetch(`${server.url}/api/batches`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/octet-stream', Origin: server.url, Cookie: cookie },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    const storedMs = performance.now() - t0;
+    const storedCpuMs = cpuMs(pid) - cpu0.console;
+    const result = (await answer.json()) as { ok: boolean; data?: { jobId: string; rows: number } };
+    if (answer.status !== 201 || !result.ok || !result.data)
+      throw new Error(`the upload was answered ${answer.status}: ${JSON.stringify(result)}`);
+    const { jobId } = result.data;
+
+    // The job page, once the wizard has moved to it.
+    let snapshot: JobSnapshot;
+    for (;;) {
+      const res = await fetch(`${server.url}/api/batches/${jobId}/progress`, { headers: { Cookie: cookie } });
+      if (!res.ok) throw new Error(`progress answered ${res.status}: ${await res.text()}`);
+      snapshot = (await res.json()) as JobSnapshot;
+      if (!['running', 'paused'].includes(snapshot.job.status)) break;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    const seenDoneMs = performance.now() - t0;
+    const cpu1 = { console: cpuMs(pid), sandbox: cpuMs(child.pid) };
+    clearInterval(sampler);
+    clearInterval(memTrace);
+    watching = false;
+    await firstWatch;
+    const wallMs = snapshot.job.finishedAt ? Date.parse(snapshot.job.finishedAt) - t0Wall : seenDoneMs;
+
+    const chunkCount = Math.ceil(ROWS / 100);
+    const floorMs = (chunkCount / (RATE_LIMIT / 60)) * 1000;
+    const flags =
+      consoleNodeFlags(process.env.NODE_OPTIONS).join(' ') || `NODE_OPTIONS=${process.env.NODE_OPTIONS}`;
+    console.log(
+      `batch-throughput --server (${testEngine()}, next start on ${distDir} with ${flags}, ${os.cpus().length} CPUs, load average ${load.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end, BATCH_WORKERS default)`,
+    );
+    console.log(
+      `  rows                       ${ROWS.toLocaleString('en')} (${(csvBytes / 1e6).toFixed(1)} MB CSV) in ${chunkCount} requests of ≤100`,
+    );
+    console.log(
+      `  first request accepted     ${firstAcceptedMs === null ? 'never' : s(firstAcceptedMs)}  (the sandbox outbox's first message; target ≤ 2 s from "Send now")`,
+    );
+    console.log(
+      `  201 answered (all stored)  ${s(storedMs)}  (console CPU ${s(storedCpuMs)} until then, sending included)`,
+    );
+    console.log(
+      `  job done after             ${s(wallMs)}  (the job's finishedAt; seen done by the progress poll after ${s(seenDoneMs)})`,
+    );
+    console.log(
+      `  floor at ${RATE_LIMIT}/min         ${s(floorMs)}  (${chunkCount} requests ÷ ${RATE_LIMIT / 60} per second)`,
+    );
+    console.log(`  ratio incl. job creation   ${(wallMs / floorMs).toFixed(3)}×  (target ≤ 1.05×)`);
+    const { rows } = snapshot;
+    console.log(
+      `  rows                       ${result.data.rows} stored; queued ${rows.queued}, failed ${rows.failed}, pending ${rows.pending + rows.sending}; job ${snapshot.job.status}`,
+    );
+    const perRequest = (ms: number) => `${(ms / chunkCount).toFixed(1)} ms`;
+    console.log(
+      `  CPU per request            console ${perRequest(cpu1.console - cpu0.console)}, sandbox ${perRequest(cpu1.sandbox - cpu0.sandbox)}` +
+        `  (each must stay under ${(60_000 / RATE_LIMIT).toFixed(1)} ms of one core to keep pace)`,
+    );
+    const since = reset ? 'from the upload on' : 'start-up included: VmHWM could not be reset';
+    console.log(
+      `  peak RSS (VmHWM)           console ${peakRssMb(pid)} MB ${since} (next start, pid ${pid}; sampled max ${mb(rssMax)} MB, ${mb(rssBefore)} MB before the upload), sandbox ${peakRssMb(child.pid)} MB`,
+    );
+    console.log(
+      `  start-up peak (VmHWM)      console ${readyPeak} MB when ready, ${startPeak.console} MB once signed in; sandbox ${startPeak.sandbox} MB  (before the upload)`,
+    );
+    const step = Math.max(1, Math.ceil(samples.length / 12));
+    const trace = samples.filter((_, i) => i % step === 0 || i === samples.length - 1);
+    console.log(
+      `  console RSS over the run   ${trace.map((x) => `${(x.at / 1000).toFixed(1)} s ${x.rss}`).join(', ')} MB`,
+    );
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup();
   }
 }
 

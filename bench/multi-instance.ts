@@ -13,7 +13,6 @@
 //
 // PostgreSQL: BENCH_DATABASE_URL (a role that may CREATE DATABASE), else a throwaway cluster from
 // the machine's binaries (scripts/throwaway-postgres.mjs). Ports: BENCH_PORT and BENCH_PORT+1 (4480).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,6 +25,7 @@ import { resetEnvForTests } from '@/lib/env';
 import { createJob } from '@/lib/batch/create-job';
 import { fixtureRows } from '@/lib/batch/testing/fixtures';
 import { createThrowawayDatabase } from '@/lib/testing/throwaway-database';
+import { actionId, distDir, signIn, startConsole, type Console } from './support/console-server';
 // @ts-expect-error -- a plain ES module (no types) shared with scripts/test-all.mjs
 import { startThrowawayPostgres as startCluster } from '../scripts/throwaway-postgres.mjs';
 
@@ -35,15 +35,11 @@ const startThrowawayPostgres = startCluster as unknown as () => Cluster;
 const ROWS = 6_000;
 const RATE_LIMIT = 30;
 const COMPOSE_EVERY_MS = Number(process.env.BENCH_COMPOSE_EVERY_MS ?? 7_000);
-const root = path.resolve(import.meta.dirname, '..');
-const distDir = process.env.NEXT_DIST_DIR || '.next';
 const basePort = Number(process.env.BENCH_PORT ?? 4480);
 const sandboxKey = `smx_mbx_sbx_bench_${randomBytes(12).toString('hex')}`;
 const sessionSecret = randomBytes(32).toString('hex');
 const metricsToken = randomBytes(24).toString('hex');
 const admin = { email: 'bench@example.com', password: 'bench-password-123' };
-
-type Console = { url: string; process: ChildProcess; exited: Promise<number | null>; log: () => string };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const percentile = (values: number[], p: number) => {
@@ -57,79 +53,6 @@ const load = () =>
     .loadavg()
     .map((l) => l.toFixed(1))
     .join(' / ');
-
-function actionId(name: string): string {
-  const manifest = JSON.parse(
-    fs.readFileSync(path.join(root, distDir, 'server', 'server-reference-manifest.json'), 'utf8'),
-  ) as { node: Record<string, { exportedName?: string }> };
-  const id = Object.entries(manifest.node).find(([, v]) => v.exportedName === name)?.[0];
-  if (!id) throw new Error(`No server action named ${name} in ${distDir}: build first`);
-  return id;
-}
-
-async function startConsole(port: number, databaseUrl: string): Promise<Console> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smx-bench-mi-'));
-  const child = spawn(
-    process.execPath,
-    [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        NEXT_TELEMETRY_DISABLED: '1',
-        NEXT_MANUAL_SIG_HANDLE: 'true',
-        PORT: String(port),
-        DATA_DIR: dataDir,
-        DATABASE_URL: databaseUrl,
-        SESSION_SECRET: sessionSecret,
-        SENDMUX_API_KEY: '',
-        SENDMUX_KEYS: '',
-        SANDBOX_API_KEY: sandboxKey,
-        SANDBOX_RATE_LIMIT: String(RATE_LIMIT),
-        ADMIN_EMAIL: admin.email,
-        ADMIN_PASSWORD: admin.password,
-        METRICS_TOKEN: metricsToken,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`console on ${port} exited:\n${output}`);
-    if (i > 480) throw new Error(`console on ${port} did not start:\n${output}`);
-    if (output.includes('Ready on')) {
-      const res = await fetch(`${url}/api/health/ready`).catch(() => null);
-      if (res?.ok) break;
-    }
-    await sleep(250);
-  }
-  return { url, process: child, exited, log: () => output };
-}
-
-async function signIn(c: Console): Promise<string> {
-  const res = await fetch(`${c.url}/sign-in`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: {
-      'Next-Action': actionId('signInAction'),
-      'Content-Type': 'text/plain;charset=UTF-8',
-      Origin: c.url,
-      Accept: 'text/x-component',
-    },
-    body: JSON.stringify([admin]),
-  });
-  const cookie = res.headers
-    .getSetCookie()
-    .map((x) => x.split(';')[0])
-    .join('; ');
-  if (!cookie.includes('smx_session=')) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
-  return cookie;
-}
 
 const composeMessage = (n: number) => ({
   from: { email: 'sandbox@sendmux.test', name: 'Bench' },
@@ -292,8 +215,25 @@ async function main(): Promise<void> {
     console.log(
       `multi-instance: 2 consoles (next start, ${distDir}) on one PostgreSQL, one sandbox key at ${RATE_LIMIT} requests/min, ${os.cpus().length} CPUs; load average ${load()} at start`,
     );
-    consoles.push(...(await Promise.all([0, 1].map((i) => startConsole(basePort + i, database.url)))));
-    const cookies = await Promise.all(consoles.map(signIn));
+    consoles.push(
+      ...(await Promise.all(
+        [0, 1].map((i) =>
+          startConsole(basePort + i, {
+            DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'smx-bench-mi-')),
+            DATABASE_URL: database.url,
+            SESSION_SECRET: sessionSecret,
+            SENDMUX_API_KEY: '',
+            SENDMUX_KEYS: '',
+            SANDBOX_API_KEY: sandboxKey,
+            SANDBOX_RATE_LIMIT: String(RATE_LIMIT),
+            ADMIN_EMAIL: admin.email,
+            ADMIN_PASSWORD: admin.password,
+            METRICS_TOKEN: metricsToken,
+          }),
+        ),
+      )),
+    );
+    const cookies = await Promise.all(consoles.map((c) => signIn(c, admin)));
     const floorMs = (Math.ceil(ROWS / 100 / RATE_LIMIT) - 1) * 60_000;
 
     // Run 1: nobody sends interactively, so batches may use the whole window.
