@@ -1,6 +1,7 @@
-// bench/multi-instance: two full consoles (`next start`, production build) on one PostgreSQL,
-// sharing one sandbox key limited to SANDBOX_RATE_LIMIT=30 requests a minute (each console serves
-// the sandbox; its window per key lives in the shared database, like Sendmux's one per key).
+// bench/multi-instance: two full consoles (`next start`, production build, with the Node flags of
+// `npm start`: bench/support/console-server.ts) on one PostgreSQL, sharing one sandbox key limited
+// to SANDBOX_RATE_LIMIT=30 requests a minute (each console serves the sandbox; its window per key
+// lives in the shared database, like Sendmux's one per key).
 //
 //   npm run build   (or NEXT_DIST_DIR=.next-bench npx next build, then the same NEXT_DIST_DIR here)
 //   node --conditions=react-server --import tsx bench/multi-instance.ts
@@ -25,6 +26,8 @@ import { resetEnvForTests } from '@/lib/env';
 import { createJob } from '@/lib/batch/create-job';
 import { fixtureRows } from '@/lib/batch/testing/fixtures';
 import { createThrowawayDatabase } from '@/lib/testing/throwaway-database';
+import { emptyMessage } from '@/lib/schemas/message-values';
+import type { MessageInput } from '@/lib/schemas/message';
 import { actionId, distDir, signIn, startConsole, type Console } from './support/console-server';
 // @ts-expect-error -- a plain ES module (no types) shared with scripts/test-all.mjs
 import { startThrowawayPostgres as startCluster } from '../scripts/throwaway-postgres.mjs';
@@ -54,18 +57,14 @@ const load = () =>
     .map((l) => l.toFixed(1))
     .join(' / ');
 
-const composeMessage = (n: number) => ({
+/** Compose's form as a person fills it in (its empty form first, so new fields are not missed). */
+const composeMessage = (n: number): MessageInput => ({
+  ...emptyMessage(),
   from: { email: 'sandbox@sendmux.test', name: 'Bench' },
   to: { email: `compose-${n}@example.com`, name: '' },
-  cc: [],
-  bcc: [],
-  replyTo: { email: '', name: '' },
-  returnPath: '',
   subject: `multi-instance compose ${n}`,
   htmlBody: '<p>A person pressed Send while a job ran.</p>',
   textBody: 'A person pressed Send while a job ran.',
-  headers: [],
-  attachments: [],
 });
 
 type ComposeSend = { at: number; ms: number; ok: boolean; key: string };
