@@ -1,52 +1,37 @@
 // bench/send-overhead: what the console's send path adds on top of Sendmux itself.
 //
-// Starts the production build (build it first: `npm run build`) on a fresh embedded database in
-// sandbox mode, signs in, then sends the same message N times through the Compose server action
-// (session check, zod validation, request-log rows, the client) and N times straight to the
-// sandbox endpoint the action talks to, interleaved. Prints p50/p95 of both and the difference.
+// Starts the production build (build it first: `npm run build`) with the Node flags of `npm start`
+// (bench/support/console-server.ts) on a fresh embedded database in sandbox mode, signs in, then
+// sends the same message N times through the Compose server action (session check, zod
+// validation, request-log rows, the client) and N times straight to the sandbox endpoint the
+// action talks to, interleaved. Prints p50/p95 of both and the difference.
 //
 //   node --import tsx bench/send-overhead.ts [N=1000]
 //
 // On PostgreSQL: BENCH_DATABASE_URL names a role that may CREATE DATABASE; a throwaway database is
 // created for the run and dropped afterwards.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '@/lib/testing/throwaway-database';
+import { emptyMessage } from '@/lib/schemas/message-values';
+import type { MessageInput } from '@/lib/schemas/message';
+import { actionId, signIn, startConsole, type Console } from './support/console-server';
 
 const N = Number(process.argv[2] ?? 1000);
 const WARMUP = 30;
-const root = path.resolve(import.meta.dirname, '..');
-const distDir = process.env.NEXT_DIST_DIR || '.next';
 const port = Number(process.env.BENCH_PORT ?? 3987);
-const base = `http://127.0.0.1:${port}`;
 const sandboxKey = 'smx_mbx_sbx_bench_key_00000000000000';
 const admin = { email: 'bench@example.com', password: 'bench-password-123' };
 
-function actionId(name: string): string {
-  const manifest = JSON.parse(
-    fs.readFileSync(path.join(root, distDir, 'server', 'server-reference-manifest.json'), 'utf8'),
-  ) as {
-    node: Record<string, { exportedName?: string }>;
-  };
-  const id = Object.entries(manifest.node).find(([, v]) => v.exportedName === name)?.[0];
-  if (!id) throw new Error(`No server action named ${name} in ${distDir}: run npm run build first`);
-  return id;
-}
-
-const message = {
+const message: MessageInput = {
+  ...emptyMessage(),
   from: { email: 'sandbox@sendmux.test', name: 'Bench' },
   to: { email: 'bench@example.com', name: '' },
-  cc: [],
-  bcc: [],
-  replyTo: { email: '', name: '' },
-  returnPath: '',
   subject: 'Send overhead benchmark',
   htmlBody: '<p>Hello from the benchmark. This body is the same for both paths.</p>',
   textBody: 'Hello from the benchmark.',
   headers: [{ name: 'X-Bench', value: 'send-overhead' }],
-  attachments: [],
 };
 const wire = {
   from: { email: 'sandbox@sendmux.test', name: 'Bench' },
@@ -71,52 +56,20 @@ async function throwawayDatabase(): Promise<ThrowawayDatabase | null> {
 async function main() {
   const database = await throwawayDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smx-bench-'));
-  const server = spawn(
-    process.execPath,
-    [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        NEXT_TELEMETRY_DISABLED: '1',
-        PORT: String(port),
-        DATA_DIR: dataDir,
-        DATABASE_URL: database?.url ?? '',
-        SENDMUX_API_KEY: '',
-        SENDMUX_KEYS: '',
-        SANDBOX_API_KEY: sandboxKey,
-        SANDBOX_RATE_LIMIT: '1000000',
-        ADMIN_EMAIL: admin.email,
-        ADMIN_PASSWORD: admin.password,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let log = '';
-  server.stdout.on('data', (d: Buffer) => (log += d.toString()));
+  let server: Console | undefined;
   try {
-    for (let i = 0; !log.includes('Ready on'); i++) {
-      if (i > 240) throw new Error(`the console did not start:\n${log}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    const signIn = await fetch(`${base}/sign-in`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: {
-        'Next-Action': actionId('signInAction'),
-        'Content-Type': 'text/plain;charset=UTF-8',
-        Origin: base,
-        Accept: 'text/x-component',
-      },
-      body: JSON.stringify([admin]),
+    server = await startConsole(port, {
+      DATA_DIR: dataDir,
+      DATABASE_URL: database?.url,
+      SENDMUX_API_KEY: '',
+      SENDMUX_KEYS: '',
+      SANDBOX_API_KEY: sandboxKey,
+      SANDBOX_RATE_LIMIT: '1000000',
+      ADMIN_EMAIL: admin.email,
+      ADMIN_PASSWORD: admin.password,
     });
-    const cookie = signIn.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; ');
-    if (!cookie.includes('smx_session='))
-      throw new Error(`sign-in failed: ${signIn.status} ${await signIn.text()}`);
+    const base = server.url;
+    const cookie = await signIn(server, admin);
     const sendId = actionId('sendEmailAction');
 
     let seq = 0;
@@ -193,8 +146,8 @@ async function main() {
       `added latency: p50 ${(percentile(a, 50) - percentile(d, 50)).toFixed(2)} ms, p95 ${(percentile(a, 95) - percentile(d, 95)).toFixed(2)} ms (target ≤ 5 ms at p50)`,
     );
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
+    server?.process.kill('SIGTERM');
+    await server?.exited;
     fs.rmSync(dataDir, { recursive: true, force: true });
     await database?.drop();
   }
