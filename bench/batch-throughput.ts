@@ -9,8 +9,11 @@
 // storing rows while the runner already sends) and runs the batch runner with the default settings
 // (BATCH_WORKERS, BATCH_LEASE_SECONDS). Prints figures; asserts nothing.
 //
-// --server measures the console as users run it instead: `next start` (a production build, see
-// serverRun below) with the Node flags of `npm start`, the CSV uploaded to POST /api/batches.
+// --server measures the console as users run it instead: `next start` with the Node flags of
+// `npm start`, the CSV streamed to POST /api/batches (see serverRun below). Build first:
+//
+//   npx next build   (or NEXT_DIST_DIR=.next-bench npx next build, and the same NEXT_DIST_DIR here)
+//   node --conditions=react-server --import tsx bench/batch-throughput.ts --server [--rows 1000000]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
