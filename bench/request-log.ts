@@ -14,7 +14,7 @@ import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { openDatabase, queryRows, type DbHandle } from '@/lib/db/connection';
 import { dropExpiredPartitions, ensureDayPartitions, listPartitions, REQUEST_LOG } from '@/lib/db/partitions';
-import { completeAttempt, startAttempt } from '@/lib/requests/record';
+import { attemptWriteStats, completeAttempt, startAttempt } from '@/lib/requests/record';
 import { createThrowawayDatabase } from '@/lib/testing/throwaway-database';
 import {
   findByRequestId,
@@ -346,14 +346,19 @@ async function measure(handle: DbHandle, label: string): Promise<void> {
 }
 
 /**
- * PostgreSQL: the console's own write path (startAttempt + completeAttempt, an INSERT and an UPDATE
- * by id per row) from BENCH_WRITERS writers for BENCH_INSERT_SECONDS while one reader runs exact
+ * PostgreSQL: the console's own write path (startAttempt, the Sendmux call, completeAttempt: an
+ * INSERT before the call and an UPDATE after it) for BENCH_INSERT_SECONDS while one reader runs exact
  * lookups and address searches; halfway through, the oldest day partition is dropped as retention
- * would drop it.
+ * would drop it. BENCH_WRITERS calls are in flight at once (400), each BENCH_CALL_MS long (50): a
+ * console logging 3,000 calls a second has hundreds in flight, since each call takes tens of ms.
+ * BENCH_WRITERS=8 BENCH_CALL_MS=0 is the closed loop the earlier figures used: 8 writers back to
+ * back, bound by each statement's commit.
  */
 async function insertsWhileSearching(handle: DbHandle): Promise<void> {
   const seconds = Number(process.env.BENCH_INSERT_SECONDS ?? 30);
-  const writers = Number(process.env.BENCH_WRITERS ?? 8);
+  const writers = Number(process.env.BENCH_WRITERS ?? 400);
+  const callMs = Number(process.env.BENCH_CALL_MS ?? 50);
+  globalForDb.__sendmuxDb = Promise.resolve(handle);
   const t = await pickTargets(handle);
   let stop = false;
   let inserted = 0;
@@ -375,6 +380,7 @@ async function insertsWhileSearching(handle: DbHandle): Promise<void> {
         attempt: 1,
         waitMs: 0,
       });
+      if (callMs > 0) await new Promise((resolve) => setTimeout(resolve, callMs));
       await completeAttempt(id, {
         status: 200,
         ok: true,
@@ -434,13 +440,18 @@ async function insertsWhileSearching(handle: DbHandle): Promise<void> {
   exact.sort((a, b) => a - b);
   address.sort((a, b) => a - b);
   console.log(
-    `\n  Writing while searching — ${writers} writers, ${seconds} s; load average ${loadAverage()}`,
+    `\n  Writing while searching — ${writers} calls in flight, each ${callMs} ms between its two writes, ${seconds} s; load average ${loadAverage()}`,
   );
   console.log(
     `  rows written (INSERT + UPDATE each)        ${inserted.toLocaleString('en-US')} = ${rate.toFixed(0)} rows/s` +
       (rate >= TARGET_INSERTS_PER_S
         ? `  ≥ ${TARGET_INSERTS_PER_S} ✓`
         : `  < ${TARGET_INSERTS_PER_S} target ✗`),
+  );
+  const stats = await attemptWriteStats();
+  const perStatement = (x: { writes: number; items: number }) => (x.items / Math.max(1, x.writes)).toFixed(1);
+  console.log(
+    `  rows per statement                         INSERT ${perStatement(stats.starts)}, UPDATE ${perStatement(stats.completions)} (concurrent writes share one, lib/requests/coalesce.ts)`,
   );
   console.log(
     `  exact lookups meanwhile                    n=${exact.length}  p50 ${pct(exact, 50).toFixed(2)} ms  p95 ${pct(exact, 95).toFixed(2)} ms`,

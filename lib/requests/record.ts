@@ -1,8 +1,9 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
-import { getDb, prepared, rawPlaceholder, type Db } from '@/lib/db';
+import { getDb, prepared, queryRows, rawPlaceholder, type Db } from '@/lib/db';
 import { apiRequests } from '@/lib/db/schema';
 import { SMTP_ENDPOINT } from '@/lib/format/request-log';
+import { WriteCoalescer } from '@/lib/requests/coalesce';
 import {
   countMessages,
   extractMessageIds,
@@ -113,10 +114,151 @@ const updateAttempt = (db: Db, exact: boolean) =>
 const startedAt = new Map<number, string>();
 const MAX_TRACKED = 10_000;
 
+/** An attempt row's columns as the statements take them: jsonb as JSON text or null, arrays as arrays. */
+type StartValues = {
+  keyProfile: string;
+  method: string;
+  path: string;
+  source: RequestSource;
+  userId: string | null;
+  userEmail: string | null;
+  jobId: string | null;
+  chunkNo: number | null;
+  idempotencyKey: string | null;
+  attempt: number;
+  waitMs: number;
+  requestBody: string | null;
+  recipients: string[];
+  messageCount: number;
+};
+type Started = { id: number; createdAt: string };
+
+type CompleteValues = {
+  id: number;
+  createdAt: string | undefined;
+  completedAt: string;
+  status: number | null;
+  ok: boolean;
+  errorCode: string | null;
+  errorMessage: string | null;
+  requestId: string | null;
+  durationMs: number;
+  responseBody: string | null;
+  rateLimit: string | null;
+  messageIds: string[];
+};
+
+/**
+ * Several pending rows in one INSERT: their ids are drawn first (a materialised CTE, so each row's
+ * id is known with its position n) and come back in the items' order, whatever order the INSERT
+ * returns its rows in. jsonb values travel as JSON text inside the one JSON parameter, and are parsed
+ * into jsonb there, as the one-row statement's JSON text parameter is.
+ */
+async function insertAttempts(db: Db, rows: StartValues[]): Promise<Started[]> {
+  const doc = JSON.stringify(rows.map((row, n) => ({ ...row, n })));
+  const inserted = await queryRows<{ id: string | number; created_at: string }>(
+    db,
+    sql`WITH x AS MATERIALIZED (
+          SELECT r.*, nextval(pg_get_serial_sequence('api_requests', 'id')) AS id
+          FROM jsonb_to_recordset(${doc}::jsonb) AS r(
+            n int, "keyProfile" text, method text, path text, source text, "userId" text, "userEmail" text,
+            "jobId" text, "chunkNo" int, "idempotencyKey" text, attempt int, "waitMs" int,
+            "requestBody" text, recipients text[], "messageCount" int)
+        ), ins AS (
+          INSERT INTO api_requests (id, key_profile, method, path, source, user_id, user_email, job_id, chunk_no,
+            idempotency_key, attempt, wait_ms, request_body, recipients, message_count)
+          SELECT id, "keyProfile", method, path, source, "userId", "userEmail", "jobId", "chunkNo",
+            "idempotencyKey", attempt, "waitMs", "requestBody"::jsonb, recipients, "messageCount"
+          FROM x
+          RETURNING id, ${CREATED_EXACT} AS created_at
+        )
+        SELECT ins.id, ins.created_at FROM x JOIN ins USING (id) ORDER BY x.n`,
+  );
+  return inserted.map((r) => ({ id: Number(r.id), createdAt: r.created_at }));
+}
+
+/**
+ * Several completions in one UPDATE. The rows were all started by this process moments ago, so
+ * the span of their created_at bounds the statement to the day partitions they are in (lib/db/
+ * partitions.ts); each row is then matched by id and created_at.
+ */
+async function updateAttempts(db: Db, rows: (CompleteValues & { createdAt: string })[]): Promise<void> {
+  const times = rows.map((r) => r.createdAt).sort();
+  await db.execute(sql`
+    UPDATE api_requests a SET completed_at = x."completedAt", status = x.status, ok = x.ok,
+      error_code = x."errorCode", error_message = x."errorMessage", request_id = x."requestId",
+      duration_ms = x."durationMs", response_body = x."responseBody"::jsonb, rate_limit = x."rateLimit"::jsonb,
+      message_ids = x."messageIds"
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
+      id bigint, "createdAt" timestamptz, "completedAt" timestamptz, status int, ok boolean, "errorCode" text,
+      "errorMessage" text, "requestId" text, "durationMs" int, "responseBody" text, "rateLimit" text,
+      "messageIds" text[])
+    WHERE a.id = x.id AND a.created_at = x."createdAt"
+      AND a.created_at BETWEEN ${times[0]}::timestamptz AND ${times[times.length - 1]}::timestamptz`);
+}
+
+// Attempt rows are written one statement per call while the console is quiet; when calls start
+// and finish together (a batch job's workers, several instances' worth of sends, a busy receiver)
+// the rows that arrive while two writes are running go together in the next one. At a few calls a
+// second nothing changes; at thousands this is what keeps the log's writes inside their budget
+// (bench/request-log.ts, "Writing while searching").
+const COALESCE = { max: 64, concurrency: 2 };
+const coalescers = new WeakMap<
+  Db,
+  { start: WriteCoalescer<StartValues, Started>; complete: WriteCoalescer<CompleteValues, void> }
+>();
+
+function coalescersFor(db: Db) {
+  let c = coalescers.get(db);
+  if (!c) {
+    const insertOne = async (v: StartValues): Promise<Started> => {
+      const [row] = await prepared(db, 'api_requests_start', insertAttempt).execute(v);
+      if (!row) throw new Error('api_requests insert returned no row');
+      return row;
+    };
+    const updateOne = async (v: CompleteValues): Promise<void> => {
+      const statement =
+        v.createdAt === undefined
+          ? prepared(db, 'api_requests_complete', (d) => updateAttempt(d, false))
+          : prepared(db, 'api_requests_complete_exact', (d) => updateAttempt(d, true));
+      await statement.execute(v);
+    };
+    c = {
+      start: new WriteCoalescer({ one: insertOne, many: (rows) => insertAttempts(db, rows) }, COALESCE),
+      complete: new WriteCoalescer(
+        {
+          one: updateOne,
+          many: async (rows) => {
+            // A row this process did not start (no created_at) is completed by id alone, apart.
+            const exact = rows.filter(
+              (r): r is CompleteValues & { createdAt: string } => r.createdAt !== undefined,
+            );
+            if (exact.length > 0) await updateAttempts(db, exact);
+            for (const r of rows) if (r.createdAt === undefined) await updateOne(r);
+            return rows.map(() => undefined);
+          },
+        },
+        COALESCE,
+      ),
+    };
+    coalescers.set(db, c);
+  }
+  return c;
+}
+
+/** How the attempt rows were written in this process: statements run and rows written by each. */
+export async function attemptWriteStats(): Promise<{
+  starts: WriteCoalescer<StartValues, Started>['stats'];
+  completions: WriteCoalescer<CompleteValues, void>['stats'];
+}> {
+  const c = coalescersFor(await getDb());
+  return { starts: { ...c.start.stats }, completions: { ...c.complete.stats } };
+}
+
 /** Inserts the pending row before the call goes out, so a crash mid-call still leaves evidence. */
 export async function startAttempt(a: AttemptStart): Promise<number> {
   const db = await getDb();
-  const [row] = await prepared(db, 'api_requests_start', insertAttempt).execute({
+  const row = await coalescersFor(db).start.add({
     keyProfile: a.keyProfile,
     method: a.method,
     path: a.path,
@@ -132,7 +274,6 @@ export async function startAttempt(a: AttemptStart): Promise<number> {
     recipients: extractRecipients(a.path, a.body),
     messageCount: countMessages(a.path, a.body),
   });
-  if (!row) throw new Error('api_requests insert returned no row');
   if (startedAt.size >= MAX_TRACKED) startedAt.delete(startedAt.keys().next().value!);
   startedAt.set(row.id, row.createdAt);
   return row.id;
@@ -142,11 +283,7 @@ export async function completeAttempt(id: number, c: AttemptCompletion): Promise
   const db = await getDb();
   const createdAt = startedAt.get(id);
   startedAt.delete(id);
-  const statement =
-    createdAt === undefined
-      ? prepared(db, 'api_requests_complete', (d) => updateAttempt(d, false))
-      : prepared(db, 'api_requests_complete_exact', (d) => updateAttempt(d, true));
-  await statement.execute({
+  await coalescersFor(db).complete.add({
     id,
     createdAt,
     completedAt: new Date().toISOString(),
