@@ -5,6 +5,7 @@ import {
   finishJob,
   JobCancelledError,
   openJob,
+  storeBatchRows,
   type OpenJob,
 } from '@/lib/batch/create-job';
 import { MAX_JOB_ROWS, type JobActor } from '@/lib/batch/job-types';
@@ -38,7 +39,7 @@ export type StartBatchOptions = {
    */
   holdRows?: number;
   holdMs?: number;
-  /** Rows stored per transaction once the job is open. */
+  /** Rows stored per transaction once the job is open (default: storeBatchRows()). */
   batchRows?: number;
   /** Called after each stored batch with the rows stored so far (benchmarks trace the upload). */
   onStored?: (stored: number) => void;
@@ -77,7 +78,10 @@ export async function startBatchFromStream(
   const maxBytes = options.maxBytes ?? MAX_CSV_BYTES;
   const holdRows = options.holdRows ?? 20_000;
   const holdMs = options.holdMs ?? 500;
-  const batchRows = Math.max(MAX_BATCH, Math.floor((options.batchRows ?? 5_000) / MAX_BATCH) * MAX_BATCH);
+  const batchRows = Math.max(
+    MAX_BATCH,
+    Math.floor((options.batchRows ?? (await storeBatchRows())) / MAX_BATCH) * MAX_BATCH,
+  );
   const { spec, profile, user } = input;
   const parser = new CsvStreamParser(input.delimiter, { maxRows: options.maxRows ?? MAX_JOB_ROWS });
   const decoder = new TextDecoder(input.encoding, { fatal: input.encoding === 'utf-8' });
