@@ -60,13 +60,17 @@ export async function openJob(input: Omit<CreateJobInput, 'rows'>): Promise<Open
 }
 
 /**
- * Rows an upload stores per transaction once its job is open. PostgreSQL takes 5,000 (COPY; the
- * runner has connections of its own meanwhile). PGlite has one connection: every statement the
- * runner sends while the file is read waits for the batch being stored, 72 µs a row, so batches
- * there are 1,000 rows and the first chunks are not held up behind 360 ms transactions.
+ * How an upload stores its rows once its job is open. PostgreSQL: 5,000 rows a transaction (COPY;
+ * the runner has connections of its own meanwhile). PGlite has one connection and the console one
+ * thread: every statement the runner sends while the file is read waits for the batch being stored
+ * (72 µs a row), so batches there are 1,000 rows, and after the first one the upload waits (up to
+ * 1.5 s) for the first chunk's outcome, so that the first chunk does not queue behind the rest of
+ * the file. (One process by design: the chunk is this process's runner's.)
  */
-export async function storeBatchRows(): Promise<number> {
-  return (await getDbHandle()).pool ? 5_000 : 1_000;
+export async function uploadStorePlan(): Promise<{ batchRows: number; firstChunkWaitMs: number }> {
+  return (await getDbHandle()).pool
+    ? { batchRows: 5_000, firstChunkWaitMs: 0 }
+    : { batchRows: 1_000, firstChunkWaitMs: 1_500 };
 }
 
 /**

@@ -22,7 +22,7 @@ import {
 } from '@/lib/batch/chunk-store';
 import { cancelPendingChunks, finishIdleJobs } from '@/lib/batch/job-controls';
 import { decideWholeFailure, rowsFromBatch, rowsFromWholeFailure } from '@/lib/batch/outcome';
-import { onBatchWake } from '@/lib/batch/wake';
+import { noteChunkSettled, onBatchWake } from '@/lib/batch/wake';
 
 export type ChunkEvent = ChunkRef & {
   key: string;
@@ -186,6 +186,7 @@ export class BatchRunner {
   }
 
   private emit(chunk: ClaimedChunk, outcome: ChunkEvent['outcome'], extra: Partial<ChunkEvent> = {}): void {
+    if (outcome === 'done' || outcome === 'failed') noteChunkSettled(chunk.jobId);
     this.onChunk?.({
       jobId: chunk.jobId,
       chunkNo: chunk.chunkNo,

@@ -197,6 +197,38 @@ describe(`streamed CSV upload (${testEngine()})`, () => {
     expect(progress.rows).toMatchObject({ queued: ROWS - excluded.length, failed: 0, pending: 0 });
   }, 240_000);
 
+  it('after its first batch, the upload waits for the first chunk to go out before it stores more', async () => {
+    let stored = 0;
+    const events: string[] = [];
+    runner = new BatchRunner({
+      workers: 2,
+      leaseSeconds: 5,
+      pollMs: 50,
+      onChunk: (e) => {
+        if ((e.outcome === 'done' || e.outcome === 'failed') && !events.some((x) => x.startsWith('chunk')))
+          events.push(`chunk ${e.chunkNo} ${e.outcome} at ${stored}`);
+      },
+    });
+    await runner.start();
+    const result = await startBatchFromStream(request('first chunk first', []), csvBytes('first', 6_000), {
+      holdRows: 3_000,
+      batchRows: 1_000,
+      // Long enough never to time out on a busy machine: the order is what is tested here.
+      firstChunkWaitMs: 60_000,
+      onStored: (n) => {
+        stored = n;
+        events.push(`stored ${n}`);
+      },
+    });
+    expect(result).toMatchObject({ ok: true, data: { rows: 6_000 } });
+    // The first batch (1,000 rows, 10 chunks) was stored, one of its chunks went out, then the rest.
+    expect(events.slice(0, 3)).toEqual([
+      'stored 1000',
+      expect.stringMatching(/^chunk \d done at 1000$/),
+      'stored 2000',
+    ]);
+  }, 120_000);
+
   it('refuses a file over the row cap with a clear message before anything is stored', async () => {
     const result = await startBatchFromStream(request('over rows'), csvBytes('cap', 1_001), {
       maxRows: 1_000,

@@ -5,10 +5,11 @@ import {
   finishJob,
   JobCancelledError,
   openJob,
-  storeBatchRows,
+  uploadStorePlan,
   type OpenJob,
 } from '@/lib/batch/create-job';
 import { MAX_JOB_ROWS, type JobActor } from '@/lib/batch/job-types';
+import { chunkSettled } from '@/lib/batch/wake';
 import type { CsvProblem, CsvRow, ParsedCsv } from '@/lib/mail-merge/csv';
 import { CsvStreamError, CsvStreamParser } from '@/lib/mail-merge/csv-stream';
 import {
@@ -39,8 +40,10 @@ export type StartBatchOptions = {
    */
   holdRows?: number;
   holdMs?: number;
-  /** Rows stored per transaction once the job is open (default: storeBatchRows()). */
+  /** Rows stored per transaction once the job is open (default: uploadStorePlan()). */
   batchRows?: number;
+  /** How long the upload waits for its first chunk's outcome after the first batch (default: uploadStorePlan()). */
+  firstChunkWaitMs?: number;
   /** Called after each stored batch with the rows stored so far (benchmarks trace the upload). */
   onStored?: (stored: number) => void;
 };
@@ -78,9 +81,11 @@ export async function startBatchFromStream(
   const maxBytes = options.maxBytes ?? MAX_CSV_BYTES;
   const holdRows = options.holdRows ?? 20_000;
   const holdMs = options.holdMs ?? 500;
+  const plan = await uploadStorePlan();
+  const firstChunkWaitMs = options.firstChunkWaitMs ?? plan.firstChunkWaitMs;
   const batchRows = Math.max(
     MAX_BATCH,
-    Math.floor((options.batchRows ?? (await storeBatchRows())) / MAX_BATCH) * MAX_BATCH,
+    Math.floor((options.batchRows ?? plan.batchRows) / MAX_BATCH) * MAX_BATCH,
   );
   const { spec, profile, user } = input;
   const parser = new CsvStreamParser(input.delimiter, { maxRows: options.maxRows ?? MAX_JOB_ROWS });
@@ -111,9 +116,13 @@ export async function startBatchFromStream(
       // Until the file ends only whole chunks are stored, and after the first batch only full batches.
       if (!final) n = first ? n - (n % MAX_BATCH) : n === size ? n : 0;
       if (n === 0) break;
+      // Listening before the rows are stored: the runner may record the chunk before this resumes.
+      const firstOut = first && firstChunkWaitMs > 0 ? chunkSettled(open.jobId, firstChunkWaitMs) : null;
       await appendJobRows(open, held.slice(0, n));
       held = held.slice(n);
       options.onStored?.(open.stored);
+      // Only when more is to be stored: a file that fit in the first batch has nothing to hold back.
+      if (firstOut && (held.length > 0 || !final)) await firstOut;
     }
   };
 

@@ -17,3 +17,33 @@ export function onBatchWake(listener: () => void): () => void {
   listeners().add(listener);
   return () => listeners().delete(listener);
 }
+
+// A chunk's outcome recorded by a runner in this process, by job: an upload on the embedded
+// database waits for its job's first one (lib/batch/start-batch.ts).
+const globalForSettled = globalThis as typeof globalThis & {
+  __sendmuxChunkSettled?: Map<string, Set<() => void>>;
+};
+
+export function noteChunkSettled(jobId: string): void {
+  const waiting = globalForSettled.__sendmuxChunkSettled?.get(jobId);
+  if (waiting) for (const resolve of [...waiting]) resolve();
+}
+
+/** Resolves true when a runner in this process records a chunk of the job, false after timeoutMs. */
+export function chunkSettled(jobId: string, timeoutMs: number): Promise<boolean> {
+  const all = (globalForSettled.__sendmuxChunkSettled ??= new Map());
+  return new Promise<boolean>((resolve) => {
+    const waiting = all.get(jobId) ?? new Set<() => void>();
+    all.set(jobId, waiting);
+    const done = (settled: boolean) => {
+      clearTimeout(timer);
+      waiting.delete(onSettled);
+      if (waiting.size === 0) all.delete(jobId);
+      resolve(settled);
+    };
+    const onSettled = () => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    timer.unref?.();
+    waiting.add(onSettled);
+  });
+}
