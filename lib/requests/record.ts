@@ -208,36 +208,38 @@ const coalescers = new WeakMap<
   { start: WriteCoalescer<StartValues, Started>; complete: WriteCoalescer<CompleteValues, void> }
 >();
 
+const insertOne = async (db: Db, v: StartValues): Promise<Started> => {
+  const [row] = await prepared(db, 'api_requests_start', insertAttempt).execute(v);
+  if (!row) throw new Error('api_requests insert returned no row');
+  return row;
+};
+
+const updateOne = async (db: Db, v: CompleteValues): Promise<void> => {
+  const statement =
+    v.createdAt === undefined
+      ? prepared(db, 'api_requests_complete', (d) => updateAttempt(d, false))
+      : prepared(db, 'api_requests_complete_exact', (d) => updateAttempt(d, true));
+  await statement.execute(v);
+};
+
+/** Completions that arrived together: one UPDATE for those this process started, by id for the rest. */
+async function updateMany(db: Db, rows: CompleteValues[]): Promise<void[]> {
+  const exact = rows.filter((r): r is CompleteValues & { createdAt: string } => r.createdAt !== undefined);
+  if (exact.length > 0) await updateAttempts(db, exact);
+  for (const r of rows) if (r.createdAt === undefined) await updateOne(db, r);
+  return rows.map(() => undefined);
+}
+
 function coalescersFor(db: Db) {
   let c = coalescers.get(db);
   if (!c) {
-    const insertOne = async (v: StartValues): Promise<Started> => {
-      const [row] = await prepared(db, 'api_requests_start', insertAttempt).execute(v);
-      if (!row) throw new Error('api_requests insert returned no row');
-      return row;
-    };
-    const updateOne = async (v: CompleteValues): Promise<void> => {
-      const statement =
-        v.createdAt === undefined
-          ? prepared(db, 'api_requests_complete', (d) => updateAttempt(d, false))
-          : prepared(db, 'api_requests_complete_exact', (d) => updateAttempt(d, true));
-      await statement.execute(v);
-    };
     c = {
-      start: new WriteCoalescer({ one: insertOne, many: (rows) => insertAttempts(db, rows) }, COALESCE),
+      start: new WriteCoalescer(
+        { one: (v) => insertOne(db, v), many: (rows) => insertAttempts(db, rows) },
+        COALESCE,
+      ),
       complete: new WriteCoalescer(
-        {
-          one: updateOne,
-          many: async (rows) => {
-            // A row this process did not start (no created_at) is completed by id alone, apart.
-            const exact = rows.filter(
-              (r): r is CompleteValues & { createdAt: string } => r.createdAt !== undefined,
-            );
-            if (exact.length > 0) await updateAttempts(db, exact);
-            for (const r of rows) if (r.createdAt === undefined) await updateOne(r);
-            return rows.map(() => undefined);
-          },
-        },
+        { one: (v) => updateOne(db, v), many: (rows) => updateMany(db, rows) },
         COALESCE,
       ),
     };
