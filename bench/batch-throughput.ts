@@ -87,6 +87,61 @@ async function warmSandbox(apiUrl: string, key: string): Promise<void> {
   }
 }
 
+/**
+ * The sandbox child both modes send to: its own PGlite in dataDir, or the PostgreSQL database at
+ * databaseUrl; at RATE_LIMIT requests a minute, warmed (warmSandbox). Its API's URL.
+ */
+async function startSandbox(
+  key: string,
+  store: { databaseUrl?: string; dataDir: string },
+  nodeArgs: string[] = [],
+): Promise<{ child: Awaited<ReturnType<typeof startConsoleChild>>; apiUrl: string }> {
+  const sandboxPort = await freePort();
+  const child = await startConsoleChild(
+    {
+      ...process.env,
+      NODE_ENV: 'production',
+      SENDMUX_API_KEY: undefined,
+      SENDMUX_KEYS: undefined,
+      SANDBOX_API_KEY: key,
+      SANDBOX_RATE_LIMIT: String(RATE_LIMIT),
+      ...(store.databaseUrl
+        ? { DATABASE_URL: store.databaseUrl }
+        : { DATA_DIR: store.dataDir, DATABASE_URL: undefined }),
+    },
+    { sandboxPort, nodeArgs },
+  );
+  const apiUrl = `http://127.0.0.1:${sandboxPort}/sandbox/api/v1`;
+  try {
+    await warmSandbox(apiUrl, key);
+  } catch (err) {
+    child.process.kill('SIGKILL');
+    throw err;
+  }
+  return { child, apiUrl };
+}
+
+/** The lines both modes print about the send: the floor, the ratio, CPU per request. */
+function printSendFigures(
+  chunkCount: number,
+  wallMs: number,
+  cpuMsSpent: { console: number; sandbox: number },
+) {
+  const floorMs = (chunkCount / (RATE_LIMIT / 60)) * 1000;
+  console.log(
+    `  floor at ${RATE_LIMIT}/min         ${seconds(floorMs)}  (${chunkCount} requests ÷ ${RATE_LIMIT / 60} per second)`,
+  );
+  console.log(`  ratio incl. job creation   ${(wallMs / floorMs).toFixed(3)}×  (target ≤ 1.05×)`);
+  const perRequest = (ms: number) => `${(ms / chunkCount).toFixed(1)} ms`;
+  console.log(
+    `  CPU per request            console ${perRequest(cpuMsSpent.console)}, sandbox ${perRequest(cpuMsSpent.sandbox)}` +
+      `  (each must stay under ${(60_000 / RATE_LIMIT).toFixed(1)} ms of one core to keep pace)`,
+  );
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const bytesMb = (n: number) => `${Math.round(n / 2 ** 20)}`;
+
 /** utime + stime of a process in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
 function cpuMs(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -150,24 +205,19 @@ async function main(): Promise<void> {
   } else database = await createTestDatabase();
   (globalThis as { __sendmuxDb?: Promise<DbHandle> }).__sendmuxDb = Promise.resolve(database);
   const sandboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smx-bench-sandbox-'));
-  const sandboxEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
-    SANDBOX_API_KEY: key,
-    SANDBOX_RATE_LIMIT: String(RATE_LIMIT),
-    ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: sandboxDir }),
-  };
-  const port = await freePort();
   // BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/x") profiles the sandbox process too.
   const nodeArgs = process.env.BENCH_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = await startConsoleChild(sandboxEnv, { sandboxPort: port, nodeArgs });
+  const { child, apiUrl } = await startSandbox(
+    key,
+    { databaseUrl: database.url, dataDir: sandboxDir },
+    nodeArgs,
+  );
   process.env.SANDBOX_API_KEY = key;
   process.env.SENDMUX_KEYS = `bench=${key}`;
-  process.env.SENDMUX_API_URL = `http://127.0.0.1:${port}/sandbox/api/v1`;
+  process.env.SENDMUX_API_URL = apiUrl;
   resetEnvForTests();
 
   try {
-    await warmSandbox(process.env.SENDMUX_API_URL, key);
     const chunkCount = Math.ceil(ROWS / 100);
     let settled = 0;
     let retries = 0;
@@ -192,7 +242,6 @@ async function main(): Promise<void> {
     let stored = 0;
     const rssAtStart = process.memoryUsage.rss();
     // BENCH_MEM_TRACE=N prints the console's memory every N seconds: where the peak comes from.
-    const mb = (n: number) => `${Math.round(n / 2 ** 20)}`;
     const memTrace = process.env.BENCH_MEM_TRACE
       ? setInterval(
           () => {
@@ -201,11 +250,12 @@ async function main(): Promise<void> {
               .getHeapSpaceStatistics()
               .filter((x) => x.space_size > 2 ** 20)
               .map(
-                (x) => `${x.space_name.replace('_space', '')} ${mb(x.space_used_size)}/${mb(x.space_size)}`,
+                (x) =>
+                  `${x.space_name.replace('_space', '')} ${bytesMb(x.space_used_size)}/${bytesMb(x.space_size)}`,
               )
               .join(', ');
             console.log(
-              `  mem ${((performance.now() - t0) / 1000).toFixed(0)} s: rss ${mb(m.rss)} (peak ${peakRssMb(process.pid)}) heapUsed ${mb(m.heapUsed)} heapTotal ${mb(m.heapTotal)} external ${mb(m.external)} arrayBuffers ${mb(m.arrayBuffers)} MB (${spaces}); stored ${stored}, chunks settled ${settled}`,
+              `  mem ${((performance.now() - t0) / 1000).toFixed(0)} s: rss ${bytesMb(m.rss)} (peak ${peakRssMb(process.pid)}) heapUsed ${bytesMb(m.heapUsed)} heapTotal ${bytesMb(m.heapTotal)} external ${bytesMb(m.external)} arrayBuffers ${bytesMb(m.arrayBuffers)} MB (${spaces}); stored ${stored}, chunks settled ${settled}`,
             );
           },
           Number(process.env.BENCH_MEM_TRACE) * 1000 || 10_000,
@@ -257,10 +307,9 @@ async function main(): Promise<void> {
             count(*) FILTER (WHERE message_id IS NOT NULL)::int AS with_id
           FROM batch_rows WHERE job_id = ${jobId}`,
     );
-    const floorMs = (chunkCount / (RATE_LIMIT / 60)) * 1000;
-    const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    const s = seconds;
     console.log(
-      `batch-throughput (${database.kind}, ${os.cpus().length} CPUs, load average ${load.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end, BATCH_WORKERS default, JS heap limit ${mb(v8.getHeapStatistics().heap_size_limit)} MB)`,
+      `batch-throughput (${database.kind}, ${os.cpus().length} CPUs, load average ${load.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end, BATCH_WORKERS default, JS heap limit ${bytesMb(v8.getHeapStatistics().heap_size_limit)} MB)`,
     );
     console.log(
       `  rows                       ${ROWS.toLocaleString('en')} (${(csvBytes / 1e6).toFixed(1)} MB CSV) in ${chunkCount} requests of ≤100`,
@@ -273,21 +322,16 @@ async function main(): Promise<void> {
       `  upload read and stored     ${s(storedMs)}  (console CPU ${s(storedCpuMs)} until then, sending included)`,
     );
     console.log(`  send wall time incl. job creation ${s(wallMs)}`);
-    console.log(
-      `  floor at ${RATE_LIMIT}/min         ${s(floorMs)}  (${chunkCount} requests ÷ ${RATE_LIMIT / 60} per second)`,
-    );
-    console.log(`  ratio incl. job creation   ${(wallMs / floorMs).toFixed(3)}×  (target ≤ 1.05×)`);
+    printSendFigures(chunkCount, wallMs, {
+      console: cpu1.console - cpu0.console,
+      sandbox: cpu1.sandbox - cpu0.sandbox,
+    });
     console.log(
       `  rows persisted             queued ${persisted?.queued}, failed ${persisted?.failed}, with message_id ${persisted?.with_id}; job ${progress?.job.status}`,
     );
     console.log(`  chunk retries              ${retries}`);
-    const perRequest = (ms: number) => `${(ms / chunkCount).toFixed(1)} ms`;
     console.log(
-      `  CPU per request            console ${perRequest(cpu1.console - cpu0.console)}, sandbox ${perRequest(cpu1.sandbox - cpu0.sandbox)}` +
-        `  (each must stay under ${(60_000 / RATE_LIMIT).toFixed(1)} ms of one core to keep pace)`,
-    );
-    console.log(
-      `  peak RSS (VmHWM)           console ${peakRssMb(process.pid)} MB (sampled max ${mb(rssMax)} MB, ${mb(rssAtStart)} MB before the upload), sandbox ${peakRssMb(child.pid)} MB`,
+      `  peak RSS (VmHWM)           console ${peakRssMb(process.pid)} MB (sampled max ${bytesMb(rssMax)} MB, ${bytesMb(rssAtStart)} MB before the upload), sandbox ${peakRssMb(child.pid)} MB`,
     );
   } finally {
     child.process.kill(nodeArgs.length > 0 ? 'SIGINT' : 'SIGKILL');
@@ -315,8 +359,7 @@ async function serverRun(): Promise<void> {
   const key = `smx_mbx_bench_${randomBytes(12).toString('hex')}`;
   const admin = { email: 'bench@example.com', password: `bench-${randomBytes(9).toString('hex')}` };
   const cleanups: (() => Promise<void> | void)[] = [];
-  const mb = (n: number) => `${Math.round(n)}`;
-  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const s = seconds;
   try {
     // PostgreSQL: one throwaway database for both (each migrates it on start, under the lock).
     // PGlite: a data directory each, made by a child first (initialisedPgliteDir).
@@ -340,22 +383,8 @@ async function serverRun(): Promise<void> {
       for (const dir of [consoleDir, sandboxDir]) fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    const sandboxPort = await freePort();
-    const child = await startConsoleChild(
-      {
-        ...process.env,
-        NODE_ENV: 'production',
-        SENDMUX_API_KEY: undefined,
-        SENDMUX_KEYS: undefined,
-        SANDBOX_API_KEY: key,
-        SANDBOX_RATE_LIMIT: String(RATE_LIMIT),
-        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: sandboxDir, DATABASE_URL: undefined }),
-      },
-      { sandboxPort },
-    );
+    const { child, apiUrl: sandboxApi } = await startSandbox(key, { databaseUrl, dataDir: sandboxDir });
     cleanups.push(() => void child.process.kill('SIGKILL'));
-    const sandboxApi = `http://127.0.0.1:${sandboxPort}/sandbox/api/v1`;
-    await warmSandbox(sandboxApi, key);
 
     // Live mode: a key profile and SENDMUX_API_URL at the child, so this console serves no
     // sandbox of its own (lib/env.ts: sandboxServed only in sandbox mode or at its own port).
@@ -488,7 +517,6 @@ async function serverRun(): Promise<void> {
     const wallMs = snapshot.job.finishedAt ? Date.parse(snapshot.job.finishedAt) - t0Wall : seenDoneMs;
 
     const chunkCount = Math.ceil(ROWS / 100);
-    const floorMs = (chunkCount / (RATE_LIMIT / 60)) * 1000;
     const flags =
       consoleNodeFlags(process.env.NODE_OPTIONS).join(' ') || `NODE_OPTIONS=${process.env.NODE_OPTIONS}`;
     console.log(
@@ -506,22 +534,17 @@ async function serverRun(): Promise<void> {
     console.log(
       `  job done after             ${s(wallMs)}  (the job's finishedAt; seen done by the progress poll after ${s(seenDoneMs)})`,
     );
-    console.log(
-      `  floor at ${RATE_LIMIT}/min         ${s(floorMs)}  (${chunkCount} requests ÷ ${RATE_LIMIT / 60} per second)`,
-    );
-    console.log(`  ratio incl. job creation   ${(wallMs / floorMs).toFixed(3)}×  (target ≤ 1.05×)`);
+    printSendFigures(chunkCount, wallMs, {
+      console: cpu1.console - cpu0.console,
+      sandbox: cpu1.sandbox - cpu0.sandbox,
+    });
     const { rows } = snapshot;
     console.log(
       `  rows                       ${result.data.rows} stored; queued ${rows.queued}, failed ${rows.failed}, pending ${rows.pending + rows.sending}; job ${snapshot.job.status}`,
     );
-    const perRequest = (ms: number) => `${(ms / chunkCount).toFixed(1)} ms`;
-    console.log(
-      `  CPU per request            console ${perRequest(cpu1.console - cpu0.console)}, sandbox ${perRequest(cpu1.sandbox - cpu0.sandbox)}` +
-        `  (each must stay under ${(60_000 / RATE_LIMIT).toFixed(1)} ms of one core to keep pace)`,
-    );
     const since = reset ? 'from the upload on' : 'start-up included: VmHWM could not be reset';
     console.log(
-      `  peak RSS (VmHWM)           console ${peakRssMb(pid)} MB ${since} (next start, pid ${pid}; sampled max ${mb(rssMax)} MB, ${mb(rssBefore)} MB before the upload), sandbox ${peakRssMb(child.pid)} MB`,
+      `  peak RSS (VmHWM)           console ${peakRssMb(pid)} MB ${since} (next start, pid ${pid}; sampled max ${rssMax} MB, ${rssBefore} MB before the upload), sandbox ${peakRssMb(child.pid)} MB`,
     );
     console.log(
       `  start-up peak (VmHWM)      console ${readyPeak} MB when ready, ${startPeak.console} MB once signed in; sandbox ${startPeak.sandbox} MB  (before the upload)`,
