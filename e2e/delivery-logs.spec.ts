@@ -4,7 +4,7 @@ import path from 'node:path';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { startConsole } from './support/console-server';
 import { E2E } from './support/constants';
-import { expectAccessible } from './support/fixtures';
+import { expectAccessible, fetchForRoute } from './support/fixtures';
 
 // "Check Sendmux delivery logs" on a message's detail, against the sandbox's management API.
 
@@ -196,7 +196,7 @@ test.describe('a canary management key', () => {
       // Every response the browser gets, whole, headers included.
       await context.route('**/*', async (route) => {
         const req = route.request();
-        const response = await route.fetch({ maxRedirects: 0 });
+        const response = await fetchForRoute(route);
         const body = await response.body();
         const head = Object.entries(response.headers())
           .map(([k, v]) => `${k}: ${v}`)

@@ -236,6 +236,10 @@ test.describe('a canary key', () => {
       for (const method of ['PLAIN', 'LOGIN']) {
         await settle();
         await page.goto(`${server.url}/settings/smtp`);
+        // Chosen before hydration, the method would be replaced by the draft the last send saved.
+        await expect(page.getByRole('button', { name: 'Send test over SMTP' })).toBeEnabled({
+          timeout: 20_000,
+        });
         await page.getByLabel('AUTH method', { exact: true }).selectOption(method);
         await page.getByLabel('From email', { exact: true }).fill('sandbox@sendmux.test');
         await page

@@ -220,6 +220,8 @@ test.describe('Settings → SMTP in live mode', () => {
       await page.goto(`${server.url}/settings/smtp`);
       await expect(page.locator('dl').first()).toContainText(String(smtpPortFor(port)));
 
+      // Chosen before hydration, the profile would be reset to the form's first one.
+      await expect(sendButton(page)).toBeEnabled();
       await field(page, 'Key profile').selectOption('wrong');
       await fillTest(page, uniqueAddress('smtp-wrong-key'), 'Wrong key');
       await sendButton(page).click();

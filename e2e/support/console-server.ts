@@ -18,6 +18,8 @@ export type ConsoleServer = {
   stop: (signal?: NodeJS.Signals) => Promise<void>;
 };
 
+const STOP_GRACE_MS = 45_000;
+
 /**
  * Starts another console process from the production build (e.g. a first-run server with no
  * users, or one configured with a canary key). `waitForReady: false` returns as soon as it is
@@ -76,7 +78,20 @@ export async function startConsole(options: {
     exited,
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      await exited;
+      // A drain is bounded at SENDMUX_TIMEOUT_MS + 10 s (40 s by default): past that the console is
+      // stuck, so it is killed (its exit code is then null, which a test of the drain sees) and
+      // its last output is printed, rather than the hook timing out with nothing to read.
+      const stuck = await Promise.race([
+        exited.then(() => false),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), STOP_GRACE_MS).unref()),
+      ]);
+      if (stuck) {
+        console.warn(
+          `console on port ${options.port} had not exited ${STOP_GRACE_MS / 1000} s after ${signal}; killing it. Its last output:\n${output.slice(-3000)}`,
+        );
+        child.kill('SIGKILL');
+        await exited;
+      }
     },
   };
   if (options.waitForReady === false) return server;

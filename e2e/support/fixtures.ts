@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page } from '@playwright/test';
+import { expect, type APIResponse, type Page, type Route } from '@playwright/test';
 
 export async function signIn(page: Page, user: { email: string; password: string }, baseUrl = '') {
   await page.goto(`${baseUrl}/sign-in`);
@@ -104,4 +104,18 @@ export async function openCompose(page: Page) {
   await expect(page.getByRole('button', { name: 'Send', exact: true })).toBeEnabled({
     timeout: 20_000,
   });
+}
+
+/**
+ * route.fetch() for a test that reads every response whole. A GET whose reused keep-alive
+ * connection the server closed at that moment (ECONNRESET, as Next closes idle ones after 5 s) is
+ * sent once more, as a browser sends an idempotent request again; anything else fails the test.
+ */
+export async function fetchForRoute(route: Route): Promise<APIResponse> {
+  try {
+    return await route.fetch({ maxRedirects: 0 });
+  } catch (err) {
+    if (route.request().method() !== 'GET' || !/ECONNRESET|socket hang up/.test(String(err))) throw err;
+    return route.fetch({ maxRedirects: 0 });
+  }
 }
