@@ -14,6 +14,11 @@
 //
 //   npx next build   (or NEXT_DIST_DIR=.next-bench npx next build, and the same NEXT_DIST_DIR here)
 //   node --conditions=react-server --import tsx bench/batch-throughput.ts --server [--rows 1000000]
+//
+// Where a run's time goes: BENCH_SEND_TRACE=N prints every N seconds the requests accepted so far
+// against the key's pace; BENCH_MEM_TRACE=N the console's memory; BENCH_CHILD_NODE_ARGS and (with
+// --server) BENCH_CONSOLE_NODE_ARGS pass Node flags such as "--cpu-prof --cpu-prof-dir=/tmp/p" to
+// the sandbox child and the console.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -64,7 +69,7 @@ async function* generatedCsv(rows: number): AsyncGenerator<Uint8Array> {
  * chunk's figure would charge to the console. One batch of 100 is sent straight to the sandbox
  * (not through the console), then its outbox and rate window are cleared.
  */
-async function warmSandbox(apiUrl: string, key: string): Promise<void> {
+async function warmSandbox(apiUrl: string, key: string): Promise<number> {
   const headers = { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' };
   const messages = Array.from({ length: 100 }, (_, i) => ({
     from: { email: 'sandbox@sendmux.test' },
@@ -78,6 +83,8 @@ async function warmSandbox(apiUrl: string, key: string): Promise<void> {
     body: JSON.stringify({ messages }),
   });
   if (!res.ok) throw new Error(`warming the sandbox failed: ${res.status} ${await res.text()}`);
+  const lastSeq = await newestOutboxSeq(apiUrl, key);
+  if (lastSeq === null) throw new Error('warming the sandbox failed: its outbox is empty');
   for (const [method, path] of [
     ['DELETE', '/_sandbox/outbox'],
     ['POST', '/_sandbox/rate-limit/reset'],
@@ -85,6 +92,37 @@ async function warmSandbox(apiUrl: string, key: string): Promise<void> {
     const r = await fetch(`${apiUrl}${path}`, { method, headers });
     if (!r.ok) throw new Error(`${method} ${path} failed: ${r.status} ${await r.text()}`);
   }
+  return lastSeq;
+}
+
+/** The seq of the newest message in the sandbox's outbox (GET /_sandbox/outbox, newest first), or null. */
+async function newestOutboxSeq(apiUrl: string, key: string): Promise<number | null> {
+  const res = await fetch(`${apiUrl}/_sandbox/outbox?limit=1`, {
+    headers: { Authorization: `Bearer ${key}` },
+  });
+  const body = (await res.json()) as { data?: { messages: { seq: number }[] } };
+  return body.data?.messages[0]?.seq ?? null;
+}
+
+/**
+ * BENCH_SEND_TRACE=N: every N seconds from "Send now", how many requests the sandbox has accepted
+ * (its outbox's newest seq past the warm-up's, 100 messages a request) against what the key allows
+ * by then at RATE_LIMIT a minute: where a run falls behind its floor, during the upload or after.
+ */
+function startSendTrace(apiUrl: string, key: string, seqBefore: number, t0: number): () => void {
+  const every = Number(process.env.BENCH_SEND_TRACE);
+  if (!every) return () => undefined;
+  const timer = setInterval(() => {
+    void newestOutboxSeq(apiUrl, key)
+      .then((seq) => {
+        const t = (performance.now() - t0) / 1000;
+        const requests = Math.ceil(((seq ?? seqBefore) - seqBefore) / 100);
+        const pace = Math.round((t * RATE_LIMIT) / 60);
+        console.log(`  sent by ${t.toFixed(0)} s: ${requests} requests (${pace} at ${RATE_LIMIT}/min)`);
+      })
+      .catch(() => undefined);
+  }, every * 1000);
+  return () => clearInterval(timer);
 }
 
 /**
@@ -95,7 +133,7 @@ async function startSandbox(
   key: string,
   store: { databaseUrl?: string; dataDir: string },
   nodeArgs: string[] = [],
-): Promise<{ child: Awaited<ReturnType<typeof startConsoleChild>>; apiUrl: string }> {
+): Promise<{ child: Awaited<ReturnType<typeof startConsoleChild>>; apiUrl: string; seqBefore: number }> {
   const sandboxPort = await freePort();
   const child = await startConsoleChild(
     {
@@ -113,12 +151,11 @@ async function startSandbox(
   );
   const apiUrl = `http://127.0.0.1:${sandboxPort}/sandbox/api/v1`;
   try {
-    await warmSandbox(apiUrl, key);
+    return { child, apiUrl, seqBefore: await warmSandbox(apiUrl, key) };
   } catch (err) {
     child.process.kill('SIGKILL');
     throw err;
   }
-  return { child, apiUrl };
 }
 
 /** The lines both modes print about the send: the floor, the ratio, CPU per request. */
@@ -207,7 +244,7 @@ async function main(): Promise<void> {
   const sandboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smx-bench-sandbox-'));
   // BENCH_CHILD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/x") profiles the sandbox process too.
   const nodeArgs = process.env.BENCH_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const { child, apiUrl } = await startSandbox(
+  const { child, apiUrl, seqBefore } = await startSandbox(
     key,
     { databaseUrl: database.url, dataDir: sandboxDir },
     nodeArgs,
@@ -266,6 +303,7 @@ async function main(): Promise<void> {
     const cpu0 = { console: cpuMs(process.pid), sandbox: cpuMs(child.pid) };
     // "Send now": the upload starts; the file is made as it is read, never held.
     const t0 = performance.now();
+    const stopTrace = startSendTrace(apiUrl, key, seqBefore, t0);
     const result = await startBatchFromStream(
       {
         name: 'bench',
@@ -293,6 +331,7 @@ async function main(): Promise<void> {
     const cpu1 = { console: cpuMs(process.pid), sandbox: cpuMs(child.pid) };
     clearInterval(sampler);
     clearInterval(memTrace);
+    stopTrace();
     let progress = await getJobProgress(jobId);
     // The last worker to go idle marks the job done.
     for (let i = 0; i < 100 && progress?.job.status === 'running'; i++) {
@@ -383,7 +422,11 @@ async function serverRun(): Promise<void> {
       for (const dir of [consoleDir, sandboxDir]) fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    const { child, apiUrl: sandboxApi } = await startSandbox(key, { databaseUrl, dataDir: sandboxDir });
+    const {
+      child,
+      apiUrl: sandboxApi,
+      seqBefore,
+    } = await startSandbox(key, { databaseUrl, dataDir: sandboxDir });
     cleanups.push(() => void child.process.kill('SIGKILL'));
 
     // Live mode: a key profile and SENDMUX_API_URL at the child, so this console serves no
@@ -442,6 +485,7 @@ async function serverRun(): Promise<void> {
     const cpu0 = { console: cpuMs(pid), sandbox: cpuMs(child.pid) };
     const t0 = performance.now();
     const t0Wall = Date.now();
+    const stopTrace = startSendTrace(sandboxApi, key, seqBefore, t0);
     const sampler = setInterval(() => {
       const rss = statusMb(pid, 'VmRSS') ?? 0;
       rssMax = Math.max(rssMax, rss);
@@ -512,6 +556,7 @@ async function serverRun(): Promise<void> {
     const cpu1 = { console: cpuMs(pid), sandbox: cpuMs(child.pid) };
     clearInterval(sampler);
     clearInterval(memTrace);
+    stopTrace();
     watching = false;
     await firstWatch;
     const wallMs = snapshot.job.finishedAt ? Date.parse(snapshot.job.finishedAt) - t0Wall : seenDoneMs;

@@ -52,6 +52,8 @@ export async function startConsole(port: number, env: Record<string, string | un
     process.execPath,
     [
       ...consoleNodeFlags(merged.NODE_OPTIONS),
+      // BENCH_CONSOLE_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/x") profiles the console.
+      ...(process.env.BENCH_CONSOLE_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
       path.join(root, 'node_modules/next/dist/bin/next'),
       'start',
       '-p',
