@@ -229,6 +229,36 @@ describe(`streamed CSV upload (${testEngine()})`, () => {
     ]);
   }, 120_000);
 
+  it('shares the database with its runner: pauses after a batch only while the runner has a lead to send and room to send it', async () => {
+    // No runner here, so nothing is sent: the lead is every chunk stored.
+    const upload = async (name: string, options: StartBatchOptions) => {
+      const pauses: number[] = [];
+      const result = await startBatchFromStream(request(name), csvBytes(name, 8_000), {
+        batchRows: 1_000,
+        firstChunkWaitMs: 0,
+        ...options,
+        pause: async (ms) => void pauses.push(ms),
+      });
+      expect(result).toMatchObject({ ok: true, data: { rows: 8_000 } });
+      return pauses;
+    };
+    // Batches of 1,000 rows are 10 chunks: from the third batch on the lead is SHARE_LEAD_CHUNKS
+    // (30), and each of the six batches left is followed by a pause as long as it took to store.
+    const shared = await upload('shared', { shareWithRunner: true });
+    expect(shared).toHaveLength(6);
+    for (const ms of shared) expect(ms).toBeGreaterThan(0);
+    // PostgreSQL's plan: the runner has connections of its own.
+    expect(await upload('unshared', { shareWithRunner: false })).toEqual([]);
+    // The key's window is spent: the runner could not send the lead anyway.
+    const blocked = globalThis as { __sendmuxBatchBlocked?: Map<string, number> };
+    (blocked.__sendmuxBatchBlocked ??= new Map()).set(PROFILE, Date.now() + 60_000);
+    try {
+      expect(await upload('spent', { shareWithRunner: true })).toEqual([]);
+    } finally {
+      blocked.__sendmuxBatchBlocked.delete(PROFILE);
+    }
+  }, 120_000);
+
   it('refuses a file over the row cap with a clear message before anything is stored', async () => {
     const result = await startBatchFromStream(request('over rows'), csvBytes('cap', 1_001), {
       maxRows: 1_000,

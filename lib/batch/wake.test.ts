@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkSettled, noteChunkSettled } from '@/lib/batch/wake';
+import { chunkSettled, countSettledChunks, noteChunkSettled } from '@/lib/batch/wake';
 
 describe('chunkSettled', () => {
   it('resolves true when a chunk of that job is recorded, and not for another job', async () => {
@@ -26,5 +26,21 @@ describe('chunkSettled', () => {
     const b = chunkSettled('job_d', 5_000);
     noteChunkSettled('job_d');
     await expect(Promise.all([a, b])).resolves.toEqual([true, true]);
+  });
+});
+
+describe('countSettledChunks', () => {
+  it("counts the job's chunks recorded while it is counting, not other jobs' nor after stop()", () => {
+    noteChunkSettled('job_e'); // before counting: not counted
+    const counter = countSettledChunks('job_e');
+    noteChunkSettled('job_e');
+    noteChunkSettled('job_f');
+    noteChunkSettled('job_e');
+    expect(counter.settled()).toBe(2);
+    counter.stop();
+    noteChunkSettled('job_e');
+    const map = (globalThis as { __sendmuxSettledCounts?: Map<string, number> }).__sendmuxSettledCounts;
+    expect(map?.has('job_e')).toBe(false);
+    expect(map?.has('job_f')).toBe(false);
   });
 });

@@ -22,11 +22,25 @@ export function onBatchWake(listener: () => void): () => void {
 // database waits for its job's first one (lib/batch/start-batch.ts).
 const globalForSettled = globalThis as typeof globalThis & {
   __sendmuxChunkSettled?: Map<string, Set<() => void>>;
+  __sendmuxSettledCounts?: Map<string, number>;
 };
 
 export function noteChunkSettled(jobId: string): void {
+  const counts = globalForSettled.__sendmuxSettledCounts;
+  const counted = counts?.get(jobId);
+  if (counted !== undefined) counts!.set(jobId, counted + 1);
   const waiting = globalForSettled.__sendmuxChunkSettled?.get(jobId);
   if (waiting) for (const resolve of [...waiting]) resolve();
+}
+
+/**
+ * Counts the job's chunks that a runner in this process records from now on, until stop(): an
+ * upload on the embedded database knows how far its runner is behind what it has stored.
+ */
+export function countSettledChunks(jobId: string): { settled: () => number; stop: () => void } {
+  const counts = (globalForSettled.__sendmuxSettledCounts ??= new Map());
+  counts.set(jobId, counts.get(jobId) ?? 0);
+  return { settled: () => counts.get(jobId) ?? 0, stop: () => counts.delete(jobId) };
 }
 
 /** Resolves true when a runner in this process records a chunk of the job, false after timeoutMs. */

@@ -19,6 +19,7 @@ import {
   DialogTitle,
 } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
+import { Progress } from '@/components/ui/progress';
 import type { BatchSpec } from '@/lib/mail-merge/mapping';
 import type { PreflightResult } from '@/lib/mail-merge/preflight';
 import type { KeyProfileSummary } from '@/lib/sendmux/profiles';
@@ -26,6 +27,7 @@ import { MAX_JOB_NAME } from '@/lib/schemas/batch-values';
 import type { StartBatchResult, StartProblem } from './actions';
 import type { StartBatchRequest } from '@/lib/schemas/batch';
 import type { LoadedCsv, StepId } from './wizard-types';
+import { postWithProgress } from './post-with-progress';
 import { formatBytes, formatCount } from '@/lib/format/display';
 
 /** Step 4: name the job, read what will go out, confirm, and start it on the server. */
@@ -53,6 +55,8 @@ export function SendStep({
   const router = useRouter();
   const [confirming, setConfirming] = useState(false);
   const [sending, setSending] = useState(false);
+  // How much of the file the server has read so far, while it is being sent.
+  const [upload, setUpload] = useState<{ sent: number; total: number } | null>(null);
   const [nameError, setNameError] = useState<string | null>(null);
   const [failure, setFailure] = useState<{
     message: string;
@@ -87,6 +91,8 @@ export function SendStep({
     setConfirming(false);
     setSending(true);
     setFailure(null);
+    setUpload(null);
+    let sentBytes = 0;
     const meta: StartBatchRequest = {
       name: jobName.trim(),
       profile,
@@ -97,12 +103,23 @@ export function SendStep({
     try {
       // The file goes as it is on disk after one line of JSON: the browser streams it from the
       // disk, and the server reads, checks and stores it as it arrives (app/api/batches/route.ts).
-      const answer = await fetch('/api/batches', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/octet-stream' },
-        body: new Blob([JSON.stringify(meta), '\n', loaded.file]),
-      });
-      const response = (await answer.json()) as StartBatchResult & { fieldErrors?: Record<string, string[]> };
+      const answer = await postWithProgress(
+        '/api/batches',
+        new Blob([JSON.stringify(meta), '\n', loaded.file]),
+        (sent, total) => {
+          sentBytes = sent;
+          setUpload({ sent, total });
+        },
+      );
+      const response = answer.body as (StartBatchResult & { fieldErrors?: Record<string, string[]> }) | null;
+      if (!response || typeof response !== 'object' || !('ok' in response)) {
+        setFailure({
+          message: `The console answered ${answer.status} without a result. Check Batches for a job named “${meta.name}” before sending again.`,
+          problems: [],
+        });
+        setSending(false);
+        return;
+      }
       if (response.ok) {
         toast.success(`Job started: ${formatCount(response.data.rows)} messages are being sent`);
         router.push(`/batches/${response.data.jobId}`);
@@ -120,7 +137,10 @@ export function SendStep({
       setSending(false);
     } catch {
       setFailure({
-        message: 'The console did not answer; nothing was started. Check your connection and send again.',
+        message:
+          sentBytes === 0
+            ? 'The console did not answer; nothing was started. Check your connection and send again.'
+            : 'The connection broke off while the file was being sent. A job that had started was stopped where it was: check Batches for it before sending again.',
         problems: [],
       });
       setSending(false);
@@ -135,7 +155,7 @@ export function SendStep({
         </CardTitle>
         <CardDescription>
           The server reads the file again, checks every row itself and sends only what it finds valid. The job
-          then runs on the server: you can close this tab.
+          then runs on the server: once its page opens, you can close this tab.
         </CardDescription>
       </CardHeader>
       <CardContent className="grid max-w-3xl gap-5">
@@ -225,6 +245,19 @@ export function SendStep({
             </Alert>
           ) : null}
         </div>
+        {sending && upload ? (
+          <div className="grid max-w-xl gap-1.5" role="status">
+            <Progress
+              label="Part of the file the server has read"
+              segments={[{ name: 'read', value: upload.sent / upload.total, className: 'bg-primary' }]}
+            />
+            <p className="text-muted-foreground text-sm">
+              {upload.sent < upload.total
+                ? `Sending the file: ${formatBytes(upload.sent)} of ${formatBytes(upload.total)} read by the server, which checks and stores it as it arrives and starts sending meanwhile. Keep this tab open until the job page opens: closing it stops the job where it is.`
+                : 'The server has the whole file and is storing its last rows…'}
+            </p>
+          </div>
+        ) : null}
         <div className="flex flex-wrap gap-2">
           <Button type="button" variant="outline" onClick={onBack} disabled={sending}>
             <ArrowLeft aria-hidden /> Back to preview
