@@ -11,7 +11,7 @@ import {
 import { openDatabase, queryRows, sql } from '../lib/db/connection';
 import { startConsole } from './support/console-server';
 import { E2E, smtpPortFor } from './support/constants';
-import { expectAccessible } from './support/fixtures';
+import { expectAccessible, fetchForRoute } from './support/fixtures';
 import { messageViews } from './support/message-views';
 
 // Extra consoles take ports from extraPortBase + 30 upwards: one block of four per worker.
@@ -154,7 +154,7 @@ test.describe('a canary key', () => {
       await context.route('**/*', async (route) => {
         const req = route.request();
         if (req.method() === 'GET') return route.fallback();
-        const response = await route.fetch({ maxRedirects: 0 });
+        const response = await fetchForRoute(route);
         const body = await response.body();
         bodies.push({
           url: `${req.method()} ${req.url()} ${response.status()}`,
