@@ -1,4 +1,5 @@
 import 'server-only';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   abortJob,
   appendJobRows,
@@ -91,7 +92,7 @@ export async function startBatchFromStream(
   const plan = await uploadStorePlan();
   const firstChunkWaitMs = options.firstChunkWaitMs ?? plan.firstChunkWaitMs;
   const shareWithRunner = options.shareWithRunner ?? plan.shareWithRunner;
-  const pause = options.pause ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const pause = options.pause ?? ((ms: number) => sleep(ms));
   // Assigned in store(): `as` keeps the type from narrowing to null here.
   let sent = null as ReturnType<typeof countSettledChunks> | null;
   const batchRows = Math.max(
@@ -243,11 +244,9 @@ export async function startBatchFromStream(
       );
     const done = job as OpenJob | null;
     if (!done) throw new Error('Every row was checked but no job was opened');
-    sent?.stop();
     await finishJob(done, user, profile);
     return { ok: true, data: { jobId: done.jobId, rows: done.stored } };
   } catch (err) {
-    sent?.stop();
     const refusal =
       err instanceof Refusal
         ? err
@@ -281,5 +280,7 @@ export async function startBatchFromStream(
       problems: refusal.problems,
       ...(opened ? { jobId: opened.jobId } : {}),
     };
+  } finally {
+    sent?.stop();
   }
 }
