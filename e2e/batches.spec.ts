@@ -481,3 +481,27 @@ test('pause, resume and cancel with a confirmation', async ({ page }) => {
   });
   await expect(page.getByRole('button', { name: /Pause|Resume|Cancel job/ })).toHaveCount(0);
 });
+
+test('an answer without a result (a proxy in between) says what to check; the job name and file are kept', async ({
+  page,
+}) => {
+  await page.route('**/api/batches', (route) =>
+    route.fulfill({ status: 502, contentType: 'text/html', body: '<h1>502 Bad Gateway</h1>' }),
+  );
+  await page.goto('/batches/new');
+  await uploadCsv(page, 'proxy.csv', 'email,name\nproxy-1@example.com,Ada\nproxy-2@example.com,Bo\n');
+  await csvPanel(page).getByRole('button', { name: 'Next: map the columns' }).click();
+  await mapBasics(page);
+  await csvPanel(page).getByRole('button', { name: 'Next: preview and check every row' }).click();
+  await csvPanel(page).getByRole('button', { name: 'Next: name and send' }).click();
+  await csvPanel(page).getByLabel('Job name').fill('Behind a proxy');
+  await csvPanel(page).getByRole('button', { name: 'Send 2 messages' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Send now' }).click();
+  const alert = page.getByRole('alert').filter({ hasText: 'No result from the console' });
+  await expect(alert).toContainText(
+    'The console answered 502 without a result. Check Batches for a job named “Behind a proxy” before sending again.',
+  );
+  await expect(csvPanel(page).getByLabel('Job name')).toHaveValue('Behind a proxy');
+  await expect(csvPanel(page).getByRole('button', { name: 'Send 2 messages' })).toBeEnabled();
+  await page.screenshot({ path: test.info().outputPath('no-result.png') });
+});

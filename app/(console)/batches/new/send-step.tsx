@@ -59,6 +59,8 @@ export function SendStep({
   const [upload, setUpload] = useState<{ sent: number; total: number } | null>(null);
   const [nameError, setNameError] = useState<string | null>(null);
   const [failure, setFailure] = useState<{
+    /** When the console cannot say whether a job started (no result, the connection broke). */
+    title?: string;
     message: string;
     problems: StartProblem[];
     jobId?: string;
@@ -114,6 +116,7 @@ export function SendStep({
       const response = answer.body as (StartBatchResult & { fieldErrors?: Record<string, string[]> }) | null;
       if (!response || typeof response !== 'object' || !('ok' in response)) {
         setFailure({
+          title: 'No result from the console',
           message: `The console answered ${answer.status} without a result. Check Batches for a job named “${meta.name}” before sending again.`,
           problems: [],
         });
@@ -136,13 +139,20 @@ export function SendStep({
       });
       setSending(false);
     } catch {
-      setFailure({
-        message:
-          sentBytes === 0
-            ? 'The console did not answer; nothing was started. Check your connection and send again.'
-            : 'The connection broke off while the file was being sent. A job that had started was stopped where it was: check Batches for it before sending again.',
-        problems: [],
-      });
+      setFailure(
+        sentBytes === 0
+          ? {
+              message:
+                'The console did not answer; nothing was started. Check your connection and send again.',
+              problems: [],
+            }
+          : {
+              title: 'The upload broke off',
+              message:
+                'The connection broke off while the file was being sent. A job that had started was stopped where it was: check Batches for it before sending again.',
+              problems: [],
+            },
+      );
       setSending(false);
     }
   }
@@ -224,7 +234,9 @@ export function SendStep({
           {failure ? (
             <Alert variant="destructive">
               <CircleAlert aria-hidden />
-              <AlertTitle>{failure.jobId ? 'The job was stopped' : 'Nothing was sent'}</AlertTitle>
+              <AlertTitle>
+                {failure.title ?? (failure.jobId ? 'The job was stopped' : 'Nothing was sent')}
+              </AlertTitle>
               <AlertDescription className="grid gap-2">
                 <p>{failure.message}</p>
                 {failure.jobId ? (
