@@ -83,7 +83,7 @@ async function warmSandbox(apiUrl: string, key: string): Promise<number> {
     body: JSON.stringify({ messages }),
   });
   if (!res.ok) throw new Error(`warming the sandbox failed: ${res.status} ${await res.text()}`);
-  const lastSeq = await newestOutboxSeq(apiUrl, key);
+  const lastSeq = (await newestOutboxMessage(apiUrl, key))?.seq ?? null;
   if (lastSeq === null) throw new Error('warming the sandbox failed: its outbox is empty');
   for (const [method, path] of [
     ['DELETE', '/_sandbox/outbox'],
@@ -95,13 +95,16 @@ async function warmSandbox(apiUrl: string, key: string): Promise<number> {
   return lastSeq;
 }
 
-/** The seq of the newest message in the sandbox's outbox (GET /_sandbox/outbox, newest first), or null. */
-async function newestOutboxSeq(apiUrl: string, key: string): Promise<number | null> {
+/** The newest message in the sandbox's outbox (GET /_sandbox/outbox, newest first), or null. */
+async function newestOutboxMessage(
+  apiUrl: string,
+  key: string,
+): Promise<{ seq: number; created_at: string } | null> {
   const res = await fetch(`${apiUrl}/_sandbox/outbox?limit=1`, {
     headers: { Authorization: `Bearer ${key}` },
   });
-  const body = (await res.json()) as { data?: { messages: { seq: number }[] } };
-  return body.data?.messages[0]?.seq ?? null;
+  const body = (await res.json()) as { data?: { messages: { seq: number; created_at: string }[] } };
+  return body.data?.messages[0] ?? null;
 }
 
 /**
@@ -113,8 +116,9 @@ function startSendTrace(apiUrl: string, key: string, seqBefore: number, t0: numb
   const every = Number(process.env.BENCH_SEND_TRACE);
   if (!every) return () => undefined;
   const timer = setInterval(() => {
-    void newestOutboxSeq(apiUrl, key)
-      .then((seq) => {
+    void newestOutboxMessage(apiUrl, key)
+      .then((newest) => {
+        const seq = newest?.seq;
         const t = (performance.now() - t0) / 1000;
         const requests = Math.ceil(((seq ?? seqBefore) - seqBefore) / 100);
         const pace = Math.round((t * RATE_LIMIT) / 60);
@@ -507,11 +511,7 @@ async function serverRun(): Promise<void> {
     let watching = true;
     const firstWatch = (async () => {
       while (watching && firstAcceptedMs === null) {
-        const res = await fetch(`${sandboxApi}/_sandbox/outbox?limit=1`, {
-          headers: { Authorization: `Bearer ${key}` },
-        });
-        const body = (await res.json()) as { data?: { messages: { created_at: string }[] } };
-        const first = body.data?.messages[0];
+        const first = await newestOutboxMessage(sandboxApi, key);
         if (first) firstAcceptedMs = Date.parse(first.created_at) - t0Wall;
         else await new Promise((resolve) => setTimeout(resolve, 250));
       }
