@@ -11,7 +11,7 @@ import {
 import { openDatabase, queryRows, sql } from '../lib/db/connection';
 import { startConsole } from './support/console-server';
 import { E2E, smtpPortFor } from './support/constants';
-import { expectAccessible, fetchForRoute } from './support/fixtures';
+import { expectAccessible, fetchForRoute, resendOnReset } from './support/fixtures';
 import { messageViews } from './support/message-views';
 
 // Extra consoles take ports from extraPortBase + 30 upwards: one block of four per worker.
@@ -182,9 +182,9 @@ test.describe('a canary key', () => {
                 // A redirect has no body; its headers are checked.
               } else {
                 // The page moved on before the body was read (a prefetch, a font): ask again with the same session and headers.
-                const again = await context.request
-                  .fetch(res.request(), { maxRedirects: 0, timeout: 20_000 })
-                  .catch((e: Error) => e);
+                const again = await resendOnReset(() =>
+                  context.request.fetch(res.request(), { maxRedirects: 0, timeout: 20_000 }),
+                ).catch((e: Error) => e);
                 if (again instanceof Error)
                   unreadable.push(`${label}: ${(err as Error).message}; fetching it again: ${again.message}`);
                 else body = (await again.body()).toString('latin1');

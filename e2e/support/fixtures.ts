@@ -107,16 +107,22 @@ export async function openCompose(page: Page) {
 }
 
 /**
- * route.fetch() for a test that reads every response whole. A request whose reused keep-alive
- * connection the server closed at that moment (ECONNRESET before any answer, as Next closes idle
- * ones after 5 s) is sent once more, as Chromium itself resends a request, POST included, that
- * failed that way on a reused connection; anything else fails the test.
+ * Sends a request again when its reused keep-alive connection was closed by the server at that
+ * moment (ECONNRESET before any answer: Next closes idle ones after 5 s), as Chromium itself
+ * resends a request, POST included, that failed that way on a reused connection. Two tries more:
+ * concurrent requests can each pick a socket closed in the same instant. Anything else throws.
  */
-export async function fetchForRoute(route: Route): Promise<APIResponse> {
-  try {
-    return await route.fetch({ maxRedirects: 0 });
-  } catch (err) {
-    if (!/ECONNRESET|socket hang up/.test(String(err))) throw err;
-    return route.fetch({ maxRedirects: 0 });
+export async function resendOnReset<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await send();
+    } catch (err) {
+      if (attempt === 2 || !/ECONNRESET|socket hang up/.test(String(err))) throw err;
+    }
   }
+}
+
+/** route.fetch() for a test that reads every response whole, resent on a reset connection. */
+export function fetchForRoute(route: Route): Promise<APIResponse> {
+  return resendOnReset(() => route.fetch({ maxRedirects: 0 }));
 }
