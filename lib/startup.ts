@@ -7,6 +7,7 @@ import { getDbHandle } from '@/lib/db';
 import { startDeliveryCorrelation } from '@/lib/delivery/correlate';
 import { DataDirLockedError } from '@/lib/db/data-dir-lock';
 import { getEnv } from '@/lib/env';
+import { extendRequestTimeout } from '@/lib/http/request-timeout';
 import { exitOnSignals } from '@/lib/lifecycle/drain';
 import { startRequestLogPruning } from '@/lib/requests/prune';
 import { startSandboxSmtp } from '@/lib/sandbox/smtp-listener';
@@ -28,6 +29,7 @@ export async function startServer(): Promise<void> {
     fail((err as Error).message);
   }
   installPeerAddressHeader(env.trustProxy);
+  extendRequestTimeout();
   try {
     const db = await getDbHandle();
     log(
