@@ -16,7 +16,8 @@
 //   node --conditions=react-server --import tsx bench/batch-throughput.ts --server [--rows 1000000]
 //
 // Where a run's time goes: BENCH_SEND_TRACE=N prints every N seconds the requests accepted so far
-// against the key's pace; BENCH_MEM_TRACE=N the console's memory; BENCH_CHILD_NODE_ARGS and (with
+// against the key's pace; BENCH_MEM_TRACE=N the console's memory; BENCH_UPLOAD_KBPS=N (--server)
+// sends the file at N KB/s, as over a slow link; BENCH_CHILD_NODE_ARGS and (with
 // --server) BENCH_CONSOLE_NODE_ARGS pass Node flags such as "--cpu-prof --cpu-prof-dir=/tmp/p" to
 // the sandbox child and the console.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -523,11 +524,21 @@ async function serverRun(): Promise<void> {
       yield new TextEncoder().encode(`${JSON.stringify(meta)}\n`);
       yield* generatedCsv(ROWS);
     })();
+    // BENCH_UPLOAD_KBPS=N sends the file at N KB/s, in 1 KB pieces: a slow link.
+    const kbps = Number(process.env.BENCH_UPLOAD_KBPS) || 0;
+    let sentBytes = 0;
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
         const next = await parts.next();
-        if (next.done) controller.close();
-        else controller.enqueue(next.value);
+        if (next.done) return controller.close();
+        if (!kbps) return controller.enqueue(next.value);
+        for (let at = 0; at < next.value.byteLength; at += 1000) {
+          const piece = next.value.subarray(at, at + 1000);
+          sentBytes += piece.byteLength;
+          const due = sentBytes / kbps - (performance.now() - t0);
+          if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
+          controller.enqueue(piece);
+        }
       },
     });
     const answer = await fetch(`${server.url}/api/batches`, {
@@ -538,9 +549,18 @@ async function serverRun(): Promise<void> {
     } as RequestInit);
     const storedMs = performance.now() - t0;
     const storedCpuMs = cpuMs(pid) - cpu0.console;
-    const result = (await answer.json()) as { ok: boolean; data?: { jobId: string; rows: number } };
-    if (answer.status !== 201 || !result.ok || !result.data)
-      throw new Error(`the upload was answered ${answer.status}: ${JSON.stringify(result)}`);
+    const text = await answer.text();
+    const result = (() => {
+      try {
+        return JSON.parse(text) as { ok: boolean; data?: { jobId: string; rows: number } };
+      } catch {
+        return null;
+      }
+    })();
+    if (answer.status !== 201 || !result?.ok || !result.data)
+      throw new Error(
+        `the upload was answered ${answer.status} after ${s(storedMs)}: ${text.slice(0, 500) || '(no body)'}`,
+      );
     const { jobId } = result.data;
 
     // The job page, once the wizard has moved to it.
