@@ -505,3 +505,54 @@ test('an answer without a result (a proxy in between) says what to check; the jo
   await expect(csvPanel(page).getByRole('button', { name: 'Send 2 messages' })).toBeEnabled();
   await page.screenshot({ path: test.info().outputPath('no-result.png') });
 });
+
+test('a big file on a slow link: a bar shows how much the server has read, then the job page opens', async ({
+  page,
+}) => {
+  // 2,000 rows with a long note each (about 0.5 MB), sent at 64 KB/s: about 8 s of upload.
+  const t = tag();
+  const note = 'x'.repeat(200);
+  const lines = ['email,name,note'];
+  for (let i = 1; i <= 2_000; i++) lines.push(`slow-${i}.${t}@example.com,Row ${i},${note}`);
+  await page.goto('/batches/new');
+  await uploadCsv(page, 'slow-link.csv', `${lines.join('\n')}\n`);
+  await csvPanel(page).getByRole('button', { name: 'Next: map the columns' }).click();
+  await mapBasics(page);
+  await csvPanel(page).getByRole('button', { name: 'Next: preview and check every row' }).click();
+  await csvPanel(page).getByRole('button', { name: 'Next: name and send' }).click();
+  await csvPanel(page).getByLabel('Job name').fill(`Slow link ${t}`);
+  await csvPanel(page).getByRole('button', { name: 'Send 2,000 messages' }).click();
+
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: 64 * 1024,
+  });
+  await page.getByRole('dialog').getByRole('button', { name: 'Send now' }).click();
+
+  const bar = page.getByRole('progressbar', { name: 'Part of the file the server has read' });
+  await expect(bar).toBeVisible();
+  const status = page.getByRole('status').filter({ has: bar });
+  await expect(status).toContainText(/Sending the file: [\d.]+ (B|KB) of [\d.]+ KB read by the server/);
+  await expect(status).toContainText('Keep this tab open until the job page opens');
+  const part = Number(await bar.getAttribute('aria-valuenow'));
+  expect(part, 'read part way, not all at once').toBeGreaterThan(0);
+  expect(part).toBeLessThan(100);
+  await expect(csvPanel(page).getByRole('button', { name: 'Starting the job…' })).toBeDisabled();
+  await page.screenshot({ path: test.info().outputPath('slow-link.png') });
+  // It moves as the server reads on.
+  await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThan(part);
+
+  await expect(page).toHaveURL(/\/batches\/(?!new$)[a-z0-9]+$/, { timeout: 60_000 });
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: -1,
+  });
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Slow link ${t}`);
+  await waitUntilDone(page);
+  await expect(stat(page, 'Queued')).toHaveText('2,000');
+});
