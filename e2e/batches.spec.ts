@@ -1,10 +1,21 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import { expect, test, type Page } from '@playwright/test';
 import Papa from 'papaparse';
 import { E2E } from './support/constants';
 import { expectAccessible } from './support/fixtures';
 import { outboxFor } from './support/sandbox';
-import { csvPanel, FROM, mapBasics, startJob, stat, uploadCsv, waitUntilDone } from './support/wizard';
+import {
+  csvPanel,
+  FROM,
+  mapBasics,
+  startJob,
+  stat,
+  throttleUpload,
+  toSendDialog,
+  uploadCsv,
+  waitUntilDone,
+} from './support/wizard';
 
 test.use({ storageState: E2E.storageState('sender') });
 
@@ -514,22 +525,8 @@ test('a big file on a slow link: a bar shows how much the server has read, then 
   const note = 'x'.repeat(200);
   const lines = ['email,name,note'];
   for (let i = 1; i <= 2_000; i++) lines.push(`slow-${i}.${t}@example.com,Row ${i},${note}`);
-  await page.goto('/batches/new');
-  await uploadCsv(page, 'slow-link.csv', `${lines.join('\n')}\n`);
-  await csvPanel(page).getByRole('button', { name: 'Next: map the columns' }).click();
-  await mapBasics(page);
-  await csvPanel(page).getByRole('button', { name: 'Next: preview and check every row' }).click();
-  await csvPanel(page).getByRole('button', { name: 'Next: name and send' }).click();
-  await csvPanel(page).getByLabel('Job name').fill(`Slow link ${t}`);
-  await csvPanel(page).getByRole('button', { name: 'Send 2,000 messages' }).click();
-
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Network.emulateNetworkConditions', {
-    offline: false,
-    latency: 0,
-    downloadThroughput: -1,
-    uploadThroughput: 64 * 1024,
-  });
+  await toSendDialog(page, `${lines.join('\n')}\n`, `Slow link ${t}`);
+  await throttleUpload(page, 64 * 1024);
   await page.getByRole('dialog').getByRole('button', { name: 'Send now' }).click();
 
   const bar = page.getByRole('progressbar', { name: 'Part of the file the server has read' });
@@ -546,13 +543,121 @@ test('a big file on a slow link: a bar shows how much the server has read, then 
   await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThan(part);
 
   await expect(page).toHaveURL(/\/batches\/(?!new$)[a-z0-9]+$/, { timeout: 60_000 });
-  await cdp.send('Network.emulateNetworkConditions', {
-    offline: false,
-    latency: 0,
-    downloadThroughput: -1,
-    uploadThroughput: -1,
-  });
+  await throttleUpload(page, -1);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Slow link ${t}`);
   await waitUntilDone(page);
   await expect(stat(page, 'Queued')).toHaveText('2,000');
+});
+
+/**
+ * A TCP proxy in front of the console, as a flaky network or a proxy that gives up would be: it
+ * passes everything through, except that the connection carrying POST /api/batches is cut once
+ * `cutAfter` bytes of that request have gone through.
+ */
+async function cuttingProxy(target: URL, cutAfter: number) {
+  const sockets = new Set<net.Socket>();
+  let uploads = 0;
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port), target.hostname);
+    sockets.add(client).add(upstream);
+    let uploaded = -1;
+    client.on('data', (chunk) => {
+      if (uploaded < 0 && chunk.includes('POST /api/batches ')) {
+        uploaded = 0;
+        uploads++;
+      }
+      if (uploaded >= 0) uploaded += chunk.byteLength;
+      if (uploaded > cutAfter) {
+        client.destroy();
+        upstream.destroy();
+      } else upstream.write(chunk);
+    });
+    upstream.pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    /** How many times POST /api/batches came through (a browser resends it on a broken reused connection). */
+    uploads: () => uploads,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+}
+
+test('a connection lost mid-file says the upload broke off and where to look; the job name and file are kept', async ({
+  page,
+  baseURL,
+}) => {
+  const proxy = await cuttingProxy(new URL(baseURL!), 100_000);
+  try {
+    const t = tag();
+    const note = 'y'.repeat(200);
+    const lines = ['email,name,note'];
+    for (let i = 1; i <= 2_000; i++) lines.push(`cut-${i}.${t}@example.com,Row ${i},${note}`);
+    await toSendDialog(page, `${lines.join('\n')}\n`, `Cut off ${t}`, {
+      newBatchUrl: `${proxy.url}/batches/new`,
+    });
+    // Slow enough for the bar to show some of the file read before the cut.
+    await throttleUpload(page, 64 * 1024);
+    await page.getByRole('dialog').getByRole('button', { name: 'Send now' }).click();
+
+    const alert = page.getByRole('alert').filter({ hasText: 'The upload broke off' });
+    await expect(alert).toContainText(
+      'The connection broke off while the file was being sent. A job that had started was stopped where it was: check Batches for it before sending again.',
+      { timeout: 30_000 },
+    );
+    await expect(csvPanel(page).getByLabel('Job name')).toHaveValue(`Cut off ${t}`);
+    await expect(csvPanel(page).getByRole('button', { name: 'Send 2,000 messages' })).toBeEnabled();
+    await page.screenshot({ path: test.info().outputPath('cut-off.png') });
+
+    // 2,000 rows are checked whole before anything is stored: the cut came first, so no job.
+    await page.goto('/batches');
+    await expect(page.getByRole('heading', { name: 'Batches', level: 1 })).toBeVisible();
+    await expect(page.getByRole('link', { name: `Cut off ${t}`, exact: true })).toHaveCount(0);
+  } finally {
+    proxy.close();
+  }
+});
+
+test('a connection lost after sending began starts one job, however often the browser resends the file', async ({
+  page,
+  baseURL,
+}) => {
+  // 30,000 rows (1.2 MB): sending begins after the first half second; the cut comes at 1 MB.
+  const proxy = await cuttingProxy(new URL(baseURL!), 1_000_000);
+  try {
+    const t = tag();
+    const lines = ['email,name'];
+    for (let i = 1; i <= 30_000; i++) lines.push(`once-${i}.${t}@example.com,Row ${i}`);
+    await toSendDialog(page, `${lines.join('\n')}\n`, `Resent ${t}`, {
+      newBatchUrl: `${proxy.url}/batches/new`,
+    });
+    await throttleUpload(page, 256 * 1024);
+    // A connection this page has just used, so the upload goes over a reused one, which Chromium
+    // resends a request on when it breaks before an answer.
+    await page.evaluate(() => fetch('/api/health').then((r) => r.text()));
+    await page.getByRole('dialog').getByRole('button', { name: 'Send now' }).click();
+
+    const alert = page.getByRole('alert').filter({ hasText: /Started once, not twice|The upload broke off/ });
+    await expect(alert).toBeVisible({ timeout: 60_000 });
+    if (proxy.uploads() > 1) {
+      // Resent: the console knew the upload, and named the job it had started.
+      await expect(alert).toContainText(`This file had already started the job “Resent ${t}”`);
+    } else {
+      await expect(alert).toContainText('The upload broke off');
+    }
+    test.info().annotations.push({ type: 'uploads', description: `${proxy.uploads()} POSTs came through` });
+    await page.screenshot({ path: test.info().outputPath('resent.png') });
+
+    await page.goto('/batches');
+    await expect(page.getByRole('link', { name: `Resent ${t}`, exact: true })).toHaveCount(1);
+    await page.getByRole('link', { name: `Resent ${t}`, exact: true }).click();
+    await expect(page.getByRole('main').getByText('Cancelled', { exact: true }).first()).toBeVisible();
+  } finally {
+    proxy.close();
+  }
 });

@@ -117,9 +117,10 @@ test('bad input is refused with field errors, a good file is uploaded and can be
 });
 
 // A CSV mail merge starts from POST /api/batches: one line of JSON, then the file as a stream.
-const batchMeta = (name: string) =>
+const batchMeta = (name: string, uploadId?: string) =>
   JSON.stringify({
     name,
+    uploadId,
     profile: 'sandbox',
     delimiter: ',',
     encoding: 'utf-8',
@@ -157,13 +158,42 @@ test('a CSV upload with a bad description is refused with field errors; a good o
   expect(bad.status()).toBe(400);
   const refused = (await bad.json()) as { fieldErrors: Record<string, string[]> };
   expect(Object.keys(refused.fieldErrors).sort()).toEqual(['name', 'profile']);
+  const badId = await request.post('/api/batches', {
+    headers: { Cookie: cookieOf('sender'), 'Content-Type': 'application/octet-stream' },
+    data: Buffer.from(`${batchMeta('Bad id', 'Not An Id!')}\nemail\na@example.com\n`),
+  });
+  expect(badId.status()).toBe(400);
+  expect(((await badId.json()) as { fieldErrors: Record<string, string[]> }).fieldErrors).toEqual({
+    uploadId: ['uploadId is 16 to 64 lowercase letters and digits'],
+  });
 
   const to = `csv-upload-${Date.now().toString(36)}@example.com`;
-  const ok = await request.post('/api/batches', {
-    headers: { Cookie: cookieOf('sender'), 'Content-Type': 'application/octet-stream' },
-    data: Buffer.from(`${batchMeta(`E2E upload ${Date.now()}`)}\nemail,name\n${to},Ada\n`),
-  });
+  const name = `E2E upload ${Date.now()}`;
+  const upload = Buffer.from(
+    `${batchMeta(name, `e2e${Date.now().toString(36)}0000000000`)}\nemail,name\n${to},Ada\n`,
+  );
+  const send = () =>
+    request.post('/api/batches', {
+      headers: { Cookie: cookieOf('sender'), 'Content-Type': 'application/octet-stream' },
+      data: upload,
+    });
+  const ok = await send();
   expect(ok.status()).toBe(201);
-  expect(await ok.json()).toMatchObject({ ok: true, data: { rows: 1 } });
+  const started = (await ok.json()) as { ok: true; data: { jobId: string; rows: number } };
+  expect(started).toMatchObject({ ok: true, data: { rows: 1 } });
   await expect.poll(async () => (await outboxFor(request, to)).length, { timeout: 30_000 }).toBe(1);
+
+  // The same upload again, as a browser resends it after a broken connection: no second job.
+  const again = await send();
+  expect(again.status()).toBe(409);
+  expect(await again.json()).toMatchObject({
+    ok: false,
+    error: {
+      code: 'duplicate_upload',
+      message: expect.stringContaining(`had already started the job “${name}”`),
+    },
+    jobId: started.data.jobId,
+  });
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  expect(await outboxFor(request, to)).toHaveLength(1);
 });

@@ -25,14 +25,20 @@ export async function mapBasics(page: Page, subject = 'Hello {{name}}', html = '
   await panel.getByLabel('HTML body', { exact: true }).fill(html);
 }
 
-/** Through the wizard with the defaults: upload → map → preflight → send; returns the job id. */
-export async function startJob(
+/**
+ * Through the wizard with the defaults, from `newBatchUrl`: upload → map → preflight → name; opens
+ * the "Send now?" dialog and leaves it to the caller.
+ */
+export async function toSendDialog(
   page: Page,
   csv: string,
   jobName: string,
-  extraMapping?: () => Promise<void>,
-): Promise<string> {
-  await page.goto('/batches/new');
+  {
+    extraMapping,
+    newBatchUrl = '/batches/new',
+  }: { extraMapping?: () => Promise<void>; newBatchUrl?: string } = {},
+) {
+  await page.goto(newBatchUrl);
   await uploadCsv(page, `${jobName}.csv`, csv);
   await csvPanel(page).getByRole('button', { name: 'Next: map the columns' }).click();
   await mapBasics(page);
@@ -43,6 +49,27 @@ export async function startJob(
   await csvPanel(page)
     .getByRole('button', { name: /^Send [\d,]+ messages?$/ })
     .click();
+}
+
+/** Chromium sends at most `bytesPerSecond` from this page from now on (-1: as fast as it can). */
+export async function throttleUpload(page: Page, bytesPerSecond: number) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: bytesPerSecond,
+  });
+}
+
+/** Through the wizard with the defaults: upload → map → preflight → send; returns the job id. */
+export async function startJob(
+  page: Page,
+  csv: string,
+  jobName: string,
+  extraMapping?: () => Promise<void>,
+): Promise<string> {
+  await toSendDialog(page, csv, jobName, { extraMapping });
   await page.getByRole('dialog').getByRole('button', { name: 'Send now' }).click();
   await expect(page).toHaveURL(/\/batches\/(?!new$)[a-z0-9]+$/, { timeout: 30_000 });
   return new URL(page.url()).pathname.split('/').pop()!;

@@ -1,7 +1,7 @@
 import 'server-only';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { recordAudit } from '@/lib/auth/audit';
@@ -38,26 +38,52 @@ export type OpenJob = {
   analyzed: boolean;
 };
 
-export async function openJob(input: Omit<CreateJobInput, 'rows'>): Promise<OpenJob> {
+export async function openJob(input: Omit<CreateJobInput, 'rows'> & { uploadId?: string }): Promise<OpenJob> {
   if (!hasProfile(input.profile)) throw new RangeError(`Unknown key profile "${input.profile}"`);
   // 12 random characters: keys stay unique across installs that share one Sendmux team.
   const jobId = randomId(12);
   const { db } = await getDbHandle();
-  await db.insert(tables.batchJobs).values({
-    id: jobId,
-    name: input.name,
-    status: 'running',
-    keyProfile: input.profile,
-    createdBy: input.user?.id ?? null,
-    createdByEmail: input.user?.email ?? null,
-    startedAt: new Date(),
-    totalRows: 0,
-    columns: input.columns,
-    spec: input.spec,
-    currentTry: 1,
-    loadingUntil: new Date(Date.now() + LOADING_LEASE_SECONDS * 1000),
-  });
+  const inserted = await db
+    .insert(tables.batchJobs)
+    .values({
+      id: jobId,
+      name: input.name,
+      status: 'running',
+      keyProfile: input.profile,
+      createdBy: input.user?.id ?? null,
+      createdByEmail: input.user?.email ?? null,
+      startedAt: new Date(),
+      totalRows: 0,
+      columns: input.columns,
+      spec: input.spec,
+      currentTry: 1,
+      loadingUntil: new Date(Date.now() + LOADING_LEASE_SECONDS * 1000),
+      uploadId: input.uploadId ?? null,
+    })
+    .onConflictDoNothing({ target: tables.batchJobs.uploadId })
+    .returning({ id: tables.batchJobs.id });
+  if (inserted.length === 0) {
+    const earlier = await jobOfUpload(input.uploadId!);
+    throw new DuplicateUploadError(earlier ?? { id: 'unknown', name: input.name });
+  }
   return { jobId, stored: 0, chunks: 0, analyzed: false };
+}
+
+/** The job an upload already started, if any. */
+export async function jobOfUpload(uploadId: string): Promise<{ id: string; name: string } | null> {
+  const { db } = await getDbHandle();
+  const [row] = await db
+    .select({ id: tables.batchJobs.id, name: tables.batchJobs.name })
+    .from(tables.batchJobs)
+    .where(eq(tables.batchJobs.uploadId, uploadId));
+  return row ?? null;
+}
+
+/** openJob found a job for the same upload: the upload was sent again, and starts nothing. */
+export class DuplicateUploadError extends Error {
+  constructor(readonly job: { id: string; name: string }) {
+    super(`This upload already started job ${job.id}`);
+  }
 }
 
 /**

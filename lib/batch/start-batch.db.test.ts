@@ -6,6 +6,7 @@ import { resetSandboxRateLimit } from '@/lib/sandbox/rate-limit';
 import { TEST_SANDBOX_KEY } from '@/lib/sandbox/test-client';
 import { testEngine, useTestDatabase } from '@/lib/testing/test-db';
 import { BatchRunner } from '@/lib/batch/runner';
+import { DuplicateUploadError, openJob } from '@/lib/batch/create-job';
 import { startBatchFromStream, type StartBatchOptions } from '@/lib/batch/start-batch';
 import { waitForJob } from '@/lib/batch/testing/harness';
 import { serveSandbox, type SandboxServer } from '@/lib/batch/testing/sandbox-server';
@@ -350,5 +351,92 @@ describe(`streamed CSV upload (${testEngine()})`, () => {
           FROM batch_jobs j WHERE id = ${result.jobId!}`,
     );
     expect(job).toEqual({ status: 'cancelled', loading: false, pending: 0 });
+  });
+
+  describe('an upload sent again with its uploadId (a browser resends a POST whose connection broke)', () => {
+    const uploadId = () =>
+      `up${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`.padEnd(16, '0');
+    const opts = { holdRows: 1_000, batchRows: 1_000 };
+
+    it('after the first broke off mid-file: starts nothing, names the first job, which keeps its rows', async () => {
+      const id = uploadId();
+      async function* brokenOff() {
+        let pieces = 0;
+        for await (const piece of csvBytes('cut', 8_000)) {
+          if (++pieces === 3) throw new Error('aborted');
+          yield piece;
+        }
+      }
+      await expect(
+        startBatchFromStream({ ...request('sent twice'), uploadId: id }, brokenOff(), opts),
+      ).rejects.toThrow('aborted');
+      const [first] = await queryRows<{ id: string; status: string; rows: number }>(
+        db(),
+        sql`SELECT id, status, (SELECT count(*)::int FROM batch_rows r WHERE r.job_id = j.id) AS rows
+            FROM batch_jobs j WHERE upload_id = ${id}`,
+      );
+      expect(first).toMatchObject({ status: 'cancelled' });
+      expect(first!.rows).toBeGreaterThan(0);
+
+      let read = false;
+      async function* again() {
+        read = true;
+        yield* csvBytes('cut', 8_000);
+      }
+      const result = await startBatchFromStream({ ...request('sent twice'), uploadId: id }, again(), opts);
+      expect(result).toMatchObject({ ok: false, error: { code: 'duplicate_upload' }, jobId: first!.id });
+      if (!result.ok) expect(result.error.message).toContain('had already started the job “sent twice”');
+      expect(read, 'refused before its body is read').toBe(false);
+      expect(await jobsNamed('sent twice')).toBe(1);
+      expect(await rowsOf(first!.id)).toHaveLength(first!.rows);
+    });
+
+    it('while the first is still being read: refused at once, and the first goes on to store every row', async () => {
+      const id = uploadId();
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let reachedPause!: () => void;
+      const atPause = new Promise<void>((resolve) => (reachedPause = resolve));
+      const first = startBatchFromStream(
+        { ...request('resent while read'), uploadId: id },
+        csvBytes('read', 6_000, {
+          pauseAt: 3_000,
+          pause: async () => {
+            reachedPause();
+            await released;
+          },
+        }),
+        { ...opts, holdMs: 0 },
+      );
+      await atPause;
+      // The job opens once rows are checked: wait for it.
+      for (let i = 0; i < 100 && (await jobsNamed('resent while read')) === 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      const second = await startBatchFromStream(
+        { ...request('resent while read'), uploadId: id },
+        csvBytes('read', 6_000),
+        opts,
+      );
+      expect(second).toMatchObject({ ok: false, error: { code: 'duplicate_upload' } });
+      release();
+      const done = await first;
+      expect(done).toMatchObject({ ok: true, data: { rows: 6_000 } });
+      if (done.ok && !second.ok) expect(second.jobId).toBe(done.data.jobId);
+      expect(await jobsNamed('resent while read')).toBe(1);
+    });
+
+    it('two that both got past the first look: the database lets only one job open', async () => {
+      const id = uploadId();
+      const input = { name: 'raced', profile: PROFILE, user, columns: ['email'], spec: {}, uploadId: id };
+      const opened = await openJob(input);
+      const err = await openJob(input).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DuplicateUploadError);
+      expect((err as DuplicateUploadError).job).toEqual({ id: opened.jobId, name: 'raced' });
+      // Uploads without an id (API clients that send none) are never taken for one another.
+      const { uploadId: _, ...noId } = input;
+      await openJob(noId);
+      await openJob(noId);
+      expect(await jobsNamed('raced')).toBe(3);
+    });
   });
 });

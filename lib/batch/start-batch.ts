@@ -3,8 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   abortJob,
   appendJobRows,
+  DuplicateUploadError,
   finishJob,
   JobCancelledError,
+  jobOfUpload,
   openJob,
   uploadStorePlan,
   type OpenJob,
@@ -75,6 +77,19 @@ class Refusal extends Error {
   }
 }
 
+/** The answer to an upload sent again: nothing new is started, and the first job is named. */
+export function duplicateUpload(job: { id: string; name: string }): StartBatchResult {
+  return {
+    ok: false,
+    error: {
+      code: 'duplicate_upload',
+      message: `This file had already started the job “${job.name}”: it reached the console a second time (the browser or a proxy sent it again after the connection broke), and was not started twice. Open the job to see what was sent; if its upload broke off, it was stopped where it was.`,
+    },
+    problems: [],
+    jobId: job.id,
+  };
+}
+
 /**
  * Starts a CSV mail merge from the uploaded FILE as it arrives, never from rows the browser merged:
  * parses, merges and validates every row again, stores only what it found valid, in batches, and
@@ -117,7 +132,14 @@ export async function startBatchFromStream(
     if (!job) {
       if (!final && held.length < holdRows && performance.now() - started < holdMs) return;
       if (held.length === 0) return;
-      job = await openJob({ name: input.name, profile, user, columns: parser.columns ?? [], spec });
+      job = await openJob({
+        name: input.name,
+        profile,
+        user,
+        columns: parser.columns ?? [],
+        spec,
+        uploadId: input.uploadId,
+      });
       if (shareWithRunner) sent = countSettledChunks(job.jobId);
     }
     const open = job;
@@ -213,6 +235,11 @@ export async function startBatchFromStream(
   };
 
   try {
+    // Sent again (a browser resends a POST whose reused connection broke, a proxy may retry): the
+    // job it started is the only one. A resend racing the first past this check meets the unique
+    // upload_id in openJob instead.
+    const earlier = input.uploadId ? await jobOfUpload(input.uploadId) : null;
+    if (earlier) throw new DuplicateUploadError(earlier);
     let bytes = 0;
     try {
       for await (const chunk of body) {
@@ -247,6 +274,7 @@ export async function startBatchFromStream(
     await finishJob(done, user, profile);
     return { ok: true, data: { jobId: done.jobId, rows: done.stored } };
   } catch (err) {
+    if (err instanceof DuplicateUploadError) return duplicateUpload(err.job);
     const refusal =
       err instanceof Refusal
         ? err

@@ -217,8 +217,13 @@ export const batchJobs = pgTable(
      * done while it lies ahead, and a job whose upload died just ends with the rows it got.
      */
     loadingUntil: tstz('loading_until'),
+    /** The upload's own id (startBatchRequestSchema.uploadId): one job per upload, resent or not. */
+    uploadId: text('upload_id'),
   },
-  (t) => [index('batch_jobs_created_idx').on(t.createdAt.desc())],
+  (t) => [
+    index('batch_jobs_created_idx').on(t.createdAt.desc()),
+    uniqueIndex('batch_jobs_upload_id_idx').on(t.uploadId),
+  ],
 );
 
 export const batchRows = pgTable(

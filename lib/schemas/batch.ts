@@ -31,6 +31,14 @@ export const startBatchRequestSchema = z.object({
   delimiter: z.enum(CSV_DELIMITERS, 'Choose a delimiter'),
   /** How the browser read the file: the server reads it the same way. */
   encoding: z.enum(CSV_ENCODINGS).default('utf-8'),
+  /**
+   * Made once per "Send now" and sent inside the body: the same upload sent again (a browser
+   * resends a POST whose reused connection broke; a proxy may retry) starts no second job.
+   */
+  uploadId: z
+    .string()
+    .regex(/^[a-z0-9]{16,64}$/, 'uploadId is 16 to 64 lowercase letters and digits')
+    .optional(),
   spec: batchSpecSchema.extend({
     excludedLines: z
       .array(z.number().int().positive())

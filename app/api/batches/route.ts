@@ -56,7 +56,10 @@ export const POST = roleRoute('sender', async (request, { user }) => {
   );
   await reader.cancel().catch(() => undefined);
   if (result.ok) revalidatePath('/batches');
-  const status = result.ok ? 201 : result.error.code === 'payload_too_large' ? 413 : 400;
+  const status = result.ok
+    ? 201
+    : (({ payload_too_large: 413, duplicate_upload: 409 } as Record<string, number>)[result.error.code] ??
+      400);
   return Response.json(result, { status, headers: { 'Cache-Control': 'no-store' } });
 });
 

@@ -29,6 +29,7 @@ import type { StartBatchRequest } from '@/lib/schemas/batch';
 import type { LoadedCsv, StepId } from './wizard-types';
 import { postWithProgress } from './post-with-progress';
 import { formatBytes, formatCount } from '@/lib/format/display';
+import { randomId } from '@/lib/ids';
 
 /** Step 4: name the job, read what will go out, confirm, and start it on the server. */
 export function SendStep({
@@ -101,6 +102,9 @@ export function SendStep({
       delimiter: loaded.parsed.delimiter,
       encoding: loaded.encoding,
       spec,
+      // Inside the body, so that the same upload sent again (as a browser resends a POST whose
+      // connection broke) starts no second job.
+      uploadId: randomId(24),
     };
     try {
       // The file goes as it is on disk after one line of JSON: the browser streams it from the
@@ -133,6 +137,7 @@ export function SendStep({
       );
       if (response.fieldErrors?.name) setNameError(response.fieldErrors.name[0] ?? null);
       setFailure({
+        ...(response.error.code === 'duplicate_upload' ? { title: 'Started once, not twice' } : {}),
         message: response.error.message,
         problems: [...(response.problems ?? []), ...fieldProblems],
         jobId: response.jobId,
