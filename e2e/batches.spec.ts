@@ -499,14 +499,7 @@ test('an answer without a result (a proxy in between) says what to check; the jo
   await page.route('**/api/batches', (route) =>
     route.fulfill({ status: 502, contentType: 'text/html', body: '<h1>502 Bad Gateway</h1>' }),
   );
-  await page.goto('/batches/new');
-  await uploadCsv(page, 'proxy.csv', 'email,name\nproxy-1@example.com,Ada\nproxy-2@example.com,Bo\n');
-  await csvPanel(page).getByRole('button', { name: 'Next: map the columns' }).click();
-  await mapBasics(page);
-  await csvPanel(page).getByRole('button', { name: 'Next: preview and check every row' }).click();
-  await csvPanel(page).getByRole('button', { name: 'Next: name and send' }).click();
-  await csvPanel(page).getByLabel('Job name').fill('Behind a proxy');
-  await csvPanel(page).getByRole('button', { name: 'Send 2 messages' }).click();
+  await toSendDialog(page, 'email,name\nproxy-1@example.com,Ada\nproxy-2@example.com,Bo\n', 'Behind a proxy');
   await page.getByRole('dialog').getByRole('button', { name: 'Send now' }).click();
   const alert = page.getByRole('alert').filter({ hasText: 'No result from the console' });
   await expect(alert).toContainText(
@@ -522,10 +515,7 @@ test('a big file on a slow link: a bar shows how much the server has read, then 
 }) => {
   // 2,000 rows with a long note each (about 0.5 MB), sent at 64 KB/s: about 8 s of upload.
   const t = tag();
-  const note = 'x'.repeat(200);
-  const lines = ['email,name,note'];
-  for (let i = 1; i <= 2_000; i++) lines.push(`slow-${i}.${t}@example.com,Row ${i},${note}`);
-  await toSendDialog(page, `${lines.join('\n')}\n`, `Slow link ${t}`);
+  await toSendDialog(page, generatedCsv(2_000, `slow.${t}`, 200), `Slow link ${t}`);
   await throttleUpload(page, 64 * 1024);
   await page.getByRole('dialog').getByRole('button', { name: 'Send now' }).click();
 
@@ -554,7 +544,11 @@ test('a big file on a slow link: a bar shows how much the server has read, then 
  * passes everything through, except that the connection carrying POST /api/batches is cut once
  * `cutAfter` bytes of that request have gone through.
  */
-async function cuttingProxy(target: URL, cutAfter: number) {
+async function withCuttingProxy(
+  target: URL,
+  cutAfter: number,
+  run: (proxy: { url: string; uploads: () => number }) => Promise<void>,
+) {
   const sockets = new Set<net.Socket>();
   let uploads = 0;
   const server = net.createServer((client) => {
@@ -577,28 +571,33 @@ async function cuttingProxy(target: URL, cutAfter: number) {
     upstream.on('error', () => client.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
-    /** How many times POST /api/batches came through (a browser resends it on a broken reused connection). */
-    uploads: () => uploads,
-    close: () => {
-      for (const socket of sockets) socket.destroy();
-      server.close();
-    },
-  };
+  try {
+    await run({
+      url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+      // How many times POST /api/batches came through (a browser resends it on a broken reused connection).
+      uploads: () => uploads,
+    });
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    server.close();
+  }
+}
+
+/** A CSV of `rows` rows, `row-<i>.<tag>@example.com`, with a note of `noteLength` characters each. */
+function generatedCsv(rows: number, tag: string, noteLength = 1) {
+  const note = 'n'.repeat(noteLength);
+  const lines = ['email,name,note'];
+  for (let i = 1; i <= rows; i++) lines.push(`row-${i}.${tag}@example.com,Row ${i},${note}`);
+  return `${lines.join('\n')}\n`;
 }
 
 test('a connection lost mid-file says the upload broke off and where to look; the job name and file are kept', async ({
   page,
   baseURL,
 }) => {
-  const proxy = await cuttingProxy(new URL(baseURL!), 100_000);
-  try {
+  await withCuttingProxy(new URL(baseURL!), 100_000, async (proxy) => {
     const t = tag();
-    const note = 'y'.repeat(200);
-    const lines = ['email,name,note'];
-    for (let i = 1; i <= 2_000; i++) lines.push(`cut-${i}.${t}@example.com,Row ${i},${note}`);
-    await toSendDialog(page, `${lines.join('\n')}\n`, `Cut off ${t}`, {
+    await toSendDialog(page, generatedCsv(2_000, `cut.${t}`, 200), `Cut off ${t}`, {
       newBatchUrl: `${proxy.url}/batches/new`,
     });
     // Slow enough for the bar to show some of the file read before the cut.
@@ -618,22 +617,17 @@ test('a connection lost mid-file says the upload broke off and where to look; th
     await page.goto('/batches');
     await expect(page.getByRole('heading', { name: 'Batches', level: 1 })).toBeVisible();
     await expect(page.getByRole('link', { name: `Cut off ${t}`, exact: true })).toHaveCount(0);
-  } finally {
-    proxy.close();
-  }
+  });
 });
 
 test('a connection lost after sending began starts one job, however often the browser resends the file', async ({
   page,
   baseURL,
 }) => {
-  // 30,000 rows (1.2 MB): sending begins after the first half second; the cut comes at 1 MB.
-  const proxy = await cuttingProxy(new URL(baseURL!), 1_000_000);
-  try {
+  // 30,000 rows (1.5 MB): sending begins after the first half second; the cut comes at 1 MB.
+  await withCuttingProxy(new URL(baseURL!), 1_000_000, async (proxy) => {
     const t = tag();
-    const lines = ['email,name'];
-    for (let i = 1; i <= 30_000; i++) lines.push(`once-${i}.${t}@example.com,Row ${i}`);
-    await toSendDialog(page, `${lines.join('\n')}\n`, `Resent ${t}`, {
+    await toSendDialog(page, generatedCsv(30_000, `once.${t}`), `Resent ${t}`, {
       newBatchUrl: `${proxy.url}/batches/new`,
     });
     await throttleUpload(page, 256 * 1024);
@@ -657,7 +651,5 @@ test('a connection lost after sending began starts one job, however often the br
     await expect(page.getByRole('link', { name: `Resent ${t}`, exact: true })).toHaveCount(1);
     await page.getByRole('link', { name: `Resent ${t}`, exact: true }).click();
     await expect(page.getByRole('main').getByText('Cancelled', { exact: true }).first()).toBeVisible();
-  } finally {
-    proxy.close();
-  }
+  });
 });

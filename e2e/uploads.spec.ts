@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { expect, test } from '@playwright/test';
 import { E2E } from './support/constants';
+import { randomId } from '../lib/ids';
 import { outboxFor } from './support/sandbox';
 
 // File uploads go to route handlers that check the session and role before they read a byte of
@@ -169,9 +170,7 @@ test('a CSV upload with a bad description is refused with field errors; a good o
 
   const to = `csv-upload-${Date.now().toString(36)}@example.com`;
   const name = `E2E upload ${Date.now()}`;
-  const upload = Buffer.from(
-    `${batchMeta(name, `e2e${Date.now().toString(36)}0000000000`)}\nemail,name\n${to},Ada\n`,
-  );
+  const upload = Buffer.from(`${batchMeta(name, randomId(24))}\nemail,name\n${to},Ada\n`);
   const send = () =>
     request.post('/api/batches', {
       headers: { Cookie: cookieOf('sender'), 'Content-Type': 'application/octet-stream' },

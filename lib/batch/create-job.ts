@@ -63,8 +63,10 @@ export async function openJob(input: Omit<CreateJobInput, 'rows'> & { uploadId?:
     .onConflictDoNothing({ target: tables.batchJobs.uploadId })
     .returning({ id: tables.batchJobs.id });
   if (inserted.length === 0) {
+    // Only upload_id can conflict (a new random id), and jobs are never deleted: the job is there.
     const earlier = await jobOfUpload(input.uploadId!);
-    throw new DuplicateUploadError(earlier ?? { id: 'unknown', name: input.name });
+    if (!earlier) throw new Error(`Upload ${input.uploadId} conflicted with no job`);
+    throw new DuplicateUploadError(earlier);
   }
   return { jobId, stored: 0, chunks: 0, analyzed: false };
 }

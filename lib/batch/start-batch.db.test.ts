@@ -7,6 +7,7 @@ import { TEST_SANDBOX_KEY } from '@/lib/sandbox/test-client';
 import { testEngine, useTestDatabase } from '@/lib/testing/test-db';
 import { BatchRunner } from '@/lib/batch/runner';
 import { DuplicateUploadError, openJob } from '@/lib/batch/create-job';
+import { randomId } from '@/lib/ids';
 import { startBatchFromStream, type StartBatchOptions } from '@/lib/batch/start-batch';
 import { waitForJob } from '@/lib/batch/testing/harness';
 import { serveSandbox, type SandboxServer } from '@/lib/batch/testing/sandbox-server';
@@ -354,8 +355,7 @@ describe(`streamed CSV upload (${testEngine()})`, () => {
   });
 
   describe('an upload sent again with its uploadId (a browser resends a POST whose connection broke)', () => {
-    const uploadId = () =>
-      `up${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`.padEnd(16, '0');
+    const uploadId = () => randomId(24);
     const opts = { holdRows: 1_000, batchRows: 1_000 };
 
     it('after the first broke off mid-file: starts nothing, names the first job, which keeps its rows', async () => {

@@ -78,7 +78,7 @@ class Refusal extends Error {
 }
 
 /** The answer to an upload sent again: nothing new is started, and the first job is named. */
-export function duplicateUpload(job: { id: string; name: string }): StartBatchResult {
+function duplicateUpload(job: { id: string; name: string }): StartBatchResult {
   return {
     ok: false,
     error: {

@@ -8,6 +8,9 @@ import { hasProfile } from '@/lib/sendmux/profiles';
 
 export const dynamic = 'force-dynamic';
 
+/** Refusals answered with a status of their own; the rest are 400. */
+const REFUSAL_STATUS: Partial<Record<string, number>> = { payload_too_large: 413, duplicate_upload: 409 };
+
 // Starts a CSV mail merge. The body is one line of JSON (name, key profile, mapping, excluded
 // lines), then the CSV file as it is on disk. The session and role are checked before a byte is
 // read; the JSON is capped and validated before the file is; the file is parsed, checked and
@@ -56,10 +59,7 @@ export const POST = roleRoute('sender', async (request, { user }) => {
   );
   await reader.cancel().catch(() => undefined);
   if (result.ok) revalidatePath('/batches');
-  const status = result.ok
-    ? 201
-    : (({ payload_too_large: 413, duplicate_upload: 409 } as Record<string, number>)[result.error.code] ??
-      400);
+  const status = result.ok ? 201 : (REFUSAL_STATUS[result.error.code] ?? 400);
   return Response.json(result, { status, headers: { 'Cache-Control': 'no-store' } });
 });
 
