@@ -1,4 +1,5 @@
 import 'server-only';
+import { after } from 'next/server';
 import { getSessionUser, type SessionUser } from '@/lib/auth/session';
 import { getEnv } from '@/lib/env';
 import type { ActionFailure } from '@/lib/schemas/action-result';
@@ -75,7 +76,7 @@ export async function readBodyCapped(request: Request, limit: number): Promise<U
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel().catch(() => undefined);
+      discardRest(reader, limit);
       throw new BodyTooLargeError(limit);
     }
     chunks.push(value);
@@ -87,4 +88,31 @@ export async function readBodyCapped(request: Request, limit: number): Promise<U
     at += c.byteLength;
   }
   return out;
+}
+
+/**
+ * Refusing a body part way: the answer goes out now, and what is left of the body is read and
+ * thrown away after it (up to `budget` more bytes; past that the connection is dropped).
+ *
+ * A server that stops reading leaves the client unable to finish sending. Chromium reads no answer
+ * until its upload is done or fails; it failed only when the idle connection was reset some
+ * seconds later, and a reset can take the unread answer with it (behind a proxy it did), so the
+ * user saw "the upload broke off" in place of the refusal. Node reads an untouched body to its end
+ * the same way.
+ */
+export function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>, budget: number): void {
+  after(async () => {
+    let left = budget;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        left -= value.byteLength;
+        if (left < 0) break;
+      }
+    } catch {
+      return; // the client went away
+    }
+    await reader.cancel().catch(() => undefined);
+  });
 }

@@ -1,12 +1,15 @@
 import { revalidatePath } from 'next/cache';
 import { fileTooLargeMessage, startBatchFromStream } from '@/lib/batch/start-batch';
-import { failure, roleRoute } from '@/lib/http/route';
+import { discardRest, failure, roleRoute } from '@/lib/http/route';
 import { invalidInput } from '@/lib/schemas/action-result';
 import { startBatchRequestSchema } from '@/lib/schemas/batch';
 import { MAX_CSV_BYTES, MAX_START_META_BYTES } from '@/lib/schemas/batch-values';
 import { hasProfile } from '@/lib/sendmux/profiles';
 
 export const dynamic = 'force-dynamic';
+
+/** The most of a body this route reads, refused or not. */
+const MAX_UPLOAD_BYTES = MAX_CSV_BYTES + MAX_START_META_BYTES;
 
 /** Refusals answered with a status of their own; the rest are 400. */
 const REFUSAL_STATUS: Partial<Record<string, number>> = { payload_too_large: 413, duplicate_upload: 409 };
@@ -17,7 +20,7 @@ const REFUSAL_STATUS: Partial<Record<string, number>> = { payload_too_large: 413
 // stored as it arrives (lib/batch/start-batch.ts) and abandoned past MAX_CSV_BYTES.
 export const POST = roleRoute('sender', async (request, { user }) => {
   const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > MAX_CSV_BYTES + MAX_START_META_BYTES)
+  if (Number.isFinite(declared) && declared > MAX_UPLOAD_BYTES)
     return failure(413, 'payload_too_large', fileTooLargeMessage(MAX_CSV_BYTES));
   if (!request.body) return failure(400, 'invalid_input', 'Choose a CSV file');
   const reader = request.body.getReader();
@@ -25,7 +28,7 @@ export const POST = roleRoute('sender', async (request, { user }) => {
   try {
     head = await readFirstLine(reader, MAX_START_META_BYTES);
   } catch (err) {
-    await reader.cancel().catch(() => undefined);
+    discardRest(reader, MAX_UPLOAD_BYTES);
     if (err instanceof MetaTooLargeError)
       return failure(
         413,
@@ -39,16 +42,16 @@ export const POST = roleRoute('sender', async (request, { user }) => {
   try {
     json = JSON.parse(new TextDecoder().decode(head.meta));
   } catch {
-    await reader.cancel().catch(() => undefined);
+    discardRest(reader, MAX_UPLOAD_BYTES);
     return failure(400, 'invalid_input', 'The upload must start with one line of JSON describing the job.');
   }
   const parsed = startBatchRequestSchema.safeParse(json);
   if (!parsed.success) {
-    await reader.cancel().catch(() => undefined);
+    discardRest(reader, MAX_UPLOAD_BYTES);
     return Response.json(invalidInput(parsed.error), { status: 400 });
   }
   if (!hasProfile(parsed.data.profile)) {
-    await reader.cancel().catch(() => undefined);
+    discardRest(reader, MAX_UPLOAD_BYTES);
     return failure(400, 'unknown_profile', `There is no key profile named “${parsed.data.profile}”`, {
       fieldErrors: { profile: ['Choose a configured key profile'] },
     });
@@ -57,7 +60,7 @@ export const POST = roleRoute('sender', async (request, { user }) => {
     { ...parsed.data, user: { id: user.id, email: user.email } },
     rest(head.rest, reader),
   );
-  await reader.cancel().catch(() => undefined);
+  discardRest(reader, MAX_UPLOAD_BYTES);
   if (result.ok) revalidatePath('/batches');
   const status = result.ok ? 201 : (REFUSAL_STATUS[result.error.code] ?? 400);
   return Response.json(result, { status, headers: { 'Cache-Control': 'no-store' } });
