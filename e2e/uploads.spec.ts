@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import net from 'node:net';
-import { expect, test } from '@playwright/test';
+import { expect, test, type APIRequestContext } from '@playwright/test';
 import { E2E } from './support/constants';
 import { randomId } from '../lib/ids';
 import { outboxFor } from './support/sandbox';
@@ -14,17 +14,23 @@ const cookieOf = (role: 'sender' | 'support') =>
     .map((c) => `${c.name}=${c.value}`)
     .join('; ');
 
+/** An HTTP/1.1 request head for the e2e console, as a client writes it on a socket. */
+const requestHead = (method: string, path: string, headers: Record<string, string> = {}) =>
+  [
+    `${method} ${path} HTTP/1.1`,
+    `Host: 127.0.0.1:${E2E.port}`,
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ]
+    .join('\r\n')
+    .concat('\r\n\r\n');
+
 /**
  * Sends only the request head, announcing a body that never comes, and returns the status line
  * the server answers with. A server that read the body first would never answer.
  */
 function headOnly(path: string, headers: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(E2E.port, '127.0.0.1', () => {
-      const lines = [`POST ${path} HTTP/1.1`, `Host: 127.0.0.1:${E2E.port}`];
-      for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
-      socket.write(`${lines.join('\r\n')}\r\n\r\n`);
-    });
+    const socket = net.connect(E2E.port, '127.0.0.1', () => socket.write(requestHead('POST', path, headers)));
     let data = '';
     socket.on('data', (chunk) => {
       data += chunk.toString('latin1');
@@ -118,6 +124,11 @@ test('bad input is refused with field errors, a good file is uploaded and can be
 });
 
 // A CSV mail merge starts from POST /api/batches: one line of JSON, then the file as a stream.
+const postBatch = (request: APIRequestContext, body: string) =>
+  request.post('/api/batches', {
+    headers: { Cookie: cookieOf('sender'), 'Content-Type': 'application/octet-stream' },
+    data: Buffer.from(body),
+  });
 const batchMeta = (name: string, uploadId?: string) =>
   JSON.stringify({
     name,
@@ -150,19 +161,14 @@ test('a CSV upload is refused before its body is read unless a sender sends it',
 test('a CSV upload with a bad description is refused with field errors; a good one starts a job', async ({
   request,
 }) => {
-  const bad = await request.post('/api/batches', {
-    headers: { Cookie: cookieOf('sender'), 'Content-Type': 'application/octet-stream' },
-    data: Buffer.from(
-      `${batchMeta('').replace('"profile":"sandbox"', '"profile":""')}\nemail\na@example.com\n`,
-    ),
-  });
+  const bad = await postBatch(
+    request,
+    `${batchMeta('').replace('"profile":"sandbox"', '"profile":""')}\nemail\na@example.com\n`,
+  );
   expect(bad.status()).toBe(400);
   const refused = (await bad.json()) as { fieldErrors: Record<string, string[]> };
   expect(Object.keys(refused.fieldErrors).sort()).toEqual(['name', 'profile']);
-  const badId = await request.post('/api/batches', {
-    headers: { Cookie: cookieOf('sender'), 'Content-Type': 'application/octet-stream' },
-    data: Buffer.from(`${batchMeta('Bad id', 'Not An Id!')}\nemail\na@example.com\n`),
-  });
+  const badId = await postBatch(request, `${batchMeta('Bad id', 'Not An Id!')}\nemail\na@example.com\n`);
   expect(badId.status()).toBe(400);
   expect(((await badId.json()) as { fieldErrors: Record<string, string[]> }).fieldErrors).toEqual({
     uploadId: ['uploadId is 16 to 64 lowercase letters and digits'],
@@ -170,12 +176,8 @@ test('a CSV upload with a bad description is refused with field errors; a good o
 
   const to = `csv-upload-${Date.now().toString(36)}@example.com`;
   const name = `E2E upload ${Date.now()}`;
-  const upload = Buffer.from(`${batchMeta(name, randomId(24))}\nemail,name\n${to},Ada\n`);
-  const send = () =>
-    request.post('/api/batches', {
-      headers: { Cookie: cookieOf('sender'), 'Content-Type': 'application/octet-stream' },
-      data: upload,
-    });
+  const upload = `${batchMeta(name, randomId(24))}\nemail,name\n${to},Ada\n`;
+  const send = () => postBatch(request, upload);
   const ok = await send();
   expect(ok.status()).toBe(201);
   const started = (await ok.json()) as { ok: true; data: { jobId: string; rows: number } };
@@ -198,36 +200,41 @@ test('a CSV upload with a bad description is refused with field errors; a good o
 });
 
 /**
- * Sends `body` to POST /api/batches over one connection, `chunk` bytes every `every` ms, reading
- * the answer as it comes (as a client should); then asks GET /api/health on the same connection.
- * Returns the status lines seen, whether the whole body went out, and any socket error.
+ * POSTs `body` to `path` over one connection, `chunk` bytes every `every` ms (with its length
+ * declared, or chunked), reading the answer as it comes, as a client should; then asks
+ * GET /api/health on the same connection. Returns the status lines seen, whether the whole body
+ * went out, and any socket error.
  */
-function uploadSlowlyThenReuse(body: Buffer, chunk: number, every: number) {
+function uploadSlowlyThenReuse(
+  path: string,
+  body: Buffer,
+  { chunk, every, chunked = false }: { chunk: number; every: number; chunked?: boolean },
+) {
   return new Promise<{ statuses: string[]; sent: boolean; error: string | null }>((resolve) => {
     let data = '';
     let sent = false;
     let error: string | null = null;
     const statuses = () => [...data.matchAll(/^HTTP\/1\.1 \d{3}/gm)].map((m) => m[0]);
+    const frame = (piece: Buffer) =>
+      chunked
+        ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')])
+        : piece;
     const socket = net.connect(E2E.port, '127.0.0.1', () => {
       socket.write(
-        [
-          'POST /api/batches HTTP/1.1',
-          `Host: 127.0.0.1:${E2E.port}`,
-          `Cookie: ${cookieOf('sender')}`,
-          'Content-Type: application/octet-stream',
-          `Content-Length: ${body.length}`,
-          '',
-          '',
-        ].join('\r\n'),
+        requestHead('POST', path, {
+          Cookie: cookieOf('sender'),
+          'Content-Type': 'application/octet-stream',
+          ...(chunked ? { 'Transfer-Encoding': 'chunked' } : { 'Content-Length': String(body.length) }),
+        }),
       );
       let at = 0;
       const tick = () => {
         if (socket.destroyed) return;
-        const piece = body.subarray(at, (at += chunk));
+        const piece = frame(body.subarray(at, (at += chunk)));
         if (at < body.length) return socket.write(piece, () => setTimeout(tick, every));
-        socket.write(piece, () => {
+        socket.write(chunked ? Buffer.concat([piece, Buffer.from('0\r\n\r\n')]) : piece, () => {
           sent = true;
-          socket.write(`GET /api/health HTTP/1.1\r\nHost: 127.0.0.1:${E2E.port}\r\n\r\n`);
+          socket.write(requestHead('GET', '/api/health'));
         });
       };
       tick();
@@ -248,17 +255,23 @@ test('an upload refused part way is read to its end, so a client still sending i
   // Chromium reads no answer until its upload is done or fails. A server that stopped reading left
   // it stuck until the connection was reset, and a reset can take the answer with it.
   const id = randomId(24);
-  const first = await request.post('/api/batches', {
-    headers: { Cookie: cookieOf('sender'), 'Content-Type': 'application/octet-stream' },
-    data: Buffer.from(`${batchMeta(`Drained ${id}`, id)}\nemail,name\nfirst.${id}@example.com,A\n`),
-  });
-  expect(first.status()).toBe(201);
+  const head = `${batchMeta(`Drained ${id}`, id)}\nemail,name\n`;
+  expect((await postBatch(request, `${head}first.${id}@example.com,A\n`)).status()).toBe(201);
   // The same upload again, 10 MB of it over about 8 s: refused as soon as its first line is read.
   const rows = Buffer.alloc(10 * 1024 * 1024, `x.${id}@example.com,Row\n`);
-  const again = await uploadSlowlyThenReuse(
-    Buffer.concat([Buffer.from(`${batchMeta(`Drained ${id}`, id)}\nemail,name\n`), rows]),
-    64 * 1024,
-    50,
-  );
-  expect(again).toEqual({ statuses: ['HTTP/1.1 409', 'HTTP/1.1 200'], sent: true, error: null });
+  expect(
+    await uploadSlowlyThenReuse('/api/batches', Buffer.concat([Buffer.from(head), rows]), {
+      chunk: 64 * 1024,
+      every: 50,
+    }),
+  ).toEqual({ statuses: ['HTTP/1.1 409', 'HTTP/1.1 200'], sent: true, error: null });
+
+  // An attachment with no declared length, found over the 18 MiB cap part way (readBodyCapped).
+  expect(
+    await uploadSlowlyThenReuse(query('big.pdf'), Buffer.alloc(21 * 1024 * 1024, 'a'), {
+      chunk: 256 * 1024,
+      every: 50,
+      chunked: true,
+    }),
+  ).toEqual({ statuses: ['HTTP/1.1 413', 'HTTP/1.1 200'], sent: true, error: null });
 });

@@ -1,4 +1,5 @@
 import { revalidatePath } from 'next/cache';
+import type { SessionUser } from '@/lib/auth/session';
 import { fileTooLargeMessage, startBatchFromStream } from '@/lib/batch/start-batch';
 import { discardRest, failure, roleRoute } from '@/lib/http/route';
 import { invalidInput } from '@/lib/schemas/action-result';
@@ -24,11 +25,23 @@ export const POST = roleRoute('sender', async (request, { user }) => {
     return failure(413, 'payload_too_large', fileTooLargeMessage(MAX_CSV_BYTES));
   if (!request.body) return failure(400, 'invalid_input', 'Choose a CSV file');
   const reader = request.body.getReader();
+  try {
+    return await startFromBody(reader, user);
+  } finally {
+    // Refused part way, or failed: the answer goes out now and the rest is still read (see discardRest).
+    discardRest(reader, MAX_UPLOAD_BYTES);
+  }
+});
+
+/** The head line checked, then the file read and stored; a refusal answers without reading on. */
+async function startFromBody(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  user: SessionUser,
+): Promise<Response> {
   let head: { meta: Uint8Array; rest: Uint8Array } | null;
   try {
     head = await readFirstLine(reader, MAX_START_META_BYTES);
   } catch (err) {
-    discardRest(reader, MAX_UPLOAD_BYTES);
     if (err instanceof MetaTooLargeError)
       return failure(
         413,
@@ -42,29 +55,22 @@ export const POST = roleRoute('sender', async (request, { user }) => {
   try {
     json = JSON.parse(new TextDecoder().decode(head.meta));
   } catch {
-    discardRest(reader, MAX_UPLOAD_BYTES);
     return failure(400, 'invalid_input', 'The upload must start with one line of JSON describing the job.');
   }
   const parsed = startBatchRequestSchema.safeParse(json);
-  if (!parsed.success) {
-    discardRest(reader, MAX_UPLOAD_BYTES);
-    return Response.json(invalidInput(parsed.error), { status: 400 });
-  }
-  if (!hasProfile(parsed.data.profile)) {
-    discardRest(reader, MAX_UPLOAD_BYTES);
+  if (!parsed.success) return Response.json(invalidInput(parsed.error), { status: 400 });
+  if (!hasProfile(parsed.data.profile))
     return failure(400, 'unknown_profile', `There is no key profile named “${parsed.data.profile}”`, {
       fieldErrors: { profile: ['Choose a configured key profile'] },
     });
-  }
   const result = await startBatchFromStream(
     { ...parsed.data, user: { id: user.id, email: user.email } },
     rest(head.rest, reader),
   );
-  discardRest(reader, MAX_UPLOAD_BYTES);
   if (result.ok) revalidatePath('/batches');
   const status = result.ok ? 201 : (REFUSAL_STATUS[result.error.code] ?? 400);
   return Response.json(result, { status, headers: { 'Cache-Control': 'no-store' } });
-});
+}
 
 class MetaTooLargeError extends Error {}
 
